@@ -1,0 +1,113 @@
+"""Typed values that flow through ingestion: loader blocks -> report structure -> chunks.
+
+Each stage takes the previous stage's value and nothing else, so a test can build any of
+them by hand.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+BlockKind = Literal["heading", "paragraph", "list_item", "table"]
+
+
+@dataclass(frozen=True)
+class Block:
+    """One piece of a document as a loader recovered it, boilerplate already dropped."""
+
+    kind: BlockKind
+    text: str
+    level: int = 0  # heading level, 1 = title; 0 for anything that is not a heading
+    location: str = ""  # where it sits in the original: "page 3", "theme-1.html"
+
+
+@dataclass
+class LoadedDocument:
+    """A whole report as one sequence of blocks, even when it came from several files."""
+
+    source: str  # the file, or the folder of pages, it was read from
+    format: Literal["pdf", "html", "text", "markdown"]
+    blocks: list[Block]
+    files: list[str] = field(default_factory=list)  # every file that contributed
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One paragraph (or table, or score line) of a report, with its place in the report."""
+
+    text: str
+    theme: str = ""
+    quality_statement: str = ""
+    heading: str = ""
+    paragraph_no: int = 0  # 1-based position under its heading
+    kind: Literal["paragraph", "table", "score", "rating"] = "paragraph"
+    location: str = ""
+    section: str = ""  # top-level section (e.g. "Overall summary") when outside a quality statement
+
+
+@dataclass
+class Report:
+    """A recovered report. Fields the document does not give stay empty: never guessed."""
+
+    source: str
+    authority: str = ""
+    title: str = ""
+    published: str = ""  # ISO date, yyyy-mm-dd
+    rating: str = ""
+    rating_is_indicative: bool = False
+    overall_score: int | None = None
+    scores: dict[str, int] = field(default_factory=dict)  # quality statement -> 1..4
+    findings: list[Finding] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+
+    @property
+    def is_cqc_assessment(self) -> bool:
+        return bool(self.authority)
+
+    @property
+    def report_id(self) -> str:
+        """Stable identity: the authority and date for a CQC report, the source otherwise."""
+        from ingest.ids import report_id
+
+        return report_id(self)
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """What goes into the store: one finding (or a token-bounded part of one)."""
+
+    chunk_id: str
+    report_id: str
+    text: str  # the finding's own text, shown and quoted
+    embed_text: str  # text prefixed with its context, what is embedded and keyword-indexed
+    authority: str
+    published: str
+    theme: str
+    quality_statement: str
+    score: int | None
+    heading: str
+    paragraph_no: int
+    part: int
+    kind: str
+    location: str
+    source: str
+    order: int  # position in the report, for reading order
+
+    def metadata(self) -> dict[str, str | int]:
+        """Flat metadata for Chroma (no None values allowed there)."""
+        return {
+            "report_id": self.report_id,
+            "authority": self.authority,
+            "published": self.published,
+            "theme": self.theme,
+            "quality_statement": self.quality_statement,
+            "score": self.score if self.score is not None else -1,
+            "heading": self.heading,
+            "paragraph_no": self.paragraph_no,
+            "part": self.part,
+            "kind": self.kind,
+            "location": self.location,
+            "source": self.source,
+            "order": self.order,
+        }
