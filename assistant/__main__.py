@@ -1,0 +1,106 @@
+"""Command line: ask questions, list the library's reports, evaluate on gold questions.
+
+    python -m assistant ask [--store DIR] [--json] [--authority NAME] QUESTION
+    python -m assistant ask [--store DIR] --json --questions FILE.jsonl
+    python -m assistant reports [--store DIR] --json
+    python -m assistant eval [--store DIR] [--json] [--baseline] QA.jsonl...
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from vectorstore.settings import Settings, get_settings
+
+
+def _settings(store: str | None) -> Settings:
+    return Settings(store_dir=store) if store else get_settings()
+
+
+def _ask(args: argparse.Namespace) -> int:
+    from assistant.chain import Assistant
+    from vectorstore.store import LibraryStore, SearchFilter
+
+    store = LibraryStore(_settings(args.store))
+    if store.is_empty():
+        print(f"The library at {store.folder} is empty: add reports with `python -m ingest PATH...`.", file=sys.stderr)
+        return 2
+    assistant = Assistant(store)
+    scope = SearchFilter(authorities=tuple(args.authority or ()))
+    if args.questions:
+        lines = Path(args.questions).read_text(encoding="utf-8").splitlines()
+        for n, line in enumerate(lines, 1):
+            if not line.strip():
+                continue
+            try:
+                item = json.loads(line)
+                question = item["question"]
+            except (json.JSONDecodeError, KeyError, TypeError) as exc:
+                print(f"{args.questions}:{n}: not a {{\"id\", \"question\"}} object ({exc})", file=sys.stderr)
+                return 2
+            print(json.dumps(assistant.ask(question, scope=scope).as_json(item.get("id")), ensure_ascii=False), flush=True)
+        return 0
+    if not args.question:
+        print("Give a QUESTION or --questions FILE.jsonl", file=sys.stderr)
+        return 2
+    answer = assistant.ask(" ".join(args.question), scope=scope)
+    if args.json:
+        print(json.dumps(answer.as_json(), ensure_ascii=False, indent=2))
+    else:
+        print(answer.answer)
+        for c in answer.citations:
+            score = f" ({c.score})" if c.score is not None else ""
+            print(f"\n[{c.marker}] {c.authority} · {c.quality_statement or '-'}{score} · {c.heading}\n    {c.quote or c.text}")
+    return 0
+
+
+def _reports(args: argparse.Namespace) -> int:
+    from vectorstore.store import LibraryStore
+
+    store = LibraryStore(_settings(args.store))
+    entries = store.reports()
+    if args.json:
+        for e in entries:
+            print(json.dumps(e.as_json(), ensure_ascii=False))
+        return 0
+    if not entries:
+        print("The library is empty.")
+    for e in entries:
+        score = f"{e.overall_score}/100" if e.overall_score is not None else "-"
+        print(f"{e.authority or '(no authority)'}  {e.published or '-'}  {e.rating or '-'}  {score}  {e.chunks} chunks  {e.source}")
+    return 0
+
+
+def _eval(args: argparse.Namespace) -> int:
+    from assistant.evaluation import run_eval
+
+    return run_eval(_settings(args.store), args.files, as_json=args.json, baseline=args.baseline, floors=args.floors)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m assistant", description="Answer questions over CQC assessment reports.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    ask = sub.add_parser("ask", help="answer a question with citations")
+    ask.add_argument("question", nargs="*")
+    ask.add_argument("--store")
+    ask.add_argument("--json", action="store_true")
+    ask.add_argument("--questions", help="JSON lines of {id, question}; one answer per line, same order")
+    ask.add_argument("--authority", action="append", help="answer about this authority when the question names none (repeatable)")
+    reports = sub.add_parser("reports", help="list the reports in the library")
+    reports.add_argument("--store")
+    reports.add_argument("--json", action="store_true")
+    ev = sub.add_parser("eval", help="measure retrieval and answers on gold questions")
+    ev.add_argument("files", nargs="+")
+    ev.add_argument("--store")
+    ev.add_argument("--json", action="store_true")
+    ev.add_argument("--baseline", action="store_true", help="also run a plain LangChain pipeline on the same questions")
+    ev.add_argument("--floors", help="JSON file of minimum values; exit 1 when a metric falls below its floor")
+    args = parser.parse_args(argv)
+    return {"ask": _ask, "reports": _reports, "eval": _eval}[args.command](args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

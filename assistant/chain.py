@@ -1,0 +1,154 @@
+"""The answering chain: rewrite -> understand -> (catalog | per-authority | hybrid) retrieval -> answer.
+
+Each step is a LangChain runnable so the chain can be traced, streamed or swapped piecewise; the
+steps themselves are plain functions over typed values.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from langchain_core.runnables import RunnableLambda
+
+from assistant.extractive import SentenceSelector, compose, wants_figure
+from assistant.followup import rewrite
+from assistant.models import NOT_IN_REPORTS, Answer, Citation, RetrievedFinding
+from assistant.query import AuthorityNames, QueryPlan, understand
+from assistant.retrieval import HybridSearch
+from assistant.scores import ScoreAnswerer
+from vectorstore.store import LibraryStore, SearchFilter
+
+
+@dataclass
+class Turn:
+    """What one step of the chain has worked out so far."""
+
+    question: str
+    history: list[str] = field(default_factory=list)
+    scope: SearchFilter = SearchFilter()
+    standalone: str = ""
+    plan: QueryPlan | None = None
+    where: SearchFilter = SearchFilter()
+    vector: list[float] | None = None
+    answer: Answer | None = None
+
+
+class Assistant:
+    def __init__(self, store: LibraryStore):
+        self.store = store
+        self.search = HybridSearch(store)
+        self.selector = SentenceSelector(store.embeddings.embed_documents, store.keywords.idf)
+        self.scores = ScoreAnswerer(store)
+        self.chain = (
+            RunnableLambda(self._rewrite, name="rewrite_follow_up")
+            | RunnableLambda(self._understand, name="understand_question")
+            | RunnableLambda(self._answer, name="answer")
+        )
+
+    # -- public ----------------------------------------------------------------------------
+    def ask(self, question: str, history: list[str] | None = None, scope: SearchFilter | None = None) -> Answer:
+        """Answer one question. `history` is the user's earlier questions, oldest first; `scope`
+        is what the user chose in the interface (their own council, a quality statement)."""
+        turn = self.chain.invoke(Turn(question=question, history=list(history or []), scope=scope or SearchFilter()))
+        assert turn.answer is not None
+        return turn.answer
+
+    def names(self) -> AuthorityNames:
+        return AuthorityNames.from_authorities(sorted({r.authority for r in self.store.reports() if r.authority}))
+
+    # -- steps -----------------------------------------------------------------------------
+    def _rewrite(self, turn: Turn) -> Turn:
+        turn.standalone = rewrite(turn.question, turn.history, self.names())
+        return turn
+
+    def _understand(self, turn: Turn) -> Turn:
+        plan = understand(turn.standalone, self.names())
+        turn.plan = plan
+        # Authorities named in the question win over the interface's choice.
+        authorities = plan.authorities or turn.scope.authorities
+        turn.where = replace(turn.scope, authorities=tuple(authorities))
+        return turn
+
+    def _answer(self, turn: Turn) -> Turn:
+        plan = turn.plan
+        assert plan is not None
+        answer: Answer | None = None
+        if plan.wants_score:
+            answer = self._answer_from_catalog(turn)
+        if answer is None and (plan.is_comparison or len(turn.where.authorities) > 1):
+            answer = self._answer_per_authority(turn)
+        if answer is None:
+            answer = self._answer_from_findings(turn)
+        answer.standalone_question = turn.standalone
+        answer.filters = {
+            "authorities": list(turn.where.authorities),
+            "quality_statements": list(turn.where.quality_statements),
+            "themes": list(turn.where.themes),
+        }
+        turn.answer = answer
+        return turn
+
+    # -- answerers -------------------------------------------------------------------------
+    def _retrieve(self, turn: Turn, where: SearchFilter, k: int) -> list[RetrievedFinding]:
+        plan = turn.plan
+        assert plan is not None
+        if turn.vector is None:
+            turn.vector = self.store.embeddings.embed_query(turn.standalone)
+        return self.search.search(
+            turn.standalone, where, k, keyword_text=plan.content,
+            boost_statements=plan.quality_statements + plan.topic_statements, query_vector=turn.vector,
+        )
+
+    def _answer_from_catalog(self, turn: Turn) -> Answer | None:
+        plan = turn.plan
+        assert plan is not None
+        authorities = list(turn.where.authorities)
+        if not authorities and not plan.all_authorities and len(self.scores_authorities()) > 1 and not plan.is_comparison:
+            authorities = []  # no authority named: the catalog answers for every one, side by side
+        result = self.scores.answer(plan, authorities)
+        if result is None:
+            return None
+        text, citations, cited = result
+        rest = self._retrieve(turn, turn.where, self.store.settings.top_k)
+        retrieved = cited + [f for f in rest if f.chunk.chunk_id not in {c.chunk_id for c in citations}]
+        return Answer(turn.question, text, False, citations, retrieved[: max(10, len(cited))], kind="catalog")
+
+    def scores_authorities(self) -> list[str]:
+        return sorted({r.authority for r in self.store.reports() if r.authority})
+
+    def _answer_from_findings(self, turn: Turn) -> Answer:
+        plan = turn.plan
+        assert plan is not None
+        retrieved = self._retrieve(turn, turn.where, self.store.settings.top_k)
+        ranked = self.selector.rank(plan.content, turn.vector or [], retrieved)
+        chosen = self.selector.choose(ranked, max_sentences=2 if wants_figure(plan.content) else 3)
+        if not chosen:
+            return Answer(turn.question, NOT_IN_REPORTS, True, [], retrieved, kind="abstained")
+        text, citations = compose(chosen)
+        return Answer(turn.question, text, False, citations, retrieved)
+
+    def _answer_per_authority(self, turn: Turn) -> Answer:
+        """Retrieve and answer for each authority on its own, then set the answers side by side:
+        a global top-k would answer a comparison from whichever authority ranks first."""
+        plan = turn.plan
+        assert plan is not None
+        authorities = list(turn.where.authorities) or self.scores_authorities()
+        per = max(3, self.store.settings.top_k // max(len(authorities), 1))
+        retrieved: list[RetrievedFinding] = []
+        lines: list[str] = []
+        citations: list[Citation] = []
+        for authority in authorities:
+            found = self._retrieve(turn, replace(turn.where, authorities=(authority,)), per)
+            retrieved.extend(found)
+            ranked = self.selector.rank(plan.content, turn.vector or [], found)
+            chosen = self.selector.choose(ranked, max_sentences=1 if wants_figure(plan.content) else 2)
+            if not chosen:
+                lines.append(f"- **{authority}**: {NOT_IN_REPORTS}")
+                continue
+            text, cites = compose(chosen, first_marker=len(citations) + 1)
+            citations.extend(cites)
+            lines.append(f"- **{authority}**: {text}")
+        retrieved.sort(key=lambda f: -f.score)
+        abstained = not citations
+        body = NOT_IN_REPORTS if abstained else "\n".join(lines)
+        return Answer(turn.question, body, abstained, citations, retrieved, kind="comparison")

@@ -1,0 +1,119 @@
+"""The default answerer: no model. It picks the sentences of the retrieved findings that answer
+the question and quotes them verbatim, each with the marker of the finding it came from, so
+every word of the answer is in a report by construction.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from assistant.models import Citation, RetrievedFinding
+from ingest.chunking import split_sentences
+from vectorstore.keyword_index import tokenize
+
+# Words every question about a report shares: they carry no evidence about the answer.
+GENERIC = frozenset(tokenize(
+    "council councils local authority authorities cqc report reports assessment team tell told say said "
+    "find found show shows give gave get got receive received county city borough metropolitan"
+)) - {"assessment"}
+_FIGURE_QUESTION = re.compile(
+    r"\b(how (many|much|long|often)|what (proportion|percentage|share|number|rate|was the .*(rate|budget|uptake|score))|"
+    r"what was .*(rate|budget|uptake|overspend|vacanc)|what percentage|what proportion)\b",
+    re.IGNORECASE,
+)
+_DIGIT = re.compile(r"\d")
+
+# Relevance thresholds on the combined sentence score (0..1). Set from the spread of scores on
+# answerable and unanswerable questions alike, never from any single question.
+MIN_SENTENCE_SCORE = 0.42
+MIN_COVERAGE = 0.45
+FOLLOW_ON_MARGIN = 0.1
+
+
+@dataclass(frozen=True)
+class Selected:
+    finding: RetrievedFinding
+    sentence: str
+    score: float
+    coverage: float
+
+
+def wants_figure(question: str) -> bool:
+    return bool(_FIGURE_QUESTION.search(question))
+
+
+class SentenceSelector:
+    def __init__(self, embed: Callable[[list[str]], list[list[float]]], idf: Callable[[str], float]):
+        self.embed = embed
+        self.idf = idf
+
+    def query_terms(self, question: str) -> set[str]:
+        return {t for t in tokenize(question) if t not in GENERIC}
+
+    def coverage(self, terms: set[str], text: str) -> float:
+        if not terms:
+            return 0.0
+        have = set(tokenize(text))
+        total = sum(self.idf(t) for t in terms)
+        return sum(self.idf(t) for t in terms if t in have) / total if total else 0.0
+
+    def rank(
+        self, question: str, query_vector: list[float], findings: list[RetrievedFinding]
+    ) -> list[Selected]:
+        """Every sentence of the findings, scored, best first."""
+        terms = self.query_terms(question)
+        figure = wants_figure(question)
+        pairs = [(f, s) for f in findings for s in split_sentences(f.chunk.text) if len(s) > 15]
+        if not pairs:
+            return []
+        vectors = np.asarray(self.embed([s for _, s in pairs]))
+        similarity = vectors @ np.asarray(query_vector)
+        ranked = []
+        for rank_in, ((finding, sentence), sim) in enumerate(zip(pairs, similarity)):
+            # The heading names what a paragraph is about ("Direct payments"): it counts as context.
+            cov = self.coverage(terms, f"{finding.chunk.heading} {sentence}")
+            score = 0.5 * float(sim) + 0.5 * cov
+            if figure:
+                score += 0.06 if _DIGIT.search(sentence) else -0.06
+            ranked.append(Selected(finding, sentence, score, cov))
+        ranked.sort(key=lambda s: -s.score)
+        return ranked
+
+    def choose(self, ranked: list[Selected], max_sentences: int = 3, per_finding: int = 2) -> list[Selected]:
+        """The best sentence, and the ones close behind it that are not repeats."""
+        if not ranked or ranked[0].score < MIN_SENTENCE_SCORE or ranked[0].coverage < MIN_COVERAGE:
+            return []
+        best = ranked[0].score
+        chosen: list[Selected] = []
+        for cand in ranked:
+            if len(chosen) >= max_sentences or cand.score < max(MIN_SENTENCE_SCORE, best - FOLLOW_ON_MARGIN):
+                break
+            if sum(c.finding is cand.finding for c in chosen) >= per_finding:
+                continue
+            if any(cand.sentence == c.sentence for c in chosen):
+                continue
+            chosen.append(cand)
+        return chosen
+
+
+def compose(chosen: list[Selected], first_marker: int = 1) -> tuple[str, list[Citation]]:
+    """Sentences in reading order (finding by finding), each followed by its finding's marker."""
+    order: list[RetrievedFinding] = []
+    for c in chosen:
+        if c.finding not in order:
+            order.append(c.finding)
+    citations: list[Citation] = []
+    parts: list[str] = []
+    for i, finding in enumerate(order):
+        marker = first_marker + i
+        sentences = [c.sentence for c in chosen if c.finding is finding]
+        # Keep the report's own order inside one finding.
+        sentences.sort(key=finding.chunk.text.find)
+        for s in sentences:
+            parts.append(f"{s} [{marker}]")
+        citations.append(Citation.of(marker, finding.chunk, quote=" ".join(sentences)))
+    return " ".join(parts), citations

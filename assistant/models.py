@@ -1,0 +1,80 @@
+"""What the assistant hands to the CLI and the app: answers whose every marker resolves."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+from ingest.models import Chunk
+
+# The fixed reply when the library's reports do not answer; tests and the app reuse it.
+NOT_IN_REPORTS = "The reports in the library do not say."
+
+
+@dataclass(frozen=True)
+class Citation:
+    marker: int
+    chunk_id: str
+    authority: str
+    published: str
+    quality_statement: str
+    score: int | None
+    heading: str
+    text: str  # the finding's own text
+    quote: str = ""  # the sentence of it the answer relies on
+    location: str = ""
+    source: str = ""
+
+    @classmethod
+    def of(cls, marker: int, chunk: Chunk, quote: str = "") -> Citation:
+        return cls(
+            marker=marker, chunk_id=chunk.chunk_id, authority=chunk.authority, published=chunk.published,
+            quality_statement=chunk.quality_statement, score=chunk.score, heading=chunk.heading,
+            text=chunk.text, quote=quote, location=chunk.location, source=chunk.source,
+        )
+
+    def as_json(self) -> dict:
+        keys = ("marker", "chunk_id", "authority", "published", "quality_statement", "score", "heading", "text")
+        return {k: getattr(self, k) for k in keys}
+
+
+@dataclass(frozen=True)
+class RetrievedFinding:
+    chunk: Chunk
+    score: float  # fused rank score; higher is better
+    dense: float = 0.0  # cosine similarity to the question, 0 when only BM25 found it
+
+    def as_json(self) -> dict:
+        c = self.chunk
+        return {
+            "chunk_id": c.chunk_id, "authority": c.authority, "quality_statement": c.quality_statement,
+            "heading": c.heading, "text": c.text,
+        }
+
+
+@dataclass
+class Answer:
+    question: str
+    answer: str
+    abstained: bool
+    citations: list[Citation] = field(default_factory=list)
+    retrieved: list[RetrievedFinding] = field(default_factory=list)
+    standalone_question: str = ""  # the question after follow-up rewriting
+    kind: str = "extractive"  # extractive | catalog | comparison | abstained
+    filters: dict = field(default_factory=dict)
+
+    def as_json(self, qid: str | None = None) -> dict:
+        out: dict = {} if qid is None else {"id": qid}
+        out.update(
+            question=self.question,
+            answer=self.answer,
+            abstained=self.abstained,
+            citations=[c.as_json() for c in self.citations],
+            retrieved=[r.as_json() for r in self.retrieved[:10]],
+        )
+        if self.standalone_question and self.standalone_question != self.question:
+            out["standalone_question"] = self.standalone_question
+        return out
+
+
+def to_dict(obj) -> dict:
+    return asdict(obj)

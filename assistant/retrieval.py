@@ -1,0 +1,74 @@
+"""Hybrid retrieval: dense (Chroma) and BM25, each filtered the same way, fused by reciprocal rank.
+
+Dense search finds paraphrases; BM25 finds the exact figures, names and programme titles dense
+search misses. Reciprocal rank fusion needs no score calibration between the two.
+"""
+
+from __future__ import annotations
+
+from langchain_core.callbacks import CallbackManagerForRetrieverRun
+from langchain_core.documents import Document
+from langchain_core.retrievers import BaseRetriever
+from pydantic import ConfigDict
+
+from assistant.models import RetrievedFinding
+from vectorstore.store import LibraryStore, SearchFilter
+
+RRF_K = 60  # the constant from Cormack et al.; dampens the weight of the very top ranks
+TOPIC_BOOST = 0.5  # a finding in the quality statement the question is about gains half a top rank
+
+
+def reciprocal_rank_fusion(rankings: list[list[str]], k: int = RRF_K) -> dict[str, float]:
+    fused: dict[str, float] = {}
+    for ranking in rankings:
+        for rank, item in enumerate(ranking):
+            fused[item] = fused.get(item, 0.0) + 1.0 / (k + rank + 1)
+    return fused
+
+
+class HybridSearch:
+    def __init__(self, store: LibraryStore):
+        self.store = store
+
+    def search(
+        self,
+        text: str,
+        where: SearchFilter = SearchFilter(),
+        k: int = 10,
+        keyword_text: str | None = None,
+        boost_statements: tuple[str, ...] = (),
+        query_vector: list[float] | None = None,
+    ) -> list[RetrievedFinding]:
+        candidates = self.store.settings.candidate_k
+        vector = query_vector if query_vector is not None else self.store.embeddings.embed_query(text)
+        dense = self.store.dense_search(vector, candidates, where)
+        keyword = self.store.keyword_search(keyword_text or text, candidates, where)
+        fused = reciprocal_rank_fusion([[cid for cid, _ in dense], [cid for cid, _ in keyword]])
+        similarity = dict(dense)
+        if boost_statements:
+            chunks = {c.chunk_id: c for c in self.store.chunks(list(fused))}
+            for cid, chunk in chunks.items():
+                if chunk.quality_statement in boost_statements:
+                    fused[cid] += TOPIC_BOOST / (RRF_K + 1)
+        ranked = sorted(fused, key=lambda cid: -fused[cid])[: k * 2]
+        # Resolving through the catalog drops any vector the catalog does not know (an orphan).
+        found = [
+            RetrievedFinding(chunk, fused[chunk.chunk_id], similarity.get(chunk.chunk_id, 0.0))
+            for chunk in self.store.chunks(ranked)
+        ]
+        return found[:k]
+
+
+class FindingsRetriever(BaseRetriever):
+    """The hybrid search as a LangChain retriever, for chains and tools that expect one."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+    search: HybridSearch
+    where: SearchFilter = SearchFilter()
+    k: int = 10
+
+    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
+        return [
+            Document(page_content=f.chunk.text, metadata={**f.chunk.metadata(), "chunk_id": f.chunk.chunk_id, "rrf": f.score}, id=f.chunk.chunk_id)
+            for f in self.search.search(query, self.where, self.k)
+        ]

