@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 
 from langchain_core.runnables import RunnableLambda
 
-from assistant.extractive import SentenceSelector, compose, wants_figure
+from assistant.extractive import SentenceSelector, compose, compose_actions, wants_figure
 from assistant.followup import rewrite
 from assistant.models import NOT_IN_REPORTS, Answer, Citation, RetrievedFinding
 from assistant.query import AuthorityNames, QueryPlan, understand
@@ -96,7 +96,8 @@ class Assistant:
             turn.vector = self.store.embeddings.embed_query(turn.standalone)
         return self.search.search(
             turn.standalone, where, k, keyword_text=plan.content,
-            boost_statements=plan.quality_statements + plan.topic_statements, query_vector=turn.vector,
+            named_statements=plan.quality_statements, topic_statements=plan.topic_statements,
+            query_vector=turn.vector,
         )
 
     def _answer_from_catalog(self, turn: Turn) -> Answer | None:
@@ -120,12 +121,17 @@ class Assistant:
         plan = turn.plan
         assert plan is not None
         retrieved = self._retrieve(turn, turn.where, self.store.settings.top_k)
-        ranked = self.selector.rank(plan.content, turn.vector or [], retrieved)
-        chosen = self.selector.choose(ranked, max_sentences=2 if wants_figure(plan.content) else 3)
+        ranked = self.selector.rank(plan.content, turn.vector or [], retrieved, shortfalls=plan.wants_actions)
+        figure = wants_figure(plan.content) and not plan.wants_actions
+        if plan.wants_actions:
+            # One shortfall per finding, from as many findings as answer: breadth over depth.
+            chosen = self.selector.choose(ranked, False, max_sentences=5, per_finding=1, margin=0.25)
+        else:
+            chosen = self.selector.choose(ranked, figure, max_sentences=2 if figure else 3)
         if not chosen:
             return Answer(turn.question, NOT_IN_REPORTS, True, [], retrieved, kind="abstained")
-        text, citations = compose(chosen)
-        return Answer(turn.question, text, False, citations, retrieved)
+        text, citations = compose_actions(chosen) if plan.wants_actions else compose(chosen)
+        return Answer(turn.question, text, False, citations, retrieved, kind="actions" if plan.wants_actions else "extractive")
 
     def _answer_per_authority(self, turn: Turn) -> Answer:
         """Retrieve and answer for each authority on its own, then set the answers side by side:
@@ -141,7 +147,8 @@ class Assistant:
             found = self._retrieve(turn, replace(turn.where, authorities=(authority,)), per)
             retrieved.extend(found)
             ranked = self.selector.rank(plan.content, turn.vector or [], found)
-            chosen = self.selector.choose(ranked, max_sentences=1 if wants_figure(plan.content) else 2)
+            figure = wants_figure(plan.content)
+            chosen = self.selector.choose(ranked, figure, max_sentences=1 if figure else 2)
             if not chosen:
                 lines.append(f"- **{authority}**: {NOT_IN_REPORTS}")
                 continue

@@ -15,22 +15,35 @@ from assistant.models import Citation, RetrievedFinding
 from ingest.chunking import split_sentences
 from vectorstore.keyword_index import tokenize
 
-# Words every question about a report shares: they carry no evidence about the answer.
+# Words that carry no evidence about the answer: every question about a report shares them, they
+# ask for a comparison or a draft, or they name a measure that the figure itself answers.
 GENERIC = frozenset(tokenize(
-    "council councils local authority authorities cqc report reports assessment team tell told say said "
-    "find found show shows give gave get got receive received county city borough metropolitan"
-)) - {"assessment"}
+    "council councils local authority authorities cqc report reports team tell told say said "
+    "find found show shows give gave get got receive received county city borough metropolitan "
+    "compare compared comparison higher lower highest lowest more fewer most least better worse between "
+    "draft suggest recommend improvement improvements action actions plan based findings "
+    "uptake rate rates level levels number proportion percentage share figure"
+))
+# Questions whose answer is a figure: a sentence without one cannot answer them.
 _FIGURE_QUESTION = re.compile(
-    r"\b(how (many|much|long|often)|what (proportion|percentage|share|number|rate|was the .*(rate|budget|uptake|score))|"
-    r"what was .*(rate|budget|uptake|overspend|vacanc)|what percentage|what proportion)\b",
+    r"\b(how (many|much|long|often)|what (proportion|percentage|share|number)|"
+    r"what\b[^?]*\b(rate|fee|fees|cost|costs|price|budget|uptake|overspend|spend|amount|total|vacancy|score|wait|time)\b)",
     re.IGNORECASE,
 )
 _DIGIT = re.compile(r"\d")
+# Words with which reports record a shortfall: what an improvement action has to answer.
+SHORTFALL = re.compile(
+    r"\b(however|but|not|only|no|lack\w*|delay\w*|wait\w*|backlog|below|inconsistent\w*|varied|"
+    r"shortfall\w*|concern\w*|gap\w*|unclear|late|longer|fewer|fell|risk\w*|could not|did not|had not)\b",
+    re.IGNORECASE,
+)
 
-# Relevance thresholds on the combined sentence score (0..1). Set from the spread of scores on
-# answerable and unanswerable questions alike, never from any single question.
-MIN_SENTENCE_SCORE = 0.42
-MIN_COVERAGE = 0.45
+# Relevance thresholds (0..1), set from the spread of scores over answerable and unanswerable
+# questions alike, never from any single question. A figure question must find a sentence with a
+# figure that covers most of what it asks about ("weekly fee ... residential care home bed" is not
+# answered by an hourly home care rate); an open question needs a sentence on its subject.
+MIN_SENTENCE_SCORE = 0.35
+MIN_FIGURE_COVERAGE = 0.5
 FOLLOW_ON_MARGIN = 0.1
 
 
@@ -62,7 +75,7 @@ class SentenceSelector:
         return sum(self.idf(t) for t in terms if t in have) / total if total else 0.0
 
     def rank(
-        self, question: str, query_vector: list[float], findings: list[RetrievedFinding]
+        self, question: str, query_vector: list[float], findings: list[RetrievedFinding], shortfalls: bool = False
     ) -> list[Selected]:
         """Every sentence of the findings, scored, best first."""
         terms = self.query_terms(question)
@@ -79,18 +92,25 @@ class SentenceSelector:
             score = 0.5 * float(sim) + 0.5 * cov
             if figure:
                 score += 0.06 if _DIGIT.search(sentence) else -0.06
+            if shortfalls and SHORTFALL.search(sentence):
+                score += 0.1
             ranked.append(Selected(finding, sentence, score, cov))
         ranked.sort(key=lambda s: -s.score)
         return ranked
 
-    def choose(self, ranked: list[Selected], max_sentences: int = 3, per_finding: int = 2) -> list[Selected]:
-        """The best sentence, and the ones close behind it that are not repeats."""
-        if not ranked or ranked[0].score < MIN_SENTENCE_SCORE or ranked[0].coverage < MIN_COVERAGE:
+    def choose(
+        self, ranked: list[Selected], figure: bool, max_sentences: int = 3, per_finding: int = 2,
+        margin: float = FOLLOW_ON_MARGIN,
+    ) -> list[Selected]:
+        """The best sentence, and the ones close behind it that are not repeats; none when nothing answers."""
+        if not ranked or ranked[0].score < MIN_SENTENCE_SCORE:
+            return []
+        if figure and not any(_DIGIT.search(s.sentence) and s.coverage >= MIN_FIGURE_COVERAGE for s in ranked[:3]):
             return []
         best = ranked[0].score
         chosen: list[Selected] = []
         for cand in ranked:
-            if len(chosen) >= max_sentences or cand.score < max(MIN_SENTENCE_SCORE, best - FOLLOW_ON_MARGIN):
+            if len(chosen) >= max_sentences or cand.score < max(MIN_SENTENCE_SCORE, best - margin):
                 break
             if sum(c.finding is cand.finding for c in chosen) >= per_finding:
                 continue
@@ -98,6 +118,20 @@ class SentenceSelector:
                 continue
             chosen.append(cand)
         return chosen
+
+
+def compose_actions(chosen: list[Selected]) -> tuple[str, list[Citation]]:
+    """Shortfalls as a numbered list to build improvement actions on, each quoted and cited.
+
+    With no model the assistant does not invent actions: it lays out what the report records,
+    so each action a user writes rests on a finding they can check.
+    """
+    lines = ["Shortfalls the report records, to build improvement actions on:"]
+    citations: list[Citation] = []
+    for i, c in enumerate(chosen, 1):
+        lines.append(f"{i}. {c.sentence} [{i}]")
+        citations.append(Citation.of(i, c.finding.chunk, quote=c.sentence))
+    return "\n".join(lines), citations
 
 
 def compose(chosen: list[Selected], first_marker: int = 1) -> tuple[str, list[Citation]]:

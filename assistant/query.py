@@ -55,6 +55,11 @@ _SCORE_WORDS = re.compile(r"\b(score[sd]?|scoring|rating|rated)\b", re.IGNORECAS
 _PROVIDER_RATING = re.compile(
     r"\b(providers?|care homes?|agenc(?:y|ies)|services?)\b[^.?]*\brated\b|\brated\b[^.?]*\bby cqc\b", re.IGNORECASE
 )
+_ACTIONS = re.compile(
+    r"\b(draft|suggest|propose|recommend|write|list)\b[^?]*\b(actions?|improvements?|recommendations?|plan)\b"
+    r"|\bimprovement actions?\b|\baction plan\b",
+    re.IGNORECASE,
+)
 _COMPARE = re.compile(r"\b(compare|compared|comparison|versus|vs\.?|higher|lower|highest|lowest|more|fewer|better|worse|differ)\b", re.IGNORECASE)
 
 
@@ -70,6 +75,7 @@ class QueryPlan:
     wants_overall: bool = False
     comparative: bool = False
     extremes: str = ""  # "lowest" | "highest" when the question asks for one
+    wants_actions: bool = False  # "Draft improvement actions for ..."
     content: str = ""  # the question with authority names taken out, for retrieval
 
     @property
@@ -150,5 +156,6 @@ def understand(question: str, names: AuthorityNames) -> QueryPlan:
         wants_overall=wants_score and (not statements or "overall" in low),
         comparative=bool(_COMPARE.search(question)) or len(authorities) >= 2,
         extremes=extremes,
+        wants_actions=bool(_ACTIONS.search(content)),
         content=content,
     )

@@ -15,7 +15,10 @@ from assistant.models import RetrievedFinding
 from vectorstore.store import LibraryStore, SearchFilter
 
 RRF_K = 60  # the constant from Cormack et al.; dampens the weight of the very top ranks
-TOPIC_BOOST = 0.5  # a finding in the quality statement the question is about gains half a top rank
+# A finding in a quality statement the question names gains a top rank's weight; one in a
+# statement its subject only suggests ("direct payments") gains half of one.
+NAMED_BOOST = 1.0
+TOPIC_BOOST = 0.5
 
 
 def reciprocal_rank_fusion(rankings: list[list[str]], k: int = RRF_K) -> dict[str, float]:
@@ -36,7 +39,8 @@ class HybridSearch:
         where: SearchFilter = SearchFilter(),
         k: int = 10,
         keyword_text: str | None = None,
-        boost_statements: tuple[str, ...] = (),
+        named_statements: tuple[str, ...] = (),
+        topic_statements: tuple[str, ...] = (),
         query_vector: list[float] | None = None,
     ) -> list[RetrievedFinding]:
         candidates = self.store.settings.candidate_k
@@ -45,11 +49,12 @@ class HybridSearch:
         keyword = self.store.keyword_search(keyword_text or text, candidates, where)
         fused = reciprocal_rank_fusion([[cid for cid, _ in dense], [cid for cid, _ in keyword]])
         similarity = dict(dense)
-        if boost_statements:
-            chunks = {c.chunk_id: c for c in self.store.chunks(list(fused))}
-            for cid, chunk in chunks.items():
-                if chunk.quality_statement in boost_statements:
-                    fused[cid] += TOPIC_BOOST / (RRF_K + 1)
+        if named_statements or topic_statements:
+            for chunk in self.store.chunks(list(fused)):
+                if chunk.quality_statement in named_statements:
+                    fused[chunk.chunk_id] += NAMED_BOOST / (RRF_K + 1)
+                elif chunk.quality_statement in topic_statements:
+                    fused[chunk.chunk_id] += TOPIC_BOOST / (RRF_K + 1)
         ranked = sorted(fused, key=lambda cid: -fused[cid])[: k * 2]
         # Resolving through the catalog drops any vector the catalog does not know (an orphan).
         found = [

@@ -33,11 +33,12 @@ class ScoreAnswerer:
     def __init__(self, store: LibraryStore):
         self.store = store
 
-    def _score_chunk(self, entry: ReportEntry, statement: str) -> Chunk | None:
+    def _score_chunks(self, entry: ReportEntry, statements: list[str]) -> list[Chunk]:
+        """The summary list that names the statements' scores, then each statement's own score line."""
         chunks = self.store.catalog.report_chunks(entry.report_id)
-        own = [c for c in chunks if c.kind == "score" and c.quality_statement == statement]
-        listed = [c for c in chunks if c.kind == "score" and not c.quality_statement and statement in c.text]
-        return (own or listed or [None])[0]
+        listed = [c for c in chunks if c.kind == "score" and not c.quality_statement and all(s in c.text for s in statements)]
+        own = [c for c in chunks if c.kind == "score" and c.quality_statement in statements]
+        return listed[:1] + own
 
     def _rating_chunks(self, entry: ReportEntry) -> list[Chunk]:
         return [c for c in self.store.catalog.report_chunks(entry.report_id) if c.kind == "rating"]
@@ -49,9 +50,7 @@ class ScoreAnswerer:
             return None
         cites: list[Citation] = []
 
-        def cite(chunk: Chunk | None) -> str:
-            if chunk is None:
-                return ""
+        def cite(chunk: Chunk) -> str:
             for c in cites:
                 if c.chunk_id == chunk.chunk_id:
                     return f" [{c.marker}]"
@@ -72,7 +71,7 @@ class ScoreAnswerer:
                 for entry, n in sorted(scored, key=lambda item: item[1]):
                     lines.append(
                         f"{entry.authority} scored {n} for {statement} ({n} - {_band(n)})."
-                        + cite(self._score_chunk(entry, statement))
+                        + "".join(cite(c) for c in self._score_chunks(entry, [statement]))
                     )
                 for authority in missing:
                     lines.append(f"{authority}'s report gives no score for {statement}.")
@@ -81,7 +80,7 @@ class ScoreAnswerer:
             pick = min if plan.extremes == "lowest" else max
             value = pick(entry.scores.values())
             names = [s for s, n in entry.scores.items() if n == value]
-            refs = "".join(cite(self._score_chunk(entry, s)) for s in names)
+            refs = "".join(cite(c) for c in self._score_chunks(entry, names)[:1])
             lines.append(
                 f"{entry.authority} scored {plan.extremes} on {_join(names)}, each scored {value} ({value} - {_band(value)}).{refs}"
             )

@@ -115,17 +115,6 @@ def theme_of(quality_statement: str) -> str:
     return qs.theme if qs else ""
 
 
-def rating_for_score(overall_score: int) -> str:
-    """The rating band an overall score falls in (CQC's published thresholds)."""
-    if overall_score >= 76:
-        return "Outstanding"
-    if overall_score >= 51:
-        return "Good"
-    if overall_score >= 26:
-        return "Requires improvement"
-    return "Inadequate"
-
-
 def canonical_rating(text: str) -> str | None:
     t = _norm(text)
     for r in RATINGS:

@@ -35,6 +35,8 @@ _RATING = re.compile(
     re.IGNORECASE,
 )
 _RATING_SECTION = re.compile(r"rating", re.IGNORECASE)
+# A copyright or licence line closing a page is furniture, not a finding.
+_COPYRIGHT = re.compile(r"^(©|\(c\)\s|copyright\b)", re.IGNORECASE)
 
 
 def parse_date(text: str) -> str:
@@ -97,7 +99,7 @@ class _Builder:
         if all(scores):
             for qs, n in scores:  # type: ignore[misc]
                 self.summary_scores.setdefault(qs, n)
-            self.add("\n".join(b.text for b in items), "score", items[0].location)
+            self.add("\n".join("- " + b.text for b in items), "score", items[0].location)
             return
         text = "\n".join("- " + b.text for b in items)
         last = self.report.findings[-1] if self.report.findings else None
@@ -184,6 +186,8 @@ def parse_report(doc: LoadedDocument) -> Report:
             if m and parse_date(m.group("date")):
                 report.published = parse_date(m.group("date"))
                 continue
+        if _COPYRIGHT.match(text) and len(text) < 120:
+            continue
         if block.kind == "list_item":
             b.pending_list.append(block)
             continue

@@ -12,9 +12,11 @@ import math
 import re
 import threading
 from collections import Counter
+from functools import lru_cache
 from pathlib import Path
 
 import bm25s
+import snowballstemmer
 import numpy as np
 
 _TOKEN = re.compile(r"£?\d+(?:[.,]\d+)*%?|[a-z]+(?:'[a-z]+)?")
@@ -26,18 +28,15 @@ STOPWORDS = frozenset(
 )
 
 
+_STEMMER = snowballstemmer.stemmer("english")
+
+
+@lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    """A light stemmer: plural and possessive endings only, enough for carers/carer's/carer."""
+    """Snowball English stem after dropping possessives: carers/carer's/carer, allocate/allocation."""
     if word.endswith("'s"):
         word = word[:-2]
-    elif word.endswith("s'"):
-        word = word[:-1]
-    word = word.replace("'", "")
-    if len(word) > 4 and word.endswith("ies"):
-        return word[:-3] + "y"
-    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        return word[:-1]
-    return word
+    return _STEMMER.stemWord(word.replace("'", ""))
 
 
 def tokenize(text: str) -> list[str]:

@@ -18,7 +18,11 @@ _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _MD_LIST = re.compile(r"^\s*(?:[-*+•]|\d+[.)])\s+(.*)$")
 _MD_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 # Lines that are short but are content, not headings.
-_NOT_HEADING = re.compile(r"^(©|\(c\) |score\b|\d\s*[-–—]\s*evidence|published\b|page \d+)", re.IGNORECASE)
+_NOT_HEADING = re.compile(
+    r"^(©|\(c\) |score\b|\d\s*[-–—]\s*evidence|published\b|page \d+)"
+    r"|:\s*(outstanding|good|requires improvement|inadequate|\d+\s*%)\s*$",
+    re.IGNORECASE,
+)
 _SECTION_HEADINGS = {
     "overall summary": 2, "what people expect": 4, "the local authority commitment": 4,
     "key findings for this quality statement": 4, "local authority rating and score": 3,
@@ -43,7 +47,7 @@ def _looks_like_heading(paragraph: list[str]) -> bool:
     if len(paragraph) != 1:
         return False
     line = paragraph[0].strip()
-    if _NOT_HEADING.match(line) or _MD_LIST.match(line):
+    if _NOT_HEADING.search(line) or _MD_LIST.match(line):
         return False
     words = line.split()
     return 0 < len(words) <= 14 and len(line) <= 120 and not re.search(r"[.;,!?]$", line)

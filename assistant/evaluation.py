@@ -1,0 +1,207 @@
+"""`python -m assistant eval`: retrieval and answer quality on gold questions, as numbers.
+
+Gold format: ../shared/corpus/README.md. Per-report question files are asked as a user of that
+council would ask them in the app, with their authority selected (questions such as "What was
+our score ...?" name none); comparison questions are asked with no authority selected.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from vectorstore.settings import Settings
+
+
+def norm(text: str) -> str:
+    text = text.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
+    return re.sub(r"\s+", " ", text).strip().casefold()
+
+
+_FIGURE = re.compile(r"£?\d+(?:,\d{3})*(?:\.\d+)?%?")
+
+
+def figures(text: str) -> list[str]:
+    """Numbers a correct answer must carry: counts, percentages, money (years and dates excluded)."""
+    out = []
+    for raw in _FIGURE.findall(text):
+        value = raw.lstrip("£").rstrip("%").replace(",", "")
+        if re.fullmatch(r"(19|20)\d\d", value) or re.fullmatch(r"\d{2}", value) and raw.endswith("/"):
+            continue
+        out.append(value)
+    return list(dict.fromkeys(out))
+
+
+def has_figure(answer: str, value: str) -> bool:
+    numbers = {f.lstrip("£").rstrip("%").replace(",", "") for f in _FIGURE.findall(answer)}
+    return value in numbers
+
+
+@dataclass
+class GoldItem:
+    qid: str
+    type: str
+    question: str
+    answer: str
+    quotes: list[str]
+    authorities: list[str]
+    must_include: list[str] = field(default_factory=list)
+    scope: list[str] = field(default_factory=list)  # the authority selected in the interface
+
+
+def load_gold(paths: list[str]) -> list[GoldItem]:
+    items = []
+    for path in paths:
+        for n, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                d = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise SystemExit(f"{path}:{n}: not JSON ({exc})") from exc
+            authorities = d.get("authorities") or ([d["authority"]] if d.get("authority") else [])
+            items.append(
+                GoldItem(
+                    qid=d["id"], type=d["type"], question=d["question"], answer=d.get("answer", ""),
+                    quotes=[e["quote"] for e in d.get("evidence", [])], authorities=authorities,
+                    must_include=d.get("must_include", []),
+                    scope=[d["authority"]] if d.get("authority") and d["type"] != "compare" else [],
+                )
+            )
+    return items
+
+
+@dataclass
+class Outcome:
+    """What one pipeline did with one question, reduced to what the metrics need."""
+
+    answer: str
+    abstained: bool
+    retrieved: list[tuple[str, str]]  # (authority, text), rank order
+    cited: list[tuple[str, str]]  # (authority, text)
+    seconds: float
+
+
+def score(items: list[GoldItem], outcomes: list[Outcome]) -> dict[str, dict[str, float]]:
+    acc: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
+    for item, out in zip(items, outcomes):
+        for group in (item.type, "overall"):
+            m = acc[group]
+            m["n"].append(1)
+            m["seconds"].append(out.seconds)
+            texts = [norm(t) for _, t in out.retrieved]
+            quotes = [norm(q) for q in item.quotes]
+            if quotes:
+                for k in (5, 10):
+                    for q in quotes:
+                        m[f"evidence@{k}"].append(float(any(q in t for t in texts[:k])))
+                rank = next((i + 1 for i, t in enumerate(texts[:10]) if any(q in t for q in quotes)), None)
+                m["mrr"].append(1.0 / rank if rank else 0.0)
+                m["cited_support"].append(float(any(q in norm(t) for _, t in out.cited for q in quotes)))
+                m["false_abstention"].append(float(out.abstained))
+                if item.type in ("fact", "score", "compare"):
+                    for value in figures(item.answer):
+                        m["key_figures"].append(float(has_figure(out.answer, value)))
+            if item.type == "unanswerable":
+                m["abstention"].append(float(out.abstained))
+            if item.authorities:
+                for authority, _ in out.cited:
+                    m["wrong_authority"].append(float(bool(authority) and authority not in item.authorities))
+            if item.type == "compare":
+                for s in item.must_include:
+                    m["must_include"].append(float(norm(s) in norm(out.answer)))
+                cited = {a for a, _ in out.cited}
+                for a in item.authorities:
+                    m["authorities_cited"].append(float(a in cited))
+                m["all_authorities_cited"].append(float(all(a in cited for a in item.authorities)))
+    table: dict[str, dict[str, float]] = {}
+    for group, metrics in acc.items():
+        table[group] = {name: (sum(v) if name == "n" else sum(v) / len(v)) for name, v in metrics.items() if v}
+    return table
+
+
+COLUMNS = (
+    "n", "evidence@5", "evidence@10", "mrr", "cited_support", "key_figures", "abstention",
+    "false_abstention", "wrong_authority", "must_include", "authorities_cited", "all_authorities_cited", "seconds",
+)
+TYPE_ORDER = ("fact", "score", "multi", "summary", "action", "compare", "unanswerable", "overall")
+
+
+def format_table(title: str, table: dict[str, dict[str, float]]) -> str:
+    cols = [c for c in COLUMNS if any(c in row for row in table.values())]
+    widths = [max(len(c), 6) for c in cols]
+    lines = [title, "type".ljust(13) + " ".join(c.rjust(w) for c, w in zip(cols, widths))]
+    for group in sorted(table, key=lambda g: TYPE_ORDER.index(g) if g in TYPE_ORDER else 99):
+        row = table[group]
+        cells = []
+        for c, w in zip(cols, widths):
+            v = row.get(c)
+            cells.append(("-" if v is None else f"{int(v)}" if c == "n" else f"{v:.3f}").rjust(w))
+        lines.append(group.ljust(13) + " ".join(cells))
+    return "\n".join(lines)
+
+
+def run_ours(settings: Settings, items: list[GoldItem]) -> list[Outcome]:
+    from assistant.chain import Assistant
+    from vectorstore.store import LibraryStore, SearchFilter
+
+    store = LibraryStore(settings)
+    assistant = Assistant(store)
+    outcomes = []
+    for item in items:
+        start = time.perf_counter()
+        answer = assistant.ask(item.question, scope=SearchFilter(authorities=tuple(item.scope)))
+        outcomes.append(
+            Outcome(
+                answer=answer.answer, abstained=answer.abstained,
+                retrieved=[(f.chunk.authority, f.chunk.text) for f in answer.retrieved[:10]],
+                cited=[(c.authority, c.text) for c in answer.citations],
+                seconds=time.perf_counter() - start,
+            )
+        )
+    return outcomes
+
+
+def run_eval(settings: Settings, files: list[str], as_json: bool, baseline: bool, floors: str | None) -> int:
+    items = load_gold(files)
+    if not items:
+        print("No gold questions in the files given.", file=sys.stderr)
+        return 2
+    results = {"ours": score(items, run_ours(settings, items))}
+    if baseline:
+        from assistant.baseline import run_baseline
+
+        results["baseline"] = score(items, run_baseline(settings, items))
+    if as_json:
+        print(json.dumps(results, indent=2))
+    else:
+        print(f"{len(items)} gold questions from {len(files)} file(s); per-report questions asked with their authority selected.\n")
+        print(format_table("ours (hybrid retrieval, extractive answers)", results["ours"]))
+        if baseline:
+            print()
+            print(format_table("baseline (RecursiveCharacterTextSplitter 1000/200, same embeddings, Chroma k=5)", results["baseline"]))
+    if floors:
+        return check_floors(results["ours"], json.loads(Path(floors).read_text()))
+    return 0
+
+
+def check_floors(table: dict[str, dict[str, float]], floors: dict[str, dict[str, float]]) -> int:
+    """Floors: {"fact": {"evidence@5": 0.95}, ...}; names ending in _max are ceilings."""
+    failures = []
+    for group, metrics in floors.items():
+        for name, bound in metrics.items():
+            ceiling = name.endswith("_max")
+            metric = name[:-4] if ceiling else name
+            value = table.get(group, {}).get(metric)
+            if value is None or (value > bound if ceiling else value < bound):
+                failures.append(f"{group}.{metric} = {value} ({'above ceiling' if ceiling else 'below floor'} {bound})")
+    for f in failures:
+        print(f"FLOOR FAILED: {f}", file=sys.stderr)
+    if not failures:
+        print("All eval floors met.")
+    return 1 if failures else 0

@@ -1,0 +1,56 @@
+"""Shared fixtures. The shared corpus is ingested once per test session into a temporary store."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from vectorstore.settings import Settings  # sets the offline environment before anything loads
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT.parent / "shared" / "corpus"
+DEMO = ROOT / "demo_reports"
+
+
+def corpus_or_skip() -> Path:
+    if not CORPUS.exists():
+        pytest.skip("../shared/corpus is not beside the project")
+    return CORPUS
+
+
+@pytest.fixture(scope="session")
+def corpus() -> Path:
+    return corpus_or_skip()
+
+
+@pytest.fixture(scope="session")
+def corpus_store(tmp_path_factory, corpus):
+    """A store holding every shared report and the seed excerpt."""
+    from ingest.pipeline import ingest_paths
+    from vectorstore.store import LibraryStore
+
+    store = LibraryStore(Settings(store_dir=tmp_path_factory.mktemp("corpus-store")))
+    summary = ingest_paths([corpus / "reports", corpus / "seed"], store)
+    assert not summary.failed, summary.lines()
+    return store
+
+
+@pytest.fixture(scope="session")
+def corpus_assistant(corpus_store):
+    from assistant.chain import Assistant
+
+    return Assistant(corpus_store)
+
+
+@pytest.fixture(scope="session")
+def facts(corpus) -> dict[str, dict]:
+    return {json.loads(p.read_text())["authority"]: json.loads(p.read_text()) for p in (corpus / "facts").glob("*.json")}
+
+
+@pytest.fixture()
+def empty_store(tmp_path):
+    from vectorstore.store import LibraryStore
+
+    return LibraryStore(Settings(store_dir=tmp_path / "store"))

@@ -1,0 +1,69 @@
+"""The library: catalog facts, idempotent re-ingest, replacement of changed reports, bad files."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+from assistant.__main__ import main as assistant_main
+from ingest.__main__ import main as ingest_main
+from ingest.pipeline import ingest_paths
+from tests.conftest import DEMO
+
+
+def test_reports_json_gives_exact_facts_for_all_four_authorities(corpus_store, facts, capsys):
+    assert assistant_main(["reports", "--store", str(corpus_store.folder), "--json"]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    by_authority = {r["authority"]: r for r in rows}
+    for authority, fact in facts.items():
+        row = by_authority[authority]
+        assert row["rating"] == fact["rating"]
+        assert row["overall_score"] == fact["overall_score"]
+        assert row["scores"] == fact["scores"]
+        assert row["published"] == fact["published"]
+        assert row["chunks"] > 50 and row["source"]
+    seed = by_authority[""]
+    assert seed["rating"] == "" and seed["overall_score"] is None
+
+
+def test_ingesting_the_same_folder_twice_changes_nothing(empty_store):
+    first = ingest_paths([DEMO], empty_store)
+    ids = {r.report_id: empty_store.catalog.chunk_ids(r.report_id) for r in first.reports}
+    count = empty_store.chroma._collection.count()
+    second = ingest_paths([DEMO], empty_store)
+    assert [r.chunks for r in second.reports] == [r.chunks for r in first.reports]
+    assert sum(r.added for r in second.reports) == 0
+    assert empty_store.chroma._collection.count() == count == first.chunks
+    assert {r.report_id: empty_store.catalog.chunk_ids(r.report_id) for r in second.reports} == ids
+
+
+def test_a_changed_report_replaces_its_old_chunks(empty_store, tmp_path):
+    copy = tmp_path / "fenmarsh.md"
+    shutil.copy(DEMO / "fenmarsh.md", copy)
+    (before,) = ingest_paths([copy], empty_store).reports
+    old_ids = empty_store.catalog.chunk_ids(before.report_id)
+    text = copy.read_text(encoding="utf-8")
+    paragraph = next(p for p in text.split("\n\n") if len(p) > 200 and not p.startswith(("#", "-")))
+    copy.write_text(text.replace(paragraph, paragraph + " This sentence was added in a correction."), encoding="utf-8")
+    (after,) = ingest_paths([copy], empty_store).reports
+    new_ids = empty_store.catalog.chunk_ids(after.report_id)
+    assert after.report_id == before.report_id and after.added == 1 and after.removed == 1
+    assert len(new_ids) == len(old_ids) and len(new_ids - old_ids) == 1
+    assert empty_store.chroma._collection.count() == len(new_ids)
+    assert empty_store.keyword_search("added in a correction", 5, __import__("vectorstore.store").store.SearchFilter())
+
+
+def test_bad_files_are_named_and_the_rest_still_ingest(tmp_path, capsys):
+    (tmp_path / "broken.pdf").write_bytes(b"this is not a pdf at all")
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "notes.docx").write_bytes(b"PK\x03\x04 not read")
+    shutil.copy(DEMO / "fenmarsh.md", tmp_path / "fenmarsh.md")
+    store = tmp_path / "store"
+    code = ingest_main(["--store", str(store), str(tmp_path / "broken.pdf"), str(tmp_path / "empty.txt"),
+                        str(tmp_path / "fenmarsh.md"), str(tmp_path / "missing.html"), str(tmp_path / "notes.docx")])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert "Fenmarsh County Council" in out and "Ingested 1 report(s)" in out
+    for name, why in (("broken.pdf", "not a PDF"), ("empty.txt", "empty"), ("missing.html", "no such file"),
+                      ("notes.docx", "unsupported file type")):
+        assert any(name in line and why in line for line in out.splitlines()), (name, out)
