@@ -149,5 +149,5 @@ def compose(chosen: list[Selected], first_marker: int = 1) -> tuple[str, list[Ci
         sentences.sort(key=finding.chunk.text.find)
         for s in sentences:
             parts.append(f"{s} [{marker}]")
-        citations.append(Citation.of(marker, finding.chunk, quote=" ".join(sentences)))
+        citations.append(Citation.of(marker, finding.chunk, quote="\n".join(sentences)))
     return " ".join(parts), citations
