@@ -10,11 +10,11 @@ from dataclasses import dataclass, field, replace
 
 from langchain_core.runnables import RunnableLambda
 
-from assistant.extractive import SentenceSelector, compose, compose_actions, wants_figure
+from assistant.extractive import Selected, SentenceSelector, compose, compose_actions, wants_figure
 from assistant.followup import rewrite
 from assistant.models import NOT_IN_REPORTS, Answer, Citation, RetrievedFinding
 from assistant.query import AuthorityNames, QueryPlan, understand
-from assistant.retrieval import HybridSearch
+from assistant.retrieval import RRF_K, HybridSearch
 from assistant.scores import ScoreAnswerer
 from vectorstore.store import LibraryStore, SearchFilter
 
@@ -31,6 +31,9 @@ class Turn:
     where: SearchFilter = SearchFilter()
     vector: list[float] | None = None
     answer: Answer | None = None
+
+
+RERANK_CANDIDATES = 25  # fused candidates whose sentences are scored before the top k are kept
 
 
 class Assistant:
@@ -89,16 +92,37 @@ class Assistant:
         return turn
 
     # -- answerers -------------------------------------------------------------------------
-    def _retrieve(self, turn: Turn, where: SearchFilter, k: int) -> list[RetrievedFinding]:
+    def _retrieve(self, turn: Turn, where: SearchFilter, k: int) -> tuple[list[RetrievedFinding], list[Selected]]:
+        """Hybrid candidates, reranked by how well their best sentences answer the question.
+
+        Fusion ranks whole paragraphs; the question is usually answered by one or two sentences
+        in them, so a paragraph's best two sentences (scored as the answerer scores them) decide
+        its place, with the fused rank as a prior.
+        """
         plan = turn.plan
         assert plan is not None
         if turn.vector is None:
             turn.vector = self.store.embeddings.embed_query(turn.standalone)
-        return self.search.search(
-            turn.standalone, where, k, keyword_text=plan.content,
+        candidates = self.search.search(
+            turn.standalone, where, max(k, RERANK_CANDIDATES), keyword_text=plan.content,
             named_statements=plan.quality_statements, topic_statements=plan.topic_statements,
             query_vector=turn.vector,
         )
+        ranked = self.selector.rank(plan.content, turn.vector, candidates, shortfalls=plan.wants_actions)
+        sentence_scores: dict[str, list[float]] = {}
+        for s in ranked:  # best first, so each list is in descending order
+            sentence_scores.setdefault(s.finding.chunk.chunk_id, []).append(s.score)
+
+        def value(item: tuple[int, RetrievedFinding]) -> float:
+            rank, finding = item
+            best = sentence_scores.get(finding.chunk.chunk_id, [0.0])[:2]
+            prior = (RRF_K + 1) / (RRF_K + rank + 1)  # 1.0 for the top fused result, slowly falling
+            return sum(best) / 2 + prior
+
+        reranked = [f for _, f in sorted(enumerate(candidates), key=value, reverse=True)][:k]
+        kept = {f.chunk.chunk_id for f in reranked}
+        # The answerer reuses these sentence scores rather than embedding the sentences again.
+        return reranked, [s for s in ranked if s.finding.chunk.chunk_id in kept]
 
     def _answer_from_catalog(self, turn: Turn) -> Answer | None:
         plan = turn.plan
@@ -110,7 +134,7 @@ class Assistant:
         if result is None:
             return None
         text, citations, cited = result
-        rest = self._retrieve(turn, turn.where, self.store.settings.top_k)
+        rest, _ = self._retrieve(turn, turn.where, self.store.settings.top_k)
         retrieved = cited + [f for f in rest if f.chunk.chunk_id not in {c.chunk_id for c in citations}]
         return Answer(turn.question, text, False, citations, retrieved[: max(10, len(cited))], kind="catalog")
 
@@ -120,8 +144,7 @@ class Assistant:
     def _answer_from_findings(self, turn: Turn) -> Answer:
         plan = turn.plan
         assert plan is not None
-        retrieved = self._retrieve(turn, turn.where, self.store.settings.top_k)
-        ranked = self.selector.rank(plan.content, turn.vector or [], retrieved, shortfalls=plan.wants_actions)
+        retrieved, ranked = self._retrieve(turn, turn.where, self.store.settings.top_k)
         figure = wants_figure(plan.content) and not plan.wants_actions
         if plan.wants_actions:
             # One shortfall per finding, from as many findings as answer: breadth over depth.
@@ -144,9 +167,8 @@ class Assistant:
         lines: list[str] = []
         citations: list[Citation] = []
         for authority in authorities:
-            found = self._retrieve(turn, replace(turn.where, authorities=(authority,)), per)
+            found, ranked = self._retrieve(turn, replace(turn.where, authorities=(authority,)), per)
             retrieved.extend(found)
-            ranked = self.selector.rank(plan.content, turn.vector or [], found)
             figure = wants_figure(plan.content)
             chosen = self.selector.choose(ranked, figure, max_sentences=1 if figure else 2)
             if not chosen:
