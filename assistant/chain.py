@@ -127,10 +127,8 @@ class Assistant:
     def _answer_from_catalog(self, turn: Turn) -> Answer | None:
         plan = turn.plan
         assert plan is not None
-        authorities = list(turn.where.authorities)
-        if not authorities and not plan.all_authorities and len(self.scores_authorities()) > 1 and not plan.is_comparison:
-            authorities = []  # no authority named: the catalog answers for every one, side by side
-        result = self.scores.answer(plan, authorities)
+        # With no authority named or selected, the catalog answers for every one, side by side.
+        result = self.scores.answer(plan, list(turn.where.authorities))
         if result is None:
             return None
         text, citations, cited = result

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 from ingest.models import Chunk
 
@@ -75,6 +75,3 @@ class Answer:
             out["standalone_question"] = self.standalone_question
         return out
 
-
-def to_dict(obj) -> dict:
-    return asdict(obj)
