@@ -64,8 +64,8 @@ def answer_markdown(text: str) -> str:
 def finding_markdown(text: str, quote: str) -> str:
     """The whole finding, escaped, with the quoted sentence(s) in bold so the reader finds them."""
     body = escape(text)
-    # A quote is the sentences used, joined by spaces; each sentence is verbatim in the finding.
-    pieces = [quote] if quote in text else re.split(r"(?<=[.!?])\s+", quote)
+    # A quote is the sentences used, one per line; each sentence is verbatim in the finding.
+    pieces = [quote] if quote in text else quote.split("\n")
     for piece in pieces:
         if piece and piece != text and piece in text:
             body = body.replace(escape(piece), f"**{escape(piece)}**", 1)

@@ -31,6 +31,7 @@ class Turn:
     where: SearchFilter = SearchFilter()
     vector: list[float] | None = None
     answer: Answer | None = None
+    names: AuthorityNames = field(default_factory=AuthorityNames)
 
 
 RERANK_CANDIDATES = 25  # fused candidates whose sentences are scored before the top k are kept
@@ -61,11 +62,12 @@ class Assistant:
 
     # -- steps -----------------------------------------------------------------------------
     def _rewrite(self, turn: Turn) -> Turn:
-        turn.standalone = rewrite(turn.question, turn.history, self.names())
+        turn.names = self.names()  # read from the catalog once per question
+        turn.standalone = rewrite(turn.question, turn.history, turn.names)
         return turn
 
     def _understand(self, turn: Turn) -> Turn:
-        plan = understand(turn.standalone, self.names())
+        plan = understand(turn.standalone, turn.names)
         turn.plan = plan
         # Authorities named in the question win over the interface's choice.
         authorities = plan.authorities or turn.scope.authorities
@@ -136,9 +138,6 @@ class Assistant:
         retrieved = cited + [f for f in rest if f.chunk.chunk_id not in {c.chunk_id for c in citations}]
         return Answer(turn.question, text, False, citations, retrieved[: max(10, len(cited))], kind="catalog")
 
-    def scores_authorities(self) -> list[str]:
-        return sorted({r.authority for r in self.store.reports() if r.authority})
-
     def _answer_from_findings(self, turn: Turn) -> Answer:
         plan = turn.plan
         assert plan is not None
@@ -159,7 +158,7 @@ class Assistant:
         a global top-k would answer a comparison from whichever authority ranks first."""
         plan = turn.plan
         assert plan is not None
-        authorities = list(turn.where.authorities) or self.scores_authorities()
+        authorities = list(turn.where.authorities) or sorted(set(turn.names.names.values()))
         per = max(3, self.store.settings.top_k // max(len(authorities), 1))
         retrieved: list[RetrievedFinding] = []
         lines: list[str] = []

@@ -27,11 +27,11 @@ _FIGURE = re.compile(r"£?\d+(?:,\d{3})*(?:\.\d+)?%?")
 
 
 def figures(text: str) -> list[str]:
-    """Numbers a correct answer must carry: counts, percentages, money (years and dates excluded)."""
+    """Numbers a correct answer must carry: counts, percentages, money (four-digit years left out)."""
     out = []
     for raw in _FIGURE.findall(text):
         value = raw.lstrip("£").rstrip("%").replace(",", "")
-        if re.fullmatch(r"(19|20)\d\d", value) or re.fullmatch(r"\d{2}", value) and raw.endswith("/"):
+        if re.fullmatch(r"(19|20)\d\d", value):
             continue
         out.append(value)
     return list(dict.fromkeys(out))

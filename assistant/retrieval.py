@@ -6,11 +6,6 @@ search misses. Reciprocal rank fusion needs no score calibration between the two
 
 from __future__ import annotations
 
-from langchain_core.callbacks import CallbackManagerForRetrieverRun
-from langchain_core.documents import Document
-from langchain_core.retrievers import BaseRetriever
-from pydantic import ConfigDict
-
 from assistant.models import RetrievedFinding
 from vectorstore.store import LibraryStore, SearchFilter
 
@@ -49,31 +44,12 @@ class HybridSearch:
         keyword = self.store.keyword_search(keyword_text or text, candidates, where)
         fused = reciprocal_rank_fusion([[cid for cid, _ in dense], [cid for cid, _ in keyword]])
         similarity = dict(dense)
-        if named_statements or topic_statements:
-            for chunk in self.store.chunks(list(fused)):
-                if chunk.quality_statement in named_statements:
-                    fused[chunk.chunk_id] += NAMED_BOOST / (RRF_K + 1)
-                elif chunk.quality_statement in topic_statements:
-                    fused[chunk.chunk_id] += TOPIC_BOOST / (RRF_K + 1)
-        ranked = sorted(fused, key=lambda cid: -fused[cid])[: k * 2]
         # Resolving through the catalog drops any vector the catalog does not know (an orphan).
-        found = [
-            RetrievedFinding(chunk, fused[chunk.chunk_id], similarity.get(chunk.chunk_id, 0.0))
-            for chunk in self.store.chunks(ranked)
-        ]
-        return found[:k]
-
-
-class FindingsRetriever(BaseRetriever):
-    """The hybrid search as a LangChain retriever, for chains and tools that expect one."""
-
-    model_config = ConfigDict(arbitrary_types_allowed=True)
-    search: HybridSearch
-    where: SearchFilter = SearchFilter()
-    k: int = 10
-
-    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
-        return [
-            Document(page_content=f.chunk.text, metadata={**f.chunk.metadata(), "chunk_id": f.chunk.chunk_id, "rrf": f.score}, id=f.chunk.chunk_id)
-            for f in self.search.search(query, self.where, self.k)
-        ]
+        chunks = self.store.chunks(list(fused))
+        for chunk in chunks:
+            if chunk.quality_statement in named_statements:
+                fused[chunk.chunk_id] += NAMED_BOOST / (RRF_K + 1)
+            elif chunk.quality_statement in topic_statements:
+                fused[chunk.chunk_id] += TOPIC_BOOST / (RRF_K + 1)
+        chunks.sort(key=lambda c: -fused[c.chunk_id])
+        return [RetrievedFinding(c, fused[c.chunk_id], similarity.get(c.chunk_id, 0.0)) for c in chunks[:k]]

@@ -33,29 +33,30 @@ class ScoreAnswerer:
     def __init__(self, store: LibraryStore):
         self.store = store
 
-    def _score_chunks(self, entry: ReportEntry, statements: list[str]) -> list[Chunk]:
-        """The summary list that names the statements' scores, then each statement's own score line."""
-        chunks = self.store.catalog.report_chunks(entry.report_id)
-        listed = [c for c in chunks if c.kind == "score" and not c.quality_statement and all(s in c.text for s in statements)]
-        own = [c for c in chunks if c.kind == "score" and c.quality_statement in statements]
-        return listed[:1] + own
-
-    def _rating_chunks(self, entry: ReportEntry) -> list[Chunk]:
-        return [c for c in self.store.catalog.report_chunks(entry.report_id) if c.kind == "rating"]
-
     def answer(self, plan: QueryPlan, authorities: list[str]) -> tuple[str, list[Citation], list[RetrievedFinding]] | None:
         reports = newest_reports(self.store)
         targets = [reports[a] for a in authorities if a in reports] or list(reports.values())
         if not targets:
             return None
-        cites: list[Citation] = []
+        cited: list[Chunk] = []
+        score_lines: dict[str, list[Chunk]] = {}  # report id -> its score and rating lines, read once
+
+        def lines_of(entry: ReportEntry) -> list[Chunk]:
+            if entry.report_id not in score_lines:
+                chunks = self.store.catalog.report_chunks(entry.report_id)
+                score_lines[entry.report_id] = [c for c in chunks if c.kind in ("score", "rating")]
+            return score_lines[entry.report_id]
+
+        def score_chunks(entry: ReportEntry, statements: list[str]) -> list[Chunk]:
+            """The summary list naming the statements' scores, then each statement's own score line."""
+            chunks = [c for c in lines_of(entry) if c.kind == "score"]
+            listed = [c for c in chunks if not c.quality_statement and all(s in c.text for s in statements)]
+            return listed[:1] + [c for c in chunks if c.quality_statement in statements]
 
         def cite(chunk: Chunk) -> str:
-            for c in cites:
-                if c.chunk_id == chunk.chunk_id:
-                    return f" [{c.marker}]"
-            cites.append(Citation.of(len(cites) + 1, chunk, quote=chunk.text))
-            return f" [{len(cites)}]"
+            if chunk not in cited:
+                cited.append(chunk)
+            return f" [{cited.index(chunk) + 1}]"
 
         lines: list[str] = []
         statements = list(plan.quality_statements)
@@ -71,7 +72,7 @@ class ScoreAnswerer:
                 for entry, n in sorted(scored, key=lambda item: item[1]):
                     lines.append(
                         f"{entry.authority} scored {n} for {statement} ({n} - {_band(n)})."
-                        + "".join(cite(c) for c in self._score_chunks(entry, [statement]))
+                        + "".join(cite(c) for c in score_chunks(entry, [statement]))
                     )
                 for authority in missing:
                     lines.append(f"{authority}'s report gives no score for {statement}.")
@@ -80,7 +81,7 @@ class ScoreAnswerer:
             pick = min if plan.extremes == "lowest" else max
             value = pick(entry.scores.values())
             names = [s for s, n in entry.scores.items() if n == value]
-            refs = "".join(cite(c) for c in self._score_chunks(entry, names)[:1])
+            refs = "".join(cite(c) for c in score_chunks(entry, names)[:1])
             lines.append(
                 f"{entry.authority} scored {plan.extremes} on {_join(names)}, each scored {value} ({value} - {_band(value)}).{refs}"
             )
@@ -100,7 +101,7 @@ class ScoreAnswerer:
                 if not entry.rating and entry.overall_score is None:
                     lines.append(f"{entry.authority}'s report gives no overall rating or score.")
                     continue
-                refs = "".join(cite(c) for c in self._rating_chunks(entry))
+                refs = "".join(cite(c) for c in lines_of(entry) if c.kind == "rating")
                 rating = f"rated {entry.rating}" if entry.rating else "not given a rating in its report"
                 if entry.rating_is_indicative:
                     rating = f"given an indicative rating of {entry.rating}"
@@ -110,8 +111,9 @@ class ScoreAnswerer:
                 lines.append(f"None of the authorities in the library was rated {_join(wanted, 'or')}.")
         if not lines:
             return None
-        retrieved = [RetrievedFinding(self.store.chunks([c.chunk_id])[0], 1.0) for c in cites]
-        return " ".join(lines) if len(lines) <= 2 else "\n".join(f"- {line}" for line in lines), cites, retrieved
+        cites = [Citation.of(i, chunk, quote=chunk.text) for i, chunk in enumerate(cited, 1)]
+        text = " ".join(lines) if len(lines) <= 2 else "\n".join(f"- {line}" for line in lines)
+        return text, cites, [RetrievedFinding(chunk, 1.0) for chunk in cited]
 
 
 def _join(items: list[str], word: str = "and") -> str:

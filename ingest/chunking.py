@@ -68,8 +68,8 @@ def chunk_report(report: Report, max_tokens: int = DEFAULT_MAX_TOKENS) -> list[C
     chunks: list[Chunk] = []
     for finding in report.findings:
         heading = finding.heading or (finding.section if not finding.quality_statement else "")
+        context = context_line(report.authority, finding.quality_statement, finding.heading, finding.section)
         for part_no, text in enumerate(split_to_budget(finding.text, max_tokens)):
-            context = context_line(report.authority, finding.quality_statement, finding.heading, finding.section)
             chunks.append(
                 Chunk(
                     chunk_id=chunk_id(rid, finding.quality_statement, heading, finding.paragraph_no, part_no, text),

@@ -62,10 +62,6 @@ class Report:
     files: list[str] = field(default_factory=list)
 
     @property
-    def is_cqc_assessment(self) -> bool:
-        return bool(self.authority)
-
-    @property
     def report_id(self) -> str:
         """Stable identity: the authority and date for a CQC report, the source otherwise."""
         from ingest.ids import report_id

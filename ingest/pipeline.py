@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from ingest.chunking import chunk_report
@@ -96,24 +97,30 @@ def _discover(paths: Iterable[Path], summary: IngestSummary, max_bytes: int) -> 
     return plan
 
 
-def _load_all(plan: _Plan) -> list[LoadedDocument | IngestError]:
-    from ingest.loaders.pdf import load_pdf  # pdfplumber is only imported when there are PDFs
+def _load(path: Path, loader: Callable[[Path], LoadedDocument]) -> LoadedDocument:
+    try:
+        return loader(path)
+    except IngestError:
+        raise
+    except Exception as exc:  # a damaged file can break a parser in many ways; name it and go on
+        raise IngestError(str(path), f"cannot read the file ({type(exc).__name__}: {exc})") from exc
 
-    docs: list[LoadedDocument | IngestError] = []
-    for path in plan.pdf:
-        try:
-            docs.append(load_pdf(path))
-        except IngestError as exc:
-            docs.append(exc)
-        except Exception as exc:  # a damaged file can break the parser in many ways
-            docs.append(IngestError(str(path), f"cannot read the PDF ({type(exc).__name__}: {exc})"))
-    docs.extend(load_html_files(plan.html))
-    for path in plan.text:
-        try:
-            docs.append(load_text(path))
-        except IngestError as exc:
-            docs.append(exc)
-    return docs
+
+def _jobs(plan: _Plan, summary: IngestSummary) -> list[tuple[str, Callable[[], LoadedDocument]]]:
+    """One loading step per report, run one at a time so progress follows the slow part (PDF parsing)."""
+    jobs: list[tuple[str, Callable[[], LoadedDocument]]] = []
+    if plan.pdf:
+        from ingest.loaders.pdf import load_pdf  # pdfplumber is only imported when there are PDFs
+
+        jobs += [(p.name, partial(_load, p, load_pdf)) for p in plan.pdf]
+    # Saved pages are grouped into reports first (cheap): a report may span several files.
+    for doc in load_html_files(plan.html):
+        if isinstance(doc, IngestError):
+            summary.failed.append(doc)
+        else:
+            jobs.append((Path(doc.source).name, partial(lambda d: d, doc)))
+    jobs += [(p.name, partial(_load, p, load_text)) for p in plan.text]
+    return jobs
 
 
 def ingest_paths(
@@ -125,15 +132,13 @@ def ingest_paths(
     summary = IngestSummary()
     max_bytes = int(store.settings.max_file_mb * 1e6)
     plan = _discover([Path(p).expanduser().resolve() for p in paths], summary, max_bytes)
-    loaded = _load_all(plan)
-    total = len(loaded)
-    for done, doc in enumerate(loaded):
-        if isinstance(doc, IngestError):
-            summary.failed.append(doc)
-            continue
+    jobs = _jobs(plan, summary)
+    total = len(jobs)
+    for done, (name, load) in enumerate(jobs):
         if progress:
-            progress(done, total, Path(doc.source).name)
+            progress(done, total, name)
         try:
+            doc = load()
             report = parse_report(doc)
             chunks = chunk_report(report, store.settings.chunk_max_tokens)
             if not chunks:

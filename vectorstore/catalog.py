@@ -97,10 +97,6 @@ class Catalog:
         row = self._conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return row[0] if row else None
 
-    def set_meta(self, key: str, value: str) -> None:
-        with self._lock:
-            self._conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value))
-
     def generation(self) -> int:
         """Bumped on every change, so the keyword index can tell it is stale."""
         return int(self.get_meta("generation") or 0)

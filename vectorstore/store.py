@@ -176,11 +176,11 @@ class LibraryStore:
                 return
             chunks = self.catalog.all_chunks()
             self.keywords.build([c.chunk_id for c in chunks], [c.embed_text for c in chunks], generation)
-            self._chunk_meta = {c.chunk_id: c for c in chunks}
+            self._chunk_meta = _by_id(chunks)
 
     def _load_keyword_index(self) -> None:
         if self.keywords.load() and self.keywords.generation == self.catalog.generation():
-            self._chunk_meta = {c.chunk_id: c for c in self.catalog.all_chunks()}
+            self._chunk_meta = _by_id(self.catalog.all_chunks())
         else:
             self.refresh_keyword_index()  # missing or left stale by an interrupted ingest
 
@@ -191,9 +191,14 @@ class LibraryStore:
             if stored.load() and stored.generation == self.catalog.generation():
                 with self._lock:
                     self.keywords = stored
-                    self._chunk_meta = {c.chunk_id: c for c in self.catalog.all_chunks()}
+                    self._chunk_meta = _by_id(self.catalog.all_chunks())
             else:
                 self.refresh_keyword_index()
 
     def close(self) -> None:
         self.catalog.close()
+
+
+def _by_id(chunks: list[Chunk]) -> dict[str, Chunk]:
+    """Every finding by id: the keyword side filters on these without a catalog query per hit."""
+    return {c.chunk_id: c for c in chunks}

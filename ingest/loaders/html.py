@@ -12,7 +12,7 @@ from pathlib import Path
 from bs4 import BeautifulSoup, Tag
 
 from ingest.errors import IngestError
-from ingest.loaders.text_utils import clean_text, decode_bytes
+from ingest.loaders.text_utils import clean_text, decode_bytes, read_file
 from ingest.models import Block, LoadedDocument
 
 # Elements that are never report content.
@@ -125,13 +125,9 @@ def load_html_files(paths: list[Path]) -> list[LoadedDocument | IngestError]:
     results: list[LoadedDocument | IngestError] = []
     for path in sorted(paths, key=_natural_key):
         try:
-            raw = path.read_bytes()
-            title, blocks = parse_html(raw, path)
+            title, blocks = parse_html(read_file(path), path)
         except IngestError as exc:
             results.append(exc)
-            continue
-        except OSError as exc:
-            results.append(IngestError(str(path), f"cannot read the file ({exc.strerror})"))
             continue
         key = (path.parent, title.strip().lower() or path.name)
         groups.setdefault(key, []).append((path, blocks))
@@ -147,14 +143,7 @@ def load_html_files(paths: list[Path]) -> list[LoadedDocument | IngestError]:
 
 def load_html_pages(paths: list[Path]) -> LoadedDocument:
     """One report from the pages given, in that order."""
-    pages = []
-    for path in paths:
-        try:
-            raw = path.read_bytes()
-        except OSError as exc:
-            raise IngestError(str(path), f"cannot read the file ({exc.strerror})") from exc
-        pages.append(parse_html(raw, path)[1])
-    return _assemble(paths, pages)
+    return _assemble(paths, [parse_html(read_file(path), path)[1] for path in paths])
 
 
 def _assemble(paths: list[Path], pages: list[list[Block]]) -> LoadedDocument:

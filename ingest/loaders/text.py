@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ingest import cqc
 from ingest.errors import IngestError
-from ingest.loaders.text_utils import clean_text, decode_bytes
+from ingest.loaders.text_utils import clean_text, decode_bytes, read_file
 from ingest.models import Block, LoadedDocument
 
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
@@ -118,10 +118,7 @@ def blocks_from_text(text: str, location: str, markdown: bool) -> list[Block]:
 
 
 def load_text(path: Path) -> LoadedDocument:
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise IngestError(str(path), f"cannot read the file ({exc.strerror})") from exc
+    raw = read_file(path)
     markdown = path.suffix.lower() in (".md", ".markdown")
     blocks = blocks_from_text(decode_bytes(raw, path), path.name, markdown)
     if not blocks:

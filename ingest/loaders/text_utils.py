@@ -17,6 +17,13 @@ def clean_text(text: str) -> str:
     return _SPACE.sub(" ", text).strip()
 
 
+def read_file(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise IngestError(str(path), f"cannot read the file ({exc.strerror})") from exc
+
+
 def decode_bytes(raw: bytes, path: Path) -> str:
     """UTF-8 (with or without BOM), else a clear error: we never guess an encoding silently."""
     if not raw.strip():
