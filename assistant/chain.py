@@ -6,6 +6,7 @@ steps themselves are plain functions over typed values.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 
 from langchain_core.runnables import RunnableLambda
@@ -16,6 +17,7 @@ from assistant.models import NOT_IN_REPORTS, Answer, Citation, RetrievedFinding
 from assistant.query import AuthorityNames, QueryPlan, understand
 from assistant.retrieval import RRF_K, HybridSearch
 from assistant.scores import ScoreAnswerer
+from ingest.cqc import is_standard_wording
 from vectorstore.store import LibraryStore, SearchFilter
 
 
@@ -34,6 +36,9 @@ class Turn:
     names: AuthorityNames = field(default_factory=AuthorityNames)
 
 
+# Enough to move a finding below every one that is about the question, not out of the results.
+STANDARD_WORDING_PENALTY = 0.5
+_ASKS_FOR_STANDARD = re.compile(r"\b(commitment|expect\w*|standard|we statement|i statement)\b", re.IGNORECASE)
 RERANK_CANDIDATES = 25  # fused candidates whose sentences are scored before the top k are kept
 
 
@@ -115,16 +120,33 @@ class Assistant:
         for s in ranked:  # best first, so each list is in descending order
             sentence_scores.setdefault(s.finding.chunk.chunk_id, []).append(s.score)
 
+        asks_for_standard = bool(_ASKS_FOR_STANDARD.search(plan.content))
+
         def value(item: tuple[int, RetrievedFinding]) -> float:
             rank, finding = item
             best = sentence_scores.get(finding.chunk.chunk_id, [0.0])[:2]
             prior = (RRF_K + 1) / (RRF_K + rank + 1)  # 1.0 for the top fused result, slowly falling
-            return sum(best) / 2 + prior
+            return sum(best) / 2 + prior - self._off_topic_penalty(finding, plan, asks_for_standard)
 
         reranked = [f for _, f in sorted(enumerate(candidates), key=value, reverse=True)][:k]
         kept = {f.chunk.chunk_id for f in reranked}
         # The answerer reuses these sentence scores rather than embedding the sentences again.
         return reranked, [s for s in ranked if s.finding.chunk.chunk_id in kept]
+
+    @staticmethod
+    def _off_topic_penalty(finding: RetrievedFinding, plan: QueryPlan, asks_for_standard: bool) -> float:
+        """Findings that match a question's words without saying anything about the authority.
+
+        The regulator's standard wording of a statement repeats its name in every report, and a
+        score list names every statement; neither records what was found, so neither can ground
+        an answer about practice or an improvement action.
+        """
+        chunk = finding.chunk
+        if is_standard_wording(chunk.heading) and not asks_for_standard:
+            return STANDARD_WORDING_PENALTY
+        if plan.wants_actions and chunk.kind in ("score", "rating"):
+            return STANDARD_WORDING_PENALTY
+        return 0.0
 
     def _answer_from_catalog(self, turn: Turn) -> Answer | None:
         plan = turn.plan

@@ -24,16 +24,12 @@ def norm(text: str) -> str:
 
 
 _FIGURE = re.compile(r"£?\d+(?:,\d{3})*(?:\.\d+)?%?")
+_YEAR = re.compile(r"\b(?:19|20)\d\d(?:/\d\d(?:\d\d)?)?\b")  # 2024, and fiscal years such as 2022/23
 
 
 def figures(text: str) -> list[str]:
     """Numbers a correct answer must carry: counts, percentages, money (four-digit years left out)."""
-    out = []
-    for raw in _FIGURE.findall(text):
-        value = raw.lstrip("£").rstrip("%").replace(",", "")
-        if re.fullmatch(r"(19|20)\d\d", value):
-            continue
-        out.append(value)
+    out = [raw.lstrip("£").rstrip("%").replace(",", "") for raw in _FIGURE.findall(_YEAR.sub(" ", text))]
     return list(dict.fromkeys(out))
 
 

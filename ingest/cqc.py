@@ -73,6 +73,15 @@ SCORE_BANDS = {
 }
 
 
+# Sections whose text is the regulator's standard wording of a quality statement, the same in every
+# report ("We work with people to understand ..."): it describes what is expected, not what was found.
+STANDARD_WORDING_HEADINGS = frozenset({"the local authority commitment", "what people expect"})
+
+
+def is_standard_wording(heading: str) -> bool:
+    return _norm(heading) in STANDARD_WORDING_HEADINGS
+
+
 def _norm(text: str) -> str:
     text = text.lower().replace("’", "'").replace("&", "and")
     text = re.sub(r"[^a-z0-9',]+", " ", text)

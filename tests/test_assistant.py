@@ -118,3 +118,27 @@ def test_ask_cli_answers_a_questions_file_in_order(corpus_store, tmp_path, capsy
     assert len(first["retrieved"]) == 10
     assert set(first["retrieved"][0]) == {"chunk_id", "authority", "quality_statement", "heading", "text"}
     assert rows[1]["abstained"] is True
+
+
+def test_standard_wording_and_score_lists_do_not_ground_improvement_actions(corpus_assistant):
+    """Each statement's "commitment" and "what people expect" text is the regulator's, the same in
+    every report; it names the statement and so matches the question, but records no finding."""
+    from ingest.cqc import QUALITY_STATEMENTS, is_standard_wording
+
+    for qs in QUALITY_STATEMENTS:
+        answer = corpus_assistant.ask(f"Suggest improvement actions on {qs.name.lower()} for Kingsmere")
+        top = [f.chunk for f in answer.retrieved[:5]]
+        assert not [c.heading for c in top if is_standard_wording(c.heading) or c.kind in ("score", "rating")], qs.name
+        assert all(c.authority == "Kingsmere Metropolitan Borough Council" for c in answer.citations)
+
+
+def test_standard_wording_is_still_found_when_asked_for(corpus_assistant):
+    answer = corpus_assistant.ask("What is the local authority commitment for assessing needs in Eastholm?")
+    assert any(f.chunk.heading == "The local authority commitment" for f in answer.retrieved[:5])
+
+
+def test_key_figures_leave_out_years_and_fiscal_years():
+    from assistant.evaluation import figures
+
+    assert figures("In 2022/23, 412 people (23%) paid £1,200; in 2024 it rose.") == ["412", "23", "1200"]
+    assert figures("During 2023/2024 the wait was 6 weeks") == ["6"]
