@@ -62,6 +62,17 @@ class Assistant:
         assert turn.answer is not None
         return turn.answer
 
+    def evidence(
+        self, question: str, scope: SearchFilter | None = None, k: int | None = None
+    ) -> tuple[QueryPlan, SearchFilter, list[RetrievedFinding], list[Selected]]:
+        """What an answer would be built from, for answerers other than the chain's own: the
+        question as read, the filter applied, the findings kept (best first) and their sentences
+        scored (best first; shortfalls favoured when the question asks for actions)."""
+        turn = self._understand(self._rewrite(Turn(question=question, scope=scope or SearchFilter())))
+        assert turn.plan is not None
+        retrieved, ranked = self._retrieve(turn, turn.where, k or self.store.settings.top_k)
+        return turn.plan, turn.where, retrieved, ranked
+
     def names(self) -> AuthorityNames:
         return AuthorityNames.from_authorities(sorted({r.authority for r in self.store.reports() if r.authority}))
 
