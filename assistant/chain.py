@@ -1,4 +1,4 @@
-"""The answering chain: rewrite -> understand -> (catalog | per-authority | hybrid) retrieval -> answer.
+"""The answering chain: rewrite -> understand -> gather (catalog | per-authority | hybrid retrieval) -> answerer.
 
 Each step is a LangChain runnable so the chain can be traced, streamed or swapped piecewise; the
 steps themselves are plain functions over typed values.
@@ -7,17 +7,21 @@ steps themselves are plain functions over typed values.
 from __future__ import annotations
 
 import re
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field, replace
 
 from langchain_core.runnables import RunnableLambda
 
-from assistant.extractive import Selected, SentenceSelector, compose, compose_actions, wants_figure
+from assistant.answerers import AuthorityEvidence, Evidence, ExtractiveAnswerer, GenerativeAnswerer
+from assistant.extractive import Selected, SentenceSelector
 from assistant.followup import rewrite
-from assistant.models import NOT_IN_REPORTS, Answer, Citation, RetrievedFinding
+from assistant.llm.backends import backend_name, chat_model_for
+from assistant.models import Answer, RetrievedFinding
 from assistant.query import AuthorityNames, QueryPlan, understand
 from assistant.retrieval import RRF_K, HybridSearch
 from assistant.scores import ScoreAnswerer
 from ingest.cqc import is_standard_wording
+from vectorstore.settings import Settings
 from vectorstore.store import LibraryStore, SearchFilter
 
 
@@ -32,7 +36,8 @@ class Turn:
     plan: QueryPlan | None = None
     where: SearchFilter = SearchFilter()
     vector: list[float] | None = None
-    answer: Answer | None = None
+    answer: Answer | None = None  # set early by the catalog for score and rating questions
+    evidence: Evidence | None = None
     names: AuthorityNames = field(default_factory=AuthorityNames)
 
 
@@ -42,25 +47,47 @@ _ASKS_FOR_STANDARD = re.compile(r"\b(commitment|expect\w*|standard|we statement|
 RERANK_CANDIDATES = 25  # fused candidates whose sentences are scored before the top k are kept
 
 
+class AnswerStream:
+    """The pieces of an answer as they are written; `.answer` holds the checked answer once exhausted."""
+
+    def __init__(self, pieces: Generator[str, None, Answer]):
+        self._pieces = pieces
+        self.answer: Answer | None = None
+
+    def __iter__(self) -> Iterator[str]:
+        self.answer = yield from self._pieces
+
+    def finish(self) -> Answer:
+        for _ in self:
+            pass
+        assert self.answer is not None
+        return self.answer
+
+
 class Assistant:
-    def __init__(self, store: LibraryStore):
+    def __init__(self, store: LibraryStore, answerer: ExtractiveAnswerer | GenerativeAnswerer | None = None):
         self.store = store
         self.search = HybridSearch(store)
         self.selector = SentenceSelector(store.embeddings.embed_documents, store.keywords.idf)
         self.scores = ScoreAnswerer(store)
-        self.chain = (
+        self.answerer = answerer or answerer_for(store.settings, self.selector)
+        # Reading the question is cheap and deterministic; answering may stream from a model.
+        self.prepare = (
             RunnableLambda(self._rewrite, name="rewrite_follow_up")
             | RunnableLambda(self._understand, name="understand_question")
-            | RunnableLambda(self._answer, name="answer")
+            | RunnableLambda(self._gather, name="gather_evidence")
         )
 
     # -- public ----------------------------------------------------------------------------
     def ask(self, question: str, history: list[str] | None = None, scope: SearchFilter | None = None) -> Answer:
         """Answer one question. `history` is the user's earlier questions, oldest first; `scope`
         is what the user chose in the interface (their own council, a quality statement)."""
-        turn = self.chain.invoke(Turn(question=question, history=list(history or []), scope=scope or SearchFilter()))
-        assert turn.answer is not None
-        return turn.answer
+        return self.stream(question, history, scope).finish()
+
+    def stream(self, question: str, history: list[str] | None = None, scope: SearchFilter | None = None) -> AnswerStream:
+        """The same answer as `ask`, written piece by piece (for `st.write_stream`)."""
+        turn = self.prepare.invoke(Turn(question=question, history=list(history or []), scope=scope or SearchFilter()))
+        return AnswerStream(self._write(turn))
 
     def evidence(
         self, question: str, scope: SearchFilter | None = None, k: int | None = None
@@ -88,26 +115,43 @@ class Assistant:
         # Authorities named in the question win over the interface's choice.
         authorities = plan.authorities or turn.scope.authorities
         turn.where = replace(turn.scope, authorities=tuple(authorities))
+        if not turn.scope.report_ids:  # one report per authority: the newest, or the one whose date is asked
+            turn.where = replace(turn.where, report_ids=self.store.versions(turn.standalone).report_ids)
         return turn
 
-    def _answer(self, turn: Turn) -> Turn:
+    def _gather(self, turn: Turn) -> Turn:
+        """A catalog answer when the question asks for ratings or scores, else the evidence to answer from."""
         plan = turn.plan
         assert plan is not None
-        answer: Answer | None = None
         if plan.wants_score:
-            answer = self._answer_from_catalog(turn)
-        if answer is None and (plan.is_comparison or len(turn.where.authorities) > 1):
-            answer = self._answer_per_authority(turn)
-        if answer is None:
-            answer = self._answer_from_findings(turn)
+            turn.answer = self._answer_from_catalog(turn)
+        if turn.answer is None:
+            if plan.is_comparison or len(turn.where.authorities) > 1:
+                turn.evidence = self._evidence_per_authority(turn)
+            else:
+                retrieved, ranked = self._retrieve(turn, turn.where, self.store.settings.top_k)
+                turn.evidence = Evidence(turn.question, plan, retrieved, ranked)
+        return turn
+
+    def _write(self, turn: Turn) -> Generator[str, None, Answer]:
+        if turn.answer is not None:
+            answer = turn.answer
+            yield answer.answer
+        else:
+            assert turn.evidence is not None
+            answer = yield from self.answerer.stream(turn.evidence)
+        # Where the library holds several reports of an authority, say which one the answer used.
+        dates = self.store.versions(turn.standalone).note([(c.authority, c.published) for c in answer.citations])
+        if dates:
+            answer.answer += f"\n\n{dates}"
+            yield f"\n\n{dates}"
         answer.standalone_question = turn.standalone
         answer.filters = {
             "authorities": list(turn.where.authorities),
             "quality_statements": list(turn.where.quality_statements),
             "themes": list(turn.where.themes),
         }
-        turn.answer = answer
-        return turn
+        return answer
 
     # -- answerers -------------------------------------------------------------------------
     def _retrieve(self, turn: Turn, where: SearchFilter, k: int) -> tuple[list[RetrievedFinding], list[Selected]]:
@@ -169,45 +213,28 @@ class Assistant:
         text, citations, cited = result
         rest, _ = self._retrieve(turn, turn.where, self.store.settings.top_k)
         retrieved = cited + [f for f in rest if f.chunk.chunk_id not in {c.chunk_id for c in citations}]
-        return Answer(turn.question, text, False, citations, retrieved[: max(10, len(cited))], kind="catalog")
+        return Answer(
+            turn.question, text, False, citations, retrieved[: max(10, len(cited))], kind="catalog", backend="catalog"
+        )
 
-    def _answer_from_findings(self, turn: Turn) -> Answer:
-        plan = turn.plan
-        assert plan is not None
-        retrieved, ranked = self._retrieve(turn, turn.where, self.store.settings.top_k)
-        figure = wants_figure(plan.content) and not plan.wants_actions
-        if plan.wants_actions:
-            # One shortfall per finding, from as many findings as answer: breadth over depth.
-            chosen = self.selector.choose(ranked, False, max_sentences=5, per_finding=1, margin=0.25)
-        else:
-            chosen = self.selector.choose(ranked, figure, max_sentences=2 if figure else 3)
-        if not chosen:
-            return Answer(turn.question, NOT_IN_REPORTS, True, [], retrieved, kind="abstained")
-        text, citations = compose_actions(chosen) if plan.wants_actions else compose(chosen)
-        return Answer(turn.question, text, False, citations, retrieved, kind="actions" if plan.wants_actions else "extractive")
-
-    def _answer_per_authority(self, turn: Turn) -> Answer:
-        """Retrieve and answer for each authority on its own, then set the answers side by side:
-        a global top-k would answer a comparison from whichever authority ranks first."""
+    def _evidence_per_authority(self, turn: Turn) -> Evidence:
+        """Retrieve for each authority on its own: a global top-k would answer a comparison from
+        whichever authority ranks first."""
         plan = turn.plan
         assert plan is not None
         authorities = list(turn.where.authorities) or sorted(set(turn.names.names.values()))
         per = max(3, self.store.settings.top_k // max(len(authorities), 1))
-        retrieved: list[RetrievedFinding] = []
-        lines: list[str] = []
-        citations: list[Citation] = []
+        groups = []
         for authority in authorities:
             found, ranked = self._retrieve(turn, replace(turn.where, authorities=(authority,)), per)
-            retrieved.extend(found)
-            figure = wants_figure(plan.content)
-            chosen = self.selector.choose(ranked, figure, max_sentences=1 if figure else 2)
-            if not chosen:
-                lines.append(f"- **{authority}**: {NOT_IN_REPORTS}")
-                continue
-            text, cites = compose(chosen, first_marker=len(citations) + 1)
-            citations.extend(cites)
-            lines.append(f"- **{authority}**: {text}")
-        retrieved.sort(key=lambda f: -f.score)
-        abstained = not citations
-        body = NOT_IN_REPORTS if abstained else "\n".join(lines)
-        return Answer(turn.question, body, abstained, citations, retrieved, kind="comparison")
+            groups.append(AuthorityEvidence(authority, found, ranked))
+        retrieved = sorted((f for g in groups for f in g.findings), key=lambda f: -f.score)
+        return Evidence(turn.question, plan, retrieved, [s for g in groups for s in g.ranked], groups)
+
+
+def answerer_for(settings: Settings, selector: SentenceSelector) -> ExtractiveAnswerer | GenerativeAnswerer:
+    extractive = ExtractiveAnswerer(selector)
+    model = chat_model_for(settings)
+    if model is None:
+        return extractive
+    return GenerativeAnswerer(model, settings, backend_name(settings), fallback=extractive)

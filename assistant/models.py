@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from assistant.llm.checking import Removal
 from ingest.models import Chunk
 
 # The fixed reply when the library's reports do not answer; tests and the app reuse it.
@@ -59,8 +60,10 @@ class Answer:
     citations: list[Citation] = field(default_factory=list)
     retrieved: list[RetrievedFinding] = field(default_factory=list)
     standalone_question: str = ""  # the question after follow-up rewriting
-    kind: str = "extractive"  # extractive | catalog | comparison | abstained
+    kind: str = "extractive"  # extractive | catalog | comparison | actions | abstained
     filters: dict = field(default_factory=dict)
+    backend: str = "extractive"  # what wrote the answer: extractive, catalog, or the chat model's name
+    removed: list[Removal] = field(default_factory=list)  # what checking took out of a generated answer
 
     def as_json(self, qid: str | None = None) -> dict:
         out: dict = {} if qid is None else {"id": qid}
@@ -71,6 +74,9 @@ class Answer:
             citations=[c.as_json() for c in self.citations],
             retrieved=[r.as_json() for r in self.retrieved[:10]],
         )
+        out["backend"] = self.backend
+        if self.removed:
+            out["removed"] = [r.as_json() for r in self.removed]
         if self.standalone_question and self.standalone_question != self.question:
             out["standalone_question"] = self.standalone_question
         return out

@@ -1,0 +1,81 @@
+"""Prompts from `prompts/*.md`, and the numbered findings put into them, cut to the model's budget."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from langchain_core.prompts import ChatPromptTemplate
+
+from assistant.models import RetrievedFinding
+from ingest.chunking import count_tokens
+
+PROMPTS_DIR = Path(__file__).resolve().parents[2] / "prompts"
+_SECTION = re.compile(r"^## (system|user)\s*$", re.MULTILINE)
+
+
+class PromptFileError(ValueError):
+    pass
+
+
+@lru_cache(maxsize=None)
+def load_prompt(name: str, folder: Path = PROMPTS_DIR) -> ChatPromptTemplate:
+    """`prompts/<name>.md` as a chat prompt: its `## system` and `## user` sections."""
+    path = folder / f"{name}.md"
+    if not path.exists():
+        raise PromptFileError(f"{path}: prompt file not found")
+    parts = _SECTION.split(path.read_text(encoding="utf-8"))
+    sections = {role: text.strip() for role, text in zip(parts[1::2], parts[2::2])}
+    if set(sections) != {"system", "user"}:
+        raise PromptFileError(f"{path}: needs a '## system' and a '## user' section")
+    return ChatPromptTemplate.from_messages([("system", sections["system"]), ("human", sections["user"])])
+
+
+@dataclass(frozen=True)
+class NumberedFinding:
+    number: int
+    finding: RetrievedFinding
+
+    def render(self) -> str:
+        c = self.finding.chunk
+        score = f" (score {c.score}/4)" if c.score is not None else ""
+        where = " · ".join(p for p in (c.quality_statement and f"{c.quality_statement}{score}", c.heading) if p)
+        dated = f", report published {c.published}" if c.published else ""
+        return f"[{self.number}] {c.authority or 'Unnamed document'}{dated} · {where}\n{c.text}"
+
+
+def number_findings(findings: list[RetrievedFinding], budget_tokens: int) -> list[NumberedFinding]:
+    """Findings numbered 1.. in the order given (best first), as many as fit in the budget.
+
+    The best findings are kept whole; the first one that would overflow ends the list, since a
+    finding cut mid-way could lose the sentence that qualifies a figure.
+    """
+    kept: list[NumberedFinding] = []
+    used = 0
+    for finding in findings:
+        item = NumberedFinding(len(kept) + 1, finding)
+        cost = count_tokens(item.render()) + 2
+        if used + cost > budget_tokens:
+            break
+        kept.append(item)
+        used += cost
+    return kept
+
+
+def render_findings(numbered: list[NumberedFinding]) -> str:
+    return "\n\n".join(n.render() for n in numbered)
+
+
+def prompt_budget(context_tokens: int, answer_tokens: int, template_tokens: int, question: str) -> int:
+    """Tokens left for findings once the template, the question and the answer are accounted for.
+
+    cl100k counts are close to, not equal to, the model's own tokenizer; a tenth is kept spare.
+    """
+    spare = context_tokens // 10
+    return max(0, context_tokens - answer_tokens - template_tokens - count_tokens(question) - spare)
+
+
+def template_tokens(prompt: ChatPromptTemplate) -> int:
+    return sum(count_tokens(getattr(m, "prompt", None) and m.prompt.template or "") for m in prompt.messages)
