@@ -14,7 +14,7 @@ from langchain_core.runnables import RunnableLambda
 
 from assistant.answerers import AuthorityEvidence, Evidence, ExtractiveAnswerer, GenerativeAnswerer
 from assistant.extractive import Selected, SentenceSelector
-from assistant.followup import rewrite
+from assistant.followup import rewrite, rewrite_with_model
 from assistant.llm.backends import backend_name, chat_model_for
 from assistant.models import Answer, RetrievedFinding
 from assistant.query import AuthorityNames, QueryPlan, understand
@@ -106,7 +106,11 @@ class Assistant:
     # -- steps -----------------------------------------------------------------------------
     def _rewrite(self, turn: Turn) -> Turn:
         turn.names = self.names()  # read from the catalog once per question
-        turn.standalone = rewrite(turn.question, turn.history, turn.names)
+        model = getattr(self.answerer, "model", None)
+        if model is not None and self.store.settings.llm_rewrite:
+            turn.standalone = rewrite_with_model(model, turn.question, turn.history, turn.names)
+        else:
+            turn.standalone = rewrite(turn.question, turn.history, turn.names)
         return turn
 
     def _understand(self, turn: Turn) -> Turn:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from langchain_core.language_models import BaseChatModel
+
 from assistant.query import AuthorityNames
 
 _FOLLOW_UP = re.compile(r"^\s*(and|also|what about|how about|and what about|same for|and for|and in|what of)\b", re.IGNORECASE)
@@ -40,3 +42,25 @@ def rewrite(question: str, history: list[str], names: AuthorityNames) -> str:
     if topic and old_authorities and not new_authorities:
         return f"What does the report say about {topic} in {' and '.join(old_authorities)}?"
     return question
+
+
+def rewrite_with_model(model: BaseChatModel, question: str, history: list[str], names: AuthorityNames) -> str:
+    """The chat model's stand-alone version of a follow-up (prompts/followup.md), used only when
+    configured. A reply that is empty, overlong, or names an authority the conversation never
+    mentioned is not trusted: the deterministic rewrite is used instead."""
+    from assistant.llm.prompts import load_prompt
+
+    fallback = rewrite(question, history, names)
+    if not history:
+        return question
+    try:
+        messages = load_prompt("followup").format_messages(
+            history="\n".join(f"- {q}" for q in history[-4:]), question=question
+        )
+        reply = str(model.invoke(messages).content).strip().strip('"')
+    except Exception:  # a model that is down must not stop the question being answered
+        return fallback
+    said = set(names.find(" ".join([*history, question]))[0])
+    if not reply or len(reply) > 4 * len(" ".join([question, history[-1]])) or not set(names.find(reply)[0]) <= said:
+        return fallback
+    return reply

@@ -239,3 +239,18 @@ def test_a_model_server_that_is_down_falls_back_to_quoting_and_says_so(corpus_st
     answer = Assistant(corpus_store, answerer=generative).ask(QUESTION, scope=KINGSMERE)
     assert answer.backend.startswith("extractive (the openai-compatible: test-model backend failed")
     assert answer.citations and not answer.abstained
+
+
+def test_a_model_may_rewrite_follow_ups_when_asked_but_cannot_bring_in_new_authorities():
+    from assistant.followup import rewrite_with_model
+    from assistant.query import AuthorityNames
+
+    names = AuthorityNames.from_authorities(["Eastholm City Council", "Kingsmere Metropolitan Borough Council"])
+    history = ["How many people were waiting for a Care Act assessment in Kingsmere?"]
+    good = FakeListChatModel(responses=["How many people were waiting for a Care Act assessment in Eastholm?"])
+    assert rewrite_with_model(good, "And in Eastholm?", history, names) == good.responses[0]
+    # A rewrite naming an authority nobody mentioned is not trusted: the deterministic one is used.
+    stray = FakeListChatModel(responses=["How many people were waiting in Eastholm?"])
+    assert rewrite_with_model(stray, "What about carers?", history, names) == (
+        "What does the report say about carers in Kingsmere Metropolitan Borough Council?"
+    )

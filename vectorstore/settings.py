@@ -59,6 +59,12 @@ class Settings(BaseSettings):
     top_k: int = Field(default=10, description="Findings retrieved for an answer.")
     candidate_k: int = Field(default=40, description="Candidates each retriever passes to fusion.")
     max_file_mb: float = Field(default=50.0, description="Files larger than this are refused at ingest.")
+    # -- Chroma server mode: vectors on a `chroma run` server; catalog and BM25 stay in store_dir --
+    chroma_host: str = Field(default="", description="Chroma server host; empty means Chroma embedded in store_dir.")
+    chroma_port: int = Field(default=8000, description="Chroma server port.")
+    feedback_file: Path | None = Field(
+        default=None, description="JSON lines file for the app's thumbs up/down and comments; unset: feedback.jsonl beside the store folder."
+    )
 
     # -- answerer: extractive by default; a chat model only when configured -------------------
     answerer: Literal["extractive", "openai", "local"] = Field(
@@ -75,6 +81,9 @@ class Settings(BaseSettings):
     llm_threads: int = Field(default=1, description="CPU threads for the local model (one is steadier on a busy machine).")
     llm_temperature: float = Field(default=0.0)
     llm_timeout_s: float = Field(default=120.0, description="Give up on the endpoint after this many seconds.")
+    llm_rewrite: bool = Field(
+        default=False, description="Let the chat model rewrite follow-ups (prompts/followup.md); the deterministic rewrite is the default."
+    )
 
     def api_key(self) -> str:
         return self.llm_api_key or os.environ.get("OPENAI_API_KEY", "") or "not-needed"  # local servers ignore it
