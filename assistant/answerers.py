@@ -164,9 +164,12 @@ class GenerativeAnswerer:
         return numbered
 
     def _checked(self, evidence: Evidence, written: str, by_number: dict[int, RetrievedFinding], task: str) -> Answer:
+        removed: list[Removal] = []
+        if task == "compare":
+            written = _cross_citations_removed(written, by_number, removed)
         checked = check_claims(written, {n: f.chunk.text for n, f in by_number.items()})
         text = checked.text
-        removed = list(checked.removals)
+        removed += checked.removals
         says_silent = NOT_IN_REPORTS.rstrip(".").lower() in written.lower()
         if not checked.markers:
             if text and not says_silent:
@@ -181,6 +184,29 @@ class GenerativeAnswerer:
         ]
         kind = "comparison" if task == "compare" else "actions" if evidence.plan.wants_actions else "generated"
         return Answer(evidence.question, text, False, citations, evidence.findings, kind=kind, backend=self.name, removed=removed)
+
+
+_AUTHORITY_LINE = re.compile(r"^\s*[-*]\s*\*\*(?P<name>[^*]+)\*\*")
+
+
+def _cross_citations_removed(written: str, by_number: dict[int, RetrievedFinding], removed: list[Removal]) -> str:
+    """In a side-by-side answer, a line about one authority may cite only that authority's findings."""
+    lines = []
+    for line in written.splitlines():
+        m = _AUTHORITY_LINE.match(line)
+        if m:
+            name = m.group("name").strip().rstrip(":").casefold()
+
+            def keep_own(marker: re.Match) -> str:
+                finding = by_number.get(int(marker.group(1)))
+                if finding is None or finding.chunk.authority.casefold() == name:
+                    return marker.group(0)
+                removed.append(Removal(marker.group(0), f"cites {finding.chunk.authority} in the line about {m.group('name').strip()}"))
+                return ""
+
+            line = re.sub(r"\[(\d+)\]", keep_own, line)
+        lines.append(line)
+    return "\n".join(lines)
 
 
 def _claims_citing(text: str, marker: int) -> str:

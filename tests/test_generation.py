@@ -254,3 +254,22 @@ def test_a_model_may_rewrite_follow_ups_when_asked_but_cannot_bring_in_new_autho
     assert rewrite_with_model(stray, "What about carers?", history, names) == (
         "What does the report say about carers in Kingsmere Metropolitan Borough Council?"
     )
+
+
+def test_a_side_by_side_answer_cites_each_authority_only_from_its_own_findings(corpus_store):
+    question = "Compare waiting times for Care Act assessments in Kingsmere and Eastholm"
+    probe, fake = _assistant_with(corpus_store, ["- **Kingsmere Metropolitan Borough Council**: x"])
+    probe.ask(question)
+    user = fake.seen[0][1].content
+    # Finding numbers as the prompt gave them, by authority.
+    numbers = {int(n): a for n, a in re.findall(r"^\[(\d+)\] ([^,\n]+?), report published", user, re.MULTILINE)}
+    kingsmere = next(n for n, a in numbers.items() if a.startswith("Kingsmere"))
+    eastholm = next(n for n, a in numbers.items() if a.startswith("Eastholm"))
+    reply = (f"- **Kingsmere Metropolitan Borough Council**: People waited [{kingsmere}][{eastholm}].\n"
+             f"- **Eastholm City Council**: People waited too [{eastholm}].")
+    assistant, _ = _assistant_with(corpus_store, [reply])
+    answer = assistant.ask(question)
+    assert answer.kind == "comparison"
+    first, second = answer.answer.splitlines()
+    assert f"[{eastholm}]" not in first and f"[{kingsmere}]" in first and f"[{eastholm}]" in second
+    assert any("in the line about Kingsmere" in r.reason for r in answer.removed)
