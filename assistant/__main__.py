@@ -1,6 +1,7 @@
 """Command line: ask questions, list the library's reports, evaluate on gold questions.
 
     python -m assistant ask [--store DIR] [--json] [--authority NAME] QUESTION
+    python -m assistant ask --mode actions [--json] [--authority NAME] [--export FILE.md|.csv|.docx ...] REQUEST
     python -m assistant ask [--store DIR] --json --questions FILE.jsonl
     python -m assistant reports [--store DIR] --json
     python -m assistant eval [--store DIR] [--json] [--baseline] QA.jsonl...
@@ -29,6 +30,8 @@ def _ask(args: argparse.Namespace) -> int:
         print(f"The library at {store.folder} is empty: add reports with `python -m ingest PATH...`.", file=sys.stderr)
         return 2
     assistant = Assistant(store)
+    if args.mode == "actions":
+        return _actions(args, assistant)
     scope = SearchFilter(authorities=tuple(args.authority or ()))
     if args.questions:
         lines = Path(args.questions).read_text(encoding="utf-8").splitlines()
@@ -47,6 +50,15 @@ def _ask(args: argparse.Namespace) -> int:
         print("Give a QUESTION or --questions FILE.jsonl", file=sys.stderr)
         return 2
     answer = assistant.ask(" ".join(args.question), scope=scope)
+    if args.export:
+        from assistant.export import ExportError, export_conversation
+
+        try:
+            for path in args.export:
+                export_conversation([answer], path)
+        except ExportError as exc:
+            print(exc, file=sys.stderr)
+            return 2
     if args.json:
         print(json.dumps(answer.as_json(), ensure_ascii=False, indent=2))
     else:
@@ -54,6 +66,44 @@ def _ask(args: argparse.Namespace) -> int:
         for c in answer.citations:
             score = f" ({c.score})" if c.score is not None else ""
             print(f"\n[{c.marker}] {c.authority} · {c.quality_statement or '-'}{score} · {c.heading}\n    {c.quote or c.text}")
+    return 0
+
+
+def _actions(args: argparse.Namespace, assistant) -> int:
+    """Draft improvement actions: with the configured chat model when there is one, else from the
+    shortfall findings themselves."""
+    from assistant.actions import ActionsError, draft_actions
+    from assistant.export import ExportError, export_plan
+
+    if not args.question:
+        print('Give a request, e.g. "Draft improvement actions for Kingsmere on safeguarding"', file=sys.stderr)
+        return 2
+    answerer = getattr(assistant, "answerer", None)  # a generative answerer carries its chat model
+    try:
+        plan = draft_actions(
+            assistant, authority=(args.authority or [None])[0], question=" ".join(args.question),
+            chat_model=getattr(answerer, "model", None), backend_name=getattr(answerer, "name", None),
+        )
+        written = [export_plan(plan, path) for path in args.export or ()]
+    except (ActionsError, ExportError) as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(plan.as_json(), ensure_ascii=False, indent=2))
+    else:
+        print(f"Improvement actions for {plan.authority} on {plan.topic} (report published {plan.report_date or '-'}; {plan.backend})")
+        for n, item in enumerate(plan.items, 1):
+            print(f"\n{n}. {item.action}")
+            for c in item.citations:
+                score = f" ({c.score})" if c.score is not None else ""
+                print(f"   [{c.marker}] {c.quality_statement or '-'}{score} · {c.heading}")
+            for sentence in item.basis:
+                print(f"   finding: {sentence}")
+            print(f"   measure: {item.measure or '-'}\n   owner: {item.owner}\n   timescale: {item.timescale}")
+        for note in plan.notes:
+            print(f"\nnote: {note}")
+    for path in written:
+        print(f"wrote {path}", file=sys.stderr)
     return 0
 
 
@@ -89,6 +139,10 @@ def main(argv: list[str] | None = None) -> int:
     ask.add_argument("--json", action="store_true")
     ask.add_argument("--questions", help="JSON lines of {id, question}; one answer per line, same order")
     ask.add_argument("--authority", action="append", help="answer about this authority when the question names none (repeatable)")
+    ask.add_argument("--mode", choices=("answer", "actions"), default="answer",
+                     help="answer: an answer with citations; actions: draft improvement actions from shortfall findings")
+    ask.add_argument("--export", action="append", metavar="FILE",
+                     help="also write to FILE by its suffix: actions to .md, .csv or .docx; an answer to .md (repeatable)")
     reports = sub.add_parser("reports", help="list the reports in the library")
     reports.add_argument("--store")
     reports.add_argument("--json", action="store_true")

@@ -1,0 +1,283 @@
+"""Drafting improvement actions: with no model from cited shortfall findings, with a (fake) chat
+model checked against what it cites, and the Markdown, CSV and Word exports."""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import json
+import re
+
+import pytest
+from langchain_core.language_models.fake_chat_models import FakeListChatModel, GenericFakeChatModel
+from langchain_core.messages import AIMessage
+
+from assistant.__main__ import main as assistant_main
+from assistant.actions import (
+    ActionItem, ActionPlan, ActionsError, draft_actions, measurable_figure, measure_from, parse_actions_reply,
+    shows_shortfall,
+)
+from assistant.export import ExportError, conversation_markdown, export_plan, plan_csv
+from assistant.extractive import SHORTFALL
+from assistant.llm.checking import unsupported_figures
+from assistant.models import Answer, Citation
+
+KINGSMERE = "Kingsmere Metropolitan Borough Council"
+EASTHOLM = "Eastholm City Council"
+REQUEST = "Draft improvement actions for Kingsmere on safeguarding"
+
+
+def _months(score: int | None) -> str:
+    return {1: "3 months", 2: "6 months"}.get(score or 0, "12 months")
+
+
+def assert_grounded(actions: list[dict], authority: str) -> None:
+    """Every action cites a finding of the authority whose text holds its basis, and states no
+    figure (in the action or its measure) that its cited findings do not."""
+    for a in actions:
+        assert a["citations"], a
+        texts = [c["text"] for c in a["citations"]]
+        sources = texts + [c["heading"] for c in a["citations"]]
+        assert all(c["authority"] == authority for c in a["citations"]), a
+        assert a["basis"] and all(any(b in t for t in texts) for b in a["basis"]), a
+        assert not unsupported_figures(a["action"], sources), a
+        assert not unsupported_figures(a["measure"], sources), a
+        assert a["owner"].endswith("(suggested)") and a["timescale"].endswith("(suggested)"), a
+
+
+# -- the command the issue names ------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def kingsmere_cli(corpus_store, tmp_path_factory):
+    """The exact command, run once: its exit code, its JSON and the export files it wrote."""
+    out = tmp_path_factory.mktemp("exports")
+    files = [out / "plan.md", out / "plan.csv", out / "plan.docx"]
+    args = ["ask", "--store", str(corpus_store.folder), "--mode", "actions", "--json"]
+    for f in files:
+        args += ["--export", str(f)]
+    stdout = io.StringIO()
+    with contextlib.redirect_stdout(stdout):
+        code = assistant_main(args + [REQUEST])
+    return code, stdout.getvalue(), files
+
+
+def test_ask_actions_json_kingsmere_safeguarding(kingsmere_cli, facts):
+    code, out, _ = kingsmere_cli
+    assert code == 0
+    plan = json.loads(out)
+    assert plan["authority"] == KINGSMERE
+    assert plan["quality_statement"] == "Safeguarding"
+    assert plan["report_date"] == facts[KINGSMERE]["published"]
+    actions = plan["actions"]
+    assert len(actions) >= 3
+    assert_grounded(actions, KINGSMERE)
+    # One action per distinct finding, each a Safeguarding finding that records a shortfall.
+    cited = [c["chunk_id"] for a in actions for c in a["citations"]]
+    assert len(cited) == len(set(cited)) == len(actions)
+    for a in actions:
+        (c,) = a["citations"]
+        assert c["quality_statement"] == "Safeguarding"
+        assert SHORTFALL.search(a["basis"][0]), a["basis"]
+        # The action restates what its finding records, so it depends on that finding's text.
+        record = a["action"].split(": ", 1)[1].rstrip(".")
+        assert record.lower() in a["basis"][0].lower(), a
+        assert a["timescale"] == f"{_months(facts[KINGSMERE]['scores']['Safeguarding'])} (suggested)"
+        assert a["owner"] == "Head of adult safeguarding (suggested)"
+    # A measure starts from a figure its finding states.
+    measured = [a for a in actions if a["measure"]]
+    assert measured, "the Section 42 finding gives figures a measure can start from"
+    for a in measured:
+        assert measurable_figure(a["measure"]) in a["citations"][0]["text"]
+
+
+def test_exports_open_with_one_row_per_action(kingsmere_cli):
+    from docx import Document
+
+    code, out, (md, csv_path, docx_path) = kingsmere_cli
+    assert code == 0
+    actions = json.loads(out)["actions"]
+
+    text = md.read_text(encoding="utf-8")
+    for a in actions:
+        assert a["action"] in text
+        assert a["citations"][0]["heading"] in text
+    assert "(suggested)" in text and "Report published:** 2024" in text
+
+    with csv_path.open(encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert [r["action"] for r in rows] == [a["action"] for a in actions]
+    for row, a in zip(rows, actions):
+        assert a["citations"][0]["heading"] in row["findings cited"] and KINGSMERE in row["findings cited"]
+        assert row["basis"] == " / ".join(a["basis"])
+        assert row["measure of success"] == a["measure"]
+        assert row["suggested owner"] == a["owner"] and row["suggested timescale"] == a["timescale"]
+
+    doc = Document(str(docx_path))
+    assert any(KINGSMERE in p.text for p in doc.paragraphs)
+    assert any(p.text.startswith("Report published: 2024") for p in doc.paragraphs)
+    table = doc.tables[0]
+    assert len(table.rows) == len(actions) + 1
+    assert [row.cells[1].text for row in table.rows[1:]] == [a["action"] for a in actions]
+    assert table.rows[0].cells[5].text == "Suggested owner"
+
+
+# -- other authorities and requests: nothing tuned to one question -----------------------------------
+def test_second_authority_by_argument_with_statement(corpus_assistant, facts):
+    plan = draft_actions(corpus_assistant, authority="Eastholm", quality_statement="Safeguarding")
+    assert plan.authority == EASTHOLM and plan.report_date == facts[EASTHOLM]["published"]
+    assert len(plan.items) >= 3
+    assert_grounded([i.as_json() for i in plan.items], EASTHOLM)
+    expected = f"{_months(facts[EASTHOLM]['scores']['Safeguarding'])} (suggested)"
+    assert all(i.citations[0].quality_statement == "Safeguarding" and i.timescale == expected for i in plan.items)
+
+
+def test_statement_less_request_draws_on_the_whole_report(corpus_assistant, facts):
+    plan = draft_actions(corpus_assistant, question="Draft improvement actions for Ashbourne Vale")
+    authority = "Ashbourne Vale County Council"
+    assert plan.authority == authority and plan.quality_statement == ""
+    assert len(plan.items) >= 3
+    assert_grounded([i.as_json() for i in plan.items], authority)
+    statements = {i.citations[0].quality_statement for i in plan.items}
+    assert len(statements) >= 2, statements  # not confined to one part of the report
+    for item in plan.items:
+        c = item.citations[0]
+        assert item.timescale == f"{_months(c.score)} (suggested)"
+        if c.score is not None:
+            assert c.score == facts[authority]["scores"][c.quality_statement]
+
+
+def test_authority_named_in_the_request_wins_and_bad_requests_are_named(corpus_assistant):
+    plan = draft_actions(corpus_assistant, authority="Eastholm", question="Suggest improvement actions for Severn Marches on assessing needs")
+    assert plan.authority == "Severn Marches County Council" and plan.quality_statement == "Assessing needs"
+    assert all(i.citations[0].authority == plan.authority for i in plan.items)
+    with pytest.raises(ActionsError, match="Name an authority"):
+        draft_actions(corpus_assistant, question="Draft improvement actions on safeguarding")
+    with pytest.raises(ActionsError, match="No report in the library for 'Nowhere Council'"):
+        draft_actions(corpus_assistant, authority="Nowhere Council")
+    with pytest.raises(ActionsError, match="Unknown quality statement"):
+        draft_actions(corpus_assistant, authority="Kingsmere", quality_statement="Parking")
+
+
+def test_cli_actions_without_an_authority_exits_2(corpus_store, capsys, tmp_path):
+    code = assistant_main(["ask", "--store", str(corpus_store.folder), "--mode", "actions", "Draft improvement actions on safeguarding"])
+    assert code == 2 and "Name an authority" in capsys.readouterr().err
+    code = assistant_main(["ask", "--store", str(corpus_store.folder), "--mode", "actions", "--authority", "Kingsmere",
+                           "--export", str(tmp_path / "plan.pdf"), "Draft improvement actions on safeguarding"])
+    err = capsys.readouterr().err
+    assert code == 2 and "plan.pdf" in err and ".docx" in err
+
+
+# -- with a chat model (LangChain's fake models) ---------------------------------------------------
+@pytest.fixture(scope="module")
+def baseline(corpus_assistant):
+    """The plan with no model: its findings are the shortfall findings, which the model sees first."""
+    return draft_actions(corpus_assistant, question=REQUEST)
+
+
+def _figure_in(text: str) -> str:
+    return re.search(r"\d+(?:\.\d+)?%|\d[\d,]*", text).group(0)
+
+
+def test_model_actions_are_checked_against_the_findings_they_cite(corpus_assistant, baseline):
+    first, second = (i.citations[0] for i in baseline.items[:2])
+    figure = _figure_in(first.text)
+    reply = {"actions": [
+        {"action": "Agree and publish thresholds for moving concerns to enquiries [1]", "findings": [1],
+         "measure": f"Reduce from {figure}", "owner": "Head of adult safeguarding", "timescale": "6 months"},
+        {"action": "Review every case named in finding 99", "findings": [99], "measure": "", "owner": "", "timescale": ""},
+        {"action": "Cut the 9,999 open cases to zero", "findings": [2], "measure": "", "owner": "", "timescale": ""},
+        {"action": "Train locality staff on exploitation", "findings": [2, 42], "measure": "Raise to 12345%",
+         "owner": "", "timescale": ""},
+    ]}
+    model = FakeListChatModel(responses=["Here are the actions:\n```json\n" + json.dumps(reply) + "\n```"])
+    plan = draft_actions(corpus_assistant, question=REQUEST, chat_model=model, backend_name="fake-model")
+
+    assert plan.backend == "fake-model"
+    assert [i.action for i in plan.items] == [
+        "Agree and publish thresholds for moving concerns to enquiries", "Train locality staff on exploitation",
+    ]
+    kept, trained = plan.items
+    assert kept.citations[0].chunk_id == first.chunk_id and kept.measure == f"Reduce from {figure}"
+    assert kept.owner == "Head of adult safeguarding (suggested)" and kept.timescale == "6 months (suggested)"
+    assert kept.basis[0] in first.text
+    assert [c.chunk_id for c in trained.citations] == [second.chunk_id]  # [42] resolves to nothing
+    assert trained.measure == ""  # a measure with an invented figure is dropped, the action kept
+    assert trained.owner.endswith("(suggested)") and trained.timescale.endswith("(suggested)")
+    notes = "\n".join(plan.notes)
+    assert "[99]" in notes and "9999" in notes and "12345" in notes and "[42]" in notes
+    assert_grounded([i.as_json() for i in plan.items], KINGSMERE)
+
+
+def test_unusable_model_output_falls_back_to_the_no_model_plan(corpus_assistant, baseline):
+    chatty = GenericFakeChatModel(messages=iter([AIMessage(content="Sure! Improve safeguarding and reduce waits.")]))
+    plan = draft_actions(corpus_assistant, question=REQUEST, chat_model=chatty, backend_name="fake-model")
+    assert plan.backend == baseline.backend
+    assert [i.action for i in plan.items] == [i.action for i in baseline.items]
+    assert any("no actions as JSON" in n for n in plan.notes)
+    assert any("drafted without a model" in n for n in plan.notes)
+
+    # Every action failing its checks is no better than no reply.
+    invented = {"actions": [{"action": "Halve the 777 day wait", "findings": [1]}, {"action": "Fix it", "findings": [50]}]}
+    plan = draft_actions(corpus_assistant, question=REQUEST, chat_model=FakeListChatModel(responses=[json.dumps(invented)]))
+    assert plan.backend == baseline.backend and len(plan.items) == len(baseline.items)
+    assert any("777" in n for n in plan.notes) and any("[50]" in n for n in plan.notes)
+
+
+def test_parse_actions_reply_accepts_what_models_write():
+    assert parse_actions_reply('[{"action": "a", "findings": [1]}]') == [{"action": "a", "findings": [1]}]
+    assert parse_actions_reply('Sure.\n```json\n{"actions": [{"action": "b"}]}\n```') == [{"action": "b"}]
+    assert parse_actions_reply('{"actions": []}') == []
+    assert parse_actions_reply("No JSON here") is None
+    assert parse_actions_reply('{"actions": "not a list"}') is None
+
+
+# -- reading shortfalls and figures (sentences written for the test) --------------------------------
+def test_shortfall_sentences_and_measures():
+    assert shows_shortfall("Partners said decisions about thresholds were not always consistent.")
+    assert shows_shortfall("Only 38% of enquiries were completed within the target of 60 working days in 2023/24.")
+    assert not shows_shortfall("The council received 3,940 safeguarding concerns in 2023/24.")
+    assert not shows_shortfall("The table below shows waits by locality.")
+    assert not shows_shortfall("- reducing waiting times for assessments;")
+
+    m = measure_from("Data showed that only 38% of enquiries were completed within the target of 60 working days in 2023/24.")
+    assert m.startswith("Raise from 38% (2023/24)")
+    m = measure_from("At 31 March 2024, 612 people were waiting for an assessment, and the average wait was 74 days.")
+    assert m.startswith("Reduce from 612 (31 March 2024)") and "612 people were waiting" in m
+    assert measurable_figure("The timeliness of Section 42 enquiries was an area of concern.") == ""
+    assert measure_from("Staff did not always record outcomes.") == ""
+
+
+# -- exports from plans and conversations built by hand ---------------------------------------------
+def _citation(marker: int, text: str, heading: str = "Waiting, lists") -> Citation:
+    return Citation(marker, f"r:{marker}", "Testshire Council", "2025-01-02", "Assessing needs", 1, heading, text,
+                    quote=text.split(". ")[0])
+
+
+def test_exports_keep_awkward_text_intact(tmp_path):
+    from docx import Document
+
+    c = _citation(1, 'People said "it took, frankly, ages".\nA second line of 40 words.')
+    item = ActionItem('Reduce waits, "quickly"', [c], [c.text.splitlines()[0]], "Reduce from 40", "Head of X (suggested)",
+                      "3 months (suggested)")
+    plan = ActionPlan("Testshire Council", "Assessing needs", "Assessing needs", "2025-01-02", [item], notes=["one note"])
+    rows = list(csv.DictReader(io.StringIO(plan_csv(plan))))
+    assert len(rows) == 1 and rows[0]["action"] == 'Reduce waits, "quickly"' and rows[0]["basis"] == c.text.splitlines()[0]
+    export_plan(plan, tmp_path / "p.docx")
+    cells = Document(str(tmp_path / "p.docx")).tables[0].rows[1].cells
+    assert cells[1].text == item.action and "Waiting, lists" in cells[2].text
+    md = export_plan(plan, tmp_path / "p.md").read_text(encoding="utf-8")
+    assert "> A second line of 40 words." in md and "- one note" in md
+    empty = ActionPlan("Testshire Council", "", "the whole report", "")
+    assert "No actions" in export_plan(empty, tmp_path / "e.md").read_text(encoding="utf-8")
+    with pytest.raises(ExportError, match="p.txt"):
+        export_plan(plan, tmp_path / "p.txt")
+
+
+def test_conversation_markdown_lists_each_answer_with_its_sources():
+    first = Answer("How long were waits?", "People waited 74 days [1].", False, [_citation(1, "The average wait was 74 days.")])
+    second = Answer("Anything about parking?", "The reports in the library do not say.", True)
+    md = conversation_markdown([first, second])
+    assert md.index("## 1. How long were waits?") < md.index("## 2. Anything about parking?")
+    assert "People waited 74 days [1]." in md
+    assert "[1] Testshire Council · Assessing needs (score 1) · Waiting, lists, published 2025-01-02" in md
+    assert "> The average wait was 74 days" in md
