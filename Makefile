@@ -8,7 +8,7 @@ SHARED ?= ../shared/corpus
 PORT ?= 8501
 EVAL_STORE := build/eval-store
 
-.PHONY: venv run test eval eval-baseline clean
+.PHONY: venv run test test-server eval eval-baseline clean
 
 # torch first and pinned: pip takes the CPU build from this machine's disk; unpinned, a package
 # asking for torch pulls a multi-GB CUDA build.
@@ -28,7 +28,26 @@ run: venv
 
 test: venv
 	$(BIN)/python -m pytest
+	$(MAKE) test-server
 	$(MAKE) eval
+
+# Chroma server mode: a real `chroma run` on a free local port, then the store tests and an
+# end-to-end ingest-and-ask against it with CQC_CHROMA_HOST/PORT set; the server is stopped
+# whatever the outcome.
+CHROMA_SERVER_DIR := build/chroma-server
+HEARTBEAT := import sys, urllib.request; urllib.request.urlopen("http://127.0.0.1:%s/api/v2/heartbeat" % sys.argv[1], timeout=2)
+test-server: venv
+	rm -rf $(CHROMA_SERVER_DIR) && mkdir -p $(CHROMA_SERVER_DIR)
+	@port=$$($(BIN)/python -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'); \
+	$(BIN)/chroma run --path $(CHROMA_SERVER_DIR)/data --host 127.0.0.1 --port $$port > $(CHROMA_SERVER_DIR)/server.log 2>&1 & \
+	pid=$$!; trap 'kill $$pid 2>/dev/null; wait $$pid 2>/dev/null' EXIT; \
+	for i in $$(seq 1 200); do \
+		$(BIN)/python -c '$(HEARTBEAT)' $$port 2>/dev/null && break; \
+		kill -0 $$pid 2>/dev/null || { echo "chroma run exited:"; cat $(CHROMA_SERVER_DIR)/server.log; exit 1; }; \
+		sleep 0.3; \
+	done; \
+	echo "Chroma server on 127.0.0.1:$$port (pid $$pid)"; \
+	CQC_CHROMA_HOST=127.0.0.1 CQC_CHROMA_PORT=$$port $(BIN)/python -m pytest tests/test_store.py tests/test_reliability_server.py
 
 # Retrieval and answer quality on the shared gold questions; fails below tests/eval_floors.json.
 eval: venv

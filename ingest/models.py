@@ -30,6 +30,7 @@ class LoadedDocument:
     format: Literal["pdf", "html", "text", "markdown"]
     blocks: list[Block]
     files: list[str] = field(default_factory=list)  # every file that contributed
+    warnings: list[str] = field(default_factory=list)  # read, but not as written (e.g. not UTF-8)
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,7 @@ class Report:
     scores: dict[str, int] = field(default_factory=dict)  # quality statement -> 1..4
     findings: list[Finding] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
+    set_aside: list[str] = field(default_factory=list)  # passages addressed to an AI, never indexed
 
     @property
     def report_id(self) -> str:

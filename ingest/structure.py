@@ -37,6 +37,31 @@ _RATING = re.compile(
 _RATING_SECTION = re.compile(r"rating", re.IGNORECASE)
 # A copyright or licence line closing a page is furniture, not a finding.
 _COPYRIGHT = re.compile(r"^(©|\(c\)\s|copyright\b)", re.IGNORECASE)
+# A score or band line is a short line of its own ("Score: 3 - Evidence shows a good standard");
+# a paragraph that merely starts "Score: 4" is text, whatever it claims.
+_MAX_SCORE_LINE = 80
+# Text addressed to an AI rather than to a reader. No assessment report says these things, so a
+# passage that does is set aside (named in the ingest summary), never indexed or quoted.
+_INSTRUCTIONS = re.compile(
+    r"\b(ignore|disregard|forget|override)\s+(all\s+|any\s+)?(of\s+)?(the\s+|your\s+|my\s+)?"
+    r"(previous|prior|above|earlier|preceding|former|original)\s+(instructions?|prompts?|directions?|messages?|rules)\b"
+    r"|\bsystem\s+prompt\b"
+    r"|\byou\s+are\s+(now\s+)?(an?\s+|the\s+)?(ai|a\.i\.|assistant|chatbot|language\s+model|llm)\b"
+    r"|\b(new|updated)\s+instructions\s*:"
+    r"|<\|?(system|im_start|im_end)\|?>",
+    re.IGNORECASE,
+)
+# Our answers mark citations "[n]"; report text must not be able to forge one.
+_MARKER = re.compile(r"\[(\d{1,3})\]")
+
+
+def reads_as_instructions(text: str) -> bool:
+    return bool(_INSTRUCTIONS.search(text))
+
+
+def defuse_markers(text: str) -> str:
+    """'[3]' in a report becomes '(3)': only the assistant writes citation markers."""
+    return _MARKER.sub(r"(\1)", text)
 
 
 def parse_date(text: str) -> str:
@@ -72,13 +97,14 @@ class _Builder:
     place: _Place = field(default_factory=_Place)
     summary_scores: dict[str, int] = field(default_factory=dict)
     pending_list: list[Block] = field(default_factory=list)
+    from_rating_section: set[str] = field(default_factory=set)  # "rating", "overall": read where they belong
 
     def add(self, text: str, kind: str, location: str) -> None:
         self.place.paragraph_no += 1
         p = self.place
         self.report.findings.append(
             Finding(
-                text=text,
+                text=defuse_markers(text),
                 theme=p.theme,
                 quality_statement=p.quality_statement,
                 heading=p.heading,
@@ -133,23 +159,38 @@ def _authority_from(blocks: list[Block]) -> tuple[str, str]:
     return first_heading, ""
 
 
-def _read_rating(report: Report, text: str, in_rating_section: bool) -> bool:
-    """Rating and overall score lines; True when the line was one."""
+def _read_rating(report: Report, text: str, in_rating_section: bool, settled: set[str]) -> bool:
+    """Rating and overall score lines; True when the line was one.
+
+    The first value read stands, except that one read in the rating section replaces one read
+    elsewhere. A line that contradicts the value standing is not a rating line: it stays a
+    paragraph, so no answer cites it as the rating.
+    """
+
+    def take(name: str, current: object, value: object) -> bool:
+        if in_rating_section and name not in settled:
+            settled.add(name)
+            return True  # set (or replace a value read outside the section)
+        return current in (None, "") or current == value
+
     found = False
     m = _RATING.match(text)
     if m and (in_rating_section or report.authority and text.lower().startswith(report.authority.lower())
               or "rating" in text.lower()):
-        report.rating = report.rating or cqc.canonical_rating(m.group("rating")) or ""
-        report.rating_is_indicative = report.rating_is_indicative or bool(m.group("indicative"))
-        found = True
+        rating = cqc.canonical_rating(m.group("rating")) or ""
+        if take("rating", report.rating, rating):
+            if report.rating != rating:
+                report.rating, report.rating_is_indicative = rating, False
+            report.rating_is_indicative = report.rating_is_indicative or bool(m.group("indicative"))
+            found = True
     for pattern in _OVERALL_SCORE:
         m2 = pattern.search(text)
         if m2 and (pattern is _OVERALL_SCORE[0] or in_rating_section or "overall" in text.lower()):
             n = int(m2.group("n"))
-            if 0 <= n <= 100 and report.overall_score is None:
+            if 0 <= n <= 100 and take("overall", report.overall_score, n):
                 report.overall_score = n
                 found = True
-                break
+            break
     return found
 
 
@@ -160,6 +201,9 @@ def parse_report(doc: LoadedDocument) -> Report:
     place = b.place
     for block in doc.blocks:
         text = block.text.strip()
+        if reads_as_instructions(text):
+            report.set_aside.append(f"{block.location or doc.source}: {text[:120]}")
+            continue
         if block.kind != "list_item":
             b.flush_list()
         if block.kind == "heading":
@@ -195,9 +239,9 @@ def parse_report(doc: LoadedDocument) -> Report:
             b.add(text, "table", block.location)
             continue
 
-        if place.quality_statement:
+        if place.quality_statement and len(text) <= _MAX_SCORE_LINE:
             m = _QS_SCORE.match(text) or _BAND.match(text)
-            if m:
+            if m and report.scores.get(place.quality_statement, int(m.group("n"))) == int(m.group("n")):
                 n = int(m.group("n"))
                 report.scores.setdefault(place.quality_statement, n)
                 last = report.findings[-1] if report.findings else None
@@ -211,7 +255,7 @@ def parse_report(doc: LoadedDocument) -> Report:
                     place.enter_heading(saved)
                 continue
         in_rating_section = bool(_RATING_SECTION.search(place.heading)) and not place.quality_statement
-        if not place.quality_statement and _read_rating(report, text, in_rating_section):
+        if not place.quality_statement and _read_rating(report, text, in_rating_section, b.from_rating_section):
             b.add(text, "rating", block.location)
             continue
         b.add(text, "paragraph", block.location)
@@ -225,4 +269,18 @@ def parse_report(doc: LoadedDocument) -> Report:
     if not report.authority:
         # Without the title we cannot know it is an assessment report: keep only its text.
         report.rating, report.overall_score = "", None
+    report.findings = [_checked_kind(f, report) for f in report.findings]
     return report
+
+
+def _checked_kind(finding: Finding, report: Report) -> Finding:
+    """A rating line that disagrees with the report's rating or overall score (one read before the
+    rating section replaced it) is a paragraph: answers cite rating lines as the rating's source."""
+    if finding.kind != "rating":
+        return finding
+    probe = Report(source="", authority=report.authority)
+    _read_rating(probe, finding.text, True, set())
+    agrees = (not probe.rating or probe.rating == report.rating) and (
+        probe.overall_score is None or probe.overall_score == report.overall_score
+    )
+    return finding if agrees else Finding(**{**finding.__dict__, "kind": "paragraph"})

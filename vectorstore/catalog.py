@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -81,21 +82,37 @@ class Catalog:
     def __init__(self, path: Path):
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
-        # One connection shared by Streamlit's threads; sqlite3 serialises, the lock keeps
-        # multi-statement writes whole.
-        self._conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
+        # One connection shared by Streamlit's threads. Every statement, reads included, runs
+        # under the lock: on one connection a reader would otherwise see another thread's
+        # transaction half done (SQLite isolates connections, not threads). Other processes
+        # (an ingest run beside the app) get SQLite's own isolation; the timeout waits out
+        # their write transactions instead of failing.
+        self._conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None, timeout=60)
         self._lock = threading.RLock()
         with self._lock:
             self._conn.execute("PRAGMA journal_mode=WAL")
             self._conn.executescript(_SCHEMA)
+            fresh = self.get_meta("schema_version") is None
             self._conn.execute(
                 "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
             )
+            # Names this library's collection on a shared Chroma server, so two libraries never
+            # see (or clean up) each other's vectors.
+            self._conn.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('store_id', ?)", (uuid.uuid4().hex,))
+        self.created = fresh
+
+    def _rows(self, sql: str, params: tuple | list = ()) -> list[tuple]:
+        with self._lock:
+            return self._conn.execute(sql, params).fetchall()
 
     # -- meta ------------------------------------------------------------------------------
     def get_meta(self, key: str) -> str | None:
-        row = self._conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
-        return row[0] if row else None
+        rows = self._rows("SELECT value FROM meta WHERE key = ?", (key,))
+        return rows[0][0] if rows else None
+
+    def set_meta(self, values: dict[str, str]) -> None:
+        with self._lock:
+            self._conn.executemany("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", list(values.items()))
 
     def generation(self) -> int:
         """Bumped on every change, so the keyword index can tell it is stale."""
@@ -103,10 +120,10 @@ class Catalog:
 
     # -- reads -----------------------------------------------------------------------------
     def reports(self) -> list[ReportEntry]:
-        rows = self._conn.execute(
+        rows = self._rows(
             "SELECT report_id, authority, title, published, rating, rating_is_indicative, overall_score,"
             " scores, source, files, chunks FROM reports ORDER BY authority, published"
-        ).fetchall()
+        )
         return [
             ReportEntry(r[0], r[1], r[2], r[3], r[4], bool(r[5]), r[6], json.loads(r[7]), r[8], json.loads(r[9]), r[10])
             for r in rows
@@ -116,8 +133,10 @@ class Catalog:
         return next((r for r in self.reports() if r.report_id == report_id), None)
 
     def chunk_ids(self, report_id: str) -> set[str]:
-        rows = self._conn.execute("SELECT chunk_id FROM chunks WHERE report_id = ?", (report_id,))
-        return {r[0] for r in rows}
+        return {r[0] for r in self._rows("SELECT chunk_id FROM chunks WHERE report_id = ?", (report_id,))}
+
+    def all_chunk_ids(self) -> set[str]:
+        return {r[0] for r in self._rows("SELECT chunk_id FROM chunks")}
 
     def chunks(self, ids: list[str]) -> list[Chunk]:
         """Chunks in the order of the ids asked for; unknown ids are left out."""
@@ -127,20 +146,20 @@ class Catalog:
         for start in range(0, len(ids), 500):
             batch = ids[start : start + 500]
             marks = ",".join("?" * len(batch))
-            for cid, data in self._conn.execute(f"SELECT chunk_id, data FROM chunks WHERE chunk_id IN ({marks})", batch):
+            for cid, data in self._rows(f"SELECT chunk_id, data FROM chunks WHERE chunk_id IN ({marks})", batch):
                 found[cid] = chunk_from_json(data)
         return [found[i] for i in ids if i in found]
 
     def all_chunks(self) -> list[Chunk]:
-        rows = self._conn.execute("SELECT data FROM chunks ORDER BY report_id, ord")
+        rows = self._rows("SELECT data FROM chunks ORDER BY report_id, ord")
         return [chunk_from_json(r[0]) for r in rows]
 
     def report_chunks(self, report_id: str) -> list[Chunk]:
-        rows = self._conn.execute("SELECT data FROM chunks WHERE report_id = ? ORDER BY ord", (report_id,))
+        rows = self._rows("SELECT data FROM chunks WHERE report_id = ? ORDER BY ord", (report_id,))
         return [chunk_from_json(r[0]) for r in rows]
 
     def report_ids_from_source(self, source: str) -> list[str]:
-        rows = self._conn.execute("SELECT report_id FROM reports WHERE source = ?", (source,))
+        rows = self._rows("SELECT report_id FROM reports WHERE source = ?", (source,))
         return [r[0] for r in rows]
 
     # -- writes ----------------------------------------------------------------------------
@@ -175,10 +194,17 @@ class Catalog:
         with self._lock:
             cur = self._conn.cursor()
             cur.execute("BEGIN IMMEDIATE")
-            cur.execute("DELETE FROM chunks WHERE report_id = ?", (report_id,))
-            cur.execute("DELETE FROM reports WHERE report_id = ?", (report_id,))
-            cur.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('generation', ?)", (str(self.generation() + 1),))
-            cur.execute("COMMIT")
+            try:
+                cur.execute("DELETE FROM chunks WHERE report_id = ?", (report_id,))
+                cur.execute("DELETE FROM reports WHERE report_id = ?", (report_id,))
+                cur.execute(
+                    "INSERT OR REPLACE INTO meta(key, value) VALUES ('generation', ?)", (str(self.generation() + 1),)
+                )
+                cur.execute("COMMIT")
+            except BaseException:
+                cur.execute("ROLLBACK")
+                raise
 
     def close(self) -> None:
-        self._conn.close()
+        with self._lock:
+            self._conn.close()

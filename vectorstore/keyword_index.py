@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import re
 import threading
+import uuid
 from collections import Counter
 from functools import lru_cache
 from pathlib import Path
@@ -29,6 +31,7 @@ STOPWORDS = frozenset(
 
 
 _STEMMER = snowballstemmer.stemmer("english")
+CURRENT = "current.json"  # names the saved version readers load
 
 
 @lru_cache(maxsize=65536)
@@ -66,31 +69,57 @@ class KeywordIndex:
         tokenized = [tokenize(t) for t in texts]
         if ids:
             retriever.index(tokenized, show_progress=False)
-        self.folder.mkdir(parents=True, exist_ok=True)
-        tmp = self.folder.with_name(self.folder.name + ".tmp")
-        if ids:
-            retriever.save(str(tmp), show_progress=False)
-        else:
-            tmp.mkdir(parents=True, exist_ok=True)
         doc_freq = Counter(t for text in tokenized for t in set(text))
-        (tmp / "ids.json").write_text(json.dumps({"generation": generation, "ids": ids, "df": doc_freq}))
-        # Swap folders so a reader never loads half an index.
-        old = self.folder.with_name(self.folder.name + ".old")
-        if old.exists():
-            _rmtree(old)
-        self.folder.rename(old)
-        tmp.rename(self.folder)
-        _rmtree(old)
         with self._lock:
             self.retriever, self.ids, self.generation = (retriever if ids else None), ids, generation
             self.doc_freq = dict(doc_freq)
+        try:
+            self._save(retriever if ids else None, ids, doc_freq, generation)
+        except OSError:
+            pass  # the saved copy only spares the next process a rebuild; the index in memory is whole
 
-    def load(self) -> bool:
-        meta = self.folder / "ids.json"
-        if not meta.exists():
+    def _save(self, retriever: bm25s.BM25 | None, ids: list[str], doc_freq: Counter, generation: int) -> None:
+        """Write a new version beside the old ones, then point at it with one atomic rename.
+
+        Several processes may save at once (an ingest run and the app), and one may be killed
+        half way: each writes its own folder, and readers only follow the pointer, which
+        always names a complete folder.
+        """
+        self.folder.mkdir(parents=True, exist_ok=True)
+        name = f"g{generation}-{uuid.uuid4().hex[:8]}"
+        target = self.folder / name
+        if retriever is not None:
+            retriever.save(str(target), show_progress=False)
+        target.mkdir(parents=True, exist_ok=True)
+        (target / "ids.json").write_text(json.dumps({"generation": generation, "ids": ids, "df": doc_freq}))
+        pointer = self.folder / f".current-{name}.tmp"
+        pointer.write_text(json.dumps({"folder": name, "generation": generation}))
+        os.replace(pointer, self.folder / CURRENT)
+        # Older versions go; a reader still loading one falls back to rebuilding from the catalog.
+        for old in self.folder.iterdir():
+            gen = _generation_of(old.name)
+            if old.is_dir() and gen is not None and gen < generation:
+                _rmtree(old)
+
+    def stored_generation(self) -> int | None:
+        """The generation of the saved index, without loading it."""
+        try:
+            return int(json.loads((self.folder / CURRENT).read_text())["generation"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def load(self, expect_generation: int | None = None) -> bool:
+        """Load the saved index in place (holders of this object see the new one); False when
+        there is none, it is not the generation expected, or it cannot be read."""
+        try:
+            pointer = json.loads((self.folder / CURRENT).read_text())
+            if expect_generation is not None and pointer["generation"] != expect_generation:
+                return False
+            target = self.folder / pointer["folder"]
+            data = json.loads((target / "ids.json").read_text())
+            retriever = bm25s.BM25.load(str(target), show_progress=False) if data["ids"] else None
+        except (OSError, ValueError, KeyError, TypeError):
             return False
-        data = json.loads(meta.read_text())
-        retriever = bm25s.BM25.load(str(self.folder), show_progress=False) if data["ids"] else None
         with self._lock:
             self.retriever, self.ids, self.generation = retriever, data["ids"], data["generation"]
             self.doc_freq = data.get("df", {})
@@ -116,6 +145,11 @@ class KeywordIndex:
         values = retriever.get_scores(known)
         hits = np.nonzero(values > 0)[0]
         return {ids[i]: float(values[i]) for i in hits}
+
+
+def _generation_of(name: str) -> int | None:
+    m = re.match(r"^g(\d+)-[0-9a-f]+$", name)
+    return int(m.group(1)) if m else None
 
 
 def _rmtree(path: Path) -> None:

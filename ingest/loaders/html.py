@@ -91,9 +91,9 @@ def _blocks_from(root: Tag, location: str) -> list[Block]:
     return blocks
 
 
-def parse_html(raw: bytes, path: Path) -> tuple[str, list[Block]]:
+def parse_html(raw: bytes, path: Path, warnings: list[str] | None = None) -> tuple[str, list[Block]]:
     """The page's title and its report blocks."""
-    soup = BeautifulSoup(decode_bytes(raw, path), "lxml")
+    soup = BeautifulSoup(decode_bytes(raw, path, warnings), "lxml")
     title_tag = soup.find("title")
     for tag in soup.find_all(_DROP_TAGS):
         tag.decompose()
@@ -123,11 +123,15 @@ def load_html_files(paths: list[Path]) -> list[LoadedDocument | IngestError]:
     """
     groups: dict[tuple[Path, str], list[tuple[Path, list[Block]]]] = {}
     results: list[LoadedDocument | IngestError] = []
+    warnings: dict[Path, list[str]] = {}
     for path in sorted(paths, key=_natural_key):
         try:
-            title, blocks = parse_html(read_file(path), path)
+            title, blocks = parse_html(read_file(path), path, warnings.setdefault(path, []))
         except IngestError as exc:
             results.append(exc)
+            continue
+        except Exception as exc:  # a damaged page can break the parser in many ways; name it and go on
+            results.append(IngestError(str(path), f"cannot read the page ({type(exc).__name__}: {exc})"))
             continue
         key = (path.parent, title.strip().lower() or path.name)
         groups.setdefault(key, []).append((path, blocks))
@@ -135,9 +139,12 @@ def load_html_files(paths: list[Path]) -> list[LoadedDocument | IngestError]:
         # The summary page leads; theme pages follow in their natural order.
         pages.sort(key=lambda page: (not _starts_report(page[1]), _natural_key(page[0])))
         try:
-            results.append(_assemble([p for p, _ in pages], [b for _, b in pages]))
+            doc = _assemble([p for p, _ in pages], [b for _, b in pages])
         except IngestError as exc:
             results.append(exc)
+            continue
+        doc.warnings = [w for p, _ in pages for w in warnings.get(p, [])]
+        results.append(doc)
     return results
 
 

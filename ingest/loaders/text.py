@@ -120,7 +120,10 @@ def blocks_from_text(text: str, location: str, markdown: bool) -> list[Block]:
 def load_text(path: Path) -> LoadedDocument:
     raw = read_file(path)
     markdown = path.suffix.lower() in (".md", ".markdown")
-    blocks = blocks_from_text(decode_bytes(raw, path), path.name, markdown)
+    warnings: list[str] = []
+    blocks = blocks_from_text(decode_bytes(raw, path, warnings), path.name, markdown)
     if not blocks:
         raise IngestError(str(path), "no text found in the file")
-    return LoadedDocument(source=str(path), format="markdown" if markdown else "text", blocks=blocks, files=[str(path)])
+    return LoadedDocument(
+        source=str(path), format="markdown" if markdown else "text", blocks=blocks, files=[str(path)], warnings=warnings
+    )

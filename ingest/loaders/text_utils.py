@@ -24,8 +24,9 @@ def read_file(path: Path) -> bytes:
         raise IngestError(str(path), f"cannot read the file ({exc.strerror})") from exc
 
 
-def decode_bytes(raw: bytes, path: Path) -> str:
-    """UTF-8 (with or without BOM), else a clear error: we never guess an encoding silently."""
+def decode_bytes(raw: bytes, path: Path, warnings: list[str] | None = None) -> str:
+    """UTF-8 (with or without BOM); else Windows-1252 prose, said in `warnings` (never silently);
+    else a clear error."""
     if not raw.strip():
         raise IngestError(str(path), "the file is empty")
     try:
@@ -37,8 +38,12 @@ def decode_bytes(raw: bytes, path: Path) -> str:
         # byte string, so accept it only when the text looks like prose.
         text = raw.decode("cp1252")
     except UnicodeDecodeError as exc:
-        raise IngestError(str(path), f"not UTF-8 text (bad byte at offset {exc.start})") from exc
+        raise IngestError(
+            str(path), f"not UTF-8 text (bad byte at offset {exc.start}) and not Windows-1252 either"
+        ) from exc
     printable = sum(ch.isprintable() or ch in "\r\n\t" for ch in text) / max(len(text), 1)
     if printable < 0.95:
-        raise IngestError(str(path), "not text: the file looks binary")
+        raise IngestError(str(path), "not UTF-8 text, and not readable as Windows-1252 either: the file looks binary")
+    if warnings is not None:
+        warnings.append(f"{path}: not UTF-8; read as Windows-1252 text (check any accented letters and symbols)")
     return text
