@@ -8,7 +8,7 @@ SHARED ?= ../shared/corpus
 PORT ?= 8501
 EVAL_STORE := build/eval-store
 
-.PHONY: venv run test test-server eval eval-baseline clean
+.PHONY: venv run test test-server test-browser eval eval-baseline clean
 
 # torch first and pinned: pip takes the CPU build from this machine's disk; unpinned, a package
 # asking for torch pulls a multi-GB CUDA build.
@@ -27,8 +27,9 @@ run: venv
 		--server.headless true --browser.gatherUsageStats false
 
 test: venv
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --ignore=tests/e2e
 	$(MAKE) test-server
+	$(MAKE) test-browser
 	$(MAKE) eval
 
 # Chroma server mode: a real `chroma run` on a free local port, then the store tests and an
@@ -48,6 +49,13 @@ test-server: venv
 	done; \
 	echo "Chroma server on 127.0.0.1:$$port (pid $$pid)"; \
 	CQC_CHROMA_HOST=127.0.0.1 CQC_CHROMA_PORT=$$port $(BIN)/python -m pytest tests/test_store.py tests/test_reliability_server.py
+
+# The app in real headless Chromium (Debian's chromium + chromedriver, installed by
+# .ci/browser-deps.sh when missing): ask, source cards, compare, heatmap, draft actions, and a
+# hostile report that must neither run nor load anything. Screenshots go to screenshots/.
+test-browser: venv
+	bash .ci/browser-deps.sh
+	CQC_E2E_REQUIRED=1 $(BIN)/python -m pytest tests/e2e
 
 # Retrieval and answer quality on the shared gold questions; fails below tests/eval_floors.json.
 eval: venv

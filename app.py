@@ -1,14 +1,15 @@
-"""Streamlit chat over the library of CQC assessment reports: a thin front end over `assistant`.
+"""Streamlit app over the library of CQC assessment reports: a front end over `assistant`.
 
     streamlit run app.py          (store folder: $CQC_STORE_DIR, default data/store)
 
-Retrieval and answering live in the library; this file only lays out questions, answers and
-their sources, the sidebar's library and filters, and uploads.
+Modes: Ask (chat with cited answers), Compare (one column per authority), Draft actions (an
+editable action plan to export) and Library (reports, the heatmap of scores, upload, remove).
+Retrieval and answering live in the library; the page's pieces live in `ui/`. Report text is
+shown as text everywhere (`ui.safe`).
 """
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from vectorstore.settings import Settings  # first: sets the offline environment before any model loads
@@ -16,60 +17,30 @@ from vectorstore.settings import Settings  # first: sets the offline environment
 import streamlit as st
 
 from assistant.chain import Assistant
-from assistant.models import Answer, Citation
-from ingest.cqc import QUALITY_STATEMENTS
-from ingest.pipeline import ingest_paths
+from ingest.pipeline import IngestSummary
+from ui import chat, drafting, heatmap, library
+from ui.exports import conversation_markdown
+from ui.feedback import feedback_path
+from ui.filters import Scope, choose_scope
+from ui.safe import escape
 from vectorstore.catalog import ReportEntry
-from vectorstore.store import LibraryStore, SearchFilter
+from vectorstore.store import LibraryStore
 
-UPLOAD_TYPES = ["pdf", "html", "htm", "txt", "md"]
+ASK, COMPARE, DRAFT, LIBRARY = "Ask", "Compare", "Draft actions", "Library"
+MODES = [ASK, COMPARE, DRAFT, LIBRARY]
 HOW_TO_ADD = """The library has no reports yet. To add some:
 
-- **Upload** CQC local authority assessment reports (PDF, HTML, text or Markdown) in the sidebar, or
+- **Upload** CQC local authority assessment reports (PDF, HTML, text or Markdown) below, or
 - from a terminal, run `python -m ingest PATH...` with report files or folders, or
 - run `make run`, which loads the demo reports and starts this app.
 """
-
-# -- safe rendering ----------------------------------------------------------------------------
-# Answers are sentences copied from reports, so report text must never render as Markdown, HTML,
-# LaTeX ($) or Streamlit directives (:red[...]). Every ASCII punctuation mark that can start a
-# construct is backslash-escaped; only the structure the assistant itself adds is kept.
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$&:=^\"])")
-_MARKER = re.compile(r"(\[\d+\])")  # citation markers: [1]
-_BULLET = re.compile(r"^- \*\*(.+?)\*\*: (.*)$")  # comparison answers: - **Authority**: text
-_NUMBERED = re.compile(r"^(\d+)\. (.*)$")  # action lists: 1. sentence [1]
-
-
-def escape(text: str) -> str:
-    return _MD_SPECIAL.sub(r"\\\1", text)
-
-
-def escape_keeping_markers(text: str) -> str:
-    return "".join(part if _MARKER.fullmatch(part) else escape(part) for part in _MARKER.split(text))
-
-
-def answer_markdown(text: str) -> str:
-    """The answer as Markdown in which only the assistant's own bullets, numbers and markers render."""
-    lines = []
-    for line in text.splitlines():
-        if m := _BULLET.match(line):
-            lines.append(f"- **{escape(m[1])}**: {escape_keeping_markers(m[2])}")
-        elif m := _NUMBERED.match(line):
-            lines.append(f"{m[1]}. {escape_keeping_markers(m[2])}")
-        else:
-            lines.append(escape_keeping_markers(line))
-    return "\n\n".join(lines)  # blank lines: each line its own paragraph or list item
-
-
-def finding_markdown(text: str, quote: str) -> str:
-    """The whole finding, escaped, with the quoted sentence(s) in bold so the reader finds them."""
-    body = escape(text)
-    # A quote is the sentences used, one per line; each sentence is verbatim in the finding.
-    pieces = [quote] if quote in text else quote.split("\n")
-    for piece in pieces:
-        if piece and piece != text and piece in text:
-            body = body.replace(escape(piece), f"**{escape(piece)}**", 1)
-    return body.replace("\n", "  \n")  # keep the report's own line breaks (score lists, tables)
+EXAMPLES = [
+    "How long do people wait for a Care Act assessment?",
+    "What do unpaid carers say about the support they get?",
+    "What was the safeguarding score for each authority?",
+]
+# Widget keys that hold authority names: reset when the reports change so none names a removed report.
+AUTHORITY_KEYS = ("authorities", "compare_authorities", "pick_authority", "draft_authority")
 
 
 # -- cached resources --------------------------------------------------------------------------
@@ -95,130 +66,125 @@ def list_reports(folder: str) -> list[ReportEntry]:
     return get_store(folder).reports()
 
 
-# -- sidebar -----------------------------------------------------------------------------------
-def show_library(reports: list[ReportEntry]) -> None:
-    st.header("Library")
-    if not reports:
-        st.caption("No reports yet.")
-    for r in reports:
-        score = f"{r.overall_score}/100" if r.overall_score is not None else "no score"
-        rating = (r.rating or "no rating") + (" (indicative)" if r.rating_is_indicative else "")
-        st.markdown(f"**{escape(r.authority or '(no authority found)')}**  \n"
-                    f"{escape(r.published or 'no date')} · {escape(rating)} · {escape(score)}")
+def library_changed() -> None:
+    list_reports.clear()
+    for key in AUTHORITY_KEYS:
+        st.session_state.pop(key, None)
 
 
-def choose_scope(reports: list[ReportEntry]) -> SearchFilter:
-    st.header("Filters")
-    authorities = sorted({r.authority for r in reports if r.authority})
-    chosen = st.multiselect("Authorities", authorities, key="authorities", placeholder="All authorities")
-    statements = st.multiselect("Quality statements", [qs.name for qs in QUALITY_STATEMENTS],
-                                key="statements", placeholder="All quality statements")
-    return SearchFilter(authorities=tuple(chosen), quality_statements=tuple(statements))
+# -- callbacks ---------------------------------------------------------------------------------
+def pick_cell(authority: str, statement: str) -> None:
+    """A heatmap cell was chosen: filter the chat to it and go to Ask."""
+    st.session_state["authorities"] = [authority]
+    st.session_state["statements"] = [statement]
+    st.session_state["mode"] = ASK
+    st.session_state["notice"] = f"Filtered to {authority} · {statement}. Ask a question about them."
 
 
-def safe_name(name: str) -> str:
-    # Only the file's own name: "../../x.pdf" or "C:\\x.pdf" cannot leave the uploads folder.
-    return Path(name.replace("\\", "/")).name.lstrip(".") or "upload"
+def example_picked() -> None:
+    st.session_state["asked_example"] = st.session_state.get("example")
+    st.session_state["example"] = None  # the pill is a button, not a lasting choice
 
 
-def upload_reports(folder: str) -> None:
-    st.header("Add reports")
-    with st.form("upload", clear_on_submit=True):
-        files = st.file_uploader("Report files", type=UPLOAD_TYPES, accept_multiple_files=True)
-        submitted = st.form_submit_button("Add to library")
-    if submitted and files:
-        uploads = Path(folder) / "uploads"
-        uploads.mkdir(parents=True, exist_ok=True)
-        paths = []
-        for f in files:
-            path = uploads / safe_name(f.name)
-            path.write_bytes(f.getvalue())
-            paths.append(path)
-        bar = st.progress(0.0, text="Reading files…")
-
-        def progress(done: int, total: int, name: str) -> None:
-            bar.progress(done / total if total else 1.0, text=f"Indexing {name}" if name else "Done")
-
-        summary = ingest_paths(paths, get_store(folder), progress)
-        st.session_state["ingest_summary"] = summary
-        list_reports.clear()  # the sidebar's report list and filters must show the new reports
-        st.rerun()
-    show_ingest_summary()
+def example_questions() -> str | None:
+    """A few questions to start from, for people who do not know what the reports hold."""
+    st.pills("Try a question", EXAMPLES, key="example", on_change=example_picked)
+    return st.session_state.pop("asked_example", None)
 
 
-def show_ingest_summary() -> None:
-    # Kept in the session so the outcome of an upload survives the rerun that refreshes the list.
-    summary = st.session_state.get("ingest_summary")
-    if summary is None:
-        return
-    added = ", ".join(r.authority or Path(r.source).name for r in summary.reports) or "none"
-    message = escape(f"Added {len(summary.reports)} report(s): {added}.")
-    if summary.failed:
-        st.warning(message)
-    else:
-        st.success(message)
-    for err in summary.failed:
-        st.error(escape(f"{Path(err.path).name}: {err.problem}"))
+def uploaded(summary: IngestSummary) -> None:
+    # Kept in the session so the outcome is shown after the rerun that refreshes the report list.
+    st.session_state["ingest_summary"] = summary
+    library_changed()
+    st.rerun()
 
 
-# -- chat --------------------------------------------------------------------------------------
-def card_title(c: Citation) -> str:
-    statement = c.quality_statement or "Overview"
-    score = f" ({c.score})" if c.score is not None else ""
-    return f"[{c.marker}] {c.authority} · {statement}{score} · {c.heading}"
-
-
-def show_answer(answer: Answer) -> None:
-    if answer.abstained:
-        st.info(answer_markdown(answer.answer))
-    else:
-        st.markdown(answer_markdown(answer.answer))
-    if answer.standalone_question and answer.standalone_question != answer.question:
-        st.caption(escape(f"Answered as: {answer.standalone_question}"))
-    for c in answer.citations:
-        with st.container(border=True):
-            st.markdown(f"**{escape(card_title(c))}**")
-            st.markdown(finding_markdown(c.text, c.quote))
-            st.caption(escape(" — ".join(x for x in (c.location, c.source) if x)))
-
-
-def chat(folder: str, scope: SearchFilter) -> None:
-    messages: list[dict] = st.session_state.setdefault("messages", [])
-    for m in messages:
-        with st.chat_message(m["role"]):
-            if m["role"] == "assistant":
-                show_answer(m["answer"])
-            else:
-                st.text(m["content"])
-    question = st.chat_input("Ask about the reports, e.g. How long do people wait for an assessment?")
+# -- views -------------------------------------------------------------------------------------
+def chat_view(folder: str, reports: list[ReportEntry], scope: Scope, mode: str) -> None:
+    search = scope.search_filter(reports)
+    authorities: list[str] = []
+    if mode == COMPARE:
+        names = sorted({r.authority for r in reports if r.authority})
+        authorities = st.multiselect("Authorities to compare", names, default=names[:4], key="compare_authorities",
+                                     help="Each authority is searched and answered on its own, one column each.")
+    chat.show_conversation(feedback_path(Settings(store_dir=folder)))
+    if mode == COMPARE and len(authorities) < 2:
+        st.info("Choose at least two authorities to compare.")
+    placeholder = ("Compare them on…, e.g. How long do people wait for an assessment?" if mode == COMPARE
+                   else "Ask about the reports, e.g. How long do people wait for an assessment?")
+    question = st.chat_input(placeholder, key="question", disabled=mode == COMPARE and len(authorities) < 2)
+    if not chat.turns() and not question:
+        question = example_questions()
     if not question:
         return
-    # Earlier questions let the assistant rewrite follow-ups ("And in Fenmarsh?").
-    history = [m["content"] for m in messages if m["role"] == "user"]
-    with st.chat_message("user"):
-        st.text(question)
-    with st.chat_message("assistant"):
-        assistant = get_assistant(folder)
-        with st.spinner("Searching the reports…"):
-            answer = assistant.ask(question, history=history, scope=scope)
-        show_answer(answer)
-    messages += [{"role": "user", "content": question}, {"role": "assistant", "answer": answer}]
+    if search is None:
+        st.warning("No report matches the overall score and date filters. Widen them in the sidebar.")
+        return
+    assistant = get_assistant(folder)
+    extra = scope.report_chips()
+    if mode == COMPARE:
+        turn = chat.compare(assistant, question, authorities, search, extra)
+    else:
+        turn = chat.ask(assistant, question, search, extra)
+    chat.turns().append(turn)
+    st.rerun()  # lay the conversation out again: the new answer with its cards, links and feedback
+
+
+def library_view(folder: str, reports: list[ReportEntry]) -> None:
+    st.subheader("Reports")
+    library.show_reports(reports)
+    st.subheader("Quality statement scores")
+    heatmap.show_heatmap(reports, pick_cell)
+    left, right = st.columns(2)
+    with left:
+        st.subheader("Add reports")
+        library.upload_form(lambda: get_store(folder), uploaded)
+    with right:
+        st.subheader("Remove a report")
+
+        def remove(entry: ReportEntry) -> None:
+            count = library.remove_report(get_store(folder), entry)
+            st.session_state["notice"] = f"Removed {entry.authority or entry.source} ({count} findings)."
+            library_changed()
+            st.rerun()
+
+        library.remove_form(reports, remove)
+
+
+def sidebar(reports: list[ReportEntry]) -> Scope:
+    scope = choose_scope(reports)
+    if chat.turns():
+        st.header("Export")
+        st.download_button("Conversation with sources (Markdown)", conversation_markdown(chat.turns()),
+                           file_name="cqc-conversation.md", mime="text/markdown", key="export_conversation",
+                           on_click="ignore", icon=":material/download:")
+    library.library_sidebar(reports)
+    return scope
 
 
 def main() -> None:
-    st.set_page_config(page_title="CQC report assistant", page_icon="📋")
+    st.set_page_config(page_title="CQC report assistant", page_icon="📋", layout="wide")
     folder = store_dir()
+    reports = list_reports(folder)
     with st.sidebar:
-        reports = list_reports(folder)
-        show_library(reports)
-        scope = choose_scope(reports)
-        upload_reports(folder)
+        scope = sidebar(reports)
     st.title("CQC adult social care assessments")
     if not reports:
         st.info(HOW_TO_ADD)
+        library.upload_form(lambda: get_store(folder), uploaded)
+        library.show_ingest_summary(st.session_state.pop("ingest_summary", None))
         return
-    st.caption("Answers quote the reports; each [n] names the finding it comes from.")
-    chat(folder, scope)
+    mode = st.segmented_control("Mode", MODES, key="mode", default=ASK, required=True, label_visibility="collapsed")
+    if notice := st.session_state.pop("notice", None):
+        st.success(escape(notice))
+    library.show_ingest_summary(st.session_state.pop("ingest_summary", None))  # once, after the rerun
+    if mode == LIBRARY:
+        library_view(folder, reports)
+    elif mode == DRAFT:
+        drafting.draft_view(lambda: get_assistant(folder), reports, scope)
+    else:
+        st.caption("Answers quote the reports; each [n] links to the finding it comes from.")
+        chat_view(folder, reports, scope, mode)
 
 
 if __name__ == "__main__":  # streamlit runs the script as __main__; tests import the helpers

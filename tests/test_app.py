@@ -1,8 +1,17 @@
-"""The Streamlit app, driven headless with AppTest over a store holding the three demo reports."""
+"""The Streamlit app, driven headless with AppTest over a store holding the three demo reports.
+
+Each mode (Ask, Compare, Draft actions, Library), the filters and their chips, upload, removal,
+exports and feedback. The browser tests in tests/e2e/ cover what AppTest cannot see: links,
+the heatmap's clicks, and that nothing in a report runs or loads.
+"""
 
 from __future__ import annotations
 
+import json
 import re
+import shutil
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -16,11 +25,14 @@ from assistant.models import NOT_IN_REPORTS
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
 DEMO = ROOT / "demo_reports"
+AUTHORITIES = ["Fenmarsh County Council", "Larkbridge Borough Council", "Oakhurst City Council"]
 
 # A figure from demo_reports/larkbridge.html, "Timeliness of assessments, care planning and reviews".
 QUESTION = "How many people were waiting for a Care Act assessment in Larkbridge?"
 SENTENCE = ("On 30 September 2024 the Care Act assessment waiting list held 187 people, "
             "who had waited an average of 23 days since first contact.")
+HOSTILE = ('<script>window.__pwned=1</script> <img src="http://127.0.0.1:9/x"> ![x](http://127.0.0.1:9/md) '
+           "[link](http://x) **bold** $x$ :red[y] # h www.example.org someone@example.org")
 
 
 def unescape(markdown: str) -> str:
@@ -28,12 +40,22 @@ def unescape(markdown: str) -> str:
 
 
 def plain(markdown: str) -> str:
-    """Markdown source as the reader sees it: the app backslash-escapes report text and bolds quotes."""
-    return unescape(markdown.replace("**", ""))
+    """Markdown source as the reader sees it: escapes, bold, highlights and marker links undone."""
+    text = re.sub(r"\[\\\[(\d+)\\\]\]\(#[a-z0-9-]+\)", r"[\1]", markdown)  # [\[1\]](#src-...) -> [1]
+    text = re.sub(r':color\[(.*?)\]\{background="#[0-9a-f]+"\}', r"\1", text, flags=re.S)
+    return unescape(text.replace("**", "").replace("\u2060", ""))
 
 
-def shown(at: AppTest) -> str:
-    return "\n".join(plain(str(e.value)) for kind in ("markdown", "info", "text", "caption") for e in getattr(at, kind))
+def inert_violations(markdown: str) -> list[str]:
+    """Constructs that would render from report text: an unescaped <, a link or image to a URL,
+    emphasis, maths or a directive. Backslash-escaped characters render as themselves."""
+    unescaped = r"(?<!\\)<|(?<!\\)\]\((?!#)|(?<!\\)\*\*bold|(?<!\\)\$x|(?<!\\):red"
+    autolinks = r"https?\\?://|www\\?\.|@example"  # bare URLs and emails become links even when escaped
+    return re.findall(f"{unescaped}|{autolinks}", markdown)
+
+
+def shown(block) -> str:
+    return "\n".join(plain(str(e.value)) for kind in ("markdown", "info", "text", "caption") for e in getattr(block, kind))
 
 
 @pytest.fixture(scope="module")
@@ -41,23 +63,55 @@ def demo_store(tmp_path_factory) -> Path:
     from ingest.pipeline import ingest_paths
     from vectorstore.store import LibraryStore
 
-    folder = tmp_path_factory.mktemp("app-store")
-    summary = ingest_paths(sorted(DEMO.iterdir()), LibraryStore(Settings(store_dir=folder)))
+    folder = tmp_path_factory.mktemp("app-store") / "store"
+    store = LibraryStore(Settings(store_dir=folder))
+    summary = ingest_paths(sorted(DEMO.iterdir()), store)
     assert len(summary.reports) == 3 and not summary.failed, summary.lines()
+    store.close()
     return folder
 
 
-def start_app(monkeypatch, folder: Path) -> AppTest:
+@dataclass
+class Running:
+    at: AppTest
+    feedback: Path
+
+
+def start_app(monkeypatch, folder: Path) -> Running:
+    feedback = folder.parent / "feedback-test.jsonl"
+    feedback.unlink(missing_ok=True)
     monkeypatch.setenv("CQC_STORE_DIR", str(folder))
+    monkeypatch.setenv("CQC_FEEDBACK_FILE", str(feedback))
     get_settings.cache_clear()  # nothing may keep a store folder from an earlier test
-    at = AppTest.from_file(APP, default_timeout=120)
+    at = AppTest.from_file(APP, default_timeout=180)
+    at.run()
+    assert not at.exception, at.exception
+    return Running(at, feedback)
+
+
+def run(at: AppTest) -> AppTest:
     at.run()
     assert not at.exception, at.exception
     return at
 
 
-def test_sidebar_lists_the_demo_reports_with_ratings(monkeypatch, demo_store):
-    at = start_app(monkeypatch, demo_store)
+def ask(at: AppTest, question: str) -> AppTest:
+    at.chat_input(key="question").set_value(question)
+    return run(at)
+
+
+def choose_mode(at: AppTest, mode: str) -> AppTest:
+    at.segmented_control(key="mode").set_value(mode)
+    return run(at)
+
+
+def answer_markdown_of(message) -> str:
+    return plain(message.markdown[0].value)
+
+
+# -- Ask ---------------------------------------------------------------------------------------
+def test_sidebar_lists_the_demo_reports_and_offers_filters(monkeypatch, demo_store):
+    at = start_app(monkeypatch, demo_store).at
     sidebar = "\n".join(plain(m.value) for m in at.sidebar.markdown)
     for authority, rating, score in [
         ("Larkbridge Borough Council", "Good", "72/100"),
@@ -65,54 +119,323 @@ def test_sidebar_lists_the_demo_reports_with_ratings(monkeypatch, demo_store):
         ("Oakhurst City Council", "Outstanding", "92/100"),
     ]:
         assert re.search(rf"{authority}\s+\S+ · {rating} · {score}", sidebar), sidebar
-    assert at.sidebar.multiselect(key="authorities").options == [
-        "Fenmarsh County Council", "Larkbridge Borough Council", "Oakhurst City Council",
-    ]
+    assert at.sidebar.multiselect(key="authorities").options == AUTHORITIES
+    assert "Safeguarding" in at.sidebar.multiselect(key="statements").options
+    assert len(at.sidebar.multiselect(key="themes").options) == 4
+    assert at.sidebar.slider(key="score_range").value == (0, 100)
+    assert at.sidebar.date_input(key="date_range").value == (date(2024, 9, 4), date(2025, 3, 12))
+    assert at.segmented_control(key="mode").options == ["Ask", "Compare", "Draft actions", "Library"]
 
 
-def test_question_shows_answer_with_source_cards_and_follow_up(monkeypatch, demo_store):
-    at = start_app(monkeypatch, demo_store)
-    at.chat_input[0].set_value(QUESTION).run()
-    assert not at.exception, at.exception
-    answer = plain(at.chat_message[1].markdown[0].value)
-    assert "187 people" in answer and "[1]" in answer
-    card = "\n".join(plain(m.value) for m in at.chat_message[1].markdown[1:])
-    assert "[1] Larkbridge Borough Council · Assessing needs (3) · Timeliness of assessments" in card
+def test_question_shows_answer_linked_to_source_cards_and_follow_up(monkeypatch, demo_store):
+    at = start_app(monkeypatch, demo_store).at
+    ask(at, QUESTION)
+    reply = at.chat_message[1]
+    raw = reply.markdown[0].value
+    assert "187 people" in answer_markdown_of(reply) and "[1]" in answer_markdown_of(reply)
+    link = re.search(r"\[\\\[1\\\]\]\(#(src-[a-z0-9-]+)\)", raw)
+    assert link, raw  # the marker is a link to its card ...
+    anchors = [m.value for m in reply.markdown if m.value.startswith("<div id=")]
+    assert f'<div id="{link[1]}" class="source-anchor"></div>' in anchors  # ... and the card carries that id
+    card = shown(reply)
+    assert "[1] Larkbridge Borough Council · Assessing needs (score 3)" in card
+    assert "Timeliness of assessments, care planning and reviews" in card  # heading
     assert SENTENCE in card
-    assert "**" + SENTENCE.replace(".", "\\.") + "**" in at.chat_message[1].markdown[2].value  # quote in bold
-    assert "larkbridge.html" in shown(at)
+    highlighted = ':color[**' + SENTENCE.replace(".", "\\.") + '**]{background="#fff0a0"}'
+    assert any(highlighted in m.value for m in reply.markdown)  # the cited sentence is highlighted
+    assert "Where: larkbridge.html" in card
+    opens = [b for b in reply.get("download_button") if b.proto.label.startswith("Open the original")]
+    assert opens and "HTML" in opens[0].proto.label
+    assert "Answered by: extractive" in card
+    assert ":blue-badge[Authority\\: Larkbridge Borough Council]" in [m.value for m in reply.markdown]  # chip
 
     # The follow-up is rewritten from the earlier question, which the app passes as history.
-    at.chat_input[0].set_value("And in Fenmarsh?").run()
-    assert not at.exception, at.exception
+    ask(at, "And in Fenmarsh?")
     assert len(at.chat_message) == 4  # both turns survive the rerun
-    follow_up = plain(at.chat_message[3].markdown[0].value)
-    assert "1,274 people" in follow_up
-    assert "Fenmarsh County Council" in shown(at)
+    assert "1,274 people" in answer_markdown_of(at.chat_message[3])
+    assert "Fenmarsh County Council" in shown(at.chat_message[3])
 
 
 def test_question_the_reports_do_not_answer(monkeypatch, demo_store):
-    at = start_app(monkeypatch, demo_store)
-    at.chat_input[0].set_value("What do the reports say about dental surgeries for pets?").run()
-    assert not at.exception, at.exception
+    at = start_app(monkeypatch, demo_store).at
+    ask(at, "What do the reports say about dental surgeries for pets?")
     assert [plain(i.value) for i in at.chat_message[1].info] == [NOT_IN_REPORTS]
 
 
-def test_empty_library_explains_how_to_add_reports(monkeypatch, tmp_path):
-    at = start_app(monkeypatch, tmp_path / "empty")
-    assert "python -m ingest PATH..." in at.info[0].value
-    assert "Upload" in at.info[0].value
+def test_example_question_is_asked_when_clicked(monkeypatch, demo_store):
+    at = start_app(monkeypatch, demo_store).at
+    pills = at.button_group(key="example")
+    pills.set_value(pills.options[0])
+    run(at)
+    assert plain(at.chat_message[0].text[0].value) == pills.options[0]
+    assert len(at.chat_message) == 2
+
+
+# -- filters -----------------------------------------------------------------------------------
+def test_filters_restrict_the_answer_and_show_as_chips(monkeypatch, demo_store):
+    at = start_app(monkeypatch, demo_store).at
+    at.sidebar.multiselect(key="statements").set_value(["Safeguarding"])
+    at.sidebar.slider(key="score_range").set_value((40, 80))  # Fenmarsh 47 and Larkbridge 72, not Oakhurst 92
+    at.sidebar.date_input(key="date_range").set_value((date(2024, 9, 4), date(2024, 12, 31)))  # Fenmarsh only
+    run(at)
+    ask(at, "How quickly are safeguarding concerns screened?")
+    reply = at.chat_message[1]
+    cards = [plain(m.value) for m in reply.markdown if m.value.startswith("**\\[")]
+    assert cards, shown(reply)
+    assert all("Fenmarsh County Council · Safeguarding" in c for c in cards), cards
+    chips = [m.value for m in reply.markdown if ":blue-badge[" in m.value]
+    assert chips and "Quality statement\\: Safeguarding" in chips[0]
+    assert "Overall score 40–80" in plain(chips[0]) and "Published 2024-09-04 to 2024-12-31" in plain(chips[0])
+
+
+def test_filters_that_leave_no_report_say_so_instead_of_searching_everything(monkeypatch, demo_store):
+    at = start_app(monkeypatch, demo_store).at
+    at.sidebar.slider(key="score_range").set_value((95, 100))  # no demo report scores that high
+    run(at)
+    ask(at, "How long do people wait for an assessment?")
+    assert "No report matches" in at.warning[0].value
+    assert len(at.chat_message) == 0
+
+
+# -- Compare -----------------------------------------------------------------------------------
+def test_compare_answers_each_authority_in_its_own_column(monkeypatch, demo_store):
+    at = start_app(monkeypatch, demo_store).at
+    choose_mode(at, "Compare")
+    assert at.multiselect(key="compare_authorities").value == AUTHORITIES
+    at.multiselect(key="compare_authorities").set_value(["Fenmarsh County Council", "Oakhurst City Council"])
+    run(at)
+    ask(at, "How long do people wait for a Care Act assessment?")
+    reply = at.chat_message[1]
+    columns = [c for c in reply.columns if c.markdown and c.markdown[0].value.startswith("#### ")]
+    assert [plain(c.markdown[0].value) for c in columns] == ["#### Fenmarsh County Council", "#### Oakhurst City Council"]
+    for column, authority in zip(columns, ["Fenmarsh County Council", "Oakhurst City Council"]):
+        cards = [plain(m.value) for m in column.markdown if m.value.startswith("**\\[")]
+        assert cards and all(authority in c for c in cards), cards  # each column answers from its own report
+    assert len(at.feedback) == 1  # one judgement for the whole comparison
+
+
+def test_compare_needs_two_authorities(monkeypatch, demo_store):
+    at = start_app(monkeypatch, demo_store).at
+    choose_mode(at, "Compare")
+    at.multiselect(key="compare_authorities").set_value(["Fenmarsh County Council"])
+    run(at)
+    assert "at least two" in at.info[0].value
+    assert at.chat_input(key="question").proto.disabled
+
+
+# -- Draft actions -----------------------------------------------------------------------------
+def test_draft_actions_gives_an_editable_table_and_exports(monkeypatch, demo_store):
+    at = start_app(monkeypatch, demo_store).at
+    choose_mode(at, "Draft actions")
+    at.selectbox(key="draft_authority").set_value("Fenmarsh County Council")
+    at.selectbox(key="draft_statement").set_value("Safeguarding")
+    at.button(key="draft_button").click()
+    run(at)
+    table = at.dataframe
+    assert table, "no action table"
+    frame = table[0].value
+    assert list(frame.columns)[:4] == ["Action", "Owner", "Timescale", "Measure of success"]
+    assert len(frame) >= 1 and all(frame["Sources"].str.match(r"^\[\d+\]"))  # every action cites a finding
+    assert all(frame["Owner"].str.endswith("(suggested)"))
+    labels = {b.proto.label: b for b in at.get("download_button")}
+    assert {"CSV", "Word", "Markdown"} <= set(labels)
+    state = at.session_state["draft_plan"]
+    assert state.authority == "Fenmarsh County Council" and state.quality_statement == "Safeguarding"
+    assert all(c.authority == "Fenmarsh County Council" for i in state.items for c in i.citations)
+
+
+def test_edited_plan_follows_the_table():
+    import pandas as pd
+
+    from assistant.actions import ActionItem, ActionPlan
+    from assistant.models import Citation
+    from ui.drafting import edited_plan, export_files, plan_frame
+
+    cite = Citation(1, "c1", "Fenmarsh County Council", "2024-09-04", "Safeguarding", 1, "Backlog", "A backlog of 240 concerns.",
+                    quote="A backlog of 240 concerns.")
+    plan = ActionPlan("Fenmarsh County Council", "Safeguarding", "Safeguarding", "2024-09-04", items=[
+        ActionItem("Clear the backlog", [cite], ["A backlog of 240 concerns."], "", "Head of safeguarding (suggested)",
+                   "3 months (suggested)"),
+    ])
+    frame = plan_frame(plan)
+    frame.loc[0, "Owner"] = "Jo Bloggs, safeguarding lead"
+    frame = pd.concat([frame, pd.DataFrame([{"Action": "Report progress to the board", "Sources": ""}])], ignore_index=True)
+    edited = edited_plan(plan, frame)
+    assert [i.action for i in edited.items] == ["Clear the backlog", "Report progress to the board"]
+    assert edited.items[0].owner == "Jo Bloggs, safeguarding lead" and edited.items[0].citations == [cite]
+    assert edited.items[1].citations == []  # an added row cites nothing
+    assert plan.items[0].owner == "Head of safeguarding (suggested)"  # the draft itself is untouched
+    files = {label: data for label, data, _, _ in export_files(edited)}
+    assert "Jo Bloggs, safeguarding lead" in files["CSV"].decode("utf-8-sig")
+    assert files["Word"][:2] == b"PK"  # a .docx is a zip
+    assert "Report progress to the board" in files["Markdown"].decode()
+
+
+# -- Library -----------------------------------------------------------------------------------
+def test_library_view_lists_reports_and_heatmap_cell_filters_the_chat(monkeypatch, demo_store):
+    at = start_app(monkeypatch, demo_store).at
+    choose_mode(at, "Library")
+    reports = at.dataframe[0].value
+    assert list(reports["Authority"]) == AUTHORITIES
+    assert list(reports["Overall score"]) == [47, 72, 92]
+    assert list(reports["Rating"]) == ["Requires improvement", "Good", "Outstanding"]
+    assert at.get("vega_lite_chart"), "no heatmap"
+
+    # The heatmap's pointer-free twin: the same callback a clicked cell runs.
+    at.selectbox(key="pick_authority").set_value("Fenmarsh County Council")
+    at.selectbox(key="pick_statement").set_value("Safeguarding")
+    run(at)
+    at.button(key="pick_button").click()
+    run(at)
+    assert at.segmented_control(key="mode").value == "Ask"
+    assert at.sidebar.multiselect(key="authorities").value == ["Fenmarsh County Council"]
+    assert at.sidebar.multiselect(key="statements").value == ["Safeguarding"]
+    assert "Filtered to Fenmarsh County Council · Safeguarding" in plain(at.success[0].value)
+
+
+def test_heatmap_frame_holds_nine_scores_per_authority(demo_store):
+    from ui.heatmap import STATEMENTS, heatmap_chart, heatmap_frame
+    from vectorstore.store import LibraryStore
+
+    store = LibraryStore(Settings(store_dir=demo_store))
+    frame = heatmap_frame(store.reports())
+    assert len(frame) == 27 and set(frame["statement"]) == set(STATEMENTS)
+    fenmarsh = frame[frame.authority == "Fenmarsh County Council"].set_index("statement")["score"]
+    assert fenmarsh["Safeguarding"] == 1 and fenmarsh["Partnerships and communities"] == 3
+    spec = heatmap_chart(frame).to_dict()
+    params = spec.get("params", []) + [p for layer in spec["layer"] for p in layer.get("params", [])]
+    assert [p["name"] for p in params] == ["cell"]  # the selection Streamlit returns on click
+    assert params[0]["select"]["fields"] == ["authority", "statement"]
+
+
+def test_remove_a_report(monkeypatch, demo_store, tmp_path):
+    copy = tmp_path / "store"
+    shutil.copytree(demo_store, copy)
+    at = start_app(monkeypatch, copy).at
+    choose_mode(at, "Library")
+    choice = at.selectbox(key="remove_choice")
+    fenmarsh = next(o for o in choice.options if o.startswith("Fenmarsh County Council"))
+    choice.set_value(fenmarsh)
+    next(b for b in at.button if b.proto.label == "Remove report").click()  # not ticked: nothing removed
+    run(at)
+    assert "tick the box" in at.warning[0].value
+    at.selectbox(key="remove_choice").set_value(fenmarsh)
+    at.checkbox(key="remove_sure").check()
+    next(b for b in at.button if b.proto.label == "Remove report").click()
+    run(at)
+    assert "Removed Fenmarsh County Council" in plain(at.success[0].value)
+    assert at.sidebar.multiselect(key="authorities").options == AUTHORITIES[1:]
+    from vectorstore.store import LibraryStore
+
+    assert [r.authority for r in LibraryStore(Settings(store_dir=copy)).reports()] == AUTHORITIES[1:]
+
+
+# -- upload ------------------------------------------------------------------------------------
+@dataclass
+class FakeUpload:
+    name: str
+    data: bytes
+
+    def getvalue(self) -> bytes:
+        return self.data
+
+
+def test_save_uploads_keeps_files_inside_the_uploads_folder(tmp_path):
+    from ui.library import save_uploads
+
+    uploads = tmp_path / "deep" / "uploads"
+    outside = tmp_path / "outside.md"
+    uploads.mkdir(parents=True)
+    (uploads / "planted.md").symlink_to(outside)  # a link left in the folder must not be written through
+    saved = save_uploads([FakeUpload("../../evil.md", b"x"), FakeUpload("..\\..\\win.md", b"x"),
+                          FakeUpload("..", b"x"), FakeUpload(".env", b"x"), FakeUpload("/etc/passwd", b"x"),
+                          FakeUpload("planted.md", b"x"), FakeUpload("report.md", b"y")], uploads)
+    names = [p.name for p in saved.paths]
+    assert {"evil.md", "win.md", "passwd", "report.md"} <= set(names)
+    assert all(p.parent == uploads and not p.name.startswith(".") for p in saved.paths)
+    assert [name for name, _ in saved.refused] == ["planted.md"] and not outside.exists()
+    assert not (tmp_path / "evil.md").exists() and not (tmp_path / "deep" / "evil.md").exists()
+
+
+def test_upload_handler_ingests_and_names_bad_files(tmp_path):
+    from ui.library import ingest_uploads
+    from vectorstore.store import LibraryStore
+
+    store = LibraryStore(Settings(store_dir=tmp_path / "store"))
+    steps = []
+    summary = ingest_uploads([FakeUpload("fenmarsh.md", (DEMO / "fenmarsh.md").read_bytes()),
+                              FakeUpload("notes.docx", b"PK")],
+                             store, lambda done, total, name: steps.append((done, total)))
+    assert [r.authority for r in summary.reports] == ["Fenmarsh County Council"]
+    problems = {Path(e.path).name: e.problem for e in summary.failed}
+    assert "unsupported file type" in problems["notes.docx"]
+    assert steps[-1][0] == steps[-1][1]  # the progress bar reaches the end
+    assert [r.authority for r in store.reports()] == ["Fenmarsh County Council"]
+
+
+def test_empty_library_explains_and_uploads(monkeypatch, tmp_path):
+    at = start_app(monkeypatch, tmp_path / "empty" / "store").at
+    assert "python -m ingest PATH..." in at.info[0].value and "Upload" in at.info[0].value
     assert len(at.chat_input) == 0
+    at.get("file_uploader")[0].set_value(("fenmarsh.md", (DEMO / "fenmarsh.md").read_bytes(), "text/markdown"))
+    next(b for b in at.button if b.proto.label == "Add to library").click()
+    run(at)
+    assert "Added 1 report(s): Fenmarsh County Council." in plain(at.success[0].value)
+    assert at.sidebar.multiselect(key="authorities").options == ["Fenmarsh County Council"]
+    assert (tmp_path / "empty" / "store" / "uploads" / "fenmarsh.md").exists()
 
 
+# -- exports and feedback ----------------------------------------------------------------------
+def test_conversation_export_and_feedback(monkeypatch, demo_store):
+    running = start_app(monkeypatch, demo_store)
+    at = ask(running.at, QUESTION)
+    export = at.sidebar.get("download_button")
+    assert export and export[0].proto.label == "Conversation with sources (Markdown)"
+    from ui.chat import turns  # noqa: F401  (the exporter works on the session's turns)
+    from ui.exports import conversation_markdown
+
+    markdown = conversation_markdown(at.session_state["turns"])
+    assert QUESTION.replace("?", "") in unescape(markdown)
+    assert "187 people" in markdown and "Larkbridge Borough Council · Assessing needs (score 3)" in unescape(markdown)
+
+    at.feedback[0].set_value(1)
+    run(at)
+    lines = [json.loads(line) for line in running.feedback.read_text().splitlines()]
+    assert len(lines) == 1
+    record = lines[0]
+    assert record["rating"] == "up" and record["question"] == QUESTION and "187 people" in record["answer"]
+    answer = at.session_state["turns"][0].answers[""]
+    assert record["chunk_ids"] == [c.chunk_id for c in answer.citations] and record["time"]
+
+    at.text_input(key=f"fbc-{record['answer_id']}").input("Exactly the figure I needed")
+    next(b for b in at.button if b.proto.label == "Send comment").click()
+    run(at)
+    lines = [json.loads(line) for line in running.feedback.read_text().splitlines()]
+    assert lines[-1]["comment"] == "Exactly the figure I needed" and lines[-1]["rating"] == "up"
+    assert "your comment was saved" in shown(at)
+
+
+# -- safe rendering ----------------------------------------------------------------------------
 def test_report_text_cannot_render_as_markdown_or_html():
-    import app
+    from ui.exports import conversation_markdown  # noqa: F401
+    from ui.safe import anchor_id, answer_markdown, finding_markdown
 
-    hostile = "<script>alert(1)</script> **bold** [link](http://x) $x$ :red[y] # h"
-    out = app.answer_markdown(f"{hostile} [1]\n- **A & B**: {hostile} [2]")
-    assert "<script>" not in out and "**bold**" not in out and "[link](" not in out
-    assert "[1]" in out and "- **A \\& B**: " in out and "[2]" in out
-    assert unescape(out.split("\n\n")[0]) == f"{hostile} [1]"  # shown as typed, not rendered
-    assert app.safe_name("../../etc/passwd.md") == "passwd.md"
-    assert app.safe_name("..\\..\\x.pdf") == "x.pdf"
-    assert app.safe_name("..") == "upload"
+    out = answer_markdown(f"{HOSTILE} [1]\n- **A & B**: {HOSTILE} [2]", link=lambda n: f"#src-t-0-{n}")
+    assert not inert_violations(out)
+    assert "[\\[1\\]](#src-t-0-1)" in out and "- **A \\& B**: " in out
+    assert plain(out.split("\n\n")[0]) == f"{HOSTILE} [1]"  # shown as typed, not rendered
+    card = finding_markdown(f"Before. {HOSTILE} After.", HOSTILE)
+    assert not inert_violations(card) and plain(card) == f"Before. {HOSTILE} After."
+    assert anchor_id("src", '"><script>', 1) == "src-script-1"  # only [a-z0-9-] reach the id attribute
+
+
+def test_exported_conversation_keeps_report_text_inert():
+    from assistant.models import Answer, Citation
+    from ui.chat import ASK, ChatTurn
+    from ui.exports import conversation_markdown
+
+    cite = Citation(1, "c1", "Quillmoor", "2024-01-01", "Safeguarding", 2, "Heading", HOSTILE, quote=HOSTILE, source="/x/q.md")
+    turn = ChatTurn("What happened?", ASK, {"": Answer("What happened?", f"{HOSTILE} [1]", False, [cite])})
+    markdown = conversation_markdown([turn])
+    assert not inert_violations(markdown)
+    assert "Quillmoor · Safeguarding (score 2) · Heading" in unescape(markdown)

@@ -1,0 +1,90 @@
+"""Small Selenium steps shared by the browser tests: wait, ask, switch mode."""
+
+from __future__ import annotations
+
+import time
+
+from selenium.common.exceptions import StaleElementReferenceException
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
+
+ANSWER_TIMEOUT_S = 180  # the first question loads the embedding model
+
+
+def wait_css(driver, css: str, timeout: float = 60, visible: bool = True):
+    condition = EC.visibility_of_element_located if visible else EC.presence_of_element_located
+    return WebDriverWait(driver, timeout).until(condition((By.CSS_SELECTOR, css)))
+
+
+def wait_idle(driver, timeout: float = ANSWER_TIMEOUT_S) -> None:
+    """Until Streamlit has finished running the script: the app root's script state has said
+    "notRunning" for a second (a rerun can follow straight after a run)."""
+    quiet_since = None
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        states = [e.get_attribute("data-test-script-state")
+                  for e in driver.find_elements(By.CSS_SELECTOR, "[data-test-script-state]")]
+        if states and all(s == "notRunning" for s in states):
+            quiet_since = quiet_since or time.monotonic()
+            if time.monotonic() - quiet_since > 1.0:
+                return
+        else:
+            quiet_since = None
+        time.sleep(0.2)
+    raise AssertionError(f"the app was still running after {timeout}s")
+
+
+def open_app(driver, url: str) -> None:
+    driver.get(url)
+    wait_css(driver, "h1", timeout=120)
+    wait_idle(driver)
+
+
+def choose_mode(driver, label: str) -> None:
+    radio = wait_css(driver, '[data-testid="stButtonGroup"]')
+    for option in radio.find_elements(By.CSS_SELECTOR, "button"):
+        if option.text.strip() == label:
+            option.click()
+            wait_idle(driver)
+            return
+    raise AssertionError(f"no mode {label!r} in {radio.text!r}")
+
+
+def ask(driver, question: str) -> None:
+    # Each finished turn ends with its thumbs: one more of them means the answer is laid out.
+    before = len(driver.find_elements(By.CSS_SELECTOR, '[data-testid="stFeedback"]'))
+    box = wait_css(driver, '[data-testid="stChatInputTextArea"]')
+    box.click()
+    box.send_keys(question)
+    box.send_keys(Keys.ENTER)
+    WebDriverWait(driver, ANSWER_TIMEOUT_S).until(
+        lambda d: len(d.find_elements(By.CSS_SELECTOR, '[data-testid="stFeedback"]')) > before
+    )
+    wait_idle(driver)
+
+
+def page_text(driver) -> str:
+    """The page's visible text, without the invisible word joiners the app puts into URLs."""
+    for _ in range(5):
+        try:
+            return driver.find_element(By.TAG_NAME, "body").text.replace("\u2060", "")
+        except StaleElementReferenceException:
+            time.sleep(0.3)
+    raise AssertionError("the page kept changing")
+
+
+def scroll_to(driver, element) -> None:
+    driver.execute_script("arguments[0].scrollIntoView({block: 'start'})", element)
+    time.sleep(0.5)
+
+
+def click_off_centre(driver, element) -> None:
+    """Click inside an element away from its centre (where a chart draws its label text)."""
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
+    time.sleep(0.3)
+    rect = element.rect
+    ActionChains(driver).move_to_element_with_offset(element, -int(rect["width"] / 3), -int(rect["height"] / 3)).click().perform()

@@ -1,0 +1,134 @@
+"""The app in real headless Chromium over the three demo reports: ask, check a source, compare,
+the heatmap, draft actions. Screenshots of each step go to screenshots/ (see the README)."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+from tests.e2e.conftest import DEMO, screenshot, start_app, stop_app
+from tests.e2e.helpers import ask, choose_mode, click_off_centre, open_app, page_text, scroll_to, wait_css, wait_idle
+
+QUESTION = "How many people were waiting for a Care Act assessment in Larkbridge?"
+SENTENCE = ("On 30 September 2024 the Care Act assessment waiting list held 187 people, "
+            "who had waited an average of 23 days since first contact.")
+AUTHORITIES = ["Fenmarsh County Council", "Larkbridge Borough Council", "Oakhurst City Council"]
+
+
+@pytest.fixture(scope="module")
+def demo_app(browser_paths):
+    app = start_app(sorted(DEMO.iterdir()), Path(tempfile.mkdtemp(prefix="cqc-e2e-demo-")))
+    yield app
+    stop_app(app)
+
+
+def test_ask_and_open_the_source_card_with_the_cited_sentence_highlighted(driver, demo_app):
+    open_app(driver, demo_app.url)
+    screenshot(driver, "01-start")
+    ask(driver, QUESTION)
+    answer = driver.find_elements(By.CSS_SELECTOR, '[data-testid="stChatMessage"]')[1]
+    assert "187 people" in answer.text
+    link = answer.find_element(By.CSS_SELECTOR, 'a[href^="#src-"]')
+    assert link.text == "[1]" and link.get_attribute("target") in (None, "", "_self")
+    scroll_to(driver, link)
+    screenshot(driver, "02-answer")
+
+    link.click()  # the marker jumps to its card, in the same tab
+    anchor = link.get_attribute("href").split("#", 1)[1]
+    WebDriverWait(driver, 10).until(lambda d: d.current_url.endswith("#" + anchor))
+    assert len(driver.window_handles) == 1
+    card = driver.find_element(By.CSS_SELECTOR, f'[class*="st-key-card-{anchor}"]')
+    WebDriverWait(driver, 10).until(lambda d: in_viewport(d, card))
+    assert "[1] Larkbridge Borough Council · Assessing needs (score 3)" in card.text
+    assert "Where: larkbridge.html" in card.text
+    highlighted = [e for e in card.find_elements(By.CSS_SELECTOR, "span") if e.text.strip() == SENTENCE]
+    assert highlighted, card.text
+    background = highlighted[0].value_of_css_property("background-color")
+    assert background not in ("rgba(0, 0, 0, 0)", "transparent"), background  # visibly marked
+    assert card.find_element(By.XPATH, ".//button[contains(., 'Open the original')]")
+    screenshot(driver, "03-source-card")
+
+
+def test_compare_shows_one_column_per_authority(driver, demo_app):
+    open_app(driver, demo_app.url)
+    choose_mode(driver, "Compare")
+    chosen = tags(driver.find_element(
+        By.XPATH, "//*[@data-testid='stMultiSelect'][not(ancestor::*[@data-testid='stSidebar'])]"))
+    assert chosen == AUTHORITIES
+    ask(driver, "How long do people wait for a Care Act assessment?")
+    reply = driver.find_elements(By.CSS_SELECTOR, '[data-testid="stChatMessage"]')[1]
+    headers = [h.text for h in reply.find_elements(By.CSS_SELECTOR, "h4")]
+    assert headers == AUTHORITIES
+    columns = [h.find_element(By.XPATH, "./ancestor::div[@data-testid='stColumn'][1]")
+               for h in reply.find_elements(By.CSS_SELECTOR, "h4")]
+    xs = [c.rect["x"] for c in columns]
+    assert len(set(xs)) == 3 and xs == sorted(xs)  # side by side, left to right
+    for column, authority in zip(columns, AUTHORITIES):
+        assert f"[1] {authority}" in column.text  # each column cites its own authority's report
+    scroll_to(driver, reply)
+    screenshot(driver, "04-compare")
+
+
+def test_heatmap_click_filters_the_chat(driver, demo_app):
+    open_app(driver, demo_app.url)
+    choose_mode(driver, "Library")
+    table = wait_css(driver, '[data-testid="stDataFrame"]')
+    chart = wait_css(driver, '[data-testid="stVegaLiteChart"]')
+    cells = WebDriverWait(driver, 30).until(
+        lambda d: chart.find_elements(By.CSS_SELECTOR, 'path[aria-roledescription="rect mark"]'))
+    assert len(cells) == 27  # nine statements for each of three authorities
+    scroll_to(driver, chart)
+    screenshot(driver, "05-library-heatmap")
+    assert table.is_displayed()
+
+    cell = next(c for c in cells if "Safeguarding" in c.get_attribute("aria-label")
+                and "Fenmarsh County Council" in c.get_attribute("aria-label"))
+    click_off_centre(driver, cell)
+    wait_idle(driver)
+    WebDriverWait(driver, 30).until(lambda d: "Filtered to Fenmarsh County Council · Safeguarding" in page_text(d))
+    sidebar = driver.find_element(By.CSS_SELECTOR, '[data-testid="stSidebar"]')
+    assert tags(sidebar) == ["Fenmarsh County Council", "Safeguarding"]
+    ask(driver, "How quickly are safeguarding concerns screened?")
+    reply = driver.find_elements(By.CSS_SELECTOR, '[data-testid="stChatMessage"]')[1]
+    assert "Fenmarsh County Council · Safeguarding (score 1)" in reply.text
+    assert "Quality statement: Safeguarding" in reply.text  # the filter shows as a chip on the answer
+    scroll_to(driver, reply)
+    screenshot(driver, "06-filtered-answer")
+
+
+def test_draft_actions_table_and_feedback(driver, demo_app):
+    open_app(driver, demo_app.url)
+    choose_mode(driver, "Draft actions")
+    driver.find_element(By.XPATH, "//button[@kind='primary' and contains(., 'Draft actions')]").click()
+    editor = wait_css(driver, '[data-testid="stDataFrame"]', timeout=180)
+    wait_idle(driver)
+    assert "Actions for Fenmarsh County Council" in page_text(driver)
+    labels = [b.text for b in driver.find_elements(By.CSS_SELECTOR, '[data-testid="stDownloadButton"] button')]
+    assert {"CSV", "Word", "Markdown"} <= {label.split("\n")[-1].strip() for label in labels}, labels  # after the icon
+    scroll_to(driver, editor)
+    screenshot(driver, "07-draft-actions")
+
+    # Thumbs up on an answer is written to the feedback file.
+    choose_mode(driver, "Ask")
+    ask(driver, QUESTION)
+    driver.find_elements(By.CSS_SELECTOR, '[data-testid="stFeedback"] button')[0].click()
+    wait_idle(driver)
+    WebDriverWait(driver, 20).until(lambda d: demo_app.feedback_file.exists())
+    record = json.loads(demo_app.feedback_file.read_text().splitlines()[-1])
+    assert record["rating"] == "up" and record["question"] == QUESTION and record["chunk_ids"]
+
+
+def tags(container) -> list[str]:
+    """The values chosen in the multiselects inside `container`."""
+    return [t.get_attribute("aria-label") for t in container.find_elements(By.CSS_SELECTOR, "[data-tag]")]
+
+
+def in_viewport(driver, element) -> bool:
+    return driver.execute_script(
+        "const r = arguments[0].getBoundingClientRect();"
+        "return r.top >= -5 && r.top < window.innerHeight - 40;", element)

@@ -1,0 +1,144 @@
+"""The library view: the reports held, adding reports by upload, removing one.
+
+`save_uploads` and `ingest_uploads` are plain functions so tests can drive them without a browser;
+the Streamlit pieces only lay them out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+import pandas as pd
+import streamlit as st
+
+from ingest.errors import IngestError
+from ingest.pipeline import IngestSummary, ingest_paths
+from ingest.uploads import save_upload
+from ui.safe import escape
+from vectorstore.catalog import ReportEntry
+from vectorstore.store import LibraryStore
+
+UPLOAD_TYPES = ["pdf", "html", "htm", "txt", "md"]
+
+
+class Upload(Protocol):
+    """What st.file_uploader hands over (UploadedFile), or anything with a name and bytes."""
+
+    name: str
+
+    def getvalue(self) -> bytes: ...
+
+
+@dataclass
+class SavedUploads:
+    paths: list[Path] = field(default_factory=list)
+    refused: list[tuple[str, str]] = field(default_factory=list)  # (name as uploaded, why not saved)
+
+
+def save_uploads(files: Iterable[Upload], uploads: Path) -> SavedUploads:
+    """Write each upload directly inside `uploads` under a cleaned name (`ingest.uploads`: no
+    folders, no hidden names, no following a planted symlink); refused files are named, not raised."""
+    saved = SavedUploads()
+    for f in files:
+        try:
+            saved.paths.append(save_upload(uploads, f.name, f.getvalue()))
+        except IngestError as exc:
+            saved.refused.append((f.name, exc.problem))
+    return saved
+
+
+def ingest_uploads(files: Iterable[Upload], store: LibraryStore,
+                   progress: Callable[[int, int, str], None] | None = None) -> IngestSummary:
+    saved = save_uploads(files, Path(store.settings.store_dir) / "uploads")
+    summary = ingest_paths(saved.paths, store, progress) if saved.paths else IngestSummary()
+    summary.failed += [IngestError(name, why) for name, why in saved.refused]
+    return summary
+
+
+def remove_report(store: LibraryStore, entry: ReportEntry) -> int:
+    """Remove a report's findings from the store; an uploaded copy of its file goes too."""
+    removed = store.remove_report(entry.report_id)
+    uploads = (Path(store.settings.store_dir) / "uploads").resolve()
+    for name in entry.files or [entry.source]:
+        path = Path(name).resolve()
+        if path.parent == uploads and path.is_file():
+            path.unlink()
+    return removed
+
+
+# -- layout ------------------------------------------------------------------------------------
+def rating_text(r: ReportEntry) -> str:
+    return (r.rating or "no rating") + (" (indicative)" if r.rating_is_indicative else "")
+
+
+def reports_frame(reports: list[ReportEntry]) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {"Authority": r.authority or "(no authority found)", "Rating": rating_text(r),
+             "Overall score": r.overall_score, "Published": r.published or "", "Findings": r.chunks,
+             "File": Path(r.source).name}
+            for r in reports
+        ],
+        columns=["Authority", "Rating", "Overall score", "Published", "Findings", "File"],
+    )
+
+
+def show_reports(reports: list[ReportEntry]) -> None:
+    # A dataframe shows cell text as text: report-derived names cannot render as markup there.
+    st.dataframe(
+        reports_frame(reports), hide_index=True, width="stretch",
+        column_config={"Overall score": st.column_config.ProgressColumn(
+            "Overall score", min_value=0, max_value=100, format="%d")},
+    )
+
+
+def library_sidebar(reports: list[ReportEntry]) -> None:
+    st.header("Library")
+    if not reports:
+        st.caption("No reports yet.")
+    for r in reports:
+        score = f"{r.overall_score}/100" if r.overall_score is not None else "no score"
+        st.markdown(f"**{escape(r.authority or '(no authority found)')}**  \n"
+                    f"{escape(r.published or 'no date')} · {escape(rating_text(r))} · {escape(score)}")
+
+
+def upload_form(store_for_upload: Callable[[], LibraryStore], on_done: Callable[[IngestSummary], None]) -> None:
+    with st.form("upload", clear_on_submit=True):
+        files = st.file_uploader("Report files (PDF, HTML, text, Markdown)", type=UPLOAD_TYPES,
+                                 accept_multiple_files=True, key="upload_files")
+        submitted = st.form_submit_button("Add to library")
+    if submitted and files:
+        bar = st.progress(0.0, text="Reading files…")
+
+        def progress(done: int, total: int, name: str) -> None:
+            bar.progress(done / total if total else 1.0, text=f"Indexing {name}" if name else "Done")
+
+        on_done(ingest_uploads(files, store_for_upload(), progress))
+
+
+def show_ingest_summary(summary: IngestSummary | None) -> None:
+    if summary is None:
+        return
+    added = ", ".join(r.authority or Path(r.source).name for r in summary.reports) or "none"
+    message = escape(f"Added {len(summary.reports)} report(s): {added}.")
+    (st.warning if summary.failed else st.success)(message)
+    for err in summary.failed:
+        st.error(escape(f"{Path(err.path).name}: {err.problem}"))
+
+
+def remove_form(reports: list[ReportEntry], on_remove: Callable[[ReportEntry], None]) -> None:
+    labels = {f"{r.authority or '(no authority found)'} — {r.published or 'no date'} — {Path(r.source).name}": r
+              for r in reports}
+    with st.form("remove", clear_on_submit=True):
+        label = st.selectbox("Report", list(labels), index=None, placeholder="Choose a report to remove",
+                             key="remove_choice")
+        sure = st.checkbox("Yes, remove this report and its findings from the library", key="remove_sure")
+        submitted = st.form_submit_button("Remove report")
+    if submitted:
+        if label is None or not sure:
+            st.warning("Choose a report and tick the box to confirm.")
+        else:
+            on_remove(labels[label])
