@@ -104,7 +104,7 @@ def show_turn(turn: ChatTurn, feedback_file: Path) -> None:
             columns = st.columns(len(turn.answers), border=True)
             for i, (column, (authority, answer)) in enumerate(zip(columns, turn.answers.items())):
                 with column:
-                    st.markdown(f"#### {escape(authority)}")
+                    st.markdown(f"##### {escape(authority)}")
                     show_answer(answer, turn.id, i, turn.extra_chips)
         show_feedback(turn, feedback_file)
 

@@ -95,6 +95,7 @@ def show_plan(plan) -> None:
     frame = st.data_editor(
         plan_frame(plan), key="draft_table", num_rows="dynamic", hide_index=True, width="stretch",
         row_height=96,  # tall rows wrap the long action and evidence text instead of cutting it off
+        height=min(640, 40 + 96 * (len(plan.items) + 1)),  # every action in view, and the row for adding one
         disabled=["Sources", "Evidence"],
         column_config={
             "Action": st.column_config.TextColumn("Action", width=380, required=True),
@@ -107,11 +108,11 @@ def show_plan(plan) -> None:
         },
     )
     final = edited_plan(plan, frame)
-    st.markdown("**Export**")
-    for column, (label, data, name, mime) in zip(st.columns(3), export_files(final)):
+    st.markdown("**Export the plan as edited**")
+    for column, (label, data, name, mime) in zip(st.columns([1, 1, 1, 4]), export_files(final)):
         column.download_button(label, data, file_name=name, mime=mime, key=f"export_{label.lower()}",
                                on_click="ignore", icon=":material/download:")
-    with st.expander(f"Sources ({sum(len(i.citations) for i in plan.items)})", expanded=False):
+    with st.expander(f"The findings these actions rest on ({sum(len(i.citations) for i in plan.items)})"):
         seen: set[int] = set()
         for item in plan.items:
             for c in item.citations:

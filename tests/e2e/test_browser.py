@@ -35,7 +35,7 @@ def test_ask_and_open_the_source_card_with_the_cited_sentence_highlighted(driver
     assert "187 people" in answer.text
     link = answer.find_element(By.CSS_SELECTOR, 'a[href^="#src-"]')
     assert link.text == "[1]" and link.get_attribute("target") in (None, "", "_self")
-    scroll_to(driver, link)
+    scroll_to(driver, driver.find_elements(By.CSS_SELECTOR, '[data-testid="stChatMessage"]')[0])
     screenshot(driver, "02-answer")
 
     link.click()  # the marker jumps to its card, in the same tab
@@ -62,15 +62,15 @@ def test_compare_shows_one_column_per_authority(driver, demo_app):
     assert chosen == AUTHORITIES
     ask(driver, "How long do people wait for a Care Act assessment?")
     reply = driver.find_elements(By.CSS_SELECTOR, '[data-testid="stChatMessage"]')[1]
-    headers = [h.text for h in reply.find_elements(By.CSS_SELECTOR, "h4")]
+    headers = [h.text for h in reply.find_elements(By.CSS_SELECTOR, "h5")]
     assert headers == AUTHORITIES
     columns = [h.find_element(By.XPATH, "./ancestor::div[@data-testid='stColumn'][1]")
-               for h in reply.find_elements(By.CSS_SELECTOR, "h4")]
+               for h in reply.find_elements(By.CSS_SELECTOR, "h5")]
     xs = [c.rect["x"] for c in columns]
     assert len(set(xs)) == 3 and xs == sorted(xs)  # side by side, left to right
     for column, authority in zip(columns, AUTHORITIES):
         assert f"[1] {authority}" in column.text  # each column cites its own authority's report
-    scroll_to(driver, reply)
+    scroll_to(driver, driver.find_elements(By.CSS_SELECTOR, '[data-testid="stChatMessage"]')[0])
     screenshot(driver, "04-compare")
 
 
@@ -82,7 +82,7 @@ def test_heatmap_click_filters_the_chat(driver, demo_app):
     cells = WebDriverWait(driver, 30).until(
         lambda d: chart.find_elements(By.CSS_SELECTOR, 'path[aria-roledescription="rect mark"]'))
     assert len(cells) == 27  # nine statements for each of three authorities
-    scroll_to(driver, chart)
+    scroll_to(driver, driver.find_element(By.XPATH, "//h3[contains(., 'Quality statement scores')]"))
     screenshot(driver, "05-library-heatmap")
     assert table.is_displayed()
 
@@ -110,7 +110,7 @@ def test_draft_actions_table_and_feedback(driver, demo_app):
     assert "Actions for Fenmarsh County Council" in page_text(driver)
     labels = [b.text for b in driver.find_elements(By.CSS_SELECTOR, '[data-testid="stDownloadButton"] button')]
     assert {"CSV", "Word", "Markdown"} <= {label.split("\n")[-1].strip() for label in labels}, labels  # after the icon
-    scroll_to(driver, editor)
+    scroll_to(driver, driver.find_element(By.XPATH, "//h4[contains(., 'Actions for')]"))
     screenshot(driver, "07-draft-actions")
 
     # Thumbs up on an answer is written to the feedback file.
