@@ -133,3 +133,35 @@ def test_a_reader_thread_never_sees_a_report_half_replaced(tmp_path, monkeypatch
     # The reader finished after the writer (-1 first), and saw the whole report.
     assert seen[0] == -1 and seen[1] == total, seen
     store.close()
+
+
+def test_questions_are_answered_while_an_ingest_waits_for_another_process(shared, tmp_path):
+    """An upload in the app waits while `python -m ingest` runs in a terminal (one writer at a
+    time, across processes); the app's other sessions keep getting answers meanwhile."""
+    import subprocess
+    import sys
+
+    store, assistant, _ = shared
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import fcntl, os, sys, time; fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT); "
+         "fcntl.flock(fd, fcntl.LOCK_EX); print('locked', flush=True); time.sleep(120)",
+         str(store.folder / "write.lock")],
+        stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        report = tmp_path / "kestrel.md"
+        report.write_text((DEMO / "fenmarsh.md").read_text(encoding="utf-8").replace("Fenmarsh", "Kestrel"),
+                          encoding="utf-8")
+        done = threading.Event()
+        waiting = threading.Thread(target=lambda: (ingest_paths([report], store), done.set()), daemon=True)
+        waiting.start()
+        threading.Event().wait(1.0)
+        assert not done.is_set()  # the ingest is waiting for the other process ...
+        answer = assistant.ask("How long did people wait for an assessment in Larkbridge?")
+        assert answer.citations and not done.is_set()  # ... and questions are answered meanwhile
+    finally:
+        holder.kill()
+        holder.wait()
+    assert done.wait(300)  # the other process is gone: the waiting ingest goes ahead
+    assert "Kestrel County Council" in {r.authority for r in store.reports()}

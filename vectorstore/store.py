@@ -258,7 +258,13 @@ class LibraryStore:
         self.folder = Path(self.settings.store_dir)
         self.folder.mkdir(parents=True, exist_ok=True)
         self.catalog = Catalog(self.folder / "catalog.sqlite3")
+        # Three locks, so that no reader ever waits for a whole ingest: `_lock` guards small shared
+        # state (the client, the chunk table the keyword index was built from); `_refresh_lock`
+        # lets one thread rebuild or reload the keyword index; `_write_lock` (with a file lock)
+        # lets one writer at a time change the store.
         self._lock = threading.RLock()
+        self._refresh_lock = threading.RLock()
+        self._write_lock = threading.RLock()
         self._write_depth = 0
         self._lock_file: int | None = None
         self.model = model_identity(self.settings.model_path())
@@ -415,9 +421,10 @@ class LibraryStore:
 
     def keyword_search(self, query: str, k: int, where: SearchFilter) -> list[tuple[str, float]]:
         self._refresh_if_stale()
-        with self._lock:  # the index and the chunk table it was built from, as one pair
-            keywords, meta = self.keywords, self._chunk_meta
-            scored = keywords.scores(query)
+        with self._lock:
+            meta = self._chunk_meta
+        scored = self.keywords.scores(query)
+        # Ids the chunk table does not know yet (an index newer than it by a moment) are left out.
         hits = [(cid, s) for cid, s in scored.items() if cid in meta and where.accepts(meta[cid])]
         hits.sort(key=lambda item: -item[1])
         return hits[:k]
@@ -427,7 +434,7 @@ class LibraryStore:
     def writing(self) -> Iterator[None]:
         """One writer at a time, across threads and processes. The file lock dies with its
         process, so a killed ingest never leaves the store locked."""
-        with self._lock:
+        with self._write_lock:
             if self._write_depth == 0:
                 fd = os.open(self.folder / "write.lock", os.O_RDWR | os.O_CREAT, 0o644)
                 try:
@@ -511,18 +518,20 @@ class LibraryStore:
 
     def refresh_keyword_index(self) -> None:
         """Rebuild BM25 from the catalog if anything changed since it was last built."""
-        with self._lock:
+        with self._refresh_lock:
             generation = self.catalog.generation()
             if self.keywords.generation == generation:
                 return
             chunks = self.catalog.all_chunks()
             self.keywords.build([c.chunk_id for c in chunks], [c.embed_text for c in chunks], generation)
-            self._chunk_meta = _by_id(chunks)
+            with self._lock:
+                self._chunk_meta = _by_id(chunks)
 
     def _load_keyword_index(self) -> None:
-        with self._lock:
+        with self._refresh_lock:
             if self.keywords.load(expect_generation=self.catalog.generation()):
-                self._chunk_meta = _by_id(self.catalog.all_chunks())
+                with self._lock:
+                    self._chunk_meta = _by_id(self.catalog.all_chunks())
             else:
                 self.refresh_keyword_index()  # missing or left stale by an interrupted ingest
 
@@ -532,11 +541,12 @@ class LibraryStore:
         generation = self.catalog.generation()
         if self.keywords.generation == generation:
             return
-        with self._lock:
+        with self._refresh_lock:
             if self.keywords.generation == generation:
                 return  # another thread got here first
             if self.keywords.load(expect_generation=generation):
-                self._chunk_meta = _by_id(self.catalog.all_chunks())
+                with self._lock:
+                    self._chunk_meta = _by_id(self.catalog.all_chunks())
             else:
                 self.refresh_keyword_index()
 
