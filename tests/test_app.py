@@ -432,7 +432,6 @@ def test_conversation_export_and_feedback(monkeypatch, demo_store):
     at = ask(running.at, QUESTION)
     export = at.sidebar.get("download_button")
     assert export and export[0].proto.label == "Conversation with sources (Markdown)"
-    from ui.chat import turns  # noqa: F401  (the exporter works on the session's turns)
     from ui.exports import conversation_markdown
 
     markdown = conversation_markdown(at.session_state["turns"])
@@ -458,7 +457,6 @@ def test_conversation_export_and_feedback(monkeypatch, demo_store):
 
 # -- safe rendering ----------------------------------------------------------------------------
 def test_report_text_cannot_render_as_markdown_or_html():
-    from ui.exports import conversation_markdown  # noqa: F401
     from ui.safe import anchor_id, answer_markdown, finding_markdown
 
     out = answer_markdown(f"{HOSTILE} [1]\n- **A & B**: {HOSTILE} [2]", link=lambda n: f"#src-t-0-{n}")
@@ -478,5 +476,7 @@ def test_exported_conversation_keeps_report_text_inert():
     cite = Citation(1, "c1", "Quillmoor", "2024-01-01", "Safeguarding", 2, "Heading", HOSTILE, quote=HOSTILE, source="/x/q.md")
     turn = ChatTurn("What happened?", ASK, {"": Answer("What happened?", f"{HOSTILE} [1]", False, [cite])})
     markdown = conversation_markdown([turn])
-    assert not inert_violations(markdown)
+    # Nothing that fetches, runs or links; emphasis may stay (the file is meant to be readable as text).
+    assert not re.findall(r"(?<!\\)<|(?<!\\)\]\(|https?://|www\.|@example", markdown)
+    assert "window.__pwned=1" in markdown  # the report's words are all there, as text
     assert "Quillmoor · Safeguarding (score 2) · Heading" in unescape(markdown)

@@ -10,7 +10,7 @@ from datetime import datetime
 from pathlib import Path
 
 from ui.chat import ASK, ChatTurn
-from ui.safe import escape
+from ui.safe import escape_for_file as escape
 
 
 def _sources(answer, lines: list[str]) -> None:

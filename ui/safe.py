@@ -32,6 +32,15 @@ def escape(text: str) -> str:
     return _AUTOLINK.sub(WORD_JOINER, _MD_SPECIAL.sub(r"\\\1", text))
 
 
+# A downloaded Markdown file is read as plain text as often as it is rendered, so there only what
+# could fetch, run or link is neutralised (HTML, links and images, code), keeping it readable.
+_FILE_SPECIAL = re.compile(r"([\\`<>\[\]])")
+
+
+def escape_for_file(text: str) -> str:
+    return _AUTOLINK.sub(WORD_JOINER, _FILE_SPECIAL.sub(r"\\\1", text))
+
+
 def anchor_id(*parts: object) -> str:
     """An element id built only from our own values (turn ids, column and marker numbers)."""
     anchor = "-".join(re.sub(r"[^a-z0-9]+", "-", str(p).lower()).strip("-") for p in parts)
