@@ -183,7 +183,10 @@ class GenerativeAnswerer:
             for n in checked.markers
         ]
         kind = "comparison" if task == "compare" else "actions" if evidence.plan.wants_actions else "generated"
-        return Answer(evidence.question, text, False, citations, evidence.findings, kind=kind, backend=self.name, removed=removed)
+        return Answer(
+            evidence.question, text, False, citations, evidence.findings, kind=kind, backend=self.name,
+            removed=removed, attributed=checked.attributed,
+        )
 
 
 _AUTHORITY_LINE = re.compile(r"^\s*[-*]\s*\*\*(?P<name>[^*]+)\*\*")

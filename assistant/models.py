@@ -64,6 +64,7 @@ class Answer:
     filters: dict = field(default_factory=dict)
     backend: str = "extractive"  # what wrote the answer: extractive, catalog, or the chat model's name
     removed: list[Removal] = field(default_factory=list)  # what checking took out of a generated answer
+    attributed: list[Removal] = field(default_factory=list)  # uncited sentences checking gave a finding's marker
 
     def as_json(self, qid: str | None = None) -> dict:
         out: dict = {} if qid is None else {"id": qid}
@@ -77,6 +78,8 @@ class Answer:
         out["backend"] = self.backend
         if self.removed:
             out["removed"] = [r.as_json() for r in self.removed]
+        if self.attributed:
+            out["attributed"] = [r.as_json() for r in self.attributed]
         if self.standalone_question and self.standalone_question != self.question:
             out["standalone_question"] = self.standalone_question
         return out

@@ -273,3 +273,16 @@ def test_a_side_by_side_answer_cites_each_authority_only_from_its_own_findings(c
     first, second = answer.answer.splitlines()
     assert f"[{eastholm}]" not in first and f"[{kingsmere}]" in first and f"[{eastholm}]" in second
     assert any("in the line about Kingsmere" in r.reason for r in answer.removed)
+
+
+def test_an_uncited_sentence_that_restates_a_finding_is_given_its_marker():
+    sources = {
+        1: "Kingsmere had 14 social work vacancies in March 2024.",
+        2: "At 31 March 2024, 612 people were waiting for a Care Act assessment, and the average wait was 74 days.",
+    }
+    checked = check_claims("612 people were waiting for a Care Act assessment at 31 March 2024, an average wait of 74 days.", sources)
+    assert checked.markers == [2] and checked.text.endswith("[2]") and checked.attributed
+    # Not when the words are not the finding's, nor when a figure differs, nor when a wrong marker was written.
+    assert check_claims("Waiting lists were a concern for leaders and partners.", sources).markers == []
+    assert check_claims("613 people were waiting for a Care Act assessment at 31 March 2024.", sources).text == ""
+    assert check_claims("612 people were waiting for a Care Act assessment at 31 March 2024 [7].", sources).text == ""

@@ -122,23 +122,53 @@ class CheckedText:
     text: str
     markers: list[int]  # the valid markers used, in order of first use
     removals: list[Removal] = field(default_factory=list)
+    attributed: list[Removal] = field(default_factory=list)  # uncited sentences given the finding they restate
 
 
-def check_claims(text: str, sources: dict[int, str]) -> CheckedText:
+# An uncited sentence is given a finding's marker only when it restates that finding: most of its
+# words are the finding's words, and every figure it states is the finding's.
+ATTRIBUTION_OVERLAP = 0.6
+MIN_ATTRIBUTION_WORDS = 4
+
+
+def attribute(claim: str, sources: dict[int, str]) -> int | None:
+    """The finding an uncited sentence restates, if one clearly does. Small models often copy a
+    finding faithfully and forget the marker; this finds the source rather than losing the claim."""
+    from vectorstore.keyword_index import tokenize
+
+    words = set(tokenize(claim))
+    if len(words) < MIN_ATTRIBUTION_WORDS:
+        return None
+    best, best_overlap = None, 0.0
+    for n, text in sources.items():
+        overlap = len(words & set(tokenize(text))) / len(words)
+        if overlap > best_overlap and not unsupported_figures(claim, [text]):
+            best, best_overlap = n, overlap
+    return best if best_overlap >= ATTRIBUTION_OVERLAP else None
+
+
+def check_claims(text: str, sources: dict[int, str], attribute_uncited: bool = True) -> CheckedText:
     """Keep what the cited findings support.
 
-    Markers that resolve to no finding are removed. A sentence stating a figure that none of its
-    cited findings contains (or stating one with no citation at all) is dropped whole: a claim
-    with an invented number is worse than a shorter answer.
+    Markers that resolve to no finding are removed. A sentence with no marker that restates one
+    finding is given that finding's marker (and reported). A sentence stating a figure that none
+    of its cited findings contains (or stating one with no citation at all) is dropped whole: a
+    claim with an invented number is worse than a shorter answer.
     """
     removed_markers: list[int] = []
     removals: list[Removal] = []
+    attributed: list[Removal] = []
     lines_out: list[str] = []
     for line in text.splitlines():
         kept: list[str] = []
         for claim in split_claims(line):
             clean = normalise_markers(claim, set(sources), removed_markers)
             cited = markers_in(clean)
+            if not cited and attribute_uncited and not markers_in(claim):  # a wrong marker is not mended
+                source = attribute(clean, sources)
+                if source is not None:
+                    clean, cited = f"{clean} [{source}]", [source]
+                    attributed.append(Removal(claim, f"no marker; restates finding [{source}]"))
             bare = _MARKER.sub("", clean)
             missing = unsupported_figures(bare, [sources[n] for n in cited])
             if missing:
@@ -154,4 +184,4 @@ def check_claims(text: str, sources: dict[int, str]) -> CheckedText:
     out = re.sub(r"\n{3,}", "\n\n", "\n".join(lines_out)).strip()
     out = re.sub(r"[ \t]+([.,;:])", r"\1", out)
     out = re.sub(r"(?<=\S)[ \t]{2,}", " ", out)
-    return CheckedText(out, list(dict.fromkeys(markers_in(out))), removals)
+    return CheckedText(out, list(dict.fromkeys(markers_in(out))), removals, attributed)
