@@ -138,13 +138,13 @@ _PERIOD = re.compile(rf"\b(?:\d{{1,2}} )?(?:{_MONTHS}) \d{{4}}\b|\b(?:19|20)\d\d
 # A figure a measure can start from, best kind first: a share, money, "1 in 4", then a count.
 _MEASURABLE = (
     re.compile(r"(?<![\w.])\d+(?:\.\d+)?%"),
-    re.compile(r"£\d[\d,]*(?:\.\d+)?(?: (?:million|billion|m|bn)\b)?"),
+    re.compile(r"£\d+(?:,\d{3})*(?:\.\d+)?(?: (?:million|billion|m|bn)\b)?"),  # not the comma after "£410,000,"
     re.compile(r"\b\d+ in \d+\b"),
-    re.compile(r"\b\d[\d,]* of (?:the )?\d[\d,]*\b|\b\d[\d,]* of (?:them|these|those)\b"),  # "9 of the 26"
+    re.compile(r"\b\d+(?:,\d{3})* of (?:the )?\d+(?:,\d{3})*\b|\b\d+(?:,\d{3})* of (?:them|these|those)\b"),  # "9 of the 26"
     # A count, not a date ("31 March"), year, legal reference ("Section 42") or list number.
     re.compile(
         rf"(?<![\w.£/-])(?<!Section )(?<!Part )(?<!Schedule )(?<!Article )(?<!Level )"
-        rf"(?!(?:19|20)\d\d\b)\d[\d,]*(?:\.\d+)?(?![\d%/])(?! (?:{_MONTHS})\b)(?! in \d)"
+        rf"(?!(?:19|20)\d\d\b)\d+(?:,\d{3})*(?:\.\d+)?(?![\d%/])(?! (?:{_MONTHS})\b)(?! in \d)"
         r"(?: (?:working )?(?:days?|weeks?|months?|years?|hours?)\b)?"  # "22 weeks" says more than "22"
     ),
 )

@@ -281,3 +281,12 @@ def test_conversation_markdown_lists_each_answer_with_its_sources():
     assert "People waited 74 days [1]." in md
     assert "[1] Testshire Council · Assessing needs (score 1) · Waiting, lists, published 2025-01-02" in md
     assert "> The average wait was 74 days" in md
+
+
+def test_a_measure_never_takes_the_comma_after_a_figure():
+    from assistant.actions import measure_from
+
+    money = measure_from("Leaders reported an overspend of £410,000, which was worrying.")
+    assert re.search(r"£410,000[:( ]", money) and "£410,000," not in money, money
+    count = measure_from("In March, 1,486, people were still waiting for a review.")
+    assert "1,486," not in count and "1,486" in count, count
