@@ -286,3 +286,10 @@ def test_an_uncited_sentence_that_restates_a_finding_is_given_its_marker():
     assert check_claims("Waiting lists were a concern for leaders and partners.", sources).markers == []
     assert check_claims("613 people were waiting for a Care Act assessment at 31 March 2024.", sources).text == ""
     assert check_claims("612 people were waiting for a Care Act assessment at 31 March 2024 [7].", sources).text == ""
+
+
+def test_a_wrong_month_is_a_wrong_figure():
+    source = {2: "At 31 March 2024, 612 people were waiting for a Care Act assessment."}
+    checked = check_claims("In May 2024, 612 people were waiting for a Care Act assessment [2].", source)
+    assert checked.text == "" and "May" in checked.removals[0].reason
+    assert check_claims("At 31 March 2024, 612 people were waiting [2].", source).markers == [2]

@@ -27,12 +27,22 @@ def _with_word_numbers(text: str) -> set[str]:
     return found
 
 
+_MONTH = re.compile(
+    r"\b(January|February|March|April|May|June|July|August|September|October|November|December)\b"
+)
+
+
 def unsupported_figures(sentence: str, sources: list[str]) -> list[str]:
-    """Figures in `sentence` that none of `sources` contains, in the order they appear."""
+    """Figures in `sentence` that none of `sources` contains, in the order they appear.
+
+    Months count as figures: "In May 2024" from a finding dated "31 March 2024" is a wrong date
+    even though every digit matches.
+    """
     have: set[str] = set()
     for s in sources:
-        have |= _with_word_numbers(s)
-    return [f for f in dict.fromkeys(m.replace(",", "") for m in _NUMBER.findall(sentence)) if f not in have]
+        have |= _with_word_numbers(s) | set(_MONTH.findall(s))
+    stated = [m.replace(",", "") for m in _NUMBER.findall(sentence)] + _MONTH.findall(sentence)
+    return [f for f in dict.fromkeys(stated) if f not in have]
 
 
 # -- citation markers -----------------------------------------------------------------------------
