@@ -211,7 +211,7 @@ class Assistant:
         plan = turn.plan
         assert plan is not None
         # With no authority named or selected, the catalog answers for every one, side by side.
-        result = self.scores.answer(plan, list(turn.where.authorities))
+        result = self.scores.answer(plan, list(turn.where.authorities), turn.where.report_ids)
         if result is None:
             return None
         text, citations, cited = result

@@ -16,13 +16,19 @@ from vectorstore.catalog import ReportEntry
 from vectorstore.store import LibraryStore
 
 
-def newest_reports(store: LibraryStore) -> dict[str, ReportEntry]:
-    """The newest report of each authority: answers use it unless asked otherwise."""
+def newest_reports(store: LibraryStore, report_ids: tuple[str, ...] = ()) -> dict[str, ReportEntry]:
+    """The report of each authority answers use: among `report_ids` when the question or the user
+    chose versions, otherwise (and for authorities they leave out) the newest."""
     newest: dict[str, ReportEntry] = {}
+    chosen: dict[str, ReportEntry] = {}
     for entry in store.reports():
-        if entry.authority and (entry.authority not in newest or entry.published > newest[entry.authority].published):
+        if not entry.authority:
+            continue
+        if entry.authority not in newest or entry.published > newest[entry.authority].published:
             newest[entry.authority] = entry
-    return newest
+        if entry.report_id in report_ids:
+            chosen[entry.authority] = entry
+    return {**newest, **chosen}
 
 
 def _band(n: int) -> str:
@@ -33,8 +39,10 @@ class ScoreAnswerer:
     def __init__(self, store: LibraryStore):
         self.store = store
 
-    def answer(self, plan: QueryPlan, authorities: list[str]) -> tuple[str, list[Citation], list[RetrievedFinding]] | None:
-        reports = newest_reports(self.store)
+    def answer(
+        self, plan: QueryPlan, authorities: list[str], report_ids: tuple[str, ...] = ()
+    ) -> tuple[str, list[Citation], list[RetrievedFinding]] | None:
+        reports = newest_reports(self.store, report_ids)
         targets = [reports[a] for a in authorities if a in reports] or list(reports.values())
         if not targets:
             return None

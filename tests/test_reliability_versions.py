@@ -173,3 +173,11 @@ def test_answer_markers_still_resolve_with_the_date_note(two_versions):
     answer = assistant.ask(WAITING)
     markers = {int(m) for m in re.findall(r"\[(\d+)\]", answer.answer)}
     assert markers == {c.marker for c in answer.citations}
+
+
+def test_a_score_question_about_an_older_report_answers_from_that_report(two_versions):
+    _, assistant = two_versions
+    older = assistant.ask("What was Fenmarsh's overall score in the September 2024 report?")
+    assert older.backend == "catalog"
+    assert "47 out of 100" in older.answer and "55" not in older.answer.split("(Reports used")[0]
+    assert {c.published for c in older.citations} == {"2024-09-04"}
