@@ -17,6 +17,8 @@ from vectorstore.settings import Settings  # first: sets the offline environment
 import streamlit as st
 
 from assistant.chain import Assistant
+from assistant.llm.backends import BackendConfigError
+from assistant.llm.local import LocalModelError
 from ingest.pipeline import IngestSummary
 from ui import chat, drafting, heatmap, library
 from ui.exports import conversation_markdown
@@ -24,7 +26,7 @@ from ui.feedback import feedback_path
 from ui.filters import Scope, choose_scope
 from ui.safe import escape
 from vectorstore.catalog import ReportEntry
-from vectorstore.store import LibraryStore
+from vectorstore.store import LibraryStore, StoreError
 
 ASK, COMPARE, DRAFT, LIBRARY = "Ask", "Compare", "Draft actions", "Library"
 MODES = [ASK, COMPARE, DRAFT, LIBRARY]
@@ -164,6 +166,16 @@ def sidebar(reports: list[ReportEntry]) -> Scope:
 
 def main() -> None:
     st.set_page_config(page_title="CQC report assistant", page_icon="📋", layout="wide")
+    try:
+        page()
+    except StoreError as exc:  # a Chroma server that is down, or a store built with another model
+        st.error(f"The report library cannot be used right now: {exc}")
+        st.caption("The app is still running; reload the page once the library is back.")
+    except (BackendConfigError, LocalModelError) as exc:
+        st.error(f"The answering model is not set up: {exc}")
+
+
+def page() -> None:
     folder = store_dir()
     reports = list_reports(folder)
     with st.sidebar:

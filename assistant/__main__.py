@@ -66,6 +66,9 @@ def _ask(args: argparse.Namespace) -> int:
         for c in answer.citations:
             score = f" ({c.score})" if c.score is not None else ""
             print(f"\n[{c.marker}] {c.authority} · {c.quality_statement or '-'}{score} · {c.heading}\n    {c.quote or c.text}")
+        print(f"\n(answered by: {answer.backend})")
+        for r in answer.removed:
+            print(f"removed by checking: {r.text} — {r.reason}")
     return 0
 
 
@@ -153,7 +156,16 @@ def main(argv: list[str] | None = None) -> int:
     ev.add_argument("--baseline", action="store_true", help="also run a plain LangChain pipeline on the same questions")
     ev.add_argument("--floors", help="JSON file of minimum values; exit 1 when a metric falls below its floor")
     args = parser.parse_args(argv)
-    return {"ask": _ask, "reports": _reports, "eval": _eval}[args.command](args)
+    from assistant.llm.backends import BackendConfigError
+    from assistant.llm.local import LocalModelError
+    from vectorstore.store import StoreError
+
+    try:
+        return {"ask": _ask, "reports": _reports, "eval": _eval}[args.command](args)
+    except (StoreError, BackendConfigError, LocalModelError) as exc:
+        # A library that cannot be opened or a model that is not set up: say what and how to fix it.
+        print(f"python -m assistant: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":
