@@ -8,7 +8,7 @@ SHARED ?= ../shared/corpus
 PORT ?= 8501
 EVAL_STORE := build/eval-store
 
-.PHONY: venv run test test-server test-browser eval eval-baseline clean
+.PHONY: venv run test test-server test-browser eval eval-baseline bench clean
 
 # torch first and pinned: pip takes the CPU build from this machine's disk; unpinned, a package
 # asking for torch pulls a multi-GB CUDA build.
@@ -62,6 +62,11 @@ eval: venv
 	rm -rf $(EVAL_STORE)
 	$(BIN)/python -m ingest --store $(EVAL_STORE) $(SHARED)/reports $(SHARED)/seed
 	$(BIN)/python -m assistant eval --store $(EVAL_STORE) --baseline --floors tests/eval_floors.json $(SHARED)/qa/*.jsonl
+
+# Speed on a synthetic national set beside a plain LangChain pipeline (README "Benchmark");
+# ~1 hour on a 2-core machine. Options: make bench BENCH_ARGS="--reports 20 --large 0".
+bench: venv
+	$(BIN)/python -m bench --corpus $(SHARED)/reports $(BENCH_ARGS)
 
 clean:
 	rm -rf build data $(VENV)

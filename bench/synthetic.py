@@ -1,0 +1,233 @@
+"""A synthetic national set: the shared sample reports re-issued under made-up authorities.
+
+Each synthetic report is one of the shared reports (read with our own loaders, so its blocks are
+what ingest sees) with the authority renamed, its figures varied and its publication date moved,
+written out as Markdown, HTML or plain text in turn. The reports are distinct (no two chunks
+share an id, BM25 and dense search see different figures and names) while keeping the structure,
+length and vocabulary of real reports, which is what the timings depend on.
+"""
+
+from __future__ import annotations
+
+import html
+import random
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+from ingest import cqc
+from ingest.models import Block, LoadedDocument
+from ingest.structure import parse_report
+
+FORMATS = ("md", "html", "txt")
+
+# Made-up place names: stems x endings, then a compass or size word in front for more.
+_STEMS = (
+    "Alder", "Bram", "Cald", "Dun", "Elm", "Fen", "Gold", "Hart", "Ivy", "Kel", "Lang", "Mar",
+    "Nor", "Oak", "Pen", "Quarr", "Rad", "Stan", "Thorn", "Ull", "Wal", "Whit", "Yar", "Briar",
+    "Cran", "Dray", "Ers", "Fox", "Glen", "Hazel", "Lark", "Moss",
+)
+_ENDINGS = (
+    "bury", "field", "ford", "ham", "ley", "mouth", "stead", "ton", "wick", "worth", "gate",
+    "moor", "dale", "well", "brook",
+)
+_PREFIXES = ("", "North ", "South ", "East ", "West ", "Upper ", "Lower ", "Great ", "Little ")
+_KINDS = ("County Council", "City Council", "Metropolitan Borough Council", "Borough Council", "District Council", "Council")
+
+_NUMBER = re.compile(r"(?P<pound>£)?(?P<num>\d{1,3}(?:,\d{3})+|\d+)(?P<dec>\.\d+)?(?P<pct>%)?")
+_MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
+# Numbers that are names or structure, not figures: dates, years, scores, statutory sections.
+_KEEP_AFTER = re.compile(rf"^\s*(?:{_MONTHS}|out of|-day|-year|\s*[-–—]\s*evidence)", re.IGNORECASE)
+_KEEP_BEFORE = re.compile(r"(?:section|theme|score:?|page|aged|over|under|care act|out of|/)\s*$", re.IGNORECASE)
+_PUBLISHED = re.compile(r"^(published|date published|publication date)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Template:
+    """A shared report as blocks, with the names it uses for its authority."""
+
+    source: str
+    authority: str
+    short_names: tuple[str, ...]  # longest first, the full name among them
+    blocks: tuple[Block, ...]
+
+
+@dataclass(frozen=True)
+class SyntheticReport:
+    path: Path
+    authority: str
+    template: str  # the shared report it was made from
+    published: str
+
+
+def authority_names(n: int, seed: int = 7) -> list[str]:
+    """n distinct authority names whose short forms are distinct too (so questions can name them)."""
+    stems = [p + s + e for p in _PREFIXES for s in _STEMS for e in _ENDINGS]
+    if n > len(stems):
+        raise ValueError(f"at most {len(stems)} synthetic authorities can be named, asked for {n}")
+    rng = random.Random(seed)
+    chosen = rng.sample(stems, n)
+    return [f"{stem} {rng.choice(_KINDS)}" for stem in chosen]
+
+
+def load_templates(reports_dir: Path) -> list[Template]:
+    """Every report in the shared folder (PDF, HTML pages, text), read as ingest reads it."""
+    from ingest.pipeline import SUPPORTED
+    from ingest.loaders.html import load_html_files
+    from ingest.loaders.text import load_text
+
+    if not reports_dir.is_dir():
+        raise FileNotFoundError(f"{reports_dir}: no such folder (the shared reports the benchmark copies)")
+    files = sorted(p for p in reports_dir.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED)
+    docs: list[LoadedDocument] = []
+    html_files = [p for p in files if p.suffix.lower() in (".html", ".htm")]
+    for doc in load_html_files(html_files):
+        if isinstance(doc, LoadedDocument):
+            docs.append(doc)
+    for path in files:
+        if path.suffix.lower() == ".pdf":
+            from ingest.loaders.pdf import load_pdf
+
+            docs.append(load_pdf(path))
+        elif path.suffix.lower() in (".txt", ".md", ".markdown", ".text"):
+            docs.append(load_text(path))
+    templates = []
+    for doc in sorted(docs, key=lambda d: d.source):
+        report = parse_report(doc)
+        if not report.authority:
+            continue  # an excerpt with no authority cannot be renamed
+        names = tuple(sorted(set(cqc.short_names(report.authority)), key=len, reverse=True))
+        templates.append(Template(doc.source, report.authority, names, tuple(doc.blocks)))
+    if not templates:
+        raise ValueError(f"{reports_dir}: no report with an authority name found to build the synthetic set from")
+    return templates
+
+
+def vary_figures(text: str, rng: random.Random) -> str:
+    """Counts, percentages and money scaled by 0.7-1.3, format kept; dates, years, scores and
+    statutory numbers ("Section 42") left alone."""
+
+    def swap(m: re.Match) -> str:
+        raw = m.group("num").replace(",", "")
+        value = int(raw)
+        before, after = text[max(0, m.start() - 12): m.start()], text[m.end(): m.end() + 12]
+        is_year = not m.group("dec") and not m.group("pound") and 1900 <= value <= 2100
+        if is_year or _KEEP_AFTER.match(after) or _KEEP_BEFORE.search(before) or (value < 5 and not m.group("dec")):
+            return m.group(0)
+        number = float(raw + (m.group("dec") or ""))
+        new = number * rng.uniform(0.7, 1.3)
+        if m.group("pct"):
+            new = min(new, 99.9 if m.group("dec") else 99)
+        decimals = len(m.group("dec") or "") - 1 if m.group("dec") else 0
+        body = f"{new:,.{decimals}f}" if "," in m.group("num") else f"{new:.{decimals}f}"
+        return f"{m.group('pound') or ''}{body}{m.group('pct') or ''}"
+
+    return _NUMBER.sub(swap, text)
+
+
+def _rename(text: str, template: Template, names: tuple[str, str]) -> str:
+    full, short = names
+    for old in template.short_names:  # longest first: the full name before its short form
+        new = full if old == template.authority else short
+        text = re.sub(rf"(?<![\w-]){re.escape(old)}(?![\w-])", new, text)
+    return text
+
+
+def synthesise(template: Template, authority: str, published: date, seed: int) -> list[Block]:
+    rng = random.Random(seed)
+    short = cqc.short_names(authority)[-1]
+    out: list[Block] = []
+    for block in template.blocks:
+        text = _rename(block.text, template, (authority, short))
+        if _PUBLISHED.match(text):
+            text = f"Published: {published.day} {published:%B %Y}"
+        elif block.kind != "heading":
+            text = vary_figures(text, rng)
+        out.append(Block(block.kind, text, block.level, block.location))
+    return out
+
+
+# -- writers: the three formats ingest reads without a PDF parser --------------------------------
+def to_markdown(blocks: list[Block]) -> str:
+    parts = []
+    for b in blocks:
+        if b.kind == "heading":
+            parts.append("#" * max(1, min(b.level or 5, 6)) + " " + b.text)
+        elif b.kind == "list_item":
+            parts.append("- " + b.text)
+        else:
+            parts.append(b.text.replace("\n", "\n\n"))  # table rows: one paragraph each
+    return "\n\n".join(parts) + "\n"
+
+
+def to_html(blocks: list[Block], title: str) -> str:
+    body = []
+    in_list = False
+    for b in blocks:
+        if b.kind == "list_item" and not in_list:
+            body.append("<ul>")
+            in_list = True
+        elif b.kind != "list_item" and in_list:
+            body.append("</ul>")
+            in_list = False
+        text = html.escape(b.text)
+        if b.kind == "heading":
+            level = max(1, min(b.level or 5, 6))
+            body.append(f"<h{level}>{text}</h{level}>")
+        elif b.kind == "list_item":
+            body.append(f"<li>{text}</li>")
+        elif b.kind == "table":
+            rows = "".join(f"<tr><td>{html.escape(row)}</td></tr>" for row in b.text.split("\n"))
+            body.append(f"<table>{rows}</table>")
+        else:
+            body.append(f"<p>{text}</p>")
+    if in_list:
+        body.append("</ul>")
+    return (
+        f"<!doctype html>\n<html><head><title>{html.escape(title)}</title></head>\n"
+        f"<body><main>\n" + "\n".join(body) + "\n</main></body></html>\n"
+    )
+
+
+def to_text(blocks: list[Block]) -> str:
+    parts = []
+    for b in blocks:
+        if b.kind == "list_item":
+            parts.append("- " + b.text)
+        elif b.kind == "paragraph" and "\n" not in b.text and not b.text.rstrip().endswith((".", "!", "?", ":")):
+            # Plain text marks headings only by being short lines without a full stop: a short
+            # paragraph ("X scored 53 out of 100 overall, indicating ...") gets one so it stays one.
+            parts.append(b.text + ".")
+        else:
+            parts.append(b.text.replace("\n", "\n\n"))
+    return "\n\n".join(parts) + "\n"
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+
+
+def build_set(templates: list[Template], n: int, out_dir: Path, seed: int = 7, start: int = 0) -> list[SyntheticReport]:
+    """Reports start..n-1 of the set (the same names, figures and dates for the same seed), written
+    into out_dir; files already there are rewritten, so a larger run extends a smaller one."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    names = authority_names(n, seed)
+    reports = []
+    first_day = date(2023, 11, 1)
+    for i in range(start, n):
+        template = templates[i % len(templates)]
+        authority = names[i]
+        published = first_day + timedelta(days=(i * 37 + seed) % 600)
+        blocks = synthesise(template, authority, published, seed * 100_003 + i)
+        fmt = FORMATS[i % len(FORMATS)]
+        path = out_dir / f"{i:05d}-{_slug(authority)}.{fmt}"
+        if fmt == "md":
+            content = to_markdown(blocks)
+        elif fmt == "html":
+            content = to_html(blocks, f"{authority}: local authority assessment")
+        else:
+            content = to_text(blocks)
+        path.write_text(content, encoding="utf-8")
+        reports.append(SyntheticReport(path, authority, Path(template.source).name, published.isoformat()))
+    return reports

@@ -1,0 +1,400 @@
+"""One benchmark phase per process: `python -m bench.worker PHASE ARGS... --out FILE`.
+
+Each phase runs in a fresh process so its peak memory is its own, each process loads the model
+once (as the app and `python -m ingest` do), and one phase cannot warm another's caches.
+The result is a JSON object written to --out.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from dataclasses import asdict
+from pathlib import Path
+
+from vectorstore.settings import Settings  # first: sets the offline environment
+
+from bench.questions import NATIONAL, BenchQuestion
+from bench.stats import dir_mb, peak_rss_mb, summary_ms, timed
+
+BASELINE_COLLECTION = "baseline"
+
+
+def _read_lines(path: str) -> list[str]:
+    return [line for line in Path(path).read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def _questions(path: str) -> list[BenchQuestion]:
+    out = []
+    for line in _read_lines(path):
+        d = json.loads(line)
+        out.append(BenchQuestion(d["text"], d["kind"], tuple(d.get("scope", ())), tuple(d.get("authorities", ()))))
+    return out
+
+
+# -- ingest: ours ------------------------------------------------------------------------------
+def ingest_ours(args: argparse.Namespace) -> dict:
+    """Our pipeline over the files, in batches; stops early once the time budget is spent."""
+    from ingest.pipeline import ingest_paths
+    from vectorstore.store import LibraryStore
+
+    files = _read_lines(args.files)
+    store = LibraryStore(Settings(store_dir=args.store))
+    with timed() as load:
+        store.embeddings.embed_query("warm up")  # model load is reported apart from ingest speed
+    batch = args.batch or len(files)
+    batches = []
+    failed: list[str] = []
+    started = time.perf_counter()
+    for i in range(0, len(files), batch):
+        with timed() as t:
+            summary = ingest_paths(files[i: i + batch], store)
+        failed += [f"{e.path}: {e.problem}" for e in summary.failed]
+        batches.append({"reports": len(summary.reports), "chunks": summary.chunks, "seconds": round(t.seconds, 2)})
+        spent = time.perf_counter() - started
+        if args.budget_s and spent + t.seconds > args.budget_s:
+            break  # the next batch would run over the budget
+    reports = sum(b["reports"] for b in batches)
+    chunks = sum(b["chunks"] for b in batches)
+    seconds = sum(b["seconds"] for b in batches)
+    total_reports = len(store.reports())
+    store.close()
+    return {
+        "reports": reports, "chunks": chunks, "seconds": round(seconds, 2),
+        "reports_per_s": round(reports / seconds, 3) if seconds else 0.0,
+        "chunks_per_s": round(chunks / seconds, 1) if seconds else 0.0,
+        "model_load_s": round(load.seconds, 2), "peak_rss_mb": peak_rss_mb(), "store_mb": dir_mb(Path(args.store)),
+        "store_reports": total_reports, "batches": batches, "failed": failed[:5], "n_failed": len(failed),
+        "backend": getattr(store.embeddings, "backend", "torch"),
+    }
+
+
+# -- ingest: the plain LangChain pipeline ---------------------------------------------------------
+def ingest_baseline(args: argparse.Namespace) -> dict:
+    """assistant/baseline.py's pipeline, persisted: same text extraction, RecursiveCharacterTextSplitter,
+    the same embedding model, Chroma.from_documents."""
+    import chromadb
+    from langchain_chroma import Chroma
+    from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+    from assistant.baseline import CHUNK_OVERLAP, CHUNK_SIZE, load_report_text
+    from vectorstore.embeddings import load_embeddings
+    from vectorstore.store import LibraryStore
+
+    settings = Settings(store_dir=args.ours)
+    ours = LibraryStore(settings)
+    entries = ours.reports()  # which files make up each report (untimed: a listing)
+    ours.close()
+    embeddings = load_embeddings(settings.model_path())
+    with timed() as load:
+        embeddings.embed_query("warm up")
+    splitter = RecursiveCharacterTextSplitter(chunk_size=CHUNK_SIZE, chunk_overlap=CHUNK_OVERLAP)
+    with timed() as split:
+        docs = []
+        for entry in entries:
+            docs.extend(splitter.create_documents(
+                [load_report_text(entry)], metadatas=[{"authority": entry.authority, "source": entry.source}]
+            ))
+    with timed() as index:
+        Chroma.from_documents(
+            docs, embeddings, collection_name=BASELINE_COLLECTION, persist_directory=args.store,
+            client_settings=chromadb.Settings(anonymized_telemetry=False),
+        )
+    seconds = split.seconds + index.seconds
+    return {
+        "reports": len(entries), "chunks": len(docs), "seconds": round(seconds, 2),
+        "read_split_s": round(split.seconds, 2), "embed_index_s": round(index.seconds, 2),
+        "reports_per_s": round(len(entries) / seconds, 3) if seconds else 0.0,
+        "chunks_per_s": round(len(docs) / seconds, 1) if seconds else 0.0,
+        "model_load_s": round(load.seconds, 2), "peak_rss_mb": peak_rss_mb(), "store_mb": dir_mb(Path(args.store)),
+    }
+
+
+# -- questions: ours ---------------------------------------------------------------------------
+def _on_target(answer, question: BenchQuestion) -> bool:
+    """Every citation is from an authority the question is about (a cheap check the timings are of real answers)."""
+    return bool(answer.citations) and all(c.authority in question.authorities for c in answer.citations)
+
+
+def queries_ours(args: argparse.Namespace) -> dict:
+    from assistant.chain import Assistant
+    from vectorstore.store import LibraryStore, SearchFilter
+
+    questions = _questions(args.questions)
+    store = LibraryStore(Settings(store_dir=args.store))
+    assistant = Assistant(store)
+    for q in questions[:3]:  # first-question costs (model, index pages) belong to the cold start
+        assistant.ask(q.text, scope=SearchFilter(authorities=q.scope))
+    retrieval, answer_s, by_kind = [], [], {}
+    on_target = abstained = 0
+    sentences = _Recorder(getattr(assistant, "selector", None), limit=args.what_if)
+    for i, q in enumerate(questions):
+        scope = SearchFilter(authorities=q.scope)
+        with timed() as r:
+            assistant.search.search(q.text, scope, k=store.settings.top_k)
+        sentences.recording = i < args.what_if
+        with timed() as a:
+            answer = assistant.ask(q.text, scope=scope)
+        retrieval.append(r.seconds)
+        answer_s.append(a.seconds)
+        by_kind.setdefault(q.kind, []).append(a.seconds)
+        on_target += _on_target(answer, q)
+        abstained += answer.abstained
+    national = {}
+    if not args.skip_national:
+        for text in NATIONAL:
+            national[text] = _timed_with_limit(lambda: assistant.ask(text), args.national_limit_s)
+    serving_rss = peak_rss_mb()  # before the what-if pass holds its vectors
+    what_if = sentences.what_if(assistant, questions[: args.what_if])
+    result = {
+        "reports": len(store.reports()), "questions": len(questions),
+        "retrieval": summary_ms(retrieval), "answer": summary_ms(answer_s),
+        "answer_by_kind": {k: summary_ms(v) for k, v in sorted(by_kind.items())},
+        "national_ms": national, "on_target": round(on_target / len(questions), 3),
+        "what_if_sentence_vectors_stored": what_if,
+        "abstained": round(abstained / len(questions), 3), "peak_rss_mb": serving_rss,
+        "backend": getattr(store.embeddings, "backend", "torch"),
+    }
+    result["recall"] = dense_recall(store, questions, ef_values=args.ef_sweep)
+    return result
+
+
+class _Recorder:
+    """What-if: answers with every sentence vector already known, as if stored at ingest.
+
+    The extractive answerer embeds each candidate finding's sentences per question (the hot spot).
+    During the timed pass this records which sentences the first `limit` questions embedded (the
+    texts only: the timings are untouched); afterwards their vectors are computed in one batch and
+    those questions are answered again with the vectors looked up instead of computed.
+    """
+
+    def __init__(self, selector, limit: int):
+        self.selector, self.limit, self.recording = selector, limit, False
+        self.texts: dict[str, None] = {}
+        self.embed = getattr(selector, "embed", None)
+        if self.embed is not None and limit:
+            selector.embed = self._record
+
+    def _record(self, texts: list[str]):
+        if self.recording:
+            self.texts.update(dict.fromkeys(texts))
+        return self.embed(texts)
+
+    def what_if(self, assistant, questions: list[BenchQuestion]) -> dict | None:
+        if self.embed is None or not self.limit or not questions:
+            return None
+        from vectorstore.store import SearchFilter
+
+        texts = list(self.texts)
+        vectors = dict(zip(texts, self.embed(texts)))
+        misses = 0
+
+        def lookup(batch: list[str]):
+            nonlocal misses
+            unknown = [t for t in batch if t not in vectors]
+            if unknown:  # only if a question took another path the second time
+                misses += len(unknown)
+                vectors.update(zip(unknown, self.embed(unknown)))
+            return [vectors[t] for t in batch]
+
+        self.selector.embed = lookup
+        seconds = []
+        for q in questions:
+            with timed() as t:
+                assistant.ask(q.text, scope=SearchFilter(authorities=q.scope))
+            seconds.append(t.seconds)
+        self.selector.embed = self.embed
+        return {**summary_ms(seconds), "sentences": len(texts), "misses": misses}
+
+
+def _timed_with_limit(call, limit_s: int):
+    """Milliseconds, or a note that the call was stopped at the limit (a question about every
+    authority answers authority by authority, so it grows with the library)."""
+    import signal
+
+    def stop(_signum, _frame):
+        raise TimeoutError
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.alarm(limit_s)
+    start = time.perf_counter()
+    try:
+        call()
+        return round((time.perf_counter() - start) * 1000, 1)
+    except TimeoutError:
+        return f"stopped after {limit_s} s"
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def dense_recall(store, questions: list[BenchQuestion], ef_values: list[int] | None = None, k: int = 10) -> dict:
+    """Chroma's HNSW top-k against exact (brute-force cosine) top-k over the same vectors."""
+    import numpy as np
+
+    collection = store.chroma._collection
+    ids: list[str] = []
+    vectors, authorities = [], []
+    page = 5000
+    while True:
+        got = collection.get(include=["embeddings", "metadatas"], limit=page, offset=len(ids))
+        ids += got["ids"]
+        vectors.append(np.asarray(got["embeddings"], dtype=np.float32))
+        authorities += [m.get("authority", "") for m in got["metadatas"]]
+        if len(got["ids"]) < page:
+            break
+    matrix = np.concatenate(vectors)
+    matrix /= np.linalg.norm(matrix, axis=1, keepdims=True)
+    auth = np.asarray(authorities)
+    query = np.asarray(store.embeddings.embed_documents([q.text for q in questions]), dtype=np.float32)
+
+    def exact(qv: np.ndarray, mask: np.ndarray | None) -> set[str]:
+        sims = matrix @ qv
+        if mask is not None:
+            sims = np.where(mask, sims, -np.inf)
+        top = np.argpartition(-sims, k)[:k]
+        return {ids[i] for i in top if np.isfinite(sims[i])}
+
+    def measure() -> dict:
+        hits_all = []
+        hits_scoped = []
+        got = collection.query(query_embeddings=query.tolist(), n_results=k, include=["distances"])
+        for qv, found in zip(query, got["ids"]):
+            truth = exact(qv, None)
+            hits_all.append(len(truth & set(found)) / len(truth))
+        for qv, q in zip(query, questions):
+            if not q.scope:
+                continue
+            found = collection.query(query_embeddings=[qv.tolist()], n_results=k, where={"authority": q.scope[0]},
+                                     include=["distances"])["ids"][0]
+            truth = exact(qv, auth == q.scope[0])
+            hits_scoped.append(len(truth & set(found)) / max(len(truth), 1))
+        return {"unfiltered": round(float(np.mean(hits_all)), 4),
+                "scoped": round(float(np.mean(hits_scoped)), 4) if hits_scoped else None}
+
+    result = {"vectors": len(ids), "k": k, "configuration": _hnsw_configuration(collection), **measure()}
+    if ef_values:
+        sweep = {}
+        original = result["configuration"].get("ef_search")
+        for ef in ef_values:
+            try:
+                collection.modify(configuration={"hnsw": {"ef_search": ef}})
+                sweep[str(ef)] = measure()
+            except Exception as exc:  # noqa: BLE001  (older or server-side collections refuse it)
+                sweep[str(ef)] = {"error": f"{type(exc).__name__}: {exc}"}
+        if original:
+            collection.modify(configuration={"hnsw": {"ef_search": int(original)}})
+        result["ef_search_sweep"] = sweep
+    return result
+
+
+def _hnsw_configuration(collection) -> dict:
+    try:
+        config = collection.configuration_json or {}
+        return {k: v for k, v in (config.get("hnsw") or {}).items() if k in ("space", "ef_construction", "ef_search", "max_neighbors")}
+    except Exception:  # noqa: BLE001  (reporting only)
+        return {}
+
+
+# -- questions: the plain pipeline ----------------------------------------------------------------
+def queries_baseline(args: argparse.Namespace) -> dict:
+    import chromadb
+    from langchain_chroma import Chroma
+
+    from assistant.baseline import K
+    from vectorstore.embeddings import load_embeddings
+
+    questions = _questions(args.questions)
+    embeddings = load_embeddings(Settings().model_path())
+    db = Chroma(collection_name=BASELINE_COLLECTION, persist_directory=args.store, embedding_function=embeddings,
+                client_settings=chromadb.Settings(anonymized_telemetry=False))
+    for q in questions[:3]:
+        db.similarity_search(q.text, k=K)
+    seconds, on_target = [], 0
+    for q in questions:
+        where = {"authority": {"$in": list(q.scope)}} if q.scope else None
+        with timed() as t:
+            hits = db.similarity_search(q.text, k=K, filter=where)
+        seconds.append(t.seconds)
+        on_target += bool(hits) and all(h.metadata.get("authority") in q.authorities for h in hits)
+    return {"questions": len(questions), "answer": summary_ms(seconds),
+            "on_target": round(on_target / len(questions), 3), "peak_rss_mb": peak_rss_mb()}
+
+
+# -- cold start ---------------------------------------------------------------------------------
+def cold_start(args: argparse.Namespace) -> dict:
+    """A new process: import the app, load the store and the model through the app's own cached
+    loaders, answer one question. The parent times the whole process as well."""
+    started = time.perf_counter()
+    path = "app.get_assistant (the Streamlit app's cached loader, outside a Streamlit run)"
+    try:
+        import app
+
+        imported = time.perf_counter()
+        assistant = app.get_assistant(str(Path(args.store).resolve()))
+    except Exception as exc:  # noqa: BLE001  (the app being reworked must not stop the benchmark)
+        from assistant.chain import Assistant
+        from vectorstore.store import LibraryStore
+
+        path = f"LibraryStore + Assistant (importing the app failed: {type(exc).__name__}: {exc})"
+        imported = time.perf_counter()
+        assistant = Assistant(LibraryStore(Settings(store_dir=args.store)))
+    loaded = time.perf_counter()
+    from vectorstore.store import SearchFilter
+
+    answer = assistant.ask(args.question, scope=SearchFilter(authorities=tuple(args.scope or ())))
+    done = time.perf_counter()
+    return {
+        "path": path, "import_s": round(imported - started, 2), "load_s": round(loaded - imported, 2),
+        "first_answer_s": round(done - loaded, 2), "in_process_s": round(done - started, 2),
+        "answered": not answer.abstained, "peak_rss_mb": peak_rss_mb(),
+    }
+
+
+# -- embedding levers --------------------------------------------------------------------------
+def levers(args: argparse.Namespace) -> dict:
+    from bench.levers import measure_levers
+
+    return measure_levers(_read_lines(args.files), rounds=args.rounds)
+
+
+PHASES = {
+    "ingest-ours": ingest_ours, "ingest-baseline": ingest_baseline, "queries-ours": queries_ours,
+    "queries-baseline": queries_baseline, "cold-start": cold_start, "levers": levers,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.worker")
+    parser.add_argument("phase", choices=sorted(PHASES))
+    parser.add_argument("--out", required=True, help="JSON result file")
+    parser.add_argument("--store", help="the store folder (for ingest-baseline: where the baseline persists)")
+    parser.add_argument("--ours", help="our store, whose catalog lists the reports (baseline ingest)")
+    parser.add_argument("--files", help="file with one report path a line")
+    parser.add_argument("--questions", help="JSON-lines questions")
+    parser.add_argument("--batch", type=int, default=0)
+    parser.add_argument("--budget-s", type=float, default=0.0)
+    parser.add_argument("--question", default="")
+    parser.add_argument("--scope", nargs="*")
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--what-if", type=int, default=50, help="questions answered again with sentence vectors known")
+    parser.add_argument("--national-limit-s", type=int, default=60)
+    parser.add_argument("--skip-national", action="store_true")
+    parser.add_argument("--ef-sweep", type=int, nargs="*", default=None)
+    args = parser.parse_args(argv)
+    result = PHASES[args.phase](args)
+    Path(args.out).write_text(json.dumps(result, default=_jsonable), encoding="utf-8")
+    return 0
+
+
+def _jsonable(value):
+    try:
+        return asdict(value)
+    except TypeError:
+        return str(value)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,112 @@
+"""The benchmark's own code: the synthetic set, the questions, and a tiny end-to-end run.
+
+No timing is asserted (the machine is shared); what is checked is that the synthetic reports are
+distinct reports our pipeline reads as intended and that a run reports every headline number.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, corpus_or_skip
+
+from bench.questions import make_questions
+from bench.stats import percentile
+from bench.synthetic import authority_names, build_set, load_templates, vary_figures
+
+
+@pytest.fixture(scope="module")
+def templates():
+    return load_templates(corpus_or_skip() / "reports")
+
+
+def test_authority_names_are_distinct_in_full_and_short_form():
+    from ingest.cqc import short_names
+
+    names = authority_names(1500)
+    assert len(set(names)) == 1500
+    shorts = [short_names(n)[-1].lower() for n in names]
+    assert len(set(shorts)) == 1500  # a question naming one must find that one only
+    with pytest.raises(ValueError, match="at most"):
+        authority_names(10**6)
+
+
+def test_figures_vary_but_dates_scores_and_statutory_numbers_do_not():
+    import random
+
+    text = ("At 31 March 2024, 612 people were waiting; 21.8% used direct payments, £4.3 million "
+            "overspent. Section 42 enquiries: 672. Scored 53 out of 100. 2 - Evidence shows some shortfalls")
+    varied = vary_figures(text, random.Random(3))
+    assert "31 March 2024" in varied and "Section 42" in varied and "out of 100" in varied
+    assert "2 - Evidence shows" in varied
+    assert "612 people" not in varied and "21.8%" not in varied  # the figures moved
+    assert varied.count("%") == 1 and "£" in varied  # and kept their form
+
+
+def test_synthetic_reports_parse_as_distinct_reports(templates, tmp_path):
+    from ingest.loaders.html import load_html_files
+    from ingest.loaders.text import load_text
+    from ingest.structure import parse_report
+
+    reports = build_set(templates, 6, tmp_path)
+    assert {r.path.suffix for r in reports} == {".md", ".html", ".txt"}
+    parsed = []
+    for r in reports:
+        doc = load_html_files([r.path])[0] if r.path.suffix == ".html" else load_text(r.path)
+        report = parse_report(doc)
+        parsed.append(report)
+        assert report.authority == r.authority
+        assert report.published == r.published
+        assert len(report.scores) == 9 and report.rating and report.overall_score is not None
+        # The template's own authority is gone from the text.
+        template = next(t for t in templates if Path(t.source).name == r.template)
+        assert template.short_names[-1] not in r.path.read_text(encoding="utf-8")
+    assert len({p.report_id for p in parsed}) == 6
+    # Reports from the same template differ in their figures, not only in their names.
+    first, fifth = (reports[0].path.read_text(), reports[4].path.read_text())
+    assert reports[0].template == reports[4].template and first != fifth.replace(reports[4].authority, reports[0].authority)
+
+
+def test_questions_mix_and_scope():
+    authorities = authority_names(20)
+    questions = make_questions(authorities, 200)
+    assert len(questions) == 200
+    kinds = {q.kind for q in questions}
+    assert kinds == {"scoped", "named", "score", "actions", "compare"}
+    for q in questions:
+        assert set(q.authorities) <= set(authorities)
+        assert (q.kind == "scoped") == bool(q.scope)
+    with pytest.raises(ValueError):
+        make_questions([], 5)
+
+
+def test_percentile_matches_linear_interpolation():
+    assert percentile([1, 2, 3, 4], 50) == 2.5
+    assert percentile([5], 95) == 5
+    assert percentile(list(range(101)), 95) == 95
+
+
+def test_tiny_benchmark_run_reports_every_headline_number(tmp_path):
+    corpus = corpus_or_skip()
+    cmd = [sys.executable, "-m", "bench", "--reports", "2", "--large", "0", "--questions", "3", "--what-if", "1",
+           "--no-levers", "--no-cold-start", "--no-national", "--corpus", str(corpus / "reports"), "--work", str(tmp_path / "b")]
+    done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, env=os.environ.copy(), timeout=1800)
+    assert done.returncode == 0, done.stderr[-3000:]
+    last = done.stdout.strip().splitlines()[-1]
+    headline = json.loads(last)
+    for key in ("n_reports", "n_chunks", "ingest_chunks_per_s", "baseline_ingest_chunks_per_s", "query_p50_ms",
+                "query_p95_ms", "baseline_query_p50_ms", "peak_rss_mb", "retrieval_p50_ms", "recall_at_10",
+                "largest_n_reports"):
+        assert headline[key] is not None, key
+    assert headline["n_reports"] == 2 and headline["largest_n_reports"] == 2
+    assert headline["n_chunks"] > 50 and headline["baseline_n_chunks"] > 10
+    assert headline["recall_at_10"] > 0.5
+    assert "Ingest, 2 synthetic reports" in done.stdout
+    summary = json.loads((tmp_path / "b" / "results" / "summary.json").read_text())
+    assert summary["ours_questions"]["questions"] == 3
