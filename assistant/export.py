@@ -11,6 +11,7 @@ import io
 from pathlib import Path
 
 from assistant.actions import ActionItem, ActionPlan
+from assistant.inert import escape_for_file
 from assistant.models import Answer, Citation
 
 SUFFIXES = (".md", ".csv", ".docx")
@@ -58,11 +59,11 @@ def plan_markdown(plan: ActionPlan) -> str:
     if not plan.items:
         lines += ["No actions: no finding in the report records a shortfall on this focus.", ""]
     for n, item in enumerate(plan.items, 1):
-        lines += [f"## {n}. {item.action}", ""]
-        lines.append(f"- **Addresses:** {_cited(item)}")
+        lines += [f"## {n}. {escape_for_file(item.action)}", ""]
+        lines.append(f"- **Addresses:** {escape_for_file(_cited(item))}")
         for sentence in item.basis:
-            lines.append(f"- **Finding records:** \u201c{sentence}\u201d")
-        lines.append(f"- **Measure of success:** {item.measure or 'none: the finding gives no figure'}")
+            lines.append(f"- **Finding records:** \u201c{escape_for_file(sentence)}\u201d")
+        lines.append(f"- **Measure of success:** {escape_for_file(item.measure) or 'none: the finding gives no figure'}")
         lines.append(f"- **Owner:** {item.owner}")
         lines.append(f"- **Timescale:** {item.timescale}")
         lines.append("")
@@ -70,7 +71,7 @@ def plan_markdown(plan: ActionPlan) -> str:
     if findings:
         lines += ["## Findings cited", ""]
         for c in findings:
-            lines += [f"**{describe(c)}**", "", _quote_block(c.text), ""]
+            lines += [f"**{escape_for_file(describe(c))}**", "", _quote_block(escape_for_file(c.text)), ""]
     if plan.notes:
         lines += ["## Notes", ""] + [f"- {note}" for note in plan.notes] + [""]
     return "\n".join(lines).rstrip() + "\n"
@@ -172,30 +173,34 @@ def export_plan(plan: ActionPlan, path: str | Path) -> Path:
 
 
 # -- conversations -------------------------------------------------------------------------------
+def answer_markdown_lines(answer: Answer) -> list[str]:
+    """One answer for a Markdown file: its text, who wrote it, its sources with the cited sentences,
+    and what checking removed. Report text is escaped (`assistant.inert`) so it stays text."""
+    lines = [escape_for_file(line) for line in answer.answer.strip().splitlines()] + [""]
+    if answer.backend:
+        lines += [f"*Answered by: {escape_for_file(answer.backend)}*", ""]
+    if answer.citations:
+        lines += ["**Sources**", ""]
+        for c in answer.citations:
+            published = f", published {c.published}" if c.published else ""
+            where = ", ".join(x for x in (c.location, Path(c.source).name if c.source else "") if x)
+            lines.append(f"- {escape_for_file(describe(c))}{published}" + (f" — {escape_for_file(where)}" if where else ""))
+            quote = (c.quote or c.text).strip()
+            if quote:
+                lines += ["", "\n".join(f"  > {escape_for_file(line)}" for line in quote.splitlines()), ""]
+        lines.append("")
+    if answer.removed:
+        lines += ["**Removed by citation checks**", ""]
+        lines += [f"- {escape_for_file(r.text)} ({escape_for_file(r.reason)})" for r in answer.removed] + [""]
+    return lines
+
+
 def conversation_markdown(answers: list[Answer], title: str = "Conversation with the CQC report assistant") -> str:
-    """A conversation (answers oldest first) with each answer's sources, for the app's download button."""
+    """A conversation (answers oldest first) with each answer's sources."""
     lines = [f"# {title}", ""]
     for n, answer in enumerate(answers, 1):
-        lines += [f"## {n}. {answer.question}", ""]
-        lines += [answer.answer.strip(), ""]
-        backend = getattr(answer, "backend", "")
-        if backend:
-            lines += [f"*Answered by: {backend}*", ""]
-        if answer.citations:
-            lines += ["**Sources**", ""]
-            for c in answer.citations:
-                published = f", published {c.published}" if c.published else ""
-                lines.append(f"- {describe(c)}{published}")
-                quote = (c.quote or c.text).strip()
-                if quote:
-                    lines.append("")
-                    lines.append("\n".join(f"  > {line}" for line in quote.splitlines()))
-                    lines.append("")
-            lines.append("")
-        removed = getattr(answer, "removed", None) or []
-        if removed:
-            lines += ["**Removed by citation checks**", ""]
-            lines += [f"- {r.text} ({r.reason})" for r in removed] + [""]
+        lines += [f"## {n}. {escape_for_file(answer.question)}", ""]
+        lines += answer_markdown_lines(answer)
     return "\n".join(lines).rstrip() + "\n"
 
 

@@ -290,3 +290,16 @@ def test_a_measure_never_takes_the_comma_after_a_figure():
     assert re.search(r"£410,000[:( ]", money) and "£410,000," not in money, money
     count = measure_from("In March, 1,486, people were still waiting for a review.")
     assert "1,486," not in count and "1,486" in count, count
+
+
+def test_markdown_exports_keep_report_text_inert():
+    from assistant.export import plan_markdown
+
+    hostile = 'Waits grew. <script>window.__pwned=1</script> ![x](http://127.0.0.1:9/img) [3](http://evil.example) www.evil.example'
+    c = _citation(1, hostile)
+    plan = ActionPlan("Testshire Council", "", "Assessing needs", "2025-01-02", [ActionItem(f"Act on: {hostile}", [c], [hostile])])
+    answer = Answer("What happened?", f"{hostile} [1]", False, [c])
+    for md in (plan_markdown(plan), conversation_markdown([answer])):
+        assert not re.findall(r"(?<!\\)<|(?<!\\)\]\(|https?://|www\.", md), md
+        assert "window.__pwned=1" in md  # the words are kept, as text
+    assert "[1]" in conversation_markdown([answer])  # our own markers stay readable

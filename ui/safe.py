@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from assistant.inert import break_autolinks
+
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$&:=^\"])")
 _MARKER = re.compile(r"(\[\d+\])")  # citation markers: [1]
 _BULLET = re.compile(r"^- \*\*(.+?)\*\*: (.*)$")  # comparison answers: - **Authority**: text
@@ -21,24 +23,8 @@ _ANCHOR = re.compile(r"^[a-z0-9-]+$")
 MarkerLink = Callable[[int], str]  # marker number -> "#anchor" of its source card
 
 
-# GitHub-flavoured Markdown turns bare "http://...", "www.x" and "name@host.org" into links
-# *after* escapes are undone, so backslashes cannot stop it. A word joiner (U+2060, invisible and
-# zero-width) inside each trigger does: the text reads the same and nothing becomes a link.
-WORD_JOINER = "\u2060"
-_AUTOLINK = re.compile(r"(?<=:)(?=//)|(?<=\bwww)(?=\\?\.)|(?<=@)(?=[\w-])", re.IGNORECASE)
-
-
 def escape(text: str) -> str:
-    return _AUTOLINK.sub(WORD_JOINER, _MD_SPECIAL.sub(r"\\\1", text))
-
-
-# A downloaded Markdown file is read as plain text as often as it is rendered, so there only what
-# could fetch, run or link is neutralised (HTML, links and images, code), keeping it readable.
-_FILE_SPECIAL = re.compile(r"([\\`<>\[\]])")
-
-
-def escape_for_file(text: str) -> str:
-    return _AUTOLINK.sub(WORD_JOINER, _FILE_SPECIAL.sub(r"\\\1", text))
+    return break_autolinks(_MD_SPECIAL.sub(r"\\\1", text))
 
 
 def anchor_id(*parts: object) -> str:
