@@ -68,8 +68,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--questions", type=int, default=200, help="questions per size (default 200)")
     p.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="the shared reports the synthetic set copies")
     p.add_argument("--work", type=Path, default=ROOT / "build" / "bench", help="where reports, stores and results go")
-    p.add_argument("--ef-sweep", type=int, nargs="*", default=[10, 20, 40, 100],
-                   help="HNSW ef_search values whose recall@10 is measured at the largest size")
+    p.add_argument("--no-hnsw-sweep", action="store_true",
+                   help="skip re-indexing the largest store's vectors under other HNSW settings")
     p.add_argument("--what-if", type=int, default=50,
                    help="questions answered a second time with their sentence vectors known (0: skip)")
     p.add_argument("--no-baseline", action="store_true")
@@ -115,7 +115,9 @@ def main(argv: list[str] | None = None) -> int:
     log(f"our questions: {args.questions} at {args.reports} reports")
     query_flags = ["--skip-national"] if args.no_national else []
     query_flags += ["--what-if", str(min(args.what_if, args.questions))]
-    ours_q = run_phase("queries-ours", results_dir, "--store", str(ours_store), "--questions", str(questions), *query_flags)
+    sweep_here = [] if args.large or args.no_hnsw_sweep else ["--hnsw-sweep"]  # the sweep runs at the largest size
+    ours_q = run_phase("queries-ours", results_dir, "--store", str(ours_store), "--questions", str(questions),
+                       *query_flags, *sweep_here)
     if base is not None:
         log("baseline questions (similarity_search)")
         base_q = run_phase("queries-baseline", results_dir, "--store", str(work / "stores" / f"baseline-{args.reports}"),
@@ -143,7 +145,7 @@ def main(argv: list[str] | None = None) -> int:
         large_questions = write_questions(results_dir / "questions-large.jsonl", large_authorities, args.questions)
         log(f"our questions: {args.questions} at {n_large} reports; HNSW recall against exact search")
         large_q = run_phase("queries-ours", results_dir, "--store", str(large_store), "--questions", str(large_questions),
-                            *query_flags, "--ef-sweep", *[str(e) for e in args.ef_sweep])
+                            *query_flags, *([] if args.no_hnsw_sweep else ["--hnsw-sweep"]))
         if not args.no_cold_start:
             large_cold = cold_start(results_dir, large_store, large_authorities[-1])
 

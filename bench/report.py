@@ -72,9 +72,9 @@ def table(summary: dict) -> str:
     recall = (lq or oq)["recall"]
     section(f"Dense recall@10, Chroma HNSW vs exact, {recall['vectors']} vectors {recall['configuration']}")
     row("unfiltered / scoped to the authority", f"{recall['unfiltered']:.3f} / {_v(recall['scoped'], '{:.3f}')}")
-    for ef, r in (recall.get("ef_search_sweep") or {}).items():
-        value = r.get("error") or f"{r['unfiltered']:.3f} / {_v(r['scoped'], '{:.3f}')}"
-        row(f"  ef_search={ef}", value)
+    for r in recall.get("sweep") or []:
+        row(f"  re-indexed: M {r['max_neighbors']}, construction ef {r['ef_construction']}, ef_search {r['ef_search']}",
+            f"{r['recall']:.3f} unfiltered", f"build {r['build_s']:.0f} s, {r['query_ms']:.1f} ms a query")
 
     for label, cold in (("at the main size", summary["cold_start"]), ("at the largest size", summary["large_cold_start"])):
         if cold:

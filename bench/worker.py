@@ -157,7 +157,7 @@ def queries_ours(args: argparse.Namespace) -> dict:
         "abstained": round(abstained / len(questions), 3), "peak_rss_mb": serving_rss,
         "backend": getattr(store.embeddings, "backend", "torch"),
     }
-    result["recall"] = dense_recall(store, questions, ef_values=args.ef_sweep)
+    result["recall"] = dense_recall(store, questions, sweep=SWEEP if args.hnsw_sweep else ())
     return result
 
 
@@ -230,7 +230,7 @@ def _timed_with_limit(call, limit_s: int):
         signal.signal(signal.SIGALRM, previous)
 
 
-def dense_recall(store, questions: list[BenchQuestion], ef_values: list[int] | None = None, k: int = 10) -> dict:
+def dense_recall(store, questions: list[BenchQuestion], sweep: tuple[dict, ...] = (), k: int = 10) -> dict:
     """Chroma's HNSW top-k against exact (brute-force cosine) top-k over the same vectors."""
     import numpy as np
 
@@ -275,19 +275,43 @@ def dense_recall(store, questions: list[BenchQuestion], ef_values: list[int] | N
                 "scoped": round(float(np.mean(hits_scoped)), 4) if hits_scoped else None}
 
     result = {"vectors": len(ids), "k": k, "configuration": _hnsw_configuration(collection), **measure()}
-    if ef_values:
-        sweep = {}
-        original = result["configuration"].get("ef_search")
-        for ef in ef_values:
-            try:
-                collection.modify(configuration={"hnsw": {"ef_search": ef}})
-                sweep[str(ef)] = measure()
-            except Exception as exc:  # noqa: BLE001  (older or server-side collections refuse it)
-                sweep[str(ef)] = {"error": f"{type(exc).__name__}: {exc}"}
-        if original:
-            collection.modify(configuration={"hnsw": {"ef_search": int(original)}})
-        result["ef_search_sweep"] = sweep
+    if sweep:
+        result["sweep"] = hnsw_sweep(ids, matrix, query, sweep, lambda qv: exact(qv, None), k)
     return result
+
+
+# HNSW settings tried against exact search: the defaults, a smaller and a larger graph, and query
+# breadths. (The store's dense search asks for candidate_k=40, so hnswlib searches at least that wide.)
+SWEEP = (
+    {"max_neighbors": 16, "ef_construction": 100, "ef_search": 10},
+    {"max_neighbors": 16, "ef_construction": 100, "ef_search": 40},
+    {"max_neighbors": 16, "ef_construction": 100, "ef_search": 100},
+    {"max_neighbors": 8, "ef_construction": 50, "ef_search": 40},
+    {"max_neighbors": 32, "ef_construction": 200, "ef_search": 100},
+)
+
+
+def hnsw_sweep(ids, matrix, query, configs, exact, k: int = 10) -> list[dict]:
+    """The same vectors indexed again under each setting (in memory), recall@k and build time."""
+    import chromadb
+    import numpy as np
+
+    client = chromadb.EphemeralClient(settings=chromadb.Settings(anonymized_telemetry=False))
+    truths = [exact(qv) for qv in query]
+    out = []
+    for n, config in enumerate(configs):
+        name = f"bench-sweep-{n}"
+        collection = client.create_collection(name, configuration={"hnsw": {"space": "cosine", **config}})
+        with timed() as build:
+            for i in range(0, len(ids), 5000):
+                collection.add(ids=ids[i: i + 5000], embeddings=matrix[i: i + 5000])
+        with timed() as search:
+            found = collection.query(query_embeddings=query.tolist(), n_results=k, include=["distances"])["ids"]
+        recall = float(np.mean([len(t & set(f)) / len(t) for t, f in zip(truths, found)]))
+        out.append({**config, "recall": round(recall, 4), "build_s": round(build.seconds, 1),
+                    "query_ms": round(search.seconds * 1000 / len(query), 2)})
+        client.delete_collection(name)
+    return out
 
 
 def _hnsw_configuration(collection) -> dict:
@@ -296,6 +320,14 @@ def _hnsw_configuration(collection) -> dict:
         return {k: v for k, v in (config.get("hnsw") or {}).items() if k in ("space", "ef_construction", "ef_search", "max_neighbors")}
     except Exception:  # noqa: BLE001  (reporting only)
         return {}
+
+
+def recall_only(args: argparse.Namespace) -> dict:
+    """Recall@10 (and the HNSW sweep) of an existing store, without the timing passes."""
+    from vectorstore.store import LibraryStore
+
+    store = LibraryStore(Settings(store_dir=args.store))
+    return dense_recall(store, _questions(args.questions), sweep=SWEEP if args.hnsw_sweep else ())
 
 
 # -- questions: the plain pipeline ----------------------------------------------------------------
@@ -362,7 +394,7 @@ def levers(args: argparse.Namespace) -> dict:
 
 PHASES = {
     "ingest-ours": ingest_ours, "ingest-baseline": ingest_baseline, "queries-ours": queries_ours,
-    "queries-baseline": queries_baseline, "cold-start": cold_start, "levers": levers,
+    "queries-baseline": queries_baseline, "cold-start": cold_start, "levers": levers, "recall": recall_only,
 }
 
 
@@ -382,7 +414,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--what-if", type=int, default=50, help="questions answered again with sentence vectors known")
     parser.add_argument("--national-limit-s", type=int, default=60)
     parser.add_argument("--skip-national", action="store_true")
-    parser.add_argument("--ef-sweep", type=int, nargs="*", default=None)
+    parser.add_argument("--hnsw-sweep", action="store_true", help="recall@10 under other HNSW settings too")
     args = parser.parse_args(argv)
     result = PHASES[args.phase](args)
     Path(args.out).write_text(json.dumps(result, default=_jsonable), encoding="utf-8")
