@@ -6,6 +6,8 @@ every word of the answer is in a report by construction.
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -59,9 +61,39 @@ def wants_figure(question: str) -> bool:
     return bool(_FIGURE_QUESTION.search(question))
 
 
+# Sentence vectors kept between questions: the same findings come back for questions about the
+# same council and topic, and embedding their sentences is most of a question's time. 50,000
+# vectors of 384 floats are about 75 MB.
+SENTENCE_CACHE_SIZE = 50_000
+
+
+class SentenceVectors:
+    """Embeds sentences once per process, least recently used dropped first; safe across threads."""
+
+    def __init__(self, embed: Callable[[list[str]], list[list[float]]], size: int = SENTENCE_CACHE_SIZE):
+        self.embed = embed
+        self.size = size
+        self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __call__(self, sentences: list[str]) -> np.ndarray:
+        with self._lock:
+            have = {s: self._vectors[s] for s in sentences if s in self._vectors}
+            for s in have:
+                self._vectors.move_to_end(s)
+        missing = [s for s in dict.fromkeys(sentences) if s not in have]
+        if missing:
+            have.update(zip(missing, np.asarray(self.embed(missing), dtype=np.float32)))
+            with self._lock:
+                self._vectors.update((s, have[s]) for s in missing)
+                while len(self._vectors) > self.size:
+                    self._vectors.popitem(last=False)
+        return np.stack([have[s] for s in sentences])
+
+
 class SentenceSelector:
     def __init__(self, embed: Callable[[list[str]], list[list[float]]], idf: Callable[[str], float]):
-        self.embed = embed
+        self.embed = SentenceVectors(embed)
         self.idf = idf
 
     def query_terms(self, question: str) -> set[str]:

@@ -142,3 +142,22 @@ def test_key_figures_leave_out_years_and_fiscal_years():
 
     assert figures("In 2022/23, 412 people (23%) paid £1,200; in 2024 it rose.") == ["412", "23", "1200"]
     assert figures("During 2023/2024 the wait was 6 weeks") == ["6"]
+
+
+def test_sentence_vectors_are_embedded_once_and_the_cache_stays_bounded():
+    from assistant.extractive import SentenceVectors
+
+    calls: list[list[str]] = []
+
+    def embed(texts):
+        calls.append(list(texts))
+        return [[float(len(t)), 1.0] for t in texts]
+
+    vectors = SentenceVectors(embed, size=3)
+    first = vectors(["a b", "c d e", "a b"])
+    assert calls == [["a b", "c d e"]] and first.shape == (3, 2) and first[0][0] == first[2][0] == 3.0
+    vectors(["c d e", "f"])
+    assert calls[-1] == ["f"]  # "c d e" came from the cache
+    vectors(["g", "h"])  # over the size: the least recently used go first
+    vectors(["a b"])
+    assert calls[-1] == ["a b"]
