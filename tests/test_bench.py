@@ -110,3 +110,29 @@ def test_tiny_benchmark_run_reports_every_headline_number(tmp_path):
     assert "Ingest, 2 synthetic reports" in done.stdout
     summary = json.loads((tmp_path / "b" / "results" / "summary.json").read_text())
     assert summary["ours_questions"]["questions"] == 3
+
+
+def test_onnx_backends_match_torch_embeddings(monkeypatch):
+    """The default ONNX backend must give torch's vectors (stores built either way stay comparable);
+    int8 close to them. The export comes from the packaged model folder, never a download."""
+    import numpy as np
+
+    from vectorstore.embeddings import OnnxEmbeddings, configured_backend, load_embeddings
+    from vectorstore.settings import packaged_model_path
+
+    path = packaged_model_path()
+    texts = ["At 31 March 2024, 612 people were waiting for a Care Act assessment.",
+             "Kingsmere · Safeguarding · Section 42 enquiries\nThe quality and timeliness of enquiries varied.",
+             "How long did people wait?"]
+    torch_vectors = np.asarray(load_embeddings(path, "torch").embed_documents(texts))
+    onnx = load_embeddings(path, "onnx")
+    assert isinstance(onnx, OnnxEmbeddings) and onnx.model.get_sentence_embedding_dimension() == 384
+    assert onnx.file.is_file() and path not in str(onnx.file)  # exported beside, not into, the package
+    cosine = (np.asarray(onnx.embed_documents(texts)) * torch_vectors).sum(axis=1)
+    assert cosine.min() > 0.9999
+    int8 = np.asarray(load_embeddings(path, "onnx-int8").embed_documents(texts))
+    assert ((int8 * torch_vectors).sum(axis=1)).min() > 0.97
+    assert onnx.embed_documents([]) == []
+    monkeypatch.setenv("CQC_EMBEDDING_BACKEND", "gpu")
+    with pytest.raises(ValueError, match="CQC_EMBEDDING_BACKEND"):
+        configured_backend()
