@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ingest import cqc
 
@@ -100,18 +101,23 @@ class AuthorityNames:
 
     def find(self, text: str) -> tuple[list[str], str]:
         """Authorities named in text, in order of mention, and the text with the names removed."""
-        found: list[tuple[int, str]] = []
-        remaining = text
-        for name, authority in self.names.items():
-            pattern = re.compile(rf"(?<![\w-]){re.escape(name)}(?:'s|’s|')?(?![\w-])", re.IGNORECASE)
-            for m in pattern.finditer(remaining):
-                found.append((m.start(), authority))
-            remaining = pattern.sub(" ", remaining)
+        if not self.names:
+            return [], re.sub(r"\s+", " ", text).strip()
+        pattern = _names_pattern(tuple(self.names))
         ordered: list[str] = []
-        for _, authority in sorted(found):
-            if authority not in ordered:
+        for m in pattern.finditer(text):
+            authority = self.names.get(m.group(1).lower())
+            if authority and authority not in ordered:
                 ordered.append(authority)
-        return ordered, re.sub(r"\s+", " ", remaining).strip()
+        return ordered, re.sub(r"\s+", " ", pattern.sub(" ", text)).strip()
+
+
+@lru_cache(maxsize=8)
+def _names_pattern(names: tuple[str, ...]) -> re.Pattern:
+    """One pattern for every name, longest first so "Severn Marches County Council" wins over
+    "Severn Marches" (one pattern per name per question cost 265 ms at 350 reports)."""
+    alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])({alternatives})(?:'s|’s|')?(?![\w-])", re.IGNORECASE)
 
 
 def _statements_named(text: str) -> list[str]:
