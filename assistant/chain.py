@@ -38,12 +38,14 @@ class Turn:
     vector: list[float] | None = None
     answer: Answer | None = None  # set early by the catalog for score and rating questions
     evidence: Evidence | None = None
+    notes: list[str] = field(default_factory=list)  # said after the answer: what it covers
     names: AuthorityNames = field(default_factory=AuthorityNames)
 
 
 # Enough to move a finding below every one that is about the question, not out of the results.
 STANDARD_WORDING_PENALTY = 0.5
 _ASKS_FOR_STANDARD = re.compile(r"\b(commitment|expect\w*|standard|we statement|i statement)\b", re.IGNORECASE)
+MAX_COMPARED = 12  # authorities answered side by side when the question names none
 RERANK_CANDIDATES = 25  # fused candidates whose sentences are scored before the top k are kept
 
 
@@ -146,9 +148,10 @@ class Assistant:
             answer = yield from self.answerer.stream(turn.evidence)
         # Where the library holds several reports of an authority, say which one the answer used.
         dates = self.store.versions(turn.standalone).note([(c.authority, c.published) for c in answer.citations])
-        if dates:
-            answer.answer += f"\n\n{dates}"
-            yield f"\n\n{dates}"
+        for note in [dates, *turn.notes] if not answer.abstained else [dates]:
+            if note:
+                answer.answer += f"\n\n{note}"
+                yield f"\n\n{note}"
         answer.standalone_question = turn.standalone
         answer.filters = {
             "authorities": list(turn.where.authorities),
@@ -227,6 +230,22 @@ class Assistant:
         plan = turn.plan
         assert plan is not None
         authorities = list(turn.where.authorities) or sorted(set(turn.names.names.values()))
+        if not turn.where.authorities and len(authorities) > MAX_COMPARED:
+            # "Which authorities ..." over a national library: one search picks the authorities
+            # whose findings answer best, rather than one search per authority (minutes at 150).
+            if turn.vector is None:
+                turn.vector = self.store.embeddings.embed_query(turn.standalone)
+            found = self.search.search(
+                turn.standalone, turn.where, self.store.settings.candidate_k, keyword_text=plan.content,
+                named_statements=plan.quality_statements, topic_statements=plan.topic_statements,
+                query_vector=turn.vector,
+            )
+            total = len(authorities)
+            authorities = list(dict.fromkeys(f.chunk.authority for f in found if f.chunk.authority))[:MAX_COMPARED]
+            turn.notes.append(
+                f"(The {len(authorities)} authorities whose findings match the question best, of {total} in the "
+                "library; name authorities to compare others.)"
+            )
         per = max(3, self.store.settings.top_k // max(len(authorities), 1))
         groups = []
         for authority in authorities:
