@@ -206,7 +206,10 @@ def parse_report(doc: LoadedDocument) -> Report:
             continue
         if block.kind != "list_item":
             b.flush_list()
-        if block.kind == "heading":
+        # A short line with no full stop reads as a heading in plain text, but "X scored 53 out of
+        # 100 overall, indicating some shortfalls" is the overall score, not a section.
+        is_heading = block.kind == "heading" and not _OVERALL_SCORE[0].search(text)
+        if is_heading:
             if text == title and block.level <= 1:
                 continue
             qs = cqc.quality_statement_for_heading(text)

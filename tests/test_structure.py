@@ -115,3 +115,20 @@ def test_a_document_that_is_not_a_report_still_ingests_by_headings():
     report = parse_report(LoadedDocument("notes.md", "markdown", blocks_from_text(md, "notes.md", markdown=True)))
     assert report.authority == "" and report.scores == {} and report.rating == ""
     assert [(f.section, f.paragraph_no) for f in report.findings] == [("Visits", 1), ("Visits", 2)]
+
+
+def test_an_overall_score_line_without_a_full_stop_in_plain_text_is_not_a_heading(tmp_path):
+    from ingest.loaders.text import load_text
+    from ingest.structure import parse_report
+
+    path = tmp_path / "testshire.txt"
+    path.write_text(
+        "Testshire Council: local authority assessment\n\nPublished: 2 May 2025\n\nOverall summary\n\n"
+        "Local authority rating and score\n\nTestshire Council: Requires improvement\n\n"
+        "Testshire Council scored 53 out of 100 overall, indicating some shortfalls\n\n"
+        "Assessing needs\n\nScore: 2\n\nPeople waited a long time for assessments, and carers said so.\n",
+        encoding="utf-8",
+    )
+    report = parse_report(load_text(path))
+    assert report.rating == "Requires improvement" and report.overall_score == 53
+    assert report.scores == {"Assessing needs": 2}
