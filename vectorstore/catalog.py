@@ -11,6 +11,8 @@ import json
 import sqlite3
 import threading
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -163,25 +165,15 @@ class Catalog:
         return [r[0] for r in rows]
 
     # -- writes ----------------------------------------------------------------------------
-    def put_report(self, entry: ReportEntry, chunks: list[Chunk]) -> None:
-        """Replace a report and its chunk rows in one transaction: readers see old or new, never half."""
+    @contextmanager
+    def _changing(self) -> Iterator[sqlite3.Cursor]:
+        """One write transaction that also moves the generation on, so other processes holding a
+        keyword index or a report list know it is stale; rolled back whole on any error."""
         with self._lock:
             cur = self._conn.cursor()
             cur.execute("BEGIN IMMEDIATE")
             try:
-                cur.execute("DELETE FROM chunks WHERE report_id = ?", (entry.report_id,))
-                cur.execute(
-                    "INSERT OR REPLACE INTO reports VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                    (
-                        entry.report_id, entry.authority, entry.title, entry.published, entry.rating,
-                        int(entry.rating_is_indicative), entry.overall_score, json.dumps(entry.scores),
-                        entry.source, json.dumps(entry.files), entry.chunks,
-                    ),
-                )
-                cur.executemany(
-                    "INSERT INTO chunks(chunk_id, report_id, ord, data) VALUES (?,?,?,?)",
-                    [(c.chunk_id, c.report_id, c.order, chunk_to_json(c)) for c in chunks],
-                )
+                yield cur
                 cur.execute(
                     "INSERT OR REPLACE INTO meta(key, value) VALUES ('generation', ?)", (str(self.generation() + 1),)
                 )
@@ -190,20 +182,27 @@ class Catalog:
                 cur.execute("ROLLBACK")
                 raise
 
+    def put_report(self, entry: ReportEntry, chunks: list[Chunk]) -> None:
+        """Replace a report and its chunk rows in one transaction: readers see old or new, never half."""
+        with self._changing() as cur:
+            cur.execute("DELETE FROM chunks WHERE report_id = ?", (entry.report_id,))
+            cur.execute(
+                "INSERT OR REPLACE INTO reports VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                (
+                    entry.report_id, entry.authority, entry.title, entry.published, entry.rating,
+                    int(entry.rating_is_indicative), entry.overall_score, json.dumps(entry.scores),
+                    entry.source, json.dumps(entry.files), entry.chunks,
+                ),
+            )
+            cur.executemany(
+                "INSERT INTO chunks(chunk_id, report_id, ord, data) VALUES (?,?,?,?)",
+                [(c.chunk_id, c.report_id, c.order, chunk_to_json(c)) for c in chunks],
+            )
+
     def delete_report(self, report_id: str) -> None:
-        with self._lock:
-            cur = self._conn.cursor()
-            cur.execute("BEGIN IMMEDIATE")
-            try:
-                cur.execute("DELETE FROM chunks WHERE report_id = ?", (report_id,))
-                cur.execute("DELETE FROM reports WHERE report_id = ?", (report_id,))
-                cur.execute(
-                    "INSERT OR REPLACE INTO meta(key, value) VALUES ('generation', ?)", (str(self.generation() + 1),)
-                )
-                cur.execute("COMMIT")
-            except BaseException:
-                cur.execute("ROLLBACK")
-                raise
+        with self._changing() as cur:
+            cur.execute("DELETE FROM chunks WHERE report_id = ?", (report_id,))
+            cur.execute("DELETE FROM reports WHERE report_id = ?", (report_id,))
 
     def close(self) -> None:
         with self._lock:
