@@ -110,12 +110,7 @@ class GenerativeAnswerer:
         self.fallback = fallback
 
     def answer(self, evidence: Evidence) -> Answer:
-        stream = self.stream(evidence)
-        while True:
-            try:
-                next(stream)
-            except StopIteration as done:
-                return done.value
+        return finish(self.stream(evidence))
 
     def stream(self, evidence: Evidence) -> AnswerStream:
         task = "compare" if evidence.is_comparison else "answer"
@@ -210,6 +205,15 @@ def _cross_citations_removed(written: str, by_number: dict[int, RetrievedFinding
             line = re.sub(r"\[(\d+)\]", keep_own, line)
         lines.append(line)
     return "\n".join(lines)
+
+
+def finish(pieces: AnswerStream) -> Answer:
+    """Run an answer stream to its end and return the answer it finishes with."""
+    while True:
+        try:
+            next(pieces)
+        except StopIteration as done:
+            return done.value
 
 
 def _claims_citing(text: str, marker: int) -> str:

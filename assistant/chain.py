@@ -161,6 +161,17 @@ class Assistant:
         return answer
 
     # -- answerers -------------------------------------------------------------------------
+    def _fused(self, turn: Turn, where: SearchFilter, k: int) -> list[RetrievedFinding]:
+        """Dense + BM25 candidates for the question as read, the query embedded once per turn."""
+        plan = turn.plan
+        assert plan is not None
+        if turn.vector is None:
+            turn.vector = self.store.embeddings.embed_query(turn.standalone)
+        return self.search.search(
+            turn.standalone, where, k, keyword_text=plan.content, named_statements=plan.quality_statements,
+            topic_statements=plan.topic_statements, query_vector=turn.vector,
+        )
+
     def _retrieve(self, turn: Turn, where: SearchFilter, k: int) -> tuple[list[RetrievedFinding], list[Selected]]:
         """Hybrid candidates, reranked by how well their best sentences answer the question.
 
@@ -170,13 +181,7 @@ class Assistant:
         """
         plan = turn.plan
         assert plan is not None
-        if turn.vector is None:
-            turn.vector = self.store.embeddings.embed_query(turn.standalone)
-        candidates = self.search.search(
-            turn.standalone, where, max(k, RERANK_CANDIDATES), keyword_text=plan.content,
-            named_statements=plan.quality_statements, topic_statements=plan.topic_statements,
-            query_vector=turn.vector,
-        )
+        candidates = self._fused(turn, where, max(k, RERANK_CANDIDATES))
         ranked = self.selector.rank(plan.content, turn.vector, candidates, shortfalls=plan.wants_actions)
         sentence_scores: dict[str, list[float]] = {}
         for s in ranked:  # best first, so each list is in descending order
@@ -233,13 +238,7 @@ class Assistant:
         if not turn.where.authorities and len(authorities) > MAX_COMPARED:
             # "Which authorities ..." over a national library: one search picks the authorities
             # whose findings answer best, rather than one search per authority (minutes at 150).
-            if turn.vector is None:
-                turn.vector = self.store.embeddings.embed_query(turn.standalone)
-            found = self.search.search(
-                turn.standalone, turn.where, self.store.settings.candidate_k, keyword_text=plan.content,
-                named_statements=plan.quality_statements, topic_statements=plan.topic_statements,
-                query_vector=turn.vector,
-            )
+            found = self._fused(turn, turn.where, self.store.settings.candidate_k)
             total = len(authorities)
             authorities = list(dict.fromkeys(f.chunk.authority for f in found if f.chunk.authority))[:MAX_COMPARED]
             turn.notes.append(
