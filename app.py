@@ -186,7 +186,10 @@ def page() -> None:
         library.upload_form(lambda: get_store(folder), uploaded)
         library.show_ingest_summary(st.session_state.pop("ingest_summary", None))
         return
-    mode = st.segmented_control("Mode", MODES, key="mode", default=ASK, required=True, label_visibility="collapsed")
+    # The heatmap's callback sets "mode" through the session, so the widget takes its start value from there
+    # too (a `default=` as well makes Streamlit warn on every rerun after a click).
+    st.session_state.setdefault("mode", ASK)
+    mode = st.segmented_control("Mode", MODES, key="mode", required=True, label_visibility="collapsed")
     if notice := st.session_state.pop("notice", None):
         st.success(escape(notice))
     library.show_ingest_summary(st.session_state.pop("ingest_summary", None))  # once, after the rerun

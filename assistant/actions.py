@@ -158,12 +158,20 @@ _REDUCE = re.compile(
 _RAISE = re.compile(r"\b(only|below|lower than|fell|dropped|declined)\b", re.IGNORECASE)
 
 
+# A clause about what was put in (money spent, posts funded) is no outcome: "Improve on £410,000" read as a
+# measure of success for a backlog that "8 additional posts funded at a cost of £410,000" had not reduced.
+_INPUT = re.compile(r"\b(at a cost of|costing|funded|funding for|invest\w*|grants? of|spent on|additional posts?|"
+                    r"commissioned)\b", re.IGNORECASE)
+
+
 def measurable_figure(sentence: str) -> str:
     """The figure of a sentence a measure of success can start from, or "" when it has none."""
+    outcome_clauses = [c for c in _CLAUSE_SPLIT.split(sentence) if not _INPUT.search(c)]
     for pattern in _MEASURABLE:
-        m = pattern.search(sentence)
-        if m:
-            return m.group(0)
+        for clause in outcome_clauses:
+            m = pattern.search(clause)
+            if m:
+                return m.group(0)
     return ""
 
 

@@ -292,6 +292,16 @@ def test_a_measure_never_takes_the_comma_after_a_figure():
     assert "1,486," not in count and "1,486" in count, count
 
 
+def test_money_put_in_is_no_measure_of_success_but_an_overspend_is():
+    # What was spent or funded is an input; the backlog it had not reduced has no figure here.
+    assert measurable_figure("An action plan was in place, with 8 additional posts funded at a cost of £410,000, "
+                             "but it had not yet reduced the backlog.") == ""
+    assert measure_from("The council invested £1.2m in reablement, but only 61% of people were at home after 91 days."
+                        ).startswith("Raise from 61%")
+    assert measure_from("The adult social care budget was overspent by £2.1 million in 2023/24.").startswith(
+        "Reduce from £2.1 million (2023/24)")
+
+
 def test_markdown_exports_keep_report_text_inert():
     from assistant.export import plan_markdown
 

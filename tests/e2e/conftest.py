@@ -25,7 +25,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "demo_reports"
 SCREENSHOTS = ROOT / "screenshots"
-FAILURES = ROOT / "build" / "e2e-failures"  # screenshots of failed tests, not committed
+FAILURES = ROOT / "build" / "e2e"  # screenshots of failed tests and the apps' logs, not committed
 CHROMIUM = Path(os.environ.get("CQC_CHROMIUM", "/usr/bin/chromium"))
 CHROMEDRIVER = Path(os.environ.get("CQC_CHROMEDRIVER", "/usr/bin/chromedriver"))
 APP_START_TIMEOUT_S = 180
@@ -79,6 +79,7 @@ class RunningApp:
     store: Path
     feedback_file: Path
     process: subprocess.Popen
+    log: Path
 
 
 def _wait_healthy(url: str, process: subprocess.Popen, log: Path) -> None:
@@ -123,7 +124,7 @@ def start_app(paths: list[Path], folder: Path) -> RunningApp:
     except Exception:
         process.terminate()
         raise
-    return RunningApp(url, store_dir, folder / "feedback.jsonl", process)
+    return RunningApp(url, store_dir, folder / "feedback.jsonl", process, log)
 
 
 def stop_app(app: RunningApp) -> None:
@@ -132,6 +133,9 @@ def stop_app(app: RunningApp) -> None:
         app.process.wait(timeout=20)
     except subprocess.TimeoutExpired:
         app.process.kill()
+    # Kept beside the failure screenshots: the app's own errors are the first thing to read when a test fails.
+    FAILURES.mkdir(parents=True, exist_ok=True)
+    shutil.copy(app.log, FAILURES / f"streamlit-{app.store.parent.name}.log")
 
 
 @pytest.fixture(scope="session")

@@ -59,10 +59,18 @@ def ask(driver, question: str) -> None:
     box.click()
     box.send_keys(question)
     box.send_keys(Keys.ENTER)
+    # Two stages, so a failure says which went wrong: the question never reached the app, or no answer came.
+    WebDriverWait(driver, 30).until(lambda d: question in page_text(d) or _script_running(d),
+                                    message=f"the question {question!r} was not taken by the chat")
     WebDriverWait(driver, ANSWER_TIMEOUT_S).until(
-        lambda d: len(d.find_elements(By.CSS_SELECTOR, '[data-testid="stFeedback"]')) > before
-    )
+        lambda d: len(d.find_elements(By.CSS_SELECTOR, '[data-testid="stFeedback"]')) > before,
+        message=f"no answer to {question!r} within {ANSWER_TIMEOUT_S}s")
     wait_idle(driver)
+
+
+def _script_running(driver) -> bool:
+    return any(e.get_attribute("data-test-script-state") == "running"
+               for e in driver.find_elements(By.CSS_SELECTOR, "[data-test-script-state]"))
 
 
 def page_text(driver) -> str:

@@ -74,9 +74,6 @@ def test_compare_shows_one_column_per_authority(driver, demo_app):
     screenshot(driver, "04-compare")
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "OPEN (issue 5): after a heatmap click the filtered question gets no answer within 180 s in the browser; "
-    "passed in an earlier fresh-clone CI run with the same app code, failing since; cause not yet found"))
 def test_heatmap_click_filters_the_chat(driver, demo_app):
     open_app(driver, demo_app.url)
     choose_mode(driver, "Library")
