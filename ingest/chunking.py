@@ -11,6 +11,7 @@ from functools import lru_cache
 
 import tiktoken
 
+from ingest.cqc import is_standard_wording
 from ingest.ids import chunk_id
 from ingest.models import Chunk, Report
 
@@ -68,7 +69,10 @@ def chunk_report(report: Report, max_tokens: int = DEFAULT_MAX_TOKENS) -> list[C
     chunks: list[Chunk] = []
     for finding in report.findings:
         heading = finding.heading or (finding.section if not finding.quality_statement else "")
-        context = context_line(report.authority, finding.quality_statement, finding.heading, finding.section)
+        # The regulator's standard wording is the same text in every report: embedded without the
+        # authority's name it is embedded once for the whole library (the catalog still names its authority).
+        authority = "" if is_standard_wording(finding.heading) else report.authority
+        context = context_line(authority, finding.quality_statement, finding.heading, finding.section)
         for part_no, text in enumerate(split_to_budget(finding.text, max_tokens)):
             chunks.append(
                 Chunk(

@@ -6,6 +6,8 @@ them by hand.
 
 from __future__ import annotations
 
+import hashlib
+
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -108,4 +110,12 @@ class Chunk:
             "location": self.location,
             "source": self.source,
             "order": self.order,
+            "embed_hash": self.embed_hash,
         }
+
+    @property
+    def embed_hash(self) -> str:
+        """What the vector is made from, so a vector already in the store for the same text is reused
+        instead of embedded again (the regulator's standard wording in every report; the unchanged
+        paragraphs of a reassessed authority's newer report)."""
+        return hashlib.sha256(self.embed_text.encode("utf-8")).hexdigest()[:32]

@@ -36,6 +36,7 @@ class IngestedReport:
     chunks: int
     added: int
     removed: int
+    embedded: int = 0  # of the added, texts embedded; the others reused a vector the store held
 
 
 @dataclass
@@ -51,9 +52,11 @@ class IngestSummary:
         return sum(r.chunks for r in self.reports)
 
     def lines(self) -> list[str]:
+        added, embedded = sum(r.added for r in self.reports), sum(r.embedded for r in self.reports)
+        reused = f": {embedded} embedded, {added - embedded} reusing a stored vector" if added > embedded else ""
         out = [
             f"Ingested {len(self.reports)} report(s), {self.chunks} chunk(s) "
-            f"({sum(r.added for r in self.reports)} new, {sum(r.removed for r in self.reports)} removed); "
+            f"({added} new{reused}; {sum(r.removed for r in self.reports)} removed); "
             f"{len(self.failed)} file(s) failed, {len(self.skipped)} skipped."
         ]
         for r in self.reports:
@@ -209,7 +212,8 @@ def ingest_paths(
                 for passage in report.set_aside
             ]
             summary.reports.append(
-                IngestedReport(result.report_id, report.authority, doc.source, len(chunks), result.added, result.removed)
+                IngestedReport(result.report_id, report.authority, doc.source, len(chunks), result.added, result.removed,
+                               result.embedded)
             )
         store.refresh_keyword_index()
     if progress:

@@ -240,6 +240,7 @@ class UpsertResult:
     added: int = 0
     removed: int = 0
     kept: int = 0
+    embedded: int = 0  # of the added, how many texts were embedded (the rest reused a stored vector)
     replaced_reports: list[str] = field(default_factory=list)
 
 
@@ -460,13 +461,7 @@ class LibraryStore:
             existing = self.catalog.chunk_ids(rid)
             new_ids = [c.chunk_id for c in chunks]
             to_add = [c for c in chunks if c.chunk_id not in existing]
-            if to_add:
-                # Upserted, so vectors a killed run left behind are overwritten, never doubled.
-                self.chroma.add_texts(
-                    texts=[c.embed_text for c in to_add],
-                    metadatas=[c.metadata() for c in to_add],
-                    ids=[c.chunk_id for c in to_add],
-                )
+            result.embedded = self._add_chunks(to_add)
             entry = ReportEntry(
                 report_id=rid, authority=report.authority, title=report.title, published=report.published,
                 rating=report.rating, rating_is_indicative=report.rating_is_indicative,
@@ -485,6 +480,34 @@ class LibraryStore:
                     result.replaced_reports.append(old)
             result.added, result.removed, result.kept = len(to_add), len(stale), len(chunks) - len(to_add)
         return result
+
+    def _add_chunks(self, chunks: list[Chunk]) -> int:
+        """Write chunks with their vectors; a text whose vector the store already holds (same
+        embed_hash) is not embedded again. Returns how many texts were embedded."""
+        if not chunks:
+            return 0
+        collection = self.chroma._collection
+        wanted = sorted({c.embed_hash for c in chunks})
+        vectors: dict[str, list[float]] = {}
+        for start in range(0, len(wanted), 500):
+            got = collection.get(where={"embed_hash": {"$in": wanted[start: start + 500]}},
+                                 include=["embeddings", "metadatas"])
+            for meta, vector in zip(got["metadatas"], got["embeddings"]):
+                vectors.setdefault(str(meta.get("embed_hash")), list(vector))
+        new_texts = {c.embed_hash: c.embed_text for c in chunks if c.embed_hash not in vectors}
+        if new_texts:
+            embedded = self.embeddings.embed_documents(list(new_texts.values()))
+            vectors.update(zip(new_texts, embedded))
+        # Upserted, so vectors a killed run left behind are overwritten, never doubled.
+        for start in range(0, len(chunks), 1000):  # under Chroma's largest batch
+            part = chunks[start: start + 1000]
+            collection.upsert(
+                ids=[c.chunk_id for c in part],
+                embeddings=[vectors[c.embed_hash] for c in part],
+                metadatas=[c.metadata() for c in part],
+                documents=[c.embed_text for c in part],
+            )
+        return len(new_texts)
 
     def remove_report(self, report_id: str) -> int:
         with self.writing(), self._talking_to_chroma():
@@ -507,12 +530,7 @@ class LibraryStore:
             for start in range(0, len(orphans), 1000):
                 self.chroma.delete(ids=orphans[start : start + 1000])
             missing = self.catalog.chunks(sorted(in_catalog - in_chroma))
-            if missing:
-                self.chroma.add_texts(
-                    texts=[c.embed_text for c in missing],
-                    metadatas=[c.metadata() for c in missing],
-                    ids=[c.chunk_id for c in missing],
-                )
+            self._add_chunks(missing)
             result.orphans_removed, result.vectors_restored = len(orphans), len(missing)
         return result
 
