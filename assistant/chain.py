@@ -70,7 +70,7 @@ class Assistant:
     def __init__(self, store: LibraryStore, answerer: ExtractiveAnswerer | GenerativeAnswerer | None = None):
         self.store = store
         self.search = HybridSearch(store)
-        self.selector = SentenceSelector(store.embeddings.embed_documents, store.keywords.idf)
+        self.selector = SentenceSelector(store.embeddings.embed_documents, store.keywords.idf, stored=store.sentence_vectors)
         self.scores = ScoreAnswerer(store)
         self.answerer = answerer or answerer_for(store.settings, self.selector)
         # Reading the question is cheap and deterministic; answering may stream from a model.
@@ -166,7 +166,7 @@ class Assistant:
         plan = turn.plan
         assert plan is not None
         if turn.vector is None:
-            turn.vector = self.store.embeddings.embed_query(turn.standalone)
+            turn.vector = self.store.embeddings.embed_query(plan.content or turn.standalone)
         return self.search.search(
             turn.standalone, where, k, keyword_text=plan.content, named_statements=plan.quality_statements,
             topic_statements=plan.topic_statements, query_vector=turn.vector,

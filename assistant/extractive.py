@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.models import Citation, RetrievedFinding
-from ingest.chunking import split_sentences
+from ingest.chunking import answer_sentences
 from vectorstore.keyword_index import tokenize
 
 # Words that carry no evidence about the answer: every question about a report shares them, they
@@ -91,10 +91,35 @@ class SentenceVectors:
         return np.stack([have[s] for s in sentences])
 
 
+StoredVectors = Callable[[list[str]], dict[str, np.ndarray]]  # chunk ids -> their sentences' vectors
+
+
 class SentenceSelector:
-    def __init__(self, embed: Callable[[list[str]], list[list[float]]], idf: Callable[[str], float]):
+    def __init__(self, embed: Callable[[list[str]], list[list[float]]], idf: Callable[[str], float],
+                 stored: StoredVectors | None = None):
         self.embed = SentenceVectors(embed)
         self.idf = idf
+        self.stored = stored
+
+    def sentence_vectors(self, findings: list[RetrievedFinding]) -> tuple[list[tuple[RetrievedFinding, str]], np.ndarray]:
+        """Every answer sentence of the findings with its vector: the one ingest stored (pooled from
+        the finding's own forward pass), else embedded now and kept in the cache."""
+        stored = self.stored([f.chunk.chunk_id for f in findings]) if self.stored else {}
+        pairs: list[tuple[RetrievedFinding, str]] = []
+        rows: list[np.ndarray | None] = []
+        for f in findings:
+            sentences = answer_sentences(f.chunk.text)
+            matrix = stored.get(f.chunk.chunk_id)
+            if matrix is None or len(matrix) != len(sentences):  # none stored, or split otherwise then
+                matrix = np.full((len(sentences), 1), np.nan, dtype=np.float32)
+            for sentence, row in zip(sentences, matrix):
+                pairs.append((f, sentence))
+                rows.append(None if np.isnan(row).any() else row)
+        missing = [s for (_, s), row in zip(pairs, rows) if row is None]
+        if missing:
+            fresh = iter(self.embed(missing))
+            rows = [row if row is not None else next(fresh) for row in rows]
+        return pairs, (np.stack(rows) if rows else np.empty((0, 0), dtype=np.float32))
 
     def query_terms(self, question: str) -> set[str]:
         return {t for t in tokenize(question) if t not in GENERIC}
@@ -112,11 +137,10 @@ class SentenceSelector:
         """Every sentence of the findings, scored, best first."""
         terms = self.query_terms(question)
         figure = wants_figure(question)
-        pairs = [(f, s) for f in findings for s in split_sentences(f.chunk.text) if len(s) > 15]
+        pairs, vectors = self.sentence_vectors(findings)
         if not pairs:
             return []
-        vectors = np.asarray(self.embed([s for _, s in pairs]))
-        similarity = vectors @ np.asarray(query_vector)
+        similarity = vectors @ np.asarray(query_vector, dtype=np.float32)
         ranked = []
         for rank_in, ((finding, sentence), sim) in enumerate(zip(pairs, similarity)):
             # The heading names what a paragraph is about ("Direct payments"): it counts as context.

@@ -70,8 +70,6 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--work", type=Path, default=ROOT / "build" / "bench", help="where reports, stores and results go")
     p.add_argument("--no-hnsw-sweep", action="store_true",
                    help="skip re-indexing the largest store's vectors under other HNSW settings")
-    p.add_argument("--what-if", type=int, default=50,
-                   help="questions answered a second time with their sentence vectors known (0: skip)")
     p.add_argument("--no-baseline", action="store_true")
     p.add_argument("--no-levers", action="store_true")
     p.add_argument("--no-cold-start", action="store_true")
@@ -114,7 +112,6 @@ def main(argv: list[str] | None = None) -> int:
                          "--store", str(work / "stores" / f"baseline-{args.reports}"))
     log(f"our questions: {args.questions} at {args.reports} reports")
     query_flags = ["--skip-national"] if args.no_national else []
-    query_flags += ["--what-if", str(min(args.what_if, args.questions))]
     sweep_here = [] if args.large or args.no_hnsw_sweep else ["--hnsw-sweep"]  # the sweep runs at the largest size
     ours_q = run_phase("queries-ours", results_dir, "--store", str(ours_store), "--questions", str(questions),
                        *query_flags, *sweep_here)
@@ -188,6 +185,7 @@ def combine(args, ours, base, ours_q, base_q, cold, levers, large, large_q, larg
         "query_p95_ms": ours_q["answer"]["p95_ms"],
         "retrieval_p50_ms": ours_q["retrieval"]["p50_ms"],
         "retrieval_p95_ms": ours_q["retrieval"]["p95_ms"],
+        "sentences_embedded_per_question": ours_q.get("sentences_embedded_per_question"),
         "baseline_query_p50_ms": base_q["answer"]["p50_ms"] if base_q else None,
         "baseline_query_p95_ms": base_q["answer"]["p95_ms"] if base_q else None,
         "peak_rss_mb": max(ours["peak_rss_mb"], ours_q["peak_rss_mb"]),

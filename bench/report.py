@@ -14,10 +14,10 @@ def _v(value, fmt: str = "{}") -> str:
     return "-" if value is None else fmt.format(value)
 
 
-def _what_if(row, q: dict) -> None:
-    w = q.get("what_if_sentence_vectors_stored")
-    if w:
-        row(f"what-if sentence vectors stored, {w['n']} q: p50 / p95 (ms)", f"{w['p50_ms']:.0f} / {w['p95_ms']:.0f}")
+def _sentences(row, q: dict) -> None:
+    n = q.get("sentences_embedded_per_question")
+    if n is not None:
+        row("sentences embedded per question (the rest stored at ingest)", f"{n:.1f}")
 
 
 def _national(row, q: dict) -> None:
@@ -53,7 +53,7 @@ def table(summary: dict) -> str:
     row("serving peak RSS (MB)", f"{oq['peak_rss_mb']:.0f}", _v(bq and bq["peak_rss_mb"], "{:.0f}"))
     for kind, s in oq["answer_by_kind"].items():
         row(f"  {kind} ({s['n']}) p50 / p95", f"{s['p50_ms']:.0f} / {s['p95_ms']:.0f}")
-    _what_if(row, oq)
+    _sentences(row, oq)
     _national(row, oq)
 
     large, lq = summary["large_ingest"], summary["large_questions"]
@@ -67,7 +67,7 @@ def table(summary: dict) -> str:
         row("end-to-end p50 / p95 (ms)", _pair(lq))
         row("answers citing only the asked authority", f"{lq['on_target']:.0%}")
         row("serving peak RSS (MB)", f"{lq['peak_rss_mb']:.0f}")
-        _what_if(row, lq)
+        _sentences(row, lq)
         _national(row, lq)
     recall = (lq or oq)["recall"]
     section(f"Dense recall@10, Chroma HNSW vs exact, {recall['vectors']} vectors {recall['configuration']}")

@@ -129,12 +129,11 @@ def queries_ours(args: argparse.Namespace) -> dict:
         assistant.ask(q.text, scope=SearchFilter(authorities=q.scope))
     retrieval, answer_s, by_kind = [], [], {}
     on_target = abstained = 0
-    sentences = _Recorder(getattr(assistant, "selector", None), limit=args.what_if)
+    sentences = _SentenceCounter(getattr(assistant, "selector", None))
     for i, q in enumerate(questions):
         scope = SearchFilter(authorities=q.scope)
         with timed() as r:
             assistant.search.search(q.text, scope, k=store.settings.top_k)
-        sentences.recording = i < args.what_if
         with timed() as a:
             answer = assistant.ask(q.text, scope=scope)
         retrieval.append(r.seconds)
@@ -146,14 +145,13 @@ def queries_ours(args: argparse.Namespace) -> dict:
     if not args.skip_national:
         for text in NATIONAL:
             national[text] = _timed_with_limit(lambda: assistant.ask(text), args.national_limit_s)
-    serving_rss = peak_rss_mb()  # before the what-if pass holds its vectors
-    what_if = sentences.what_if(assistant, questions[: args.what_if])
+    serving_rss = peak_rss_mb()
     result = {
         "reports": len(store.reports()), "questions": len(questions),
         "retrieval": summary_ms(retrieval), "answer": summary_ms(answer_s),
         "answer_by_kind": {k: summary_ms(v) for k, v in sorted(by_kind.items())},
         "national_ms": national, "on_target": round(on_target / len(questions), 3),
-        "what_if_sentence_vectors_stored": what_if,
+        "sentences_embedded_per_question": round(sentences.count / len(questions), 2),
         "abstained": round(abstained / len(questions), 3), "peak_rss_mb": serving_rss,
         "backend": getattr(store.embeddings, "backend", "torch"),
     }
@@ -161,52 +159,19 @@ def queries_ours(args: argparse.Namespace) -> dict:
     return result
 
 
-class _Recorder:
-    """What-if: answers with every sentence vector already known, as if stored at ingest.
+class _SentenceCounter:
+    """Counts the sentences the answerer still embeds at question time (those ingest stored no
+    vector for: a library written by another backend, or text past the model's token limit)."""
 
-    The extractive answerer embeds each candidate finding's sentences per question (the hot spot).
-    During the timed pass this records which sentences the first `limit` questions embedded (the
-    texts only: the timings are untouched); afterwards their vectors are computed in one batch and
-    those questions are answered again with the vectors looked up instead of computed.
-    """
-
-    def __init__(self, selector, limit: int):
-        self.selector, self.limit, self.recording = selector, limit, False
-        self.texts: dict[str, None] = {}
+    def __init__(self, selector):
+        self.count = 0
         self.embed = getattr(selector, "embed", None)
-        if self.embed is not None and limit:
-            selector.embed = self._record
+        if self.embed is not None:
+            selector.embed = self._counted
 
-    def _record(self, texts: list[str]):
-        if self.recording:
-            self.texts.update(dict.fromkeys(texts))
+    def _counted(self, texts: list[str]):
+        self.count += len(texts)
         return self.embed(texts)
-
-    def what_if(self, assistant, questions: list[BenchQuestion]) -> dict | None:
-        if self.embed is None or not self.limit or not questions:
-            return None
-        from vectorstore.store import SearchFilter
-
-        texts = list(self.texts)
-        vectors = dict(zip(texts, self.embed(texts)))
-        misses = 0
-
-        def lookup(batch: list[str]):
-            nonlocal misses
-            unknown = [t for t in batch if t not in vectors]
-            if unknown:  # only if a question took another path the second time
-                misses += len(unknown)
-                vectors.update(zip(unknown, self.embed(unknown)))
-            return [vectors[t] for t in batch]
-
-        self.selector.embed = lookup
-        seconds = []
-        for q in questions:
-            with timed() as t:
-                assistant.ask(q.text, scope=SearchFilter(authorities=q.scope))
-            seconds.append(t.seconds)
-        self.selector.embed = self.embed
-        return {**summary_ms(seconds), "sentences": len(texts), "misses": misses}
 
 
 def _timed_with_limit(call, limit_s: int):
@@ -411,7 +376,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--question", default="")
     parser.add_argument("--scope", nargs="*")
     parser.add_argument("--rounds", type=int, default=2)
-    parser.add_argument("--what-if", type=int, default=50, help="questions answered again with sentence vectors known")
     parser.add_argument("--national-limit-s", type=int, default=60)
     parser.add_argument("--skip-national", action="store_true")
     parser.add_argument("--hnsw-sweep", action="store_true", help="recall@10 under other HNSW settings too")

@@ -37,6 +37,30 @@ def split_sentences(text: str) -> list[str]:
     return out
 
 
+MIN_ANSWER_SENTENCE_CHARS = 16  # shorter "sentences" are list numbers and stray labels, never an answer
+
+
+def answer_sentences(text: str) -> list[str]:
+    """The sentences of a finding the answerer scores and may quote."""
+    return [s for s in split_sentences(text) if len(s) >= MIN_ANSWER_SENTENCE_CHARS]
+
+
+def sentence_spans(chunk: Chunk) -> list[tuple[int, int] | None]:
+    """Where each answer sentence sits in the chunk's embedded text (its own text follows the
+    context line), as character offsets; None for one that cannot be found there."""
+    base = len(chunk.embed_text) - len(chunk.text)
+    spans: list[tuple[int, int] | None] = []
+    cursor = 0
+    for sentence in answer_sentences(chunk.text):
+        at = chunk.text.find(sentence, cursor)
+        if at < 0:
+            spans.append(None)
+            continue
+        cursor = at + len(sentence)
+        spans.append((base + at, base + cursor))
+    return spans
+
+
 def split_to_budget(text: str, max_tokens: int) -> list[str]:
     """Parts of at most max_tokens, cut between sentences (a single long sentence stays whole)."""
     if count_tokens(text) <= max_tokens:

@@ -94,7 +94,7 @@ def test_percentile_matches_linear_interpolation():
 
 def test_tiny_benchmark_run_reports_every_headline_number(tmp_path):
     corpus = corpus_or_skip()
-    cmd = [sys.executable, "-m", "bench", "--reports", "2", "--large", "0", "--questions", "3", "--what-if", "1",
+    cmd = [sys.executable, "-m", "bench", "--reports", "2", "--large", "0", "--questions", "3",
            "--no-levers", "--no-cold-start", "--no-national", "--corpus", str(corpus / "reports"), "--work", str(tmp_path / "b")]
     done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, env=os.environ.copy(), timeout=1800)
     assert done.returncode == 0, done.stderr[-3000:]
@@ -107,6 +107,8 @@ def test_tiny_benchmark_run_reports_every_headline_number(tmp_path):
     assert headline["n_reports"] == 2 and headline["largest_n_reports"] == 2
     assert headline["n_chunks"] > 50 and headline["baseline_n_chunks"] > 10
     assert headline["recall_at_10"] > 0.5
+    # Ingest stored the answer sentences' vectors: questions embed few or none of their own.
+    assert headline["sentences_embedded_per_question"] < 5
     assert "Ingest, 2 synthetic reports" in done.stdout
     summary = json.loads((tmp_path / "b" / "results" / "summary.json").read_text())
     assert summary["ours_questions"]["questions"] == 3

@@ -43,11 +43,11 @@ CHILD = textwrap.dedent(
     calls = {"put": 0, "json": 0}
     put_report = catalog.Catalog.put_report
 
-    def put(self, entry, chunks):
+    def put(self, entry, chunks, *rest):
         calls["put"] += 1
         if mode == "after_vectors" and calls["put"] == 2:
             die()  # the second report's vectors are in Chroma, its catalog rows are not
-        put_report(self, entry, chunks)
+        put_report(self, entry, chunks, *rest)
         if mode == "after_commit" and calls["put"] == 1:
             die()  # the changed report is committed; its stale vectors are not yet deleted
 
@@ -71,8 +71,8 @@ CHILD = textwrap.dedent(
     keyword_index.os.replace = swap
     if mode == "slow":  # for the outside kill: give the killer time to strike mid-run
         import time
-        def slow_put(self, entry, chunks, _put=catalog.Catalog.put_report):
-            _put(self, entry, chunks)
+        def slow_put(self, entry, chunks, *rest, _put=catalog.Catalog.put_report):
+            _put(self, entry, chunks, *rest)
             print("stored", entry.report_id, flush=True)
             time.sleep(30)
         catalog.Catalog.put_report = slow_put
@@ -150,6 +150,7 @@ def assert_same_as_clean(store: LibraryStore, expected: dict[str, set[str]]) -> 
     assert store.vector_ids() == all_expected  # no orphans, no duplicates, nothing missing
     assert store.vector_count() == len(all_expected)
     assert set(store.keywords.ids) == all_expected
+    assert set(store.sentence_vectors(sorted(all_expected))) == all_expected  # every answer sentence has its vector
 
 
 def rerun_and_check(store_dir: Path, paths: list[Path], expected: dict[str, set[str]]) -> None:

@@ -95,3 +95,33 @@ def test_a_text_already_embedded_reuses_its_stored_vector(empty_store, tmp_path)
                                              include=["embeddings", "documents"])
     fresh = empty_store.embeddings.embed_documents(got["documents"])
     assert np.allclose(np.asarray(got["embeddings"]), np.asarray(fresh), atol=1e-5)
+
+
+def test_ingest_stores_each_answer_sentence_vector_and_questions_use_them(empty_store):
+    import numpy as np
+
+    from assistant.chain import Assistant
+    from ingest.chunking import answer_sentences
+
+    ingest_paths([DEMO / "fenmarsh.md"], empty_store)
+    chunks = empty_store.catalog.all_chunks()
+    stored = empty_store.sentence_vectors([c.chunk_id for c in chunks])
+    assert len(stored) == len(chunks)
+    for c in chunks:
+        matrix = stored[c.chunk_id]
+        assert matrix.shape == (len(answer_sentences(c.text)), 384)
+        assert np.allclose(np.linalg.norm(matrix, axis=1), 1.0, atol=1e-2)  # float16 on disk
+    # A question scores the sentences of its findings without embedding any of them.
+    assistant = Assistant(empty_store)
+    embedded: list[str] = []
+    real = assistant.selector.embed
+    assistant.selector.embed = lambda texts: (embedded.extend(texts), real(texts))[1]
+    answer = assistant.ask("How long did people wait for a Care Act assessment in Fenmarsh?")
+    assert answer.citations and not answer.abstained
+    assert embedded == []
+    # Removing the stored vectors (a library written before them) falls back to embedding at question time.
+    empty_store.catalog.set_sentence_vectors({})
+    with empty_store.catalog._lock:
+        empty_store.catalog._conn.execute("UPDATE chunks SET sentences = NULL")
+    again = assistant.ask("How long did people wait for a Care Act assessment in Fenmarsh?")
+    assert embedded and again.citations and not again.abstained

@@ -7,6 +7,7 @@ index is built from it.
 
 from __future__ import annotations
 
+import io
 import json
 import sqlite3
 import threading
@@ -15,6 +16,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+import numpy as np
 
 from ingest.models import Chunk
 
@@ -39,7 +42,8 @@ CREATE TABLE IF NOT EXISTS chunks (
     chunk_id TEXT PRIMARY KEY,
     report_id TEXT NOT NULL REFERENCES reports(report_id),
     ord INTEGER NOT NULL,
-    data TEXT NOT NULL
+    data TEXT NOT NULL,
+    sentences BLOB  -- the answer sentences' vectors (float16, `pack_vectors`); NULL when not computed
 );
 CREATE INDEX IF NOT EXISTS chunks_by_report ON chunks(report_id, ord);
 """
@@ -76,6 +80,17 @@ def chunk_to_json(chunk: Chunk) -> str:
     return json.dumps(chunk.__dict__, ensure_ascii=False)
 
 
+def pack_vectors(vectors: np.ndarray) -> bytes:
+    """float16 is plenty to rank sentences by cosine, at half the size of float32."""
+    buffer = io.BytesIO()
+    np.save(buffer, np.asarray(vectors, dtype=np.float16), allow_pickle=False)
+    return buffer.getvalue()
+
+
+def unpack_vectors(blob: bytes) -> np.ndarray:
+    return np.load(io.BytesIO(blob), allow_pickle=False).astype(np.float32)
+
+
 def chunk_from_json(data: str) -> Chunk:
     return Chunk(**json.loads(data))
 
@@ -91,9 +106,13 @@ class Catalog:
         # their write transactions instead of failing.
         self._conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None, timeout=60)
         self._lock = threading.RLock()
+        self._reports_cache: tuple[int, list[ReportEntry]] | None = None
         with self._lock:
             self._conn.execute("PRAGMA journal_mode=WAL")
             self._conn.executescript(_SCHEMA)
+            columns = {r[1] for r in self._conn.execute("PRAGMA table_info(chunks)")}
+            if "sentences" not in columns:  # a library written before sentence vectors were stored
+                self._conn.execute("ALTER TABLE chunks ADD COLUMN sentences BLOB")
             fresh = self.get_meta("schema_version") is None
             self._conn.execute(
                 "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
@@ -122,14 +141,23 @@ class Catalog:
 
     # -- reads -----------------------------------------------------------------------------
     def reports(self) -> list[ReportEntry]:
-        rows = self._rows(
-            "SELECT report_id, authority, title, published, rating, rating_is_indicative, overall_score,"
-            " scores, source, files, chunks FROM reports ORDER BY authority, published"
-        )
-        return [
-            ReportEntry(r[0], r[1], r[2], r[3], r[4], bool(r[5]), r[6], json.loads(r[7]), r[8], json.loads(r[9]), r[10])
-            for r in rows
-        ]
+        # A question reads the list several times (names, versions, scores); it changes only with
+        # the generation, which every write (this process's or another's) moves on.
+        generation = self.generation()
+        with self._lock:
+            if self._reports_cache is not None and self._reports_cache[0] == generation:
+                return list(self._reports_cache[1])
+            rows = self._rows(
+                "SELECT report_id, authority, title, published, rating, rating_is_indicative, overall_score,"
+                " scores, source, files, chunks FROM reports ORDER BY authority, published"
+            )
+            entries = [
+                ReportEntry(r[0], r[1], r[2], r[3], r[4], bool(r[5]), r[6], json.loads(r[7]), r[8], json.loads(r[9]),
+                            r[10])
+                for r in rows
+            ]
+            self._reports_cache = (generation, entries)
+            return list(entries)
 
     def report(self, report_id: str) -> ReportEntry | None:
         return next((r for r in self.reports() if r.report_id == report_id), None)
@@ -182,8 +210,29 @@ class Catalog:
                 cur.execute("ROLLBACK")
                 raise
 
-    def put_report(self, entry: ReportEntry, chunks: list[Chunk]) -> None:
+    def sentence_vectors(self, ids: list[str]) -> dict[str, np.ndarray]:
+        """The stored sentence vectors of these chunks (rows in `answer_sentences` order), where the
+        ingest that wrote them had them."""
+        found: dict[str, np.ndarray] = {}
+        for start in range(0, len(ids), 500):
+            batch = ids[start : start + 500]
+            marks = ",".join("?" * len(batch))
+            for cid, blob in self._rows(
+                f"SELECT chunk_id, sentences FROM chunks WHERE chunk_id IN ({marks}) AND sentences IS NOT NULL", batch
+            ):
+                found[cid] = unpack_vectors(blob)
+        return found
+
+    def set_sentence_vectors(self, vectors: dict[str, np.ndarray]) -> None:
+        """Fill in sentence vectors for chunk rows already written (a repair after a killed run)."""
+        with self._lock:
+            self._conn.executemany("UPDATE chunks SET sentences = ? WHERE chunk_id = ?",
+                                   [(pack_vectors(v), cid) for cid, v in vectors.items()])
+
+    def put_report(self, entry: ReportEntry, chunks: list[Chunk],
+                   sentence_vectors: dict[str, np.ndarray] | None = None) -> None:
         """Replace a report and its chunk rows in one transaction: readers see old or new, never half."""
+        sentence_vectors = sentence_vectors or {}
         with self._changing() as cur:
             cur.execute("DELETE FROM chunks WHERE report_id = ?", (entry.report_id,))
             cur.execute(
@@ -195,8 +244,10 @@ class Catalog:
                 ),
             )
             cur.executemany(
-                "INSERT INTO chunks(chunk_id, report_id, ord, data) VALUES (?,?,?,?)",
-                [(c.chunk_id, c.report_id, c.order, chunk_to_json(c)) for c in chunks],
+                "INSERT INTO chunks(chunk_id, report_id, ord, data, sentences) VALUES (?,?,?,?,?)",
+                [(c.chunk_id, c.report_id, c.order, chunk_to_json(c),
+                  pack_vectors(sentence_vectors[c.chunk_id]) if c.chunk_id in sentence_vectors else None)
+                 for c in chunks],
             )
 
     def delete_report(self, report_id: str) -> None:

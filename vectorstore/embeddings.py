@@ -118,8 +118,12 @@ class OnnxEmbeddings(Embeddings):
         dimension = (pooling or {}).get("word_embedding_dimension") or config.get("hidden_size") or 0
         self.model = _ModelInfo(int(dimension))
 
-    def _encode(self, texts: list[str]) -> np.ndarray:
+    def _encode(
+        self, texts: list[str], spans: list[list[tuple[int, int] | None]] | None = None
+    ) -> tuple[np.ndarray, list[np.ndarray]]:
+        """Mean-pooled, normalised vectors of `texts`, and with `spans` a vector per span of each."""
         out = np.empty((len(texts), self.model.dimension), dtype=np.float32)
+        span_vectors: list[np.ndarray] = [np.empty((0, self.model.dimension), np.float32)] * len(texts)
         # Longest first and batched by length: little padding, as sentence-transformers does.
         order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
         for start in range(0, len(order), self.batch_size):
@@ -138,15 +142,45 @@ class OnnxEmbeddings(Embeddings):
             pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
             pooled /= np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
             out[idx] = pooled
-        return out
+            if spans is not None:
+                for row, i in enumerate(idx):
+                    span_vectors[i] = _pool_spans(hidden[row], encodings[row].offsets, spans[i])
+        return out, span_vectors
+
+    def embed_with_sentences(
+        self, texts: list[str], spans: list[list[tuple[int, int] | None]]
+    ) -> tuple[list[list[float]], list[np.ndarray]]:
+        """Each text's vector and, from the same forward pass, a vector per span of it (a sentence
+        pooled from its tokens in context, "late chunking"): the answerer's sentence vectors come
+        free with ingest instead of costing a model call per question. A span the model did not
+        see (past its token limit) gets a row of NaN."""
+        vectors, span_vectors = self._encode(list(texts), spans)
+        return vectors.tolist(), span_vectors
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         if not texts:
             return []
-        return self._encode(list(texts)).tolist()
+        return self._encode(list(texts))[0].tolist()
 
     def embed_query(self, text: str) -> list[float]:
         return self.embed_documents([text])[0]
+
+
+def _pool_spans(hidden: np.ndarray, offsets: list[tuple[int, int]], spans: list[tuple[int, int] | None]) -> np.ndarray:
+    """Normalised mean of the token states inside each character span (special and padding tokens
+    have empty offsets and are never inside one)."""
+    starts = np.array([a for a, _ in offsets])
+    ends = np.array([b for _, b in offsets])
+    real = ends > starts
+    out = np.full((len(spans), hidden.shape[-1]), np.nan, dtype=np.float32)
+    for j, span in enumerate(spans):
+        if span is None:
+            continue
+        inside = real & (starts >= span[0]) & (ends <= span[1])
+        if inside.any():
+            v = hidden[: len(offsets)][inside].mean(axis=0)
+            out[j] = v / max(float(np.linalg.norm(v)), 1e-12)
+    return out
 
 
 def _read_json(path: Path) -> dict | None:

@@ -28,8 +28,10 @@ from pathlib import Path
 from vectorstore.settings import Settings, get_settings  # first: sets the offline environment
 
 import chromadb
+import numpy as np
 from langchain_chroma import Chroma
 
+from ingest.chunking import sentence_spans
 from ingest.models import Chunk, Report
 from vectorstore.catalog import SCHEMA_VERSION, Catalog, ReportEntry
 from vectorstore.embeddings import SentenceTransformerEmbeddings, load_embeddings
@@ -461,14 +463,16 @@ class LibraryStore:
             existing = self.catalog.chunk_ids(rid)
             new_ids = [c.chunk_id for c in chunks]
             to_add = [c for c in chunks if c.chunk_id not in existing]
-            result.embedded = self._add_chunks(to_add)
+            result.embedded, sentence_vectors = self._add_chunks(to_add)
+            kept = [c.chunk_id for c in chunks if c.chunk_id in existing]
+            sentence_vectors.update(self.catalog.sentence_vectors(kept))  # the rows are written anew below
             entry = ReportEntry(
                 report_id=rid, authority=report.authority, title=report.title, published=report.published,
                 rating=report.rating, rating_is_indicative=report.rating_is_indicative,
                 overall_score=report.overall_score, scores=dict(report.scores), source=report.source,
                 files=list(report.files), chunks=len(chunks),
             )
-            self.catalog.put_report(entry, chunks)
+            self.catalog.put_report(entry, chunks, sentence_vectors)
             stale = sorted(existing - set(new_ids))
             if stale:
                 self.chroma.delete(ids=stale)
@@ -481,23 +485,40 @@ class LibraryStore:
             result.added, result.removed, result.kept = len(to_add), len(stale), len(chunks) - len(to_add)
         return result
 
-    def _add_chunks(self, chunks: list[Chunk]) -> int:
-        """Write chunks with their vectors; a text whose vector the store already holds (same
-        embed_hash) is not embedded again. Returns how many texts were embedded."""
+    def _add_chunks(self, chunks: list[Chunk]) -> tuple[int, dict[str, np.ndarray]]:
+        """Write chunks with their vectors, and return how many texts were embedded and each chunk's
+        sentence vectors (where the embedding backend gives them). A text whose vector the store
+        already holds (same embed_hash) is not embedded again: its vector and sentence vectors are
+        copied from the chunk that has them."""
         if not chunks:
-            return 0
+            return 0, {}
         collection = self.chroma._collection
         wanted = sorted({c.embed_hash for c in chunks})
         vectors: dict[str, list[float]] = {}
+        holder: dict[str, str] = {}  # embed_hash -> a chunk id already stored with that text
         for start in range(0, len(wanted), 500):
             got = collection.get(where={"embed_hash": {"$in": wanted[start: start + 500]}},
                                  include=["embeddings", "metadatas"])
-            for meta, vector in zip(got["metadatas"], got["embeddings"]):
-                vectors.setdefault(str(meta.get("embed_hash")), list(vector))
-        new_texts = {c.embed_hash: c.embed_text for c in chunks if c.embed_hash not in vectors}
-        if new_texts:
-            embedded = self.embeddings.embed_documents(list(new_texts.values()))
-            vectors.update(zip(new_texts, embedded))
+            for cid, meta, vector in zip(got["ids"], got["metadatas"], got["embeddings"]):
+                h = str(meta.get("embed_hash"))
+                if h not in vectors:
+                    vectors[h], holder[h] = list(vector), cid
+        stored = self.catalog.sentence_vectors(list(holder.values()))
+        sentences = {h: stored[cid] for h, cid in holder.items() if cid in stored}
+        pools = hasattr(self.embeddings, "embed_with_sentences")
+        # One chunk per text to embed: never seen, or seen without its sentence vectors (a run
+        # killed before its catalog rows were written; a library written before they were kept).
+        new = {c.embed_hash: c for c in chunks
+               if c.embed_hash not in vectors or (pools and c.embed_hash not in sentences)}
+        if new:
+            texts = [c.embed_text for c in new.values()]
+            if pools:
+                embedded, per_text = self.embeddings.embed_with_sentences(
+                    texts, [sentence_spans(c) for c in new.values()])
+                sentences.update(zip(new, per_text))
+            else:  # this backend gives no token states: the answerer embeds sentences when asked
+                embedded = self.embeddings.embed_documents(texts)
+            vectors.update(zip(new, embedded))
         # Upserted, so vectors a killed run left behind are overwritten, never doubled.
         for start in range(0, len(chunks), 1000):  # under Chroma's largest batch
             part = chunks[start: start + 1000]
@@ -507,7 +528,11 @@ class LibraryStore:
                 metadatas=[c.metadata() for c in part],
                 documents=[c.embed_text for c in part],
             )
-        return len(new_texts)
+        return len(new), {c.chunk_id: sentences[c.embed_hash] for c in chunks if c.embed_hash in sentences}
+
+    def sentence_vectors(self, chunk_ids: list[str]) -> dict[str, np.ndarray]:
+        """Stored sentence vectors of these findings, rows in `answer_sentences` order."""
+        return self.catalog.sentence_vectors(chunk_ids)
 
     def remove_report(self, report_id: str) -> int:
         with self.writing(), self._talking_to_chroma():
@@ -530,7 +555,8 @@ class LibraryStore:
             for start in range(0, len(orphans), 1000):
                 self.chroma.delete(ids=orphans[start : start + 1000])
             missing = self.catalog.chunks(sorted(in_catalog - in_chroma))
-            self._add_chunks(missing)
+            _, sentence_vectors = self._add_chunks(missing)
+            self.catalog.set_sentence_vectors(sentence_vectors)
             result.orphans_removed, result.vectors_restored = len(orphans), len(missing)
         return result
 
