@@ -101,7 +101,7 @@ def measure_levers(files: list[str], rounds: int = 2, limit_reports: int = 2, pe
 
     default = models[DEFAULT_BACKEND]
     original = default.batch_size
-    sizes = (4, 8, 16, 32, 64)
+    sizes = (1, 2, 4, 8, 16, 32)
     runs: dict[int, list[float]] = {size: [] for size in sizes}
     for _ in range(rounds):  # interleaved, like the backends
         for size in sizes:

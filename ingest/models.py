@@ -116,6 +116,6 @@ class Chunk:
     @property
     def embed_hash(self) -> str:
         """What the vector is made from, so a vector already in the store for the same text is reused
-        instead of embedded again (the regulator's standard wording in every report; the unchanged
-        paragraphs of a reassessed authority's newer report)."""
+        instead of embedded again (the unchanged paragraphs of a reassessed authority's newer report,
+        the same report saved again under another name)."""
         return hashlib.sha256(self.embed_text.encode("utf-8")).hexdigest()[:32]

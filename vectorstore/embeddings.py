@@ -4,12 +4,13 @@ Two backends compute the same vectors for all-MiniLM-L6-v2 (or any BERT-style se
 folder with mean pooling):
 
 - ``torch``: sentence-transformers on PyTorch, as the model ships.
-- ``onnx`` (the default): the same weights exported once to ONNX from the local folder, with
-  onnxruntime's transformer fusions; vectors match torch's (cosine 1.0000) and it needs neither
-  torch nor sentence-transformers at run time, so the app starts sooner.
-- ``onnx-int8``: that export with int8 weights (dynamic, per-channel quantisation); faster still,
-  vectors within about 0.99 cosine of torch's. A store must be queried with the backend it was
-  built with for exact parity.
+- ``onnx``: the same weights exported once to ONNX from the local folder, with onnxruntime's
+  transformer fusions; vectors match torch's (cosine 1.0000) and it needs neither torch nor
+  sentence-transformers at run time, so the app starts sooner.
+- ``onnx-int8`` (the default): that export with int8 weights (dynamic, per-channel quantisation);
+  about twice as fast again, vectors within about 0.99 cosine of torch's, and the eval's numbers
+  as good as fp32's (README "Benchmark"). A library is queried with the backend that wrote it
+  (recorded in its catalog) unless CQC_EMBEDDING_BACKEND says otherwise.
 
 The export is written to a cache folder (``CQC_MODEL_CACHE``, default ``~/.cache/cqc-report-assistant``)
 keyed by the model folder's fingerprint, atomically, so concurrent processes never read half a file.
@@ -38,11 +39,16 @@ log = logging.getLogger(__name__)
 
 Backend = Literal["torch", "onnx", "onnx-int8"]
 BACKENDS: tuple[str, ...] = ("torch", "onnx", "onnx-int8")
-DEFAULT_BACKEND: Backend = "onnx"
+DEFAULT_BACKEND: Backend = "onnx-int8"
 # Texts per ONNX forward pass. Measured on the 2-core machine (CPU time, interleaved rounds): 8
 # beats 32 by 5-25% and 64 by 15-40% (activations of small batches stay in cache); texts are
 # sorted by length first, so small batches pad little.
 DEFAULT_BATCH = 8
+# int8 one text at a time: its activations are quantised with one scale per forward pass, so in a
+# batch a text's vector depends on its neighbours (0.99 cosine between batches); alone it is a
+# function of the text, as the question's is. And it is the fastest size measured: 70 texts/s
+# against 54 at 8 (240 chunks of the shared reports).
+INT8_BATCH = 1
 TORCH_BATCH = 64  # sentence-transformers as it was configured before the ONNX backend
 
 
@@ -87,7 +93,7 @@ class OnnxEmbeddings(Embeddings):
     """The model's transformer run by onnxruntime; tokenising, mean pooling and normalising as
     sentence-transformers does them (read from the model folder's own configuration)."""
 
-    def __init__(self, model_path: str, quantized: bool = False, batch_size: int = DEFAULT_BATCH,
+    def __init__(self, model_path: str, quantized: bool = False, batch_size: int | None = None,
                  cache_dir: Path | None = None):
         import onnxruntime as ort
         from tokenizers import Tokenizer
@@ -95,7 +101,7 @@ class OnnxEmbeddings(Embeddings):
         folder = Path(model_path)
         self.model_path = model_path
         self.backend: Backend = "onnx-int8" if quantized else "onnx"
-        self.batch_size = batch_size
+        self.batch_size = batch_size or (INT8_BATCH if quantized else DEFAULT_BATCH)
         pooling = _read_json(folder / "1_Pooling" / "config.json")
         if pooling and not pooling.get("pooling_mode_mean_tokens", False):
             raise ValueError(f"{folder}: the ONNX backend does mean pooling only; this model pools otherwise")
@@ -293,9 +299,11 @@ def _quantize(fp32: Path, final: Path) -> None:
 
 
 # -- choosing ----------------------------------------------------------------------------------
-def configured_backend() -> str:
-    """CQC_EMBEDDING_BACKEND, read each time (tests and the benchmark switch it per process)."""
-    value = os.environ.get("CQC_EMBEDDING_BACKEND", "").strip().lower() or DEFAULT_BACKEND
+def configured_backend(recorded: str | None = None) -> str:
+    """CQC_EMBEDDING_BACKEND, read each time (tests and the benchmark switch it per process); else
+    the backend a library was written with (`recorded`), so its questions are embedded alike; else
+    the default."""
+    value = os.environ.get("CQC_EMBEDDING_BACKEND", "").strip().lower() or recorded or DEFAULT_BACKEND
     if value not in BACKENDS:
         raise ValueError(f"CQC_EMBEDDING_BACKEND={value!r}: expected one of {', '.join(BACKENDS)}")
     return value

@@ -34,7 +34,7 @@ from langchain_chroma import Chroma
 from ingest.chunking import sentence_spans
 from ingest.models import Chunk, Report
 from vectorstore.catalog import SCHEMA_VERSION, Catalog, ReportEntry
-from vectorstore.embeddings import SentenceTransformerEmbeddings, load_embeddings
+from vectorstore.embeddings import SentenceTransformerEmbeddings, configured_backend, load_embeddings
 from vectorstore.keyword_index import KeywordIndex
 
 
@@ -316,19 +316,21 @@ class LibraryStore:
     @property
     def embeddings(self) -> SentenceTransformerEmbeddings:
         if self._embeddings is None:
-            embeddings = load_embeddings(self.settings.model_path())
+            recorded = self.catalog.get_meta("embedding_backend")
+            embeddings = load_embeddings(self.settings.model_path(), configured_backend(recorded))
             model = embeddings.model
             get_dimension = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
             dimension = get_dimension()
-            recorded = self.catalog.get_meta("embedding_dimension")
-            if recorded and dimension and int(recorded) != dimension:
+            recorded_dimension = self.catalog.get_meta("embedding_dimension")
+            if recorded_dimension and dimension and int(recorded_dimension) != dimension:
                 raise StoreVersionError(
-                    f"The store at {self.folder} holds {recorded}-dimension vectors, but the embedding model "
+                    f"The store at {self.folder} holds {recorded_dimension}-dimension vectors, but the embedding model "
                     f"{self.model.name} makes {dimension}. Rebuild it with: {rebuild_command(self.folder)} [PATH...]"
                 )
-            if not recorded and dimension:
+            if not recorded_dimension and dimension:
                 self._record_model(dimension)
-            # Recorded, not enforced: torch and ONNX give the same vectors, int8 nearly the same.
+            # Recorded, and used for later questions unless the environment names another:
+            # torch and ONNX give the same vectors, int8 nearly the same.
             backend = getattr(embeddings, "backend", "torch")
             if self.catalog.get_meta("embedding_backend") is None:
                 self.catalog.set_meta({"embedding_backend": backend})
