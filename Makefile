@@ -64,7 +64,7 @@ eval: venv
 	$(BIN)/python -m assistant eval --store $(EVAL_STORE) --baseline --floors tests/eval_floors.json $(SHARED)/qa/*.jsonl
 
 # Speed on a synthetic national set beside a plain LangChain pipeline (README "Benchmark");
-# ~1 hour on a 2-core machine. Options: make bench BENCH_ARGS="--reports 20 --large 0".
+# ~20 minutes on a 2-core machine. Options: make bench BENCH_ARGS="--reports 20 --large 0".
 bench: venv
 	$(BIN)/python -m bench --corpus $(SHARED)/reports $(BENCH_ARGS)
 
