@@ -74,12 +74,34 @@ def library_changed() -> None:
         st.session_state.pop(key, None)
 
 
+# -- mode --------------------------------------------------------------------------------------
+def switch_mode(mode: str) -> None:
+    """Go to another mode from code (a heatmap click goes to Ask).
+
+    Setting the mode widget's own value from a callback proved racy in the browser: now and then
+    the page kept the old value, sent it back with the next question, and the question was asked
+    in a mode that had no chat (lost). A new widget, under a new key, starting at the new mode has
+    no old value to send back.
+    """
+    st.session_state["mode_now"] = mode
+    st.session_state["mode_widget"] = st.session_state.get("mode_widget", 0) + 1
+
+
+def mode_control() -> str:
+    st.session_state.setdefault("mode_now", ASK)
+    key = f"mode-{st.session_state.get('mode_widget', 0)}"
+    mode = st.segmented_control("Mode", MODES, key=key, default=st.session_state["mode_now"], required=True,
+                                label_visibility="collapsed") or ASK
+    st.session_state["mode_now"] = mode
+    return mode
+
+
 # -- callbacks ---------------------------------------------------------------------------------
 def pick_cell(authority: str, statement: str) -> None:
     """A heatmap cell was chosen: filter the chat to it and go to Ask."""
     st.session_state["authorities"] = [authority]
     st.session_state["statements"] = [statement]
-    st.session_state["mode"] = ASK
+    switch_mode(ASK)
     st.session_state["notice"] = f"Filtered to {authority} · {statement}. Ask a question about them."
 
 
@@ -186,10 +208,7 @@ def page() -> None:
         library.upload_form(lambda: get_store(folder), uploaded)
         library.show_ingest_summary(st.session_state.pop("ingest_summary", None))
         return
-    # The heatmap's callback sets "mode" through the session, so the widget takes its start value from there
-    # too (a `default=` as well makes Streamlit warn on every rerun after a click).
-    st.session_state.setdefault("mode", ASK)
-    mode = st.segmented_control("Mode", MODES, key="mode", required=True, label_visibility="collapsed")
+    mode = mode_control()
     if notice := st.session_state.pop("notice", None):
         st.success(escape(notice))
     library.show_ingest_summary(st.session_state.pop("ingest_summary", None))  # once, after the rerun

@@ -100,8 +100,14 @@ def ask(at: AppTest, question: str) -> AppTest:
     return run(at)
 
 
+def mode_control(at: AppTest):
+    """The mode switch (its key changes when code switches the mode, so it is found by its label)."""
+    (control,) = [w for w in at.segmented_control if w.label == "Mode"]
+    return control
+
+
 def choose_mode(at: AppTest, mode: str) -> AppTest:
-    at.segmented_control(key="mode").set_value(mode)
+    mode_control(at).set_value(mode)
     return run(at)
 
 
@@ -124,7 +130,7 @@ def test_sidebar_lists_the_demo_reports_and_offers_filters(monkeypatch, demo_sto
     assert len(at.sidebar.multiselect(key="themes").options) == 4
     assert at.sidebar.slider(key="score_range").value == (0, 100)
     assert at.sidebar.date_input(key="date_range").value == (date(2024, 9, 4), date(2025, 3, 12))
-    assert at.segmented_control(key="mode").options == ["Ask", "Compare", "Draft actions", "Library"]
+    assert mode_control(at).options == ["Ask", "Compare", "Draft actions", "Library"]
 
 
 def test_question_shows_answer_linked_to_source_cards_and_follow_up(monkeypatch, demo_store):
@@ -328,7 +334,7 @@ def test_library_view_lists_reports_and_heatmap_cell_filters_the_chat(monkeypatc
     run(at)
     at.button(key="pick_button").click()
     run(at)
-    assert at.segmented_control(key="mode").value == "Ask"
+    assert mode_control(at).value == "Ask"
     assert at.sidebar.multiselect(key="authorities").value == ["Fenmarsh County Council"]
     assert at.sidebar.multiselect(key="statements").value == ["Safeguarding"]
     assert "Filtered to Fenmarsh County Council · Safeguarding" in plain(at.success[0].value)

@@ -91,6 +91,12 @@ def test_heatmap_click_filters_the_chat(driver, demo_app):
     click_off_centre(driver, cell)
     wait_idle(driver)
     WebDriverWait(driver, 30).until(lambda d: "Filtered to Fenmarsh County Council · Safeguarding" in page_text(d))
+    # ...and in Ask: the chat is there, the library's chart is not (the page once kept "Library", and the
+    # question typed next was asked in a mode with no chat and lost).
+    WebDriverWait(driver, 30).until(
+        lambda d: d.find_elements(By.CSS_SELECTOR, '[data-testid="stChatInputTextArea"]')
+        and not d.find_elements(By.CSS_SELECTOR, '[data-testid="stVegaLiteChart"]'),
+        message="the heatmap click did not switch to Ask")
     sidebar = driver.find_element(By.CSS_SELECTOR, '[data-testid="stSidebar"]')
     assert tags(sidebar) == ["Fenmarsh County Council", "Safeguarding"]
     ask(driver, "How quickly are safeguarding concerns screened?")
