@@ -172,13 +172,17 @@ class Catalog:
         """Chunks in the order of the ids asked for; unknown ids are left out."""
         if not ids:
             return []
-        found: dict[str, Chunk] = {}
+        found = {cid: chunk_from_json(data) for cid, data in self._rows_for_ids("chunk_id, data", ids)}
+        return [found[i] for i in ids if i in found]
+
+    def _rows_for_ids(self, columns: str, ids: list[str], condition: str = "") -> list[tuple]:
+        """Rows of the chunk table for these chunk ids, 500 to a query (SQLite's variable limit)."""
+        rows: list[tuple] = []
         for start in range(0, len(ids), 500):
             batch = ids[start : start + 500]
             marks = ",".join("?" * len(batch))
-            for cid, data in self._rows(f"SELECT chunk_id, data FROM chunks WHERE chunk_id IN ({marks})", batch):
-                found[cid] = chunk_from_json(data)
-        return [found[i] for i in ids if i in found]
+            rows += self._rows(f"SELECT {columns} FROM chunks WHERE chunk_id IN ({marks}){condition}", batch)
+        return rows
 
     def all_chunks(self) -> list[Chunk]:
         rows = self._rows("SELECT data FROM chunks ORDER BY report_id, ord")
@@ -213,15 +217,8 @@ class Catalog:
     def sentence_vectors(self, ids: list[str]) -> dict[str, np.ndarray]:
         """The stored sentence vectors of these chunks (rows in `answer_sentences` order), where the
         ingest that wrote them had them."""
-        found: dict[str, np.ndarray] = {}
-        for start in range(0, len(ids), 500):
-            batch = ids[start : start + 500]
-            marks = ",".join("?" * len(batch))
-            for cid, blob in self._rows(
-                f"SELECT chunk_id, sentences FROM chunks WHERE chunk_id IN ({marks}) AND sentences IS NOT NULL", batch
-            ):
-                found[cid] = unpack_vectors(blob)
-        return found
+        rows = self._rows_for_ids("chunk_id, sentences", ids, " AND sentences IS NOT NULL")
+        return {cid: unpack_vectors(blob) for cid, blob in rows}
 
     def set_sentence_vectors(self, vectors: dict[str, np.ndarray]) -> None:
         """Fill in sentence vectors for chunk rows already written (a repair after a killed run)."""
