@@ -61,9 +61,9 @@ def wants_figure(question: str) -> bool:
     return bool(_FIGURE_QUESTION.search(question))
 
 
-# Sentence vectors kept between questions: the same findings come back for questions about the
-# same council and topic, and embedding their sentences is most of a question's time. 50,000
-# vectors of 384 floats are about 75 MB.
+# Sentence vectors embedded at question time, kept between questions. Ingest stores every answer
+# sentence's vector, so this serves only findings without them (a library written before they were
+# stored, or by the torch backend, which gives no token states). 50,000 vectors are about 75 MB.
 SENTENCE_CACHE_SIZE = 50_000
 
 

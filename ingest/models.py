@@ -7,7 +7,6 @@ them by hand.
 from __future__ import annotations
 
 import hashlib
-
 from dataclasses import dataclass, field
 from typing import Literal
 

@@ -331,9 +331,8 @@ class LibraryStore:
                 self._record_model(dimension)
             # Recorded, and used for later questions unless the environment names another:
             # torch and ONNX give the same vectors, int8 nearly the same.
-            backend = getattr(embeddings, "backend", "torch")
-            if self.catalog.get_meta("embedding_backend") is None:
-                self.catalog.set_meta({"embedding_backend": backend})
+            if recorded is None:
+                self.catalog.set_meta({"embedding_backend": getattr(embeddings, "backend", "torch")})
             self._embeddings = embeddings
         return self._embeddings
 
