@@ -46,7 +46,10 @@ def corpus_assistant(corpus_store):
 
 @pytest.fixture(scope="session")
 def facts(corpus) -> dict[str, dict]:
-    return {json.loads(p.read_text())["authority"]: json.loads(p.read_text()) for p in (corpus / "facts").glob("*.json")}
+    """Per-report facts files ({slug}.json); facts/site-text.json (a list, for the page layout) is read
+    by the tests of that layout."""
+    loaded = [json.loads(p.read_text()) for p in sorted((corpus / "facts").glob("*.json"))]
+    return {f["authority"]: f for f in loaded if isinstance(f, dict)}
 
 
 @pytest.fixture()
