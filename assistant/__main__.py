@@ -130,7 +130,8 @@ def _reports(args: argparse.Namespace) -> int:
 def _eval(args: argparse.Namespace) -> int:
     from assistant.evaluation import run_eval
 
-    return run_eval(_settings(args.store), args.files, as_json=args.json, baseline=args.baseline, floors=args.floors)
+    return run_eval(_settings(args.store), args.files, as_json=args.json, baseline=args.baseline, floors=args.floors,
+                    library=args.library, facts=args.facts)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -155,6 +156,8 @@ def main(argv: list[str] | None = None) -> int:
     ev.add_argument("--json", action="store_true")
     ev.add_argument("--baseline", action="store_true", help="also run a plain LangChain pipeline on the same questions")
     ev.add_argument("--floors", help="JSON file of minimum values; exit 1 when a metric falls below its floor")
+    ev.add_argument("--library", help="the section of the floors file for this library (reports, site-text, both)")
+    ev.add_argument("--facts", help="a facts file (one object or a list): check the catalog holds each exactly")
     args = parser.parse_args(argv)
     from assistant.llm.backends import BackendConfigError
     from assistant.llm.local import LocalModelError

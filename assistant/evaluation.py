@@ -19,7 +19,10 @@ from vectorstore.settings import Settings
 
 
 def norm(text: str) -> str:
+    """Text compared as a reader would: typographic quotes and dashes are the plain ones ("3 – Evidence"
+    on one page is "3 - Evidence" on another)."""
     text = text.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
+    text = text.replace("–", "-").replace("—", "-")
     return re.sub(r"\s+", " ", text).strip().casefold()
 
 
@@ -81,6 +84,21 @@ class Outcome:
     retrieved: list[tuple[str, str]]  # (authority, text), rank order
     cited: list[tuple[str, str]]  # (authority, text)
     seconds: float
+    # The report each retrieved / cited finding came from, where the pipeline knows it.
+    retrieved_reports: list[str] = field(default_factory=list)
+    cited_reports: list[str] = field(default_factory=list)
+
+
+def doubled(pairs: list[tuple[str, str]], reports: list[str]) -> bool:
+    """The same finding of one authority from two library entries (a report kept in two layouts)."""
+    if len(reports) != len(pairs):
+        return False
+    seen: dict[tuple[str, str], str] = {}
+    for (authority, text), report in zip(pairs, reports):
+        key = (authority, norm(text))
+        if seen.setdefault(key, report) != report:
+            return True
+    return False
 
 
 def score(items: list[GoldItem], outcomes: list[Outcome]) -> dict[str, dict[str, float]]:
@@ -105,6 +123,9 @@ def score(items: list[GoldItem], outcomes: list[Outcome]) -> dict[str, dict[str,
                         m["key_figures"].append(float(has_figure(out.answer, value)))
             if item.type == "unanswerable":
                 m["abstention"].append(float(out.abstained))
+            # The same finding twice (one report kept in two layouts, answered from both) is a doubled answer.
+            m["doubled"].append(float(doubled(out.cited, out.cited_reports)
+                                      or doubled(out.retrieved[:5], out.retrieved_reports[:5])))
             if item.authorities:
                 for authority, _ in out.cited:
                     m["wrong_authority"].append(float(bool(authority) and authority not in item.authorities))
@@ -123,7 +144,8 @@ def score(items: list[GoldItem], outcomes: list[Outcome]) -> dict[str, dict[str,
 
 COLUMNS = (
     "n", "evidence@5", "evidence@10", "mrr", "cited_support", "key_figures", "abstention",
-    "false_abstention", "wrong_authority", "must_include", "authorities_cited", "all_authorities_cited", "seconds",
+    "false_abstention", "wrong_authority", "must_include", "authorities_cited", "all_authorities_cited", "doubled",
+    "seconds",
 )
 TYPE_ORDER = ("fact", "score", "multi", "summary", "action", "compare", "unanswerable", "overall")
 
@@ -134,6 +156,8 @@ def format_table(title: str, table: dict[str, dict[str, float]]) -> str:
     lines = [title, "type".ljust(13) + " ".join(c.rjust(w) for c, w in zip(cols, widths))]
     for group in sorted(table, key=lambda g: TYPE_ORDER.index(g) if g in TYPE_ORDER else 99):
         row = table[group]
+        if not any(c in row for c in cols):
+            continue  # e.g. the catalog check, printed on its own line
         cells = []
         for c, w in zip(cols, widths):
             v = row.get(c)
@@ -158,17 +182,23 @@ def run_ours(settings: Settings, items: list[GoldItem]) -> list[Outcome]:
                 retrieved=[(f.chunk.authority, f.chunk.text) for f in answer.retrieved[:10]],
                 cited=[(c.authority, c.text) for c in answer.citations],
                 seconds=time.perf_counter() - start,
+                retrieved_reports=[f.chunk.report_id for f in answer.retrieved[:10]],
+                cited_reports=[c.chunk_id.split(":")[0] for c in answer.citations],
             )
         )
     return outcomes
 
 
-def run_eval(settings: Settings, files: list[str], as_json: bool, baseline: bool, floors: str | None) -> int:
+def run_eval(settings: Settings, files: list[str], as_json: bool, baseline: bool, floors: str | None,
+             library: str | None = None, facts: str | None = None) -> int:
     items = load_gold(files)
     if not items:
         print("No gold questions in the files given.", file=sys.stderr)
         return 2
     results = {"ours": score(items, run_ours(settings, items))}
+    if facts:
+        exact, total, misses = catalog_exact(settings, facts)
+        results["ours"].setdefault("catalog", {})["catalog_exact"] = exact / total if total else 0.0
     if baseline:
         from assistant.baseline import run_baseline
 
@@ -176,14 +206,53 @@ def run_eval(settings: Settings, files: list[str], as_json: bool, baseline: bool
     if as_json:
         print(json.dumps(results, indent=2))
     else:
-        print(f"{len(items)} gold questions from {len(files)} file(s); per-report questions asked with their authority selected.\n")
-        print(format_table("ours (hybrid retrieval, extractive answers)", results["ours"]))
+        label = f" [{library}]" if library else ""
+        print(f"{len(items)} gold questions from {len(files)} file(s){label}; per-report questions asked with their "
+              "authority selected.\n")
+        if facts:
+            print(f"catalog exact against {Path(facts).name}: {exact}/{total}")
+            for miss in misses:
+                print(f"  differs: {miss}")
+            print()
+        print(format_table(f"ours (hybrid retrieval, extractive answers){label}", results["ours"]))
         if baseline:
             print()
-            print(format_table("baseline (RecursiveCharacterTextSplitter 1000/200, same embeddings, Chroma k=5)", results["baseline"]))
+            print(format_table("baseline (RecursiveCharacterTextSplitter 1000/200, same embeddings, Chroma k=5)",
+                               results["baseline"]))
     if floors:
-        return check_floors(results["ours"], json.loads(Path(floors).read_text()))
+        table = json.loads(Path(floors).read_text())
+        if library:
+            if library not in table:
+                print(f"{floors}: no floors for library '{library}'", file=sys.stderr)
+                return 2
+            table = table[library]
+        return check_floors(results["ours"], table)
     return 0
+
+
+def _facts_key(text: str | None) -> str:
+    return re.sub(r"[^a-z]", "", (text or "").lower().replace("live healthier", "lead healthier"))
+
+
+def catalog_exact(settings: Settings, facts_path: str) -> tuple[int, int, list[str]]:
+    """How many authorities of a facts file the catalog holds exactly (rating, indicative, overall
+    score, publication date, the nine scores) in at least one of its library entries."""
+    from vectorstore.store import LibraryStore
+
+    facts = json.loads(Path(facts_path).read_text())
+    facts = facts if isinstance(facts, list) else [facts]
+    entries = LibraryStore(settings).reports()
+    exact, misses = 0, []
+    for fact in facts:
+        want = (fact["rating"], fact.get("indicative", False), fact["overall_score"], fact["published"],
+                {_facts_key(k): v for k, v in fact["scores"].items()})
+        got = [(e.rating, e.rating_is_indicative, e.overall_score, e.published, {_facts_key(k): v for k, v in e.scores.items()})
+               for e in entries if _facts_key(e.authority) == _facts_key(fact["authority"])]
+        if want in got:
+            exact += 1
+        else:
+            misses.append(f"{fact['authority']}: want {want[:4]}, have {[g[:4] for g in got] or 'no entry'}")
+    return exact, len(facts), misses
 
 
 def check_floors(table: dict[str, dict[str, float]], floors: dict[str, dict[str, float]]) -> int:

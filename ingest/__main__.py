@@ -69,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
         store.catalog.set_meta({"rebuild_sources": "[]"})  # finished: an interrupted rebuild keeps the list
     for line in summary.lines():
         print(line)
-    return 1 if summary.failed else 0
+    return 0 if summary.ok else 1
 
 
 if __name__ == "__main__":

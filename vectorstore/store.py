@@ -33,6 +33,7 @@ from langchain_chroma import Chroma
 
 from ingest.chunking import sentence_spans
 from ingest.models import Chunk, Report
+from ingest.pages import Page
 from vectorstore.catalog import SCHEMA_VERSION, Catalog, ReportEntry
 from vectorstore.embeddings import SentenceTransformerEmbeddings, configured_backend, load_embeddings
 from vectorstore.keyword_index import KeywordIndex
@@ -210,7 +211,9 @@ class ReportVersions:
 
 
 def choose_versions(reports: list[ReportEntry], question: str = "") -> ReportVersions:
-    """The newest report of each authority, unless the question names the date of another."""
+    """The report of each authority a question is answered from: the newest, unless the question
+    names the date of another; of the same report kept in several layouts, the most complete one
+    (so a report saved as a PDF and as pages is answered once, not twice)."""
     by_authority: dict[str, list[ReportEntry]] = {}
     for entry in reports:
         by_authority.setdefault(entry.authority, []).append(entry)
@@ -225,14 +228,13 @@ def choose_versions(reports: list[ReportEntry], question: str = "") -> ReportVer
         if not authority or len(entries) == 1:  # documents with no authority are not versions
             ids += [e.report_id for e in entries]
             continue
-        entries = sorted(entries, key=lambda e: e.published)
-        chosen = next(
-            (e for date in asked for e in reversed(entries) if e.published and e.published.startswith(date)),
-            entries[-1],
-        )
+        dates = sorted({e.published for e in entries})
+        date = next((d for want in asked for d in reversed(dates) if d and d.startswith(want)), dates[-1])
+        chosen = max((e for e in entries if e.published == date), key=lambda e: (e.completeness(), e.report_id))
         ids.append(chosen.report_id)
-        used[authority], counts[authority] = chosen, len(entries)
-        published[authority] = [e.published for e in entries]
+        if len(dates) > 1:
+            used[authority], counts[authority] = chosen, len(dates)
+            published[authority] = dates
     return ReportVersions(tuple(ids), used, counts, published)
 
 
@@ -457,11 +459,16 @@ class LibraryStore:
                     os.close(self._lock_file)
                     self._lock_file = None
 
-    def upsert_report(self, report: Report, chunks: list[Chunk]) -> UpsertResult:
+    def upsert_report(self, report: Report, chunks: list[Chunk], pages: list[Page] | None = None,
+                      absorbs: list[str] = ()) -> UpsertResult:
+        """Write a report with its chunks and pages; `absorbs` are reports whose pages it now holds
+        (an undated report its dated pages arrived for), removed in the same transaction."""
         rid = report.report_id
         result = UpsertResult(rid)
         with self.writing(), self._talking_to_chroma():
             existing = self.catalog.chunk_ids(rid)
+            for other in absorbs:
+                existing |= self.catalog.chunk_ids(other)
             new_ids = [c.chunk_id for c in chunks]
             to_add = [c for c in chunks if c.chunk_id not in existing]
             result.embedded, sentence_vectors = self._add_chunks(to_add)
@@ -471,18 +478,14 @@ class LibraryStore:
                 report_id=rid, authority=report.authority, title=report.title, published=report.published,
                 rating=report.rating, rating_is_indicative=report.rating_is_indicative,
                 overall_score=report.overall_score, scores=dict(report.scores), source=report.source,
-                files=list(report.files), chunks=len(chunks),
+                files=list(report.files), chunks=len(chunks), edition=report.edition,
+                pages=len(pages) if pages else max(len(report.files), 1),
             )
-            self.catalog.put_report(entry, chunks, sentence_vectors)
+            self.catalog.put_report(entry, chunks, sentence_vectors, pages, [a for a in absorbs if a != rid])
             stale = sorted(existing - set(new_ids))
-            if stale:
-                self.chroma.delete(ids=stale)
-            # The same file read again under another identity (its date or title was edited):
-            # the old version is this file's previous content, so it goes.
-            for old in self.catalog.report_ids_from_source(report.source):
-                if old != rid:
-                    self.remove_report(old)
-                    result.replaced_reports.append(old)
+            for start in range(0, len(stale), 1000):
+                self.chroma.delete(ids=stale[start: start + 1000])
+            result.replaced_reports = [a for a in absorbs if a != rid]
             result.added, result.removed, result.kept = len(to_add), len(stale), len(chunks) - len(to_add)
         return result
 
@@ -649,6 +652,7 @@ class LibraryStore:
 
             conn.execute("BEGIN IMMEDIATE")
             conn.execute("DROP TABLE IF EXISTS chunks")
+            conn.execute("DROP TABLE IF EXISTS pages")
             conn.execute("DROP TABLE IF EXISTS reports")
             conn.execute("DELETE FROM meta WHERE key != 'store_id'")
             conn.execute("INSERT INTO meta(key, value) VALUES ('rebuild_sources', ?)", (json.dumps(sources),))

@@ -9,6 +9,17 @@ from pathlib import Path
 from ingest.errors import IngestError
 
 _SPACE = re.compile(r"\s+")
+# Site furniture around the report on the regulator's pages, whatever format the page was saved in.
+_FURNITURE = re.compile(
+    r"^(downloads?|how we assess local authorities|back to top|print this page|share this page|"
+    r"skip to main content|on this page|contents|page last updated\b.*|last updated\b.*)$",
+    re.IGNORECASE,
+)
+
+
+def is_furniture(line: str) -> bool:
+    """A line that is the website's, not the report's ("Downloads", "Page last updated: ...")."""
+    return bool(_FURNITURE.match(line.strip()))
 
 
 def clean_text(text: str) -> str:
