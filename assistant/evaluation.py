@@ -131,6 +131,12 @@ def score(items: list[GoldItem], outcomes: list[Outcome]) -> dict[str, dict[str,
                     m["must_include"].append(float(norm(s) in norm(out.answer)))
             for s in item.must_not_include:
                 m["must_not_include"].append(float(norm(s) not in norm(out.answer)))
+            owners = {a for a, _ in out.cited if a}
+            if len(owners) >= 2:  # whose finding: an answer drawing on several authorities names each one
+                from ingest.cqc import short_names
+
+                named = [any(norm(n) in norm(out.answer) for n in short_names(a)) for a in owners]
+                m["owners_named"].append(sum(named) / len(named))
             if item.authorities and (out.cited or item.declines):
                 # An answer citing any authority the question did not ask about.
                 m["answer_wrong_authority"].append(float(any(a and a not in item.authorities for a, _ in out.cited)))
@@ -152,7 +158,7 @@ def score(items: list[GoldItem], outcomes: list[Outcome]) -> dict[str, dict[str,
 
 COLUMNS = (
     "n", "evidence@5", "evidence@10", "mrr", "cited_support", "key_figures", "abstention",
-    "false_abstention", "wrong_authority", "answer_wrong_authority", "must_include", "must_not_include",
+    "false_abstention", "wrong_authority", "answer_wrong_authority", "owners_named", "must_include", "must_not_include",
     "authorities_cited", "all_authorities_cited", "seconds",
 )
 TYPE_ORDER = ("fact", "score", "multi", "summary", "action", "compare", "unanswerable", "first_person", "unscoped",

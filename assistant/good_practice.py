@@ -7,6 +7,8 @@ across the library. It compares practice, not numbers, and never quotes a shortf
 
 from __future__ import annotations
 
+import re
+
 from assistant.answerers import Evidence
 from assistant.extractive import SHORTFALL, Selected, SentenceSelector, compose
 from assistant.models import Citation
@@ -22,6 +24,10 @@ SENTENCES_PER_AUTHORITY = 2
 # from authorities that scored well on it; what is wanted is their best description of practice.
 MIN_PRACTICE_SCORE = 0.2
 MIN_PRACTICE_CHARS = 60  # a description of practice, not a heading-like line
+# A sentence that leans on the one before it ("This had ...", "Leaders acknowledged this") or is one
+# item of a list means little quoted alone.
+_LEANS_ON_CONTEXT = re.compile(r"^\s*([-•*]\s|(this|these|that|those|it|they|he|she|such)\b)|^\w+( \w+)? \w+ (this|these)\b",
+                               re.IGNORECASE)
 
 
 def practice(ranked: list[Selected]) -> list[Selected]:
@@ -32,6 +38,7 @@ def practice(ranked: list[Selected]) -> list[Selected]:
         if len(chosen) >= SENTENCES_PER_AUTHORITY:
             break
         if (s.score < MIN_PRACTICE_SCORE or s.finding.chunk.kind != "paragraph" or is_standard_wording(s.finding.chunk.heading) or SHORTFALL.search(s.sentence) or len(s.sentence) < MIN_PRACTICE_CHARS
+                or _LEANS_ON_CONTEXT.search(s.sentence)
                 or any(c.finding is s.finding for c in chosen)):
             continue
         chosen.append(s)

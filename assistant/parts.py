@@ -79,7 +79,7 @@ class PartAnswerer:
             body.append(text)
             citations += cites
         for part in missing:
-            body.append(f"{NOT_IN_REPORTS[:-1]} {_lower_first(part)}.")
+            body.append(f"{NOT_IN_REPORTS[:-1]}: {_lower_first(part)}?")
         retrieved = list(answer.retrieved) + [s.finding for s in added if s.finding not in answer.retrieved]
         return replace(answer, answer=" ".join(body), abstained=False, citations=citations, retrieved=retrieved,
                        kind="extractive")

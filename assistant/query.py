@@ -197,7 +197,7 @@ _COUNTS = re.compile(
     re.IGNORECASE,
 )
 _RANK = re.compile(r"\brank\w*\b|\bleague table\b|\border(ed)? (of|by)\b|\bfrom (highest|lowest|best|worst) to\b|\bsort\w*\b", re.I)
-_AVERAGE = re.compile(r"\b(average|mean|median|typical)\b", re.IGNORECASE)
+_AVERAGE = re.compile(r"\b(average|median|typical)\b|\bmean (score|rating|of)\b", re.IGNORECASE)
 _LOWEST = re.compile(r"\b(lowest|worst|weakest)\b", re.IGNORECASE)
 # "best interests assessors" and "best practice" ask for no extreme.
 _HIGHEST = re.compile(r"\b(highest|strongest)\b|\bbest\b(?!\s+(practice|interests?|ways?|examples?))", re.IGNORECASE)

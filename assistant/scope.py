@@ -101,7 +101,9 @@ class ResolveScope:
             if exemplars and exemplars[0].statement:  # their practice on that statement, not elsewhere
                 where = replace(where, quality_statements=(exemplars[0].statement,))
         several = len(where.authorities) >= 2 or (not where.authorities and len(library) >= 2)
-        grouped = bool(exemplars) or (several and plan.intent in (Intent.FINDINGS, Intent.SUMMARY))
+        # Two councils asked about, one of them absent: the answer for the other still says whose it is.
+        asked_several = len(named) + len(absent) + len(filtered_out) >= 2 and bool(targets)
+        grouped = bool(exemplars) or ((several or asked_several) and plan.intent in (Intent.FINDINGS, Intent.SUMMARY))
         notes = self._notes(absent, filtered_out, filters, library)
         return Scope(
             reading=reading, where=where, grouped=grouped, home_used=home_used, absent=tuple(absent),

@@ -18,6 +18,8 @@ from ingest.chunking import answer_sentences
 from ingest.cqc import SCORE_BANDS, is_standard_wording
 
 MAX_SENTENCES = 8  # per authority; a briefing, not the whole section
+SHORT_LEAD_WORDS = 8
+MAX_VOICES = 6  # sentences of what a group said: the summary's first, then the findings quoting them  # a paragraph's opening this short only introduces its point
 
 # What a sentence of the strengths / development / next-steps summary is about.
 STRENGTH, DEVELOPMENT, NEXT, OTHER = "strength", "development", "next", "other"
@@ -44,7 +46,7 @@ _STRENGTH_WORDS = re.compile(
 _REPORTED = re.compile(r"\b(told us|tell us|said|says|described|felt|feel|reported|spoke|gave|valued|praised|raised|"
                        r"would welcome|welcomed|were positive|were concerned|were mixed|mixed feedback)\b", re.I)
 _VOICES = {"carers": r"\bcarers?\b", "partners": r"\bpartners?\b", "providers": r"\bproviders?\b",
-           "families": r"\bfamil(y|ies)\b", "staff": r"\bstaff\b", "people": r"."}
+           "families": r"\bfamil(y|ies)\b", "staff": r"\bstaff\b", "people": r"\bpeople\b|\bresidents?\b"}
 _PEOPLE_SECTION = re.compile(r"\bexperiences?\b", re.I)
 _STRENGTHS_SECTION = re.compile(r"\bstrengths\b|\bareas for development\b|\bnext steps\b", re.I)
 _HEADER = re.compile(r":\s*$")
@@ -152,6 +154,8 @@ class SummaryAnswerer:
             for f in summary:
                 body = [q for q in label_sentences(f) if not _is_header(q.sentence)]
                 out += body[:1]  # each paragraph's point, once
+                if body and len(body[0].sentence.split()) < SHORT_LEAD_WORDS:  # "Not all experiences were as positive."
+                    out += body[1:2]
                 if body and body[0].header:  # a list: its items are the point
                     out += [q for q in body[1:4] if q.header == body[0].header]
             return out[:MAX_SENTENCES]
@@ -198,14 +202,13 @@ class SummaryAnswerer:
         if statements:
             words = re.compile("|".join(re.escape(s.split()[0]) for s in statements), re.I)
             out = [q for f in summary for q in label_sentences(f) if who.search(q.sentence) and words.search(q.sentence)]
-        elif voices == "people":
-            out = [q for f in summary for q in label_sentences(f)[:2]]
+        elif voices == "people":  # the whole summary of people's experiences is theirs: each paragraph's opening
+            out = [q for f in summary for q in label_sentences(f)[:2]][:MAX_VOICES]
         else:
-            out = [q for f in summary for q in label_sentences(f) if who.search(q.sentence)]
-        out = out[:4]
+            out = [q for f in summary for q in label_sentences(f) if who.search(q.sentence)][:MAX_VOICES - 2]
         taken = {q.sentence for q in out}
         for s in group.ranked:
-            if len(out) >= 6:
+            if len(out) >= MAX_VOICES:
                 break
             sentence = _BULLET.sub("", s.sentence)
             if sentence in taken or not who.search(sentence) or not _REPORTED.search(sentence):
