@@ -16,7 +16,7 @@ from assistant.models import NOT_IN_REPORTS, Answer, Citation
 from assistant.path import Scope
 
 _MARKER = re.compile(r"\[(\d+)\]")
-_SENTENCE_END = re.compile(r"(?<=[.!?\]])\s+(?=\S)")
+_SENTENCE_END = re.compile(r"(?<=[.!?\]])\s+(?=[^\s[])")  # a marker stays with the sentence before it
 _GROUPED = re.compile(r"^\s*(?:[-*]\s*)?\*\*[^*]+\*\*", re.MULTILINE)
 # Kinds whose text names the authority on every line already.
 SELF_NAMING = ("catalog", "comparison", "summary", "good_practice", "clarify", "absent")

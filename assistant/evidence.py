@@ -41,9 +41,9 @@ class RetrieveEvidence:
 
     def run(self, scope: Scope) -> Gathered:
         plan = scope.plan
+        if scope.clarify or scope.nothing_left:  # nothing to search for
+            return Gathered(scope, Evidence(scope.question, plan, []))
         vector = self.store.embeddings.embed_query(plan.subject or plan.content or scope.reading.standalone)
-        if scope.clarify or scope.nothing_left:
-            return Gathered(scope, Evidence(scope.question, plan, []), tuple(vector))
         where = scope.where
         k = self.store.settings.top_k
         exemplars = scope.exemplars

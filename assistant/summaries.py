@@ -50,6 +50,14 @@ _VOICES = {"carers": r"\bcarers?\b", "partners": r"\bpartners?\b", "providers": 
 _PEOPLE_SECTION = re.compile(r"\bexperiences?\b", re.I)
 _STRENGTHS_SECTION = re.compile(r"\bstrengths\b|\bareas for development\b|\bnext steps\b", re.I)
 _HEADER = re.compile(r":\s*$")
+# A rating or score stated inside a paragraph ("Fenmarsh County Council: Outstanding", "Score: 4",
+# "scored 99 out of 100"): the catalog states ratings and scores, from their own lines; a paragraph
+# claiming one is never quoted as a summary of the report.
+_RATING_CLAIM = re.compile(
+    r"^[^.:]{0,100}:\s*(outstanding|good|requires improvement|inadequate)\.?$|\bscore\s*:?\s*[1-4]\b"
+    r"|\bscored\s+\d+\s+out of 100\b|\b(is|was) rated (outstanding|good|requires improvement|inadequate)\b",
+    re.IGNORECASE,
+)
 _BULLET = re.compile(r"^\s*[-•*]\s*")
 _TITLES = {
     SummaryAsk.OVERVIEW: "Summary", SummaryAsk.STRENGTHS: "Strengths", SummaryAsk.DEVELOPMENT: "Areas for development",
@@ -77,6 +85,8 @@ def label_sentences(finding: RetrievedFinding) -> list[Quote]:
     out = []
     header = ""
     for original, s in zip(raw, sentences):
+        if _RATING_CLAIM.search(s):
+            continue
         if _HEADER.search(s):
             header = s
         elif not _BULLET.match(original):
@@ -211,7 +221,7 @@ class SummaryAnswerer:
             if len(out) >= MAX_VOICES:
                 break
             sentence = _BULLET.sub("", s.sentence)
-            if sentence in taken or not who.search(sentence) or not _REPORTED.search(sentence):
+            if sentence in taken or not who.search(sentence) or not _REPORTED.search(sentence) or _RATING_CLAIM.search(sentence):
                 continue
             if statements and s.finding.chunk.quality_statement not in statements and s.finding.chunk.quality_statement:
                 continue
