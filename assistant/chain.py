@@ -16,7 +16,7 @@ from langchain_core.runnables import RunnableLambda
 from assistant.answerers import ExtractiveAnswerer, GenerativeAnswerer
 from assistant.answering import AnswerQuestion
 from assistant.check import CheckAnswer
-from assistant.evidence import MAX_COMPARED, RetrieveEvidence  # noqa: F401  (MAX_COMPARED: the bench reads it)
+from assistant.evidence import RetrieveEvidence
 from assistant.extractive import Selected, SentenceSelector
 from assistant.llm.backends import backend_name, chat_model_for
 from assistant.models import Answer, RetrievedFinding

@@ -11,51 +11,17 @@ tests/test_query_reading.py.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from enum import Enum
 
 from assistant.names import AuthorityNames
+from assistant.plan import Intent, QueryPlan, ScoreAsk, SummaryAsk
+from cqc.topics import STATEMENT_TOPICS
 from ingest import cqc
 from vectorstore.keyword_index import tokenize
 
 __all__ = ["AuthorityNames", "Intent", "QueryPlan", "ScoreAsk", "SummaryAsk", "TOPICS", "WEAK_WORDS", "understand"]
 
-# Everyday names for what a quality statement covers: these boost retrieval, they do not filter.
-# A word matches at a word start; "*" lets it run on ("inequalit*" matches "inequality"), and a
-# plain word may take a plural "s" ("fee" matches "fees", never "feedback").
-TOPICS: dict[str, tuple[str, ...]] = {
-    "Assessing needs": (
-        "care act assessment", "carer's assessment", "carers' assessment", "carers assessment",
-        "assessment", "waiting list", "review", "advocacy", "advocate", "financial assessment",
-        "charging", "eligibility", "unpaid carer",
-    ),
-    "Supporting people to lead healthier lives": (
-        "direct payment", "reablement", "prevention", "preventative", "equipment", "adaptation",
-        "information and advice", "intermediate care", "occupational therapy",
-    ),
-    "Equity in experience and outcomes": (
-        "equity", "inequalit*", "ethnic*", "deaf", "protected characteristic", "interpret*",
-        "accessible", "seldom-heard", "minority", "minorities",
-    ),
-    "Care provision, integration and continuity": (
-        "home care", "care home", "market", "commissioning", "provider", "fee", "rated good or outstanding",
-        "sufficiency",
-    ),
-    "Partnerships and communities": ("partnership", "voluntary", "community sector", "health partners", "nhs"),
-    "Safe pathways, systems and transitions": (
-        "transition", "hospital discharge", "discharge", "contingency", "preparing for adulthood",
-        "children's to adult", "waiting well",
-    ),
-    "Safeguarding": ("safeguarding", "section 42", "making safeguarding personal", "deprivation of liberty", "dols"),
-    "Governance, management and sustainability": (
-        "governance", "budget", "overspend", "leadership", "director", "risk register", "workforce",
-        "vacanc*", "financial position", "strategy",
-    ),
-    "Learning, improvement and innovation": (
-        "complaint", "ombudsman", "lgsco", "co-production", "coproduction", "learning", "innovation",
-        "training", "feedback",
-    ),
-}
+# Everyday names for what a quality statement covers (cqc/topics.py): these boost retrieval, they do not filter.
+TOPICS = STATEMENT_TOPICS
 
 
 def _topic_pattern(word: str) -> str:
@@ -63,70 +29,6 @@ def _topic_pattern(word: str) -> str:
 
 
 _TOPIC_RES = {qs: re.compile("|".join(_topic_pattern(w) for w in words)) for qs, words in TOPICS.items()}
-
-
-class Intent(str, Enum):
-    FINDINGS = "findings"  # quote what the reports found
-    SCORES = "scores"  # ratings and scores, from the catalog
-    SUMMARY = "summary"  # the report's own summary sections
-    GOOD_PRACTICE = "good_practice"  # what councils scoring 3-4 on a statement do
-    ACTIONS = "actions"  # draft improvement actions from shortfalls
-
-
-class ScoreAsk(str, Enum):
-    LOOKUP = "lookup"  # the rating, or named statements' scores (lowest / highest among them)
-    STATEMENTS_AT = "statements_at"  # which statements an authority scored N (or <= N, >= N) on
-    EXTREMES = "extremes"  # an authority's lowest / highest scoring statements
-    AUTHORITIES_AT = "authorities_at"  # which authorities scored N (or <= N) on a statement, or overall
-    RANK = "rank"  # authorities ranked by overall score
-    RATING_COUNTS = "rating_counts"  # how many authorities have each rating
-    AVERAGE = "average"  # a statement's (or the overall) average across the library
-    CHANGE = "change"  # how an authority's scores changed between its reports
-
-
-class SummaryAsk(str, Enum):
-    OVERVIEW = "overview"
-    STRENGTHS = "strengths"
-    DEVELOPMENT = "development"
-    NEXT_STEPS = "next_steps"
-    VOICES = "voices"  # what people (or carers, partners, providers ...) said
-
-
-@dataclass(frozen=True)
-class QueryPlan:
-    question: str
-    authorities: tuple[str, ...] = ()  # library authorities named in the question (canonical names)
-    all_authorities: bool = False  # asks across councils: "which authorities ...", rank, average
-    quality_statements: tuple[str, ...] = ()  # named outright
-    topic_statements: tuple[str, ...] = ()  # implied by the subject, for boosting
-    themes: tuple[str, ...] = ()
-    intent: Intent = Intent.FINDINGS
-    wants_overall: bool = False
-    comparative: bool = False  # compares authorities ("compare", "higher than", "which ... most")
-    extremes: str = ""  # "lowest" | "highest" when the question asks for one
-    content: str = ""  # the question with authority names taken out, for retrieval
-    first_person: bool = False  # "we", "our", "the council": the user's own council
-    score_ask: ScoreAsk | None = None
-    score_range: tuple[int, int] | None = None  # scores asked for, inclusive (1-4, or 0-100 overall)
-    summary_ask: SummaryAsk | None = None
-    voices: str = ""  # whose words a VOICES summary wants: "people", "carers", "providers" ...
-    parts: tuple[str, ...] = ()  # the separate things asked, when more than one (as worded, names kept)
-    absent: tuple[str, ...] = ()  # councils on the national list named, not in the library
-    places: tuple[str, ...] = ()  # other names standing where a council would, to check against the library
-    unscored_measure: bool = False  # ASCOF, provider ratings: measures the reports do not score
-    subject: str = ""  # what a good-practice question is about, its asking words taken out ("carers' assessments")
-
-    @property
-    def wants_score(self) -> bool:
-        return self.intent is Intent.SCORES
-
-    @property
-    def wants_actions(self) -> bool:
-        return self.intent is Intent.ACTIONS
-
-    @property
-    def is_comparison(self) -> bool:
-        return len(self.authorities) >= 2 or self.all_authorities
 
 
 # -- who the question is about --------------------------------------------------------------
