@@ -59,8 +59,7 @@ class ResolveScope:
         filtered_out = [a for a in named if not passes(a)]
         targets = [a for a in named if passes(a)]
         home = reading.names.canonical(asked.home) if asked.home else ""
-        if asked.home and not home:
-            home = ""
+        home_missing = bool(asked.home) and not home  # their council has no report here: say so, answer nothing for it
         home_used = ""
         clarify = ""
 
@@ -70,8 +69,8 @@ class ResolveScope:
         elif plan.first_person and (not named or plan.comparative):
             me = home or (filters.authorities[0] if len(filters.authorities) == 1 else "")
             me = me or (library[0] if len(library) == 1 else "")
-            if asked.home and not home:
-                absent.insert(0, asked.home)  # their council has no report here: say so, answer nothing for it
+            if home_missing:
+                absent.insert(0, asked.home)
             elif not me:
                 clarify = self._which_council(library)
             elif not passes(me):
@@ -82,6 +81,8 @@ class ResolveScope:
         elif not named and not absent:
             if filters.authorities:
                 targets = list(filters.authorities)
+            elif home_missing:
+                absent.append(asked.home)
             elif home:
                 if passes(home):
                     targets, home_used = [home], home

@@ -61,6 +61,9 @@ def test_a_question_naming_no_council_is_about_the_home_council_and_says_so(corp
     # ... unless it asks across councils.
     across = corpus_assistant.ask("Which authorities scored 1 for safeguarding?", home=SM)
     assert cited(across) == {EH} and "your council" not in across.answer
+    # A council of one's own that the library does not hold is said to be absent, and answered for no one.
+    elsewhere = corpus_assistant.ask("How many unpaid carers were waiting for a carer's assessment?", home="Leeds")
+    assert not elsewhere.citations and elsewhere.answer.startswith("Leeds is not in the library")
 
 
 def test_how_do_we_compare_is_home_and_the_council_named(corpus_assistant):
