@@ -86,6 +86,11 @@ _RANGE_PATTERNS = (  # (pattern, how its numbers become an inclusive range)
     (re.compile(r"\b([1-4])\s*(?:out of|/)\s*4\b"), lambda a, _: (a, a)),
 )
 _OUT_OF_100 = re.compile(r"\bout of 100\b|\boverall\b|%", re.IGNORECASE)
+# "our weakest area", "strongest quality statements": the scores answer it.
+_EXTREME_AREAS = re.compile(r"\b(weakest|strongest|worst|best|lowest|highest)[- ](scoring |scored |rated )?"
+                            r"(areas?|quality statements?|statements?)\b", re.IGNORECASE)
+# A rating named as the thing asked about ("Which councils are inadequate?").
+_RATING_NAMES = re.compile(r"\b(outstanding|inadequate|requires improvement|good)\b", re.IGNORECASE)
 _STATEMENTS_ASKED = re.compile(r"\b(which|what)\b[^?]*\b(quality statements|statements|areas)\b", re.IGNORECASE)
 _CHANGE = re.compile(
     r"\b(change[sd]?|changing|improved|worsened|moved|went (up|down)|since (the|its|their) "
@@ -132,7 +137,7 @@ _SUMMARY_ASKS = (  # first match wins
         r"|\bpeople's experiences?\b|\bexperiences? of (people|carers)\b", re.I)),
     (SummaryAsk.NEXT_STEPS, re.compile(
         r"\bnext steps?\b|\bpriorities\b|\bwhat (does|do|did|should|must)\b[^?]{0,40}\b(need|needs|needed|have) to do\b"
-        r"|\bwhat (should|must)\b[^?]{0,30}\bdo\b", re.I)),
+        r"|\bwhat (should|must)\b[^?]{0,30}\bdo\b|\bfocus on\b|\bprioriti[sz]e\b", re.I)),
     (SummaryAsk.DEVELOPMENT, re.compile(
         r"\bareas? (for|of) (improvement|development)\b|\bweakness(es)?\b|\bshortfalls\b|\bgaps\b"
         r"|\b(main|key|biggest) (concerns|issues|problems|risks|challenges)\b|\bneeds? (to )?improv\w*\b"
@@ -143,7 +148,8 @@ _SUMMARY_ASKS = (  # first match wins
     (SummaryAsk.OVERVIEW, re.compile(
         r"\bsummar(y|ise|ize|ised|ized)\b|\boverview\b|\bsum up\b|\bbrief(ing)? (me )?(on|about)\b"
         r"|\b(key|main) (points|messages|findings|themes)\b|\bheadlines?\b|\boverall picture\b"
-        r"|\bwhat did (the )?(report|assessment|cqc|inspectors?|regulator)\b[^?]*\b(say|find|conclude)\b", re.I)),
+        r"|\bwhat did (the )?(report|assessment|cqc|inspectors?|regulator)\b[^?]*\b(say|find|conclude)\b"
+        r"|\btell me about\b|\bdescribe\b|\bhow (is|are|was|were)\b[^?]*\b(doing|performing|getting on)\b", re.I)),
 )
 _VOICE_GROUPS = (("unpaid carer", "carers"), ("carer", "carers"), ("partner", "partners"), ("provider", "providers"),
                  ("famil", "families"), ("staff", "staff"), ("resident", "people"), ("people", "people"))
@@ -157,14 +163,16 @@ _SUMMARY_WORDS = frozenset(tokenize(
     "residents experience experiences working work with support from about services service adult social "
     "strength strengths strong good well doing does did do going went positives area areas improvement improve "
     "improving development weakness weaknesses shortfalls gaps concerns issues problems risks challenges need needs "
-    "next step steps priorities what should must me please give us their them it its"
+    "next step steps priorities what should must me please give us their them it its focus prioritise prioritize "
+    "tell describe how is are was were performing getting on"
 ))
 
 # "How do we compare with Eastholm?" names no subject: the catalog compares ratings and scores.
 _COMPARE_WORDS = frozenset(tokenize(
     "how do does did we us our compare compared comparing comparison versus vs against with and differ difference "
     "between stack stacks up measure measures perform performs performance doing overall council councils authority "
-    "authorities local other others each"
+    "authorities local other others each is are was were which who best worst top bottom highest lowest strongest "
+    "weakest better worse"
 ))
 
 # -- parts and places -----------------------------------------------------------------------------
@@ -235,6 +243,8 @@ def _score_ask(content: str, across: bool, statements: list[str], extremes: str,
         return ScoreAsk.RANK
     if _AVERAGE.search(content):
         return ScoreAsk.AVERAGE
+    if _EXTREME_AREAS.search(content) and not across and not statements:
+        return ScoreAsk.EXTREMES
     if _STATEMENTS_ASKED.search(content) and not across:
         return ScoreAsk.STATEMENTS_AT if wanted else ScoreAsk.EXTREMES if extremes else ScoreAsk.LOOKUP
     if wanted and (across or not statements):
@@ -317,10 +327,12 @@ def understand(question: str, names: AuthorityNames) -> QueryPlan:
         intent = Intent.ACTIONS
     elif _GOOD_PRACTICE.search(content) or (across and _DOES_WELL.search(content) and not _SCORE_WORDS.search(content)):
         intent = Intent.GOOD_PRACTICE
-    elif _SCORE_WORDS.search(content) and not unscored:
+    elif (_SCORE_WORDS.search(content) or _EXTREME_AREAS.search(content)) and not unscored:
         intent = Intent.SCORES
         score_ask = _score_ask(content, across, statements, extremes, wanted)
-    elif comparative and not [t for t in tokenize(unnamed) if t not in _COMPARE_WORDS]:
+    elif (comparative or across or _RATING_NAMES.search(content)) and not unscored and not [
+            t for t in tokenize(_RATING_NAMES.sub(" ", unnamed)) if t not in _COMPARE_WORDS]:
+        # Nothing asked about but councils, their standing or a rating: the catalog answers.
         intent, score_ask = Intent.SCORES, ScoreAsk.LOOKUP
     else:
         summary_ask, voices = _summary(content, statements)

@@ -306,7 +306,7 @@ def _lookup(plan: QueryPlan, targets: list[ReportEntry], out: Lines) -> None:
         out.add(f"{entry.authority} was {rating}{score}." + out.cite(out.rating(entry)))
     if wanted and not rows:
         out.add(f"None of the authorities in the library was rated {_join(wanted, 'or')}.")
-    if plan.comparative and 2 <= len(rows) <= 6 and all(e.scores for e in rows):
+    if plan.comparative and not plan.extremes and 2 <= len(rows) <= 6 and all(e.scores for e in rows):
         # Side by side, statement by statement: what a topic-less "how do we compare" is after.
         refs = {e.authority: out.cite(out.scores(e, list(e.scores))[:1]) for e in rows}
         for statement in (qs.name for qs in cqc.QUALITY_STATEMENTS):

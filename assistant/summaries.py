@@ -208,6 +208,8 @@ class SummaryAnswerer:
         """What a group said: the summary of people's experiences first, then the findings that
         quote them on the question's subject (best first), each sentence once."""
         who = re.compile(_VOICES.get(voices, "."), re.I)
+        # In the findings, the group must be the one speaking: "carers told us", not "carers' assessments".
+        speaking = re.compile(rf"({_VOICES.get(voices, '.')})\W+(\w+\W+){{0,6}}?{_REPORTED.pattern}", re.I)
         summary = [f for f in paragraphs if not f.chunk.quality_statement and _PEOPLE_SECTION.search(f.chunk.heading)]
         if statements:
             words = re.compile("|".join(re.escape(s.split()[0]) for s in statements), re.I)
@@ -221,7 +223,7 @@ class SummaryAnswerer:
             if len(out) >= MAX_VOICES:
                 break
             sentence = _BULLET.sub("", s.sentence)
-            if sentence in taken or not who.search(sentence) or not _REPORTED.search(sentence) or _RATING_CLAIM.search(sentence):
+            if sentence in taken or not speaking.search(sentence) or _RATING_CLAIM.search(sentence):
                 continue
             if statements and s.finding.chunk.quality_statement not in statements and s.finding.chunk.quality_statement:
                 continue

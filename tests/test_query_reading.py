@@ -69,6 +69,17 @@ ROWS: list[tuple[str, dict]] = [
     ("What is best practice in safeguarding?", dict(intent=Intent.GOOD_PRACTICE, extremes="")),  # "best" asks for no extreme
     ("What can we learn from other councils about hospital discharge?",
      dict(intent=Intent.GOOD_PRACTICE, subject="hospital discharge")),
+    # standing asked about without a score word
+    ("What's our weakest area?", dict(intent=Intent.SCORES, score_ask=ScoreAsk.EXTREMES, extremes="lowest",
+                                       first_person=True)),
+    ("Which council is the best?", dict(intent=Intent.SCORES, extremes="highest", all_authorities=True)),
+    ("Which councils are inadequate?", dict(intent=Intent.SCORES, score_ask=ScoreAsk.LOOKUP)),
+    ("Which councils are good at reablement?", dict(intent=Intent.GOOD_PRACTICE, subject="reablement")),
+    ("Which councils have people waiting for home care?", dict(intent=Intent.FINDINGS, all_authorities=True)),
+    ("Tell me about Eastholm", dict(intent=Intent.SUMMARY, summary_ask=SummaryAsk.OVERVIEW)),
+    ("How is Severn Marches doing?", dict(intent=Intent.SUMMARY, summary_ask=SummaryAsk.OVERVIEW)),
+    ("How is Severn Marches doing on direct payments?", dict(intent=Intent.FINDINGS)),
+    ("What should we focus on?", dict(intent=Intent.SUMMARY, summary_ask=SummaryAsk.NEXT_STEPS, first_person=True)),
     # actions
     ("Draft improvement actions for Kingsmere's Section 42 enquiries", dict(intent=Intent.ACTIONS, authorities=(KM,))),
     # the misreadings this module used to make
