@@ -60,13 +60,16 @@ test-browser: venv
 # Retrieval and answer quality on the shared gold questions, in three libraries, each against its
 # floors in tests/eval_floors.json: the reports as PDF and saved pages (reports/), the same reports as
 # the regulator's web pages read as text, one file per page (site-text/), and both together (each
-# report kept in two layouts: answers must not double).
+# report kept in two layouts: answers must not double); and our own gold for the questions staff ask
+# (eval/gold: first person, scores as data, summaries, good practice, multi-part, absent councils).
 eval: venv
 	rm -rf $(EVAL_STORE)
 	@status=0; \
 	$(BIN)/python -m ingest --store $(EVAL_STORE)/reports $(SHARED)/reports $(SHARED)/seed || status=1; \
 	$(BIN)/python -m assistant eval --store $(EVAL_STORE)/reports --baseline --floors tests/eval_floors.json \
 		--library reports $(SHARED)/qa/*.jsonl || status=1; \
+	$(BIN)/python -m assistant eval --store $(EVAL_STORE)/reports --baseline --floors tests/eval_floors.json \
+		--library staff eval/gold/staff-questions.jsonl || status=1; \
 	$(BIN)/python -m ingest --store $(EVAL_STORE)/site-text $(SHARED)/site-text || status=1; \
 	$(BIN)/python -m assistant eval --store $(EVAL_STORE)/site-text --baseline --floors tests/eval_floors.json \
 		--library site-text --facts $(SHARED)/facts/site-text.json $(SHARED)/qa-site-text/*.jsonl || status=1; \

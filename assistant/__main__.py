@@ -1,8 +1,8 @@
 """Command line: ask questions, list the library's reports, evaluate on gold questions.
 
-    python -m assistant ask [--store DIR] [--json] [--authority NAME] QUESTION
+    python -m assistant ask [--store DIR] [--json] [--authority NAME] [--as COUNCIL] QUESTION
     python -m assistant ask --mode actions [--json] [--authority NAME] [--export FILE.md|.csv|.docx ...] REQUEST
-    python -m assistant ask [--store DIR] --json --questions FILE.jsonl
+    python -m assistant ask [--store DIR] --json --questions FILE.jsonl   (lines {"id", "question", "as"?})
     python -m assistant reports [--store DIR] --json
     python -m assistant eval [--store DIR] [--json] [--baseline] QA.jsonl...
 """
@@ -33,6 +33,7 @@ def _ask(args: argparse.Namespace) -> int:
     if args.mode == "actions":
         return _actions(args, assistant)
     scope = SearchFilter(authorities=tuple(args.authority or ()))
+    home = args.home  # None: CQC_HOME_AUTHORITY
     if args.questions:
         lines = Path(args.questions).read_text(encoding="utf-8").splitlines()
         for n, line in enumerate(lines, 1):
@@ -41,15 +42,19 @@ def _ask(args: argparse.Namespace) -> int:
             try:
                 item = json.loads(line)
                 question = item["question"]
-            except (json.JSONDecodeError, KeyError, TypeError) as exc:
-                print(f"{args.questions}:{n}: not a {{\"id\", \"question\"}} object ({exc})", file=sys.stderr)
+                mine = item.get("as", home)  # this question's own council, else the command's
+                if mine is not None and not isinstance(mine, str):
+                    raise TypeError(f"\"as\" must be a council's name, not {mine!r}")
+            except (json.JSONDecodeError, KeyError, TypeError, AttributeError) as exc:
+                print(f"{args.questions}:{n}: not a {{\"id\", \"question\", \"as\"?}} object ({exc})", file=sys.stderr)
                 return 2
-            print(json.dumps(assistant.ask(question, scope=scope).as_json(item.get("id")), ensure_ascii=False), flush=True)
+            answer = assistant.ask(question, scope=scope, home=mine)
+            print(json.dumps(answer.as_json(item.get("id")), ensure_ascii=False), flush=True)
         return 0
     if not args.question:
         print("Give a QUESTION or --questions FILE.jsonl", file=sys.stderr)
         return 2
-    answer = assistant.ask(" ".join(args.question), scope=scope)
+    answer = assistant.ask(" ".join(args.question), scope=scope, home=home)
     if args.export:
         from assistant.export import ExportError, export_conversation
 
@@ -84,7 +89,7 @@ def _actions(args: argparse.Namespace, assistant) -> int:
     answerer = getattr(assistant, "answerer", None)  # a generative answerer carries its chat model
     try:
         plan = draft_actions(
-            assistant, authority=(args.authority or [None])[0], question=" ".join(args.question),
+            assistant, authority=(args.authority or [assistant.home(args.home) or None])[0], question=" ".join(args.question),
             chat_model=getattr(answerer, "model", None), backend_name=getattr(answerer, "name", None),
         )
         written = [export_plan(plan, path) for path in args.export or ()]
@@ -142,7 +147,11 @@ def main(argv: list[str] | None = None) -> int:
     ask.add_argument("--store")
     ask.add_argument("--json", action="store_true")
     ask.add_argument("--questions", help="JSON lines of {id, question}; one answer per line, same order")
-    ask.add_argument("--authority", action="append", help="answer about this authority when the question names none (repeatable)")
+    ask.add_argument("--authority", action="append",
+                     help="filter to this authority (repeatable); a council the question names outside it is said to be filtered out")
+    ask.add_argument("--as", dest="home", metavar="COUNCIL",
+                     help="your own council: what \"we\", \"our\" and a question naming no council mean "
+                          "(default $CQC_HOME_AUTHORITY; \"\" for none)")
     ask.add_argument("--mode", choices=("answer", "actions"), default="answer",
                      help="answer: an answer with citations; actions: draft improvement actions from shortfall findings")
     ask.add_argument("--export", action="append", metavar="FILE",

@@ -51,6 +51,15 @@ class GoldItem:
     authorities: list[str]
     must_include: list[str] = field(default_factory=list)
     scope: list[str] = field(default_factory=list)  # the authority selected in the interface
+    # The project's own gold (eval/gold/*.jsonl) adds: "as", the user's own council; "filter", the
+    # authorities selected; "figures", key figures the answer must state; "must_not_include";
+    # "declines": true when the right answer is to answer nothing (an absent council, "which
+    # council?"); evidence as short "fragment"s (with their "authority") instead of whole sentences.
+    home: str = ""
+    figures: list[str] = field(default_factory=list)
+    must_not_include: list[str] = field(default_factory=list)
+    declines: bool = False
+    evidence_authorities: list[str] = field(default_factory=list)  # per quote, "" when any authority
 
 
 def load_gold(paths: list[str]) -> list[GoldItem]:
@@ -64,14 +73,21 @@ def load_gold(paths: list[str]) -> list[GoldItem]:
             except json.JSONDecodeError as exc:
                 raise SystemExit(f"{path}:{n}: not JSON ({exc})") from exc
             authorities = d.get("authorities") or ([d["authority"]] if d.get("authority") else [])
-            items.append(
-                GoldItem(
-                    qid=d["id"], type=d["type"], question=d["question"], answer=d.get("answer", ""),
-                    quotes=[e["quote"] for e in d.get("evidence", [])], authorities=authorities,
-                    must_include=d.get("must_include", []),
-                    scope=[d["authority"]] if d.get("authority") and d["type"] != "compare" else [],
+            evidence = d.get("evidence", [])
+            try:
+                items.append(
+                    GoldItem(
+                        qid=d["id"], type=d["type"], question=d["question"], answer=d.get("answer", ""),
+                        quotes=[e.get("quote") or e["fragment"] for e in evidence], authorities=authorities,
+                        must_include=d.get("must_include", []),
+                        scope=d.get("filter") or ([d["authority"]] if d.get("authority") and d["type"] != "compare" else []),
+                        home=d.get("as", ""), figures=[str(f) for f in d.get("figures", [])],
+                        must_not_include=d.get("must_not_include", []), declines=bool(d.get("declines")),
+                        evidence_authorities=[e.get("authority", "") if "fragment" in e else "" for e in evidence],
+                    )
                 )
-            )
+            except (KeyError, TypeError, AttributeError) as exc:
+                raise SystemExit(f"{path}:{n}: not a gold item ({exc!r})") from exc
     return items
 
 
@@ -116,13 +132,32 @@ def score(items: list[GoldItem], outcomes: list[Outcome]) -> dict[str, dict[str,
                         m[f"evidence@{k}"].append(float(any(q in t for t in texts[:k])))
                 rank = next((i + 1 for i, t in enumerate(texts[:10]) if any(q in t for q in quotes)), None)
                 m["mrr"].append(1.0 / rank if rank else 0.0)
-                m["cited_support"].append(float(any(q in norm(t) for _, t in out.cited for q in quotes)))
+                m["cited_support"].append(float(any(
+                    q in norm(t) and (not who or who == a)
+                    for a, t in out.cited for q, who in zip(quotes, item.evidence_authorities or [""] * len(quotes))
+                )))
                 m["false_abstention"].append(float(out.abstained))
                 if item.type in ("fact", "score", "compare"):
                     for value in figures(item.answer):
                         m["key_figures"].append(float(has_figure(out.answer, value)))
-            if item.type == "unanswerable":
-                m["abstention"].append(float(out.abstained))
+            if item.type == "unanswerable" or item.declines:
+                m["abstention"].append(float(out.abstained and not out.cited))
+            for value in item.figures:
+                m["key_figures"].append(float(has_figure(out.answer, value)))
+            if item.must_include and item.type != "compare":
+                for s in item.must_include:
+                    m["must_include"].append(float(norm(s) in norm(out.answer)))
+            for s in item.must_not_include:
+                m["must_not_include"].append(float(norm(s) not in norm(out.answer)))
+            owners = {a for a, _ in out.cited if a}
+            if len(owners) >= 2:  # whose finding: an answer drawing on several authorities names each one
+                from ingest.cqc import short_names
+
+                named = [any(norm(n) in norm(out.answer) for n in short_names(a)) for a in owners]
+                m["owners_named"].append(sum(named) / len(named))
+            if item.authorities and (out.cited or item.declines):
+                # An answer citing any authority the question did not ask about.
+                m["answer_wrong_authority"].append(float(any(a and a not in item.authorities for a, _ in out.cited)))
             # The same finding twice (one report kept in two layouts, answered from both) is a doubled answer.
             m["doubled"].append(float(doubled(out.cited, out.cited_reports)
                                       or doubled(out.retrieved[:5], out.retrieved_reports[:5])))
@@ -144,10 +179,11 @@ def score(items: list[GoldItem], outcomes: list[Outcome]) -> dict[str, dict[str,
 
 COLUMNS = (
     "n", "evidence@5", "evidence@10", "mrr", "cited_support", "key_figures", "abstention",
-    "false_abstention", "wrong_authority", "must_include", "authorities_cited", "all_authorities_cited", "doubled",
-    "seconds",
+    "false_abstention", "wrong_authority", "answer_wrong_authority", "owners_named", "must_include", "must_not_include",
+    "authorities_cited", "all_authorities_cited", "doubled", "seconds",
 )
-TYPE_ORDER = ("fact", "score", "multi", "summary", "action", "compare", "unanswerable", "overall")
+TYPE_ORDER = ("fact", "score", "multi", "summary", "action", "compare", "unanswerable", "first_person", "unscoped",
+              "scores_data", "report_summary", "good_practice", "multi_part", "absent", "overall")
 
 
 def format_table(title: str, table: dict[str, dict[str, float]]) -> str:
@@ -175,7 +211,7 @@ def run_ours(settings: Settings, items: list[GoldItem]) -> list[Outcome]:
     outcomes = []
     for item in items:
         start = time.perf_counter()
-        answer = assistant.ask(item.question, scope=SearchFilter(authorities=tuple(item.scope)))
+        answer = assistant.ask(item.question, scope=SearchFilter(authorities=tuple(item.scope)), home=item.home)
         outcomes.append(
             Outcome(
                 answer=answer.answer, abstained=answer.abstained,

@@ -65,6 +65,9 @@ class Settings(BaseSettings):
     feedback_file: Path | None = Field(
         default=None, description="JSON lines file for the app's thumbs up/down and comments; unset: feedback.jsonl beside the store folder."
     )
+    home_authority: str = Field(
+        default="", description="The user's own council, full or short name: what \"we\", \"our\" and a question naming no council mean."
+    )
 
     # -- answerer: extractive by default; a chat model only when configured -------------------
     answerer: Literal["extractive", "openai", "local"] = Field(
