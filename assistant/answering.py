@@ -71,10 +71,11 @@ class AnswerQuestion:
         result = self.scores.answer(scope.plan, list(where.authorities), where.report_ids)
         if result is None:
             return self._declined(gathered)
-        text, citations, cited = result
+        text, citations, cited, gave_nothing = result
         ids = {c.chunk_id for c in citations}
         retrieved = cited + [f for f in gathered.evidence.findings if f.chunk.chunk_id not in ids]
-        return Answer(scope.question, text, False, citations, retrieved[: max(10, len(cited))], kind="catalog",
+        # "The report gives no overall score" is an answer that abstains: nothing asked for is given.
+        return Answer(scope.question, text, gave_nothing, citations, retrieved[: max(10, len(cited))], kind="catalog",
                       backend="catalog")
 
     def _summary(self, gathered: Gathered) -> Answer:

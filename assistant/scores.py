@@ -20,7 +20,12 @@ from ingest.models import Chunk
 from vectorstore.catalog import ReportEntry
 from vectorstore.store import LibraryStore
 
-ScoreResult = tuple[str, list[Citation], list[RetrievedFinding]]
+# (text, citations, the findings cited, whether the report gives none of what was asked)
+ScoreResult = tuple[str, list[Citation], list[RetrievedFinding], bool]
+_SCORE_IN_LINE = re.compile(r"\bscore\s*:?\s*([1-4])\b|^([1-4])\s*[-–—]\s*evidence shows", re.IGNORECASE | re.MULTILINE)
+# Asks for the number out of 100, not only the rating word.
+_ASKS_OVERALL_SCORE = re.compile(r"\b(overall score|score out of 100|out of 100|percentage|%|overall scores?)\b|"
+                                 r"\bscore\b(?!.*\brating\b)", re.IGNORECASE)
 
 
 def newest_reports(store: LibraryStore, report_ids: tuple[str, ...] = ()) -> dict[str, ReportEntry]:
@@ -58,6 +63,8 @@ class Lines:
     cited: list[Chunk] = field(default_factory=list)
     _score_lines: dict[str, list[Chunk]] = field(default_factory=dict)
     numbered: bool = False  # the lines are a numbered list of their own
+    answered: int = 0  # lines that give a value asked for
+    not_given: int = 0  # lines saying the report gives no such value
 
     def of(self, entry: ReportEntry) -> list[Chunk]:
         """A report's score and rating lines, read once."""
@@ -85,6 +92,23 @@ class Lines:
 
     def add(self, line: str) -> None:
         self.lines.append(line)
+        self.answered += 1
+
+    def none_given(self, line: str) -> None:
+        """A value asked for that the report does not give: said, and counted as not answered."""
+        self.lines.append(line)
+        self.not_given += 1
+
+    def statement_score(self, entry: ReportEntry, statement: str) -> int | None:
+        """The catalog's score, else the one the statement's own score line in the library states."""
+        if statement in entry.scores:
+            return entry.scores[statement]
+        for chunk in self.of(entry):
+            if chunk.kind == "score" and chunk.quality_statement == statement:
+                m = _SCORE_IN_LINE.search(chunk.text)
+                if m:
+                    return int(m.group(1) or m.group(2))
+        return None
 
     def result(self) -> ScoreResult | None:
         if not self.lines:
@@ -94,7 +118,8 @@ class Lines:
             text = "\n".join(self.lines)
         else:
             text = " ".join(self.lines) if len(self.lines) <= 2 else "\n".join(f"- {line}" for line in self.lines)
-        return text, cites, [RetrievedFinding(chunk, 1.0) for chunk in self.cited]
+        gave_nothing = self.not_given > 0 and self.answered == 0
+        return text, cites, [RetrievedFinding(chunk, 1.0) for chunk in self.cited], gave_nothing
 
 
 class ScoreAnswerer:
@@ -121,7 +146,7 @@ def _statements_at(plan: QueryPlan, targets: list[ReportEntry], out: Lines) -> N
     lo, hi = plan.score_range or (1, 4)
     for entry in targets:
         if not entry.scores:
-            out.add(f"{entry.authority}'s report gives no quality statement scores.")
+            out.none_given(f"{entry.authority}'s report gives no quality statement scores.")
             continue
         hits = [(s, n) for s, n in entry.scores.items() if lo <= n <= hi]
         refs = out.cite(out.scores(entry, [s for s, _ in hits] or list(entry.scores))[:1])
@@ -142,7 +167,7 @@ def _extremes(plan: QueryPlan, targets: list[ReportEntry], out: Lines) -> None:
     pick = min if plan.extremes == "lowest" else max
     for entry in targets:
         if not entry.scores:
-            out.add(f"{entry.authority}'s report gives no quality statement scores.")
+            out.none_given(f"{entry.authority}'s report gives no quality statement scores.")
             continue
         value = pick(entry.scores.values())
         names = [s for s, n in entry.scores.items() if n == value]
@@ -271,8 +296,9 @@ def _lookup(plan: QueryPlan, targets: list[ReportEntry], out: Lines) -> None:
     statements = list(plan.quality_statements)
     if statements:
         for statement in statements:
-            scored = [(e, e.scores[statement]) for e in targets if statement in e.scores]
-            missing = [e.authority for e in targets if statement not in e.scores]
+            found = [(e, out.statement_score(e, statement)) for e in targets]
+            scored = [(e, n) for e, n in found if n is not None]
+            missing = [e.authority for e, n in found if n is None]
             if plan.extremes and len(scored) > 1:
                 pick = min if plan.extremes == "lowest" else max
                 value = pick(n for _, n in scored)
@@ -282,7 +308,7 @@ def _lookup(plan: QueryPlan, targets: list[ReportEntry], out: Lines) -> None:
                 out.add(f"{entry.authority} scored {n} for {statement} ({n} - {band(n)})."
                         + out.cite(out.scores(entry, [statement])))
             for authority in missing:
-                out.add(f"{authority}'s report gives no score for {statement}.")
+                out.none_given(f"{authority}'s report gives no score for {statement}.")
         return
     if plan.extremes and len(targets) == 1 and targets[0].scores:
         _extremes(plan, targets, out)
@@ -295,14 +321,24 @@ def _lookup(plan: QueryPlan, targets: list[ReportEntry], out: Lines) -> None:
         if scored:
             top = pick(scored, key=lambda e: e.overall_score)
             out.add(f"{top.authority} had the {plan.extremes} overall score, {top.overall_score} out of 100.")
+    asks_number = bool(_ASKS_OVERALL_SCORE.search(plan.content))
+    asks_rating = bool(re.search(r"\brat(ing|ed)\b", plan.content, re.IGNORECASE))
     for entry in sorted(rows, key=lambda e: -(e.overall_score or 0)):
         if not entry.rating and entry.overall_score is None:
-            out.add(f"{entry.authority}'s report gives no overall rating or score.")
+            out.none_given(f"{entry.authority}'s report gives no overall rating or score.")
+            continue
+        if asks_number and entry.overall_score is None and not (asks_rating and entry.rating):
+            # The pilot reports and some pages print no overall score: say so, and what they do give.
+            given = f"; it gives {'an indicative' if entry.rating_is_indicative else 'a'} rating of {entry.rating}" \
+                if entry.rating else ""
+            out.none_given(f"{entry.authority}'s report gives no overall score out of 100{given}."
+                           + out.cite(out.rating(entry)))
             continue
         rating = f"rated {entry.rating}" if entry.rating else "not given a rating in its report"
         if entry.rating_is_indicative:
             rating = f"given an indicative rating of {entry.rating}"
-        score = f", with an overall score of {entry.overall_score} out of 100" if entry.overall_score is not None else ""
+        score = f", with an overall score of {entry.overall_score} out of 100" if entry.overall_score is not None else (
+            "; its report gives no overall score out of 100" if asks_number else "")
         out.add(f"{entry.authority} was {rating}{score}." + out.cite(out.rating(entry)))
     if wanted and not rows:
         out.add(f"None of the authorities in the library was rated {_join(wanted, 'or')}.")

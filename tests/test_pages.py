@@ -244,3 +244,52 @@ def test_saved_html_pages_one_file_per_page_give_the_report(tmp_path):
     assert _facts(store) == [_expected(sp.Variant())]
     assert store.reports()[0].edition == "html"
     store.close()
+
+
+@pytest.fixture(scope="module")
+def calderholt(tmp_path_factory):
+    from assistant.chain import Assistant
+
+    folder = tmp_path_factory.mktemp("calderholt")
+    sp.write_pages(folder / "pages")
+    store = _store(folder / "store")
+    assert ingest_paths([folder / "pages"], store).ok
+    yield Assistant(store)
+    store.close()
+
+
+@pytest.mark.parametrize("question, named, not_named", [
+    ("What was Calderholt's actual spend on adult social care in 2023/24?", "£146,300,000", "£141,900,000 —"),
+    ("How much more than estimated did Calderholt spend in total in 2023/24?", "£25,700,000", "£512,400,000 —"),
+    ("How long did people wait for a Care Act assessment in Calderholt?", "63 days", "734 people —"),
+    ("How many people were waiting for a Care Act assessment in Calderholt?", "734 people", "63 days —"),
+])
+def test_a_sentence_with_several_figures_is_quoted_and_the_figure_asked_for_named(calderholt, question, named, not_named):
+    """The About page's financial facts give an estimate, the actual spend and the difference: the
+    answer quotes the sentence(s) and names the figure that answers, not the estimate."""
+    answer = calderholt.ask(question)
+    assert not answer.abstained
+    assert answer.answer.startswith(f"{named} — ")
+    assert not_named not in answer.answer
+    quoted = " ".join(c.quote for c in answer.citations)
+    assert named.split()[0] in quoted  # the named figure is in what is quoted and cited
+
+
+def test_a_cited_finding_names_its_page_file(calderholt):
+    answer = calderholt.ask("How many safeguarding concerns were waiting to be screened in Calderholt?")
+    assert "96 concerns" in answer.answer
+    assert {Path(c.source).name for c in answer.citations} == {"calderholt-09-safeguarding.txt"}
+    assert {c.location for c in answer.citations} == {"calderholt-09-safeguarding.txt"}
+
+
+def test_an_overall_score_the_report_does_not_give_is_said_and_abstains(tmp_path):
+    from assistant.chain import Assistant
+
+    sp.write_pages(tmp_path / "pages", sp.Variant(overall="none"))
+    store = _store(tmp_path / "store")
+    ingest_paths([tmp_path / "pages"], store)
+    answer = Assistant(store).ask("What was Calderholt's overall score?")
+    assert answer.abstained and "gives no overall score" in answer.answer
+    rated = Assistant(store).ask("What was Calderholt rated?")
+    assert not rated.abstained and sp.RATING in rated.answer
+    store.close()
