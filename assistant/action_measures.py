@@ -155,6 +155,7 @@ def measure_for(sentence: str, action: str = "") -> str:
 # Who in an English council usually leads on an action about each subject, most specific first:
 # a starting point for the council to confirm, which is why it is labelled a suggestion.
 OWNERS_BY_SUBJECT: tuple[tuple[re.Pattern, str], ...] = tuple((re.compile(p, re.IGNORECASE), o) for p, o in (
+    (r"^train\b", "Principal Social Worker and workforce lead"),  # training, whatever it is about
     (r"\bsafeguard|section 42|\benquir|\bmaking safeguarding personal|\bself-neglect|\bexploitation", "Head of adult safeguarding"),
     (r"\bcarers?\b|\bcarers'", "Carers' lead (commissioning)"),
     (r"\btransition|\byoung (?:people|adults)|preparing for adulthood|\b18th\b|children's (?:to|and) adult", "Head of transitions (preparing for adulthood)"),

@@ -73,6 +73,17 @@ def _cited_numbers(value, action: str) -> list[int]:
 _MARKERS = re.compile(r"\s*\[\s*(?:findings?\s*)?\d+(?:\s*[,;]\s*\d+)*\s*\]", re.IGNORECASE)
 
 
+def model_order(planned: list[RetrievedFinding], shortfalls: list[_Shortfall],
+                retrieved: list[RetrievedFinding]) -> list[RetrievedFinding]:
+    """The findings as the model sees them, numbered from 1: what the report says must happen,
+    then the shortfall findings (best first), then the rest of the evidence as context."""
+    ordered: list[RetrievedFinding] = []
+    for f in planned + [s.finding for s in shortfalls] + [f for f in retrieved if _usable(f)]:
+        if f.chunk.chunk_id not in {g.chunk.chunk_id for g in ordered}:
+            ordered.append(f)
+    return ordered
+
+
 def draft_with_model(
     model, plan: ActionPlan, planned: list[RetrievedFinding], shortfalls: list[_Shortfall], retrieved: list[RetrievedFinding],
     settings, max_actions: int,
@@ -85,12 +96,7 @@ def draft_with_model(
     from assistant.llm.prompts import load_prompt, number_findings, prompt_budget, render_findings, template_tokens
 
     prompt = load_prompt("actions")
-    # What the report says must happen first, then shortfall findings (best first), then the rest as context.
-    first: list[RetrievedFinding] = []
-    for f in planned + [s.finding for s in shortfalls]:
-        if f.chunk.chunk_id not in {g.chunk.chunk_id for g in first}:
-            first.append(f)
-    ordered = first + [f for f in retrieved if _usable(f) and f.chunk.chunk_id not in {g.chunk.chunk_id for g in first}]
+    ordered = model_order(planned, shortfalls, retrieved)
     budget = prompt_budget(settings.llm_context_tokens, settings.llm_max_tokens, template_tokens(prompt), plan.question)
     numbered = number_findings(ordered, budget)
     if not numbered:
@@ -120,13 +126,6 @@ def draft_with_model(
         if not action:
             notes.append("Dropped an entry with no action text.")
             continue
-        first_word = action.split()[0].lower()
-        if first_word not in ACTION_VERBS and base_verb(first_word) not in ACTION_VERBS:
-            notes.append(f"Dropped an action that does not start with what to do: {action}")
-            continue
-        if dangling(action):
-            notes.append(f"Dropped an action that leans on words it does not include: {action}")
-            continue
         numbers = _cited_numbers(entry.get("findings", entry.get("citations", entry.get("cites"))), written)
         valid = [n for n in numbers if n in by_number]
         invalid = [n for n in numbers if n not in by_number]
@@ -140,6 +139,13 @@ def draft_with_model(
         missing = unsupported_figures(action, sources)
         if missing:
             notes.append(f"Dropped an action with figure(s) {', '.join(missing)} not in its cited finding(s): {action}")
+            continue
+        first_word = action.split()[0].lower()
+        if first_word not in ACTION_VERBS and base_verb(first_word) not in ACTION_VERBS:
+            notes.append(f"Dropped an action that does not start with what to do: {action}")
+            continue
+        if dangling(action):
+            notes.append(f"Dropped an action that leans on words it does not include: {action}")
             continue
         measure = str(entry.get("measure") or "").strip()
         missing = unsupported_figures(measure, sources) if measure else []

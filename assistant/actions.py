@@ -294,14 +294,7 @@ def draft_actions(
     `assistant` is an `assistant.chain.Assistant`; `chat_model` a LangChain chat model, or None to
     draft without a model.
     """
-    request = _read_request(assistant, authority, quality_statement, question)
-    scope = SearchFilter(
-        authorities=(request.authority,), quality_statements=request.statements, report_ids=(request.report_id,)
-    )
-    plan_read, _, retrieved, ranked = assistant.evidence(request.question, scope=scope, k=EVIDENCE_K)
-    shortfalls = _shortfalls(retrieved, ranked)
-    topic_words = set() if request.statements or request.topic == "the whole report" else _words(request.topic)
-    planned = planned_actions(assistant.store.catalog.report_chunks(request.report_id), request.statements, topic_words)
+    request, planned, shortfalls, retrieved = plan_evidence(assistant, authority, quality_statement, question)
     plan = ActionPlan(
         authority=request.authority, quality_statement=", ".join(request.statements), topic=request.topic,
         report_date=request.report_date, question=request.question, notes=list(request.notes),
@@ -312,8 +305,8 @@ def draft_actions(
     from assistant.action_model import draft_with_model, model_name
 
     name = backend_name or model_name(chat_model)
-    first = [RetrievedFinding(p.chunk, 1.0) for p in planned]
-    items, notes = draft_with_model(chat_model, plan, first, shortfalls, retrieved, assistant.store.settings, max_actions)
+    items, notes = draft_with_model(chat_model, plan, planned_findings(planned), shortfalls, retrieved,
+                                    assistant.store.settings, max_actions)
     plan.notes.extend(notes)
     if items:
         plan.items, plan.backend = items, name
@@ -321,6 +314,24 @@ def draft_actions(
         plan.notes.append(f"The {name} model gave no usable actions; these are drafted without a model.")
         _fill_without_model(plan, planned, shortfalls, max_actions)
     return plan
+
+
+def plan_evidence(assistant, authority: str | None = None, quality_statement: str | None = None,
+                  question: str | None = None) -> tuple[_Request, list[_Planned], list[_Shortfall], list[RetrievedFinding]]:
+    """What a plan is drafted from: the request as read, what the report says must happen or is
+    planned, the shortfall findings (best first) and the rest of the evidence."""
+    request = _read_request(assistant, authority, quality_statement, question)
+    scope = SearchFilter(
+        authorities=(request.authority,), quality_statements=request.statements, report_ids=(request.report_id,)
+    )
+    _, _, retrieved, ranked = assistant.evidence(request.question, scope=scope, k=EVIDENCE_K)
+    topic_words = set() if request.statements or request.topic == "the whole report" else _words(request.topic)
+    planned = planned_actions(assistant.store.catalog.report_chunks(request.report_id), request.statements, topic_words)
+    return request, planned, _shortfalls(retrieved, ranked), retrieved
+
+
+def planned_findings(planned: list[_Planned]) -> list[RetrievedFinding]:
+    return [RetrievedFinding(p.chunk, 1.0) for p in planned]
 
 
 def _item(action: str, chunks_and_quotes: list[tuple[Chunk, str]], measure_source: str, timescale: str,

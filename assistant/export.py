@@ -133,7 +133,8 @@ def plan_rows(plan: ActionPlan) -> list[dict[str, str]]:
 def csv_text(rows: list[dict[str, str]], columns: tuple[str, ...]) -> str:
     """Rows as CSV with every cell made inert: the one way this project writes CSV."""
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
+    # CRLF between rows (RFC 4180): a line break of either kind inside a cell is then quoted.
+    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\r\n")
     writer.writerow({c: inert_cell(c) for c in columns})
     writer.writerows({c: inert_cell(str(row.get(c, ""))) for c in columns} for row in rows)
     return out.getvalue()

@@ -12,7 +12,7 @@ ACTION_VERBS = frozenset("""
 address adopt agree align allocate analyse answer appoint approve assess audit bring build carry change check
 clarify clear close co-produce commission communicate complete confirm consult continue co-ordinate coordinate
 create cut deliver design develop embed empower engage enable ensure establish evaluate expand extend find fix
-focus fund give grow hold identify implement improve include increase inform introduce invest involve join keep
+focus fund give grow halve hold identify implement improve include increase inform introduce invest involve join keep
 launch lead learn listen make manage map meet monitor move offer open plan prepare prioritise produce promote
 provide publish raise reach recommission record recruit redesign reduce refresh reinstate relaunch remove renew
 replace report reshape resolve respond restore restructure retain review revise roll secure set share shorten speed

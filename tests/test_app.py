@@ -41,7 +41,7 @@ def unescape(markdown: str) -> str:
 
 def plain(markdown: str) -> str:
     """Markdown source as the reader sees it: escapes, bold, highlights and marker links undone."""
-    text = re.sub(r"\[\\\[(\d+)\\\]\]\(#[a-z0-9-]+\)", r"[\1]", markdown)  # [\[1\]](#src-...) -> [1]
+    text = re.sub(r'\[\\\[(\d+)\\\]\]\(#[a-z0-9-]+(?: "[^"]*")?\)', r"[\1]", markdown)  # [\[1\]](#src-... "preview") -> [1]
     text = re.sub(r':color\[(.*?)\]\{background="#[0-9a-f]+"\}', r"\1", text, flags=re.S)
     return unescape(text.replace("**", "").replace("\u2060", ""))
 
@@ -139,8 +139,9 @@ def test_question_shows_answer_linked_to_source_cards_and_follow_up(monkeypatch,
     reply = at.chat_message[1]
     raw = reply.markdown[0].value
     assert "187 people" in answer_markdown_of(reply) and "[1]" in answer_markdown_of(reply)
-    link = re.search(r"\[\\\[1\\\]\]\(#(src-[a-z0-9-]+)\)", raw)
-    assert link, raw  # the marker is a link to its card ...
+    link = re.search(r'\[\\\[1\\\]\]\(#(src-[a-z0-9-]+) "([^"]+)"\)', raw)
+    assert link, raw  # the marker is a link to its card, with a preview of the finding on hover ...
+    assert link[2].startswith("[1] Larkbridge Borough Council · Assessing needs: On 30 September 2024")
     anchors = [m.value for m in reply.markdown if m.value.startswith("<div id=")]
     assert f'<div id="{link[1]}" class="source-anchor"></div>' in anchors  # ... and the card carries that id
     card = shown(reply)
@@ -150,9 +151,10 @@ def test_question_shows_answer_linked_to_source_cards_and_follow_up(monkeypatch,
     highlighted = ':color[**' + SENTENCE.replace(".", "\\.") + '**]{background="#fff0a0"}'
     assert any(highlighted in m.value for m in reply.markdown)  # the cited sentence is highlighted
     assert "Where: larkbridge.html" in card
-    opens = [b for b in reply.get("download_button") if b.proto.label.startswith("Open the original")]
-    assert opens and "HTML" in opens[0].proto.label
-    assert "Answered by: extractive" in card
+    downloads = [b for b in reply.get("download_button") if b.proto.label.startswith("Download")]
+    assert downloads and "HTML" in downloads[0].proto.label
+    assert any(b.proto.label == "Open in the original" for b in reply.button)  # the viewer, at the cited section
+    assert "Quoted from the reports" in card and "extractive" not in card
     assert ":blue-badge[Authority\\: Larkbridge Borough Council]" in [m.value for m in reply.markdown]  # chip
 
     # The follow-up is rewritten from the earlier question, which the app passes as history.
@@ -337,7 +339,10 @@ def test_library_view_lists_reports_and_heatmap_cell_filters_the_chat(monkeypatc
     assert mode_control(at).value == "Ask"
     assert at.sidebar.multiselect(key="authorities").value == ["Fenmarsh County Council"]
     assert at.sidebar.multiselect(key="statements").value == ["Safeguarding"]
-    assert "Filtered to Fenmarsh County Council · Safeguarding" in plain(at.success[0].value)
+    # A toast (in view wherever the page was scrolled) and the scope banner above the chat.
+    assert "Filtered to Fenmarsh County Council · Safeguarding" in plain(at.toast[0].value)
+    banner = "\n".join(plain(m.value) for m in at.markdown)
+    assert "Answers only from:" in banner and "Authority: Fenmarsh County Council" in banner
 
 
 def test_heatmap_frame_holds_nine_scores_per_authority(demo_store):
@@ -370,7 +375,7 @@ def test_remove_a_report(monkeypatch, demo_store, tmp_path):
     at.checkbox(key="remove_sure").check()
     next(b for b in at.button if b.proto.label == "Remove report").click()
     run(at)
-    assert "Removed Fenmarsh County Council" in plain(at.success[0].value)
+    assert "Removed Fenmarsh County Council, published 2024-09-04" in plain(at.toast[0].value)
     assert at.sidebar.multiselect(key="authorities").options == AUTHORITIES[1:]
     from vectorstore.store import LibraryStore
 
@@ -427,7 +432,7 @@ def test_empty_library_explains_and_uploads(monkeypatch, tmp_path):
     at.get("file_uploader")[0].set_value(("fenmarsh.md", (DEMO / "fenmarsh.md").read_bytes(), "text/markdown"))
     next(b for b in at.button if b.proto.label == "Add to library").click()
     run(at)
-    assert "Added 1 report(s): Fenmarsh County Council." in plain(at.success[0].value)
+    assert "Added 1 report: Fenmarsh County Council." in plain(at.success[0].value)
     assert at.sidebar.multiselect(key="authorities").options == ["Fenmarsh County Council"]
     assert (tmp_path / "empty" / "store" / "uploads" / "fenmarsh.md").exists()
 
@@ -437,7 +442,7 @@ def test_conversation_export_and_feedback(monkeypatch, demo_store):
     running = start_app(monkeypatch, demo_store)
     at = ask(running.at, QUESTION)
     export = at.sidebar.get("download_button")
-    assert export and export[0].proto.label == "Conversation with sources (Markdown)"
+    assert export and export[0].proto.label == "Export this conversation (Markdown)"
     from ui.exports import conversation_markdown
 
     markdown = conversation_markdown(at.session_state["turns"])
