@@ -491,3 +491,191 @@ def test_exported_conversation_keeps_report_text_inert():
     assert not re.findall(r"(?<!\\)<|(?<!\\)\]\(|https?://|www\.|@example", markdown)
     assert "window.__pwned=1" in markdown  # the report's words are all there, as text
     assert "Quillmoor · Safeguarding (score 2) · Heading" in unescape(markdown)
+
+
+# -- scope you can see -----------------------------------------------------------------------------
+def later_report(folder: Path, name: str = "Quillmoor", published: str = "2 June 2025") -> Path:
+    """Fenmarsh's demo report re-issued as another council, published after every demo report."""
+    text = (DEMO / "fenmarsh.md").read_text().replace("Fenmarsh", name).replace("4 September 2024", published)
+    text = text.replace("1,274 people", "2,318 people")
+    path = folder / f"{name.lower()}.md"
+    path.write_text(text)
+    return path
+
+
+def test_date_filter_follows_the_library_after_an_upload(monkeypatch, demo_store, tmp_path):
+    """Issue 15: the "Published between" range was the library's as it was; a report uploaded with
+    a later date was then filtered out and questions about it answered "do not say"."""
+    copy = tmp_path / "store"
+    shutil.copytree(demo_store, copy)
+    at = start_app(monkeypatch, copy).at
+    assert at.sidebar.date_input(key="date_range").value == (date(2024, 9, 4), date(2025, 3, 12))
+    choose_mode(at, "Library")
+    path = later_report(tmp_path)
+    at.get("file_uploader")[0].set_value((path.name, path.read_bytes(), "text/markdown"))
+    next(b for b in at.button if b.proto.label == "Add to library").click()
+    run(at)
+    assert "Added 1 report: Quillmoor County Council." in plain(at.success[0].value)
+    assert at.sidebar.date_input(key="date_range").value == (date(2024, 9, 4), date(2025, 6, 2))
+    choose_mode(at, "Ask")
+    assert not [m for m in at.markdown if "Answers only from" in m.value]  # no filter is active
+    ask(at, "How many people were waiting for a Care Act assessment in Quillmoor?")
+    assert "2,318 people" in answer_markdown_of(at.chat_message[1])
+
+    # The same file again changes nothing, and says so.
+    choose_mode(at, "Library")
+    at.get("file_uploader")[0].set_value((path.name, path.read_bytes(), "text/markdown"))
+    next(b for b in at.button if b.proto.label == "Add to library").click()
+    run(at)
+    assert "Already in the library, unchanged: Quillmoor County Council." in plain(at.success[0].value)
+
+
+def test_a_narrowed_date_range_is_kept_shown_in_the_banner_and_cleared(monkeypatch, demo_store):
+    at = start_app(monkeypatch, demo_store).at
+    at.sidebar.date_input(key="date_range").set_value((date(2024, 9, 4), date(2024, 12, 31)))
+    at.sidebar.multiselect(key="statements").set_value(["Safeguarding"])
+    run(at)
+    banner = "\n".join(plain(m.value) for m in at.markdown if "Answers only from" in m.value)
+    assert "Quality statement: Safeguarding" in banner and "Published 2024-09-04 to 2024-12-31" in banner
+    assert "1 of the 3 authorities in the library are in scope." in banner
+    at.button(key="clear_filters").click()
+    run(at)
+    assert at.sidebar.date_input(key="date_range").value == (date(2024, 9, 4), date(2025, 3, 12))
+    assert at.sidebar.multiselect(key="statements").value == []
+    assert not [m for m in at.markdown if "Answers only from" in m.value]
+
+
+def test_my_council_defaults_from_the_environment_and_answers_our_questions(monkeypatch, demo_store):
+    monkeypatch.setenv("CQC_HOME_AUTHORITY", "larkbridge")
+    at = start_app(monkeypatch, demo_store).at
+    assert at.sidebar.selectbox(key="home_authority").value == "Larkbridge Borough Council"
+    ask(at, "How many people were waiting for a Care Act assessment in our area?")
+    reply = at.chat_message[1]
+    cards = [plain(m.value) for m in reply.markdown if m.value.startswith("**\\[")]
+    assert cards and all("Larkbridge Borough Council" in c for c in cards), cards
+    assert "187 people" in answer_markdown_of(reply)
+
+
+# -- conversations that last -----------------------------------------------------------------------
+def test_conversation_is_kept_and_reopened_after_a_restart(monkeypatch, demo_store, tmp_path):
+    copy = tmp_path / "store"
+    shutil.copytree(demo_store, copy, ignore=shutil.ignore_patterns("conversations"))  # other tests' conversations
+    at = start_app(monkeypatch, copy).at
+    ask(at, QUESTION)
+    conversation_id = at.session_state["conversation_id"]
+    assert at.query_params["c"] == conversation_id  # a reload of this page reopens it
+    saved = copy / "conversations" / f"{conversation_id}.json"
+    assert saved.exists() and QUESTION in saved.read_text()
+
+    # A new browser session (a reload, or the app restarted) with the page's address.
+    again = AppTest.from_file(APP, default_timeout=180)
+    again.query_params["c"] = conversation_id
+    run(again)
+    assert len(again.chat_message) == 2 and "187 people" in answer_markdown_of(again.chat_message[1])
+    card = shown(again.chat_message[1])
+    assert "[1] Larkbridge Borough Council · Assessing needs (score 3)" in card  # sources come back too
+
+    # Without the address: a new conversation, the old one listed in the sidebar to reopen.
+    fresh = run(AppTest.from_file(APP, default_timeout=180))
+    assert len(fresh.chat_message) == 0
+    fresh.sidebar.button(key=f"open-{conversation_id}").click()
+    run(fresh)
+    assert len(fresh.chat_message) == 2
+
+    fresh.sidebar.text_input(key=f"rename-{conversation_id}").input("Larkbridge waits for the board")
+    run(fresh)
+    from ui.conversation_store import ConversationStore
+
+    assert [s.title for s in ConversationStore(copy).list()] == ["Larkbridge waits for the board"]
+    fresh.sidebar.button(key=f"delete-{conversation_id}").click()
+    run(fresh)
+    assert not saved.exists() and len(fresh.chat_message) == 0
+
+
+def test_conversation_store_ignores_ids_that_are_not_its_own(tmp_path):
+    from ui.conversation_store import ConversationError, ConversationStore
+
+    store = ConversationStore(tmp_path)
+    assert store.load("../../etc/passwd") is None and store.load("") is None
+    with pytest.raises(ConversationError):
+        store.path("../x")
+    (tmp_path / "conversations").mkdir()
+    (tmp_path / "conversations" / "0123456789abcdef.json").write_text("{not json")
+    assert store.list() == []  # an unreadable file is skipped, not fatal
+    with pytest.raises(ConversationError, match="cannot be read"):
+        store.load("0123456789abcdef")
+
+
+# -- compare as a table ----------------------------------------------------------------------------
+def test_compare_a_short_topic_as_a_table_with_like_for_like_notes(monkeypatch, demo_store):
+    at = start_app(monkeypatch, demo_store).at
+    choose_mode(at, "Compare")
+    ask(at, "waiting times for assessments")
+    reply = at.chat_message[1]
+    table = next(m.value for m in reply.markdown if m.value.startswith("| Authority |"))
+    rows = plain(table).splitlines()[2:]
+    expected = {"Fenmarsh County Council": "1,274 people", "Larkbridge Borough Council": "187 people",
+                "Oakhurst City Council": "58 people"}
+    assert len(rows) == 3
+    for row, (authority, figure) in zip(rows, expected.items()):
+        assert row.startswith(f"| {authority} |") and figure in row, row  # each its Care Act assessment wait
+    notes = " ".join(plain(c.value) for c in reply.caption)
+    assert "The figures are from different dates: Fenmarsh County Council: 31 March 2024" in notes
+
+
+def test_comparison_notes_median_against_average():
+    from assistant.comparison import ComparisonRow, like_for_like_notes
+
+    rows = [ComparisonRow("A", "The median wait was 20 days at 31 March 2024.", ("20 days",), "median", "31 March 2024", "days"),
+            ComparisonRow("B", "The average wait was 4 weeks at 31 March 2024.", ("4 weeks",), "average", "31 March 2024", "weeks"),
+            ComparisonRow("C")]
+    notes = like_for_like_notes(rows)
+    assert "Not like for like: some figures are medians and some averages (average: B; median: A)." in notes
+    assert any("different units" in n for n in notes) and not any("different dates" in n for n in notes)
+    assert "No figure on this topic in the report of C." in notes
+
+
+# -- plain words -----------------------------------------------------------------------------------
+def test_lists_in_answers_render_as_lists_and_suggestions_follow():
+    from ui.safe import answer_markdown
+
+    md = answer_markdown("Scores:\n- A scored 1 [1]\n- B scored 2 [2]\nThat is all.", link=lambda n: f"#src-t-0-{n}")
+    assert md.split("\n\n") == ["Scores\\:", "- A scored 1 [\\[1\\]](#src-t-0-1)\n- B scored 2 [\\[2\\]](#src-t-0-2)",
+                                "That is all\\."]
+
+
+def test_follow_up_suggestions_are_offered_and_asked(monkeypatch, demo_store):
+    at = start_app(monkeypatch, demo_store).at
+    ask(at, QUESTION)
+    pills = at.button_group(key=f"suggest-{at.session_state['turns'][0].id}")
+    assert pills.options == [
+        "How many people were waiting for a Care Act assessment in Fenmarsh?",
+        "What was Larkbridge's score for Assessing needs?",
+        "Draft improvement actions for Larkbridge on Assessing needs",
+    ]
+    pills.set_value(pills.options[1])
+    run(at)
+    assert len(at.chat_message) == 4
+    assert "Larkbridge Borough Council scored 3 for Assessing needs" in answer_markdown_of(at.chat_message[3])
+
+
+# -- sources ---------------------------------------------------------------------------------------
+def test_viewer_opens_the_pdf_page_with_the_sentence_marked_and_an_html_section():
+    from PIL import Image
+
+    from ui.viewer import document_blocks, page_image, pdf_page, section_around
+
+    assert pdf_page("page 3") == 3 and pdf_page("larkbridge.html") is None
+    pdf = DEMO / "oakhurst.pdf"
+    quote = "Only 58 people were on the Care Act assessment waiting list on 31 July 2024"
+    marked = page_image(str(pdf), pdf.stat().st_mtime, 3, quote)
+    plain_page = page_image(str(pdf), pdf.stat().st_mtime, 3, "no such sentence on the page")
+    assert marked[:8] == b"\x89PNG\r\n\x1a\n" and marked != plain_page  # the sentence is marked
+    image = Image.open(__import__("io").BytesIO(marked)).convert("RGB")
+    assert sum(1 for r, g, b in image.getdata() if r > 240 and g > 220 and b < 200) > 1000  # yellow marking
+    assert page_image(str(pdf), pdf.stat().st_mtime, 99, quote) is None
+    html = DEMO / "larkbridge.html"
+    blocks = document_blocks(str(html), html.stat().st_mtime)
+    section, at = section_around(blocks, SENTENCE)
+    assert section[0] == ("heading", "Timeliness of assessments, care planning and reviews")
+    assert SENTENCE in section[at][1]
