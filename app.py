@@ -213,7 +213,7 @@ def page() -> None:
         scope, home = sidebar(folder, reports)
     st.title("CQC adult social care assessments")
     if notice := st.session_state.pop("notice", None):
-        st.toast(escape(notice), icon=":material/filter_alt:")
+        st.toast(escape(notice), icon=":material/filter_alt:", duration="long")
     if not reports:
         st.info(HOW_TO_ADD)
         library.upload_form(lambda: get_store(folder), lambda summary: uploaded(summary, reports))

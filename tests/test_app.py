@@ -672,7 +672,7 @@ def test_viewer_opens_the_pdf_page_with_the_sentence_marked_and_an_html_section(
     plain_page = page_image(str(pdf), pdf.stat().st_mtime, 3, "no such sentence on the page")
     assert marked[:8] == b"\x89PNG\r\n\x1a\n" and marked != plain_page  # the sentence is marked
     image = Image.open(__import__("io").BytesIO(marked)).convert("RGB")
-    assert sum(1 for r, g, b in image.getdata() if r > 240 and g > 220 and b < 200) > 1000  # yellow marking
+    assert sum(1 for r, g, b in image.get_flattened_data() if r > 240 and g > 220 and b < 200) > 1000  # yellow marking
     assert page_image(str(pdf), pdf.stat().st_mtime, 99, quote) is None
     html = DEMO / "larkbridge.html"
     blocks = document_blocks(str(html), html.stat().st_mtime)

@@ -53,15 +53,30 @@ def table_markdown(comparison: Comparison, turn_id: str, column: int) -> str:
     return "\n".join(lines)
 
 
+def show_table_as_cards(comparison: Comparison, turn_id: str, column: int) -> None:
+    """The same table, one short block per authority: what a 390 px screen can show."""
+    previews = {c.marker: preview(c) for c in comparison.citations}
+
+    def link(n: int) -> str:
+        return "#" + card_anchor(turn_id, column, n)
+
+    for row in table_rows(comparison):
+        facts = ", ".join(x for x in (row["Measure"], row["As at"]) if x)
+        st.markdown(f"**{escape(row['Authority'])}**: {escape(row['Figures'])}" + (f" ({escape(facts)})" if facts else "")
+                    + "  \n" + escape_keeping_markers(row["What the report says"], link, previews))
+
+
 def show_compare(turn) -> None:
     comparison: Comparison | None = turn.comparison
     table_column = len(turn.answers)  # the table's cards get their own anchors, after the columns'
     if comparison is not None and comparison.rows:
+        st.markdown(f"**Side by side: {escape(comparison.topic)}**")
         with st.container(key=f"cmp-table-{turn.id}"):
-            st.markdown(f"**Side by side: {escape(comparison.topic)}**")
             st.markdown(table_markdown(comparison, turn.id, table_column))
-            for note in comparison.notes:
-                st.caption(":material/info: " + escape(note))
+        with st.container(key=f"cmp-cards-{turn.id}"):  # on a phone, in place of the table (ui.layout)
+            show_table_as_cards(comparison, turn.id, table_column)
+        for note in comparison.notes:
+            st.caption(":material/info: " + escape(note))
     columns = st.columns(len(turn.answers), border=True)
     for i, (column, (authority, answer)) in enumerate(zip(columns, turn.answers.items())):
         with column:

@@ -103,14 +103,16 @@ def conversations_sidebar(store: ConversationStore) -> None:
     current = st.session_state.get("conversation_id")
     for s in saved[:LISTED]:
         is_current = s.id == current
-        with st.container(horizontal=True, gap="small", vertical_alignment="center", key=f"conv-{s.id}"):
-            st.button(escape(s.title), key=f"open-{s.id}", on_click=_open, args=(store, s.id), type="tertiary",
+        title, more = st.columns([6, 1], gap="small", vertical_alignment="center")
+        with title:
+            st.button(escape(s.title), key=f"open-{s.id}", on_click=_open, args=(store, s.id),
+                      type="secondary" if is_current else "tertiary",
                       icon=":material/chat:" if is_current else ":material/history:", width="stretch",
                       help=f"{s.turns} question(s); last changed {s.updated.replace('T', ' ')[:16]} UTC",
-                      disabled=is_current)
-            with st.popover("", icon=":material/more_vert:", help="Rename or delete"):
-                st.text_input("Name", value=s.title, key=f"rename-{s.id}", on_change=_rename, args=(store, s.id))
-                st.button("Delete this conversation", key=f"delete-{s.id}", on_click=_delete, args=(store, s.id),
-                          icon=":material/delete:")
+                      )
+        with more, st.popover("", icon=":material/more_vert:", help="Rename or delete", type="tertiary"):
+            st.text_input("Name", value=s.title, key=f"rename-{s.id}", on_change=_rename, args=(store, s.id))
+            st.button("Delete this conversation", key=f"delete-{s.id}", on_click=_delete, args=(store, s.id),
+                      icon=":material/delete:")
     if len(saved) > LISTED:
         st.caption(f"{len(saved) - LISTED} older conversation(s) are kept in the store folder.")

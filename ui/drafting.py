@@ -28,7 +28,7 @@ COLUMNS = list(PLAN_COLUMNS)  # the same headers in the table and in every expor
 EDITABLE = ["Action", "Measure of success", "Owner", "Timescale"]
 # Widths (px) that fit the main column of a 1400 px window beside the sidebar (about 1,000 px):
 # every header in view, the long texts wrapping in tall rows.
-WIDTHS = {"Action": 260, "Owner": 140, "Timescale": 120, "Measure of success": 200, "Sources": 64, "Evidence": 240}
+WIDTHS = {"Action": 230, "Owner": 130, "Timescale": 110, "Measure of success": 180, "Sources": 64, "Evidence": 180}
 
 
 def plan_frame(plan) -> pd.DataFrame:

@@ -24,7 +24,7 @@ SCORE_COLOURS = ["#d7301f", "#fc8d59", "#91cf60", "#1a9850"]  # 1 (worst) .. 4 (
 SCORE_MEANING = {1: "1: significant shortfalls", 2: "2: some shortfalls", 3: "3: good", 4: "4: exceptional"}
 
 ROW_PX = 44
-HEADER_PX = 150  # authority names over up to three lines, and the legend (two rows on a phone)
+HEADER_PX = 190  # authority names over up to three lines above, the legend (four short rows) below
 LABEL_PX = 150  # statement names wrap over two lines: the cells keep their width on a 390 px phone
 Pick = Callable[[str, str], None]  # (authority, quality statement)
 
@@ -78,13 +78,15 @@ def heatmap_chart(frame: pd.DataFrame) -> alt.LayerChart:
             labelLimit=LABEL_PX, labelFontSize=12, labelLineHeight=14,
             labelExpr=f"{statement_lines}[datum.label] || datum.label")),
         x=alt.X("authority:N", title=None, axis=alt.Axis(
-            orient="top", labelAngle=0, labelFontSize=12, labelFontWeight="bold", labelPadding=6, labelLimit=90,
-            # One word a line: column headers stay within their column.
-            labelExpr=f"split({short_names}[datum.label] || datum.label, ' ')", labelLineHeight=14)),
+            # Short names at a slant: every column keeps its name even when a phone makes columns narrow
+            # (level names wider than their column are hidden by Vega).
+            orient="top", labelAngle=-35, labelAlign="left", labelBaseline="middle", labelOverlap=False,
+            labelFontSize=12, labelFontWeight="bold", labelPadding=4, labelLimit=120,
+            labelExpr=f"{short_names}[datum.label] || datum.label")),
     )
     cells = base.mark_rect(stroke="white", strokeWidth=3, cursor="pointer").encode(
         color=alt.Color("score:O", title="Score", scale=alt.Scale(domain=[1, 2, 3, 4], range=SCORE_COLOURS),
-                        legend=alt.Legend(orient="bottom", columns=2, labelLimit=170, labelExpr="datum.label + ' = ' + "
+                        legend=alt.Legend(orient="bottom", columns=1, labelLimit=200, labelExpr="datum.label + ' = ' + "
                                           "['', 'significant shortfalls', 'some shortfalls', 'good', 'exceptional']"
                                           "[datum.value]")),
         opacity=alt.condition(pick, alt.value(1.0), alt.value(0.35)),

@@ -46,6 +46,8 @@ def choose_mode(driver, label: str) -> None:
     radio = wait_css(driver, '[data-testid="stButtonGroup"]')
     for option in radio.find_elements(By.CSS_SELECTOR, "button"):
         if option.text.strip() == label:
+            # Scrolled to the middle first: at the top of a phone's page the toolbar lies over it.
+            driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", option)
             option.click()
             wait_idle(driver)
             return
@@ -96,3 +98,20 @@ def click_off_centre(driver, element) -> None:
     time.sleep(0.3)
     rect = element.rect
     ActionChains(driver).move_to_element_with_offset(element, -int(rect["width"] / 3), -int(rect["height"] / 3)).click().perform()
+
+
+def allow_downloads(driver, folder) -> None:
+    """Let the headless browser save downloads into `folder` (it refuses them by default)."""
+    driver.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(folder)})
+
+
+def phone_width(driver, width: int = 390, height: int = 844) -> None:
+    """A phone's viewport (390 x 844 CSS px, as an iPhone 12 to 15) for the rest of the test."""
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                           {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": True})
+
+
+def page_overflows(driver) -> int:
+    """How many CSS px the page is wider than the window (0 when nothing needs sideways scrolling)."""
+    return driver.execute_script(
+        "return Math.max(document.documentElement.scrollWidth, document.body.scrollWidth) - window.innerWidth;")
