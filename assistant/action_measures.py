@@ -186,15 +186,25 @@ OWNERS_BY_STATEMENT: dict[str, str] = {
 }
 
 
+# Owners of cross-cutting subjects (records, data, information): where the finding sits under a
+# statement with a lead of its own, that lead owns the action ("improve recording of decisions"
+# under Safeguarding is the head of safeguarding's).
+CROSS_CUTTING = {"Head of performance and quality assurance", "Head of information, advice and the front door",
+                 "Head of partnerships and integration", "Director of Adult Social Services"}
+
+
+def _subject_owner(text: str) -> str:
+    return next((owner for pattern, owner in OWNERS_BY_SUBJECT if pattern.search(text)), "")
+
+
 def suggested_owner(action: str, quality_statement: str = "", heading: str = "") -> str:
     """The role to own an action, by what the action is about; the statement's lead when no subject is named."""
-    for pattern, owner in OWNERS_BY_SUBJECT:
-        if pattern.search(action):
-            return f"{owner} {SUGGESTED}"
-    for pattern, owner in OWNERS_BY_SUBJECT:
-        if heading and pattern.search(heading):
-            return f"{owner} {SUGGESTED}"
-    return f"{OWNERS_BY_STATEMENT.get(quality_statement) or 'Director of Adult Social Services'} {SUGGESTED}"
+    owner = _subject_owner(action)
+    local = _subject_owner(heading) if heading else ""
+    local = local or OWNERS_BY_STATEMENT.get(quality_statement, "")
+    if not owner or (owner in CROSS_CUTTING and local and local not in CROSS_CUTTING):
+        owner = local
+    return f"{owner or 'Director of Adult Social Services'} {SUGGESTED}"
 
 
 _QUICK = re.compile(r"\b(record|feedback|guidance|procedure|threshold|inform|explain|letters?|contact|tell|share|"

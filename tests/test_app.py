@@ -679,3 +679,24 @@ def test_viewer_opens_the_pdf_page_with_the_sentence_marked_and_an_html_section(
     section, at = section_around(blocks, SENTENCE)
     assert section[0] == ("heading", "Timeliness of assessments, care planning and reviews")
     assert SENTENCE in section[at][1]
+
+
+def test_the_users_council_is_passed_to_an_assistant_that_takes_it():
+    """With an assistant whose ask/stream take `home` (the question path's), the sidebar's council
+    goes to it as is and the scope is left alone; with one that does not, a question saying "our"
+    is scoped to that council by the app."""
+    from ui.chat import home_scope, takes_home
+    from vectorstore.store import SearchFilter
+
+    class Takes:
+        def stream(self, question, history=None, scope=None, home=None): ...
+
+    class Older:
+        def stream(self, question, history=None, scope=None): ...
+
+    assert takes_home(Takes().stream) and not takes_home(Older().stream)
+    assert home_scope(SearchFilter(), "What is our wait?", "Larkbridge Borough Council").authorities == (
+        "Larkbridge Borough Council",)
+    assert home_scope(SearchFilter(), "What is the wait in Oakhurst?", "Larkbridge Borough Council").authorities == ()
+    chosen = SearchFilter(authorities=("Oakhurst City Council",))
+    assert home_scope(chosen, "What is our wait?", "Larkbridge Borough Council") == chosen

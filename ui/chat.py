@@ -61,7 +61,9 @@ def history() -> list[str]:
 
 
 # -- answering ---------------------------------------------------------------------------------
-HOME_PARAMETER = "home_authority"  # the assistant's keyword for the user's own council
+# The assistant's keyword for the user's own council (assistant.chain.Assistant.ask/stream: None
+# reads CQC_HOME_AUTHORITY, "" means none; the sidebar has already applied that default).
+HOME_PARAMETER = "home"
 _FIRST_PERSON = re.compile(r"\b(our|we|us|ours)\b", re.IGNORECASE)
 
 
@@ -90,7 +92,7 @@ def answer_now(assistant, question: str, earlier: list[str], scope: SearchFilter
     stream_answer = getattr(assistant, "stream", None)
     if callable(stream_answer):
         if takes_home(stream_answer):
-            stream = stream_answer(question, history=earlier, scope=scope, **{HOME_PARAMETER: home})
+            stream = stream_answer(question, history=earlier, scope=scope, **{HOME_PARAMETER: home or ""})
         else:
             stream = stream_answer(question, history=earlier, scope=home_scope(scope, question, home))
         st.write_stream(escape(str(piece)) for piece in stream)
@@ -99,7 +101,7 @@ def answer_now(assistant, question: str, earlier: list[str], scope: SearchFilter
             return answer
     with st.spinner("Searching the reports…"):
         if takes_home(assistant.ask):
-            return assistant.ask(question, history=earlier, scope=scope, **{HOME_PARAMETER: home})
+            return assistant.ask(question, history=earlier, scope=scope, **{HOME_PARAMETER: home or ""})
         return assistant.ask(question, history=earlier, scope=home_scope(scope, question, home))
 
 
