@@ -66,14 +66,21 @@ def test_reload_keeps_the_conversation(driver, work_app):
     open_app(driver, work_app.url)
     question = "How many people were waiting for a Care Act assessment in Larkbridge?"
     ask(driver, question)
+    # A score answer lists one council a line, as a list (it showed literal "- " before).
+    ask(driver, "What was the safeguarding score for each authority?")
+    scores = driver.find_elements(By.CSS_SELECTOR, '[data-testid="stChatMessage"]')[3]
+    items = scores.find_elements(By.CSS_SELECTOR, "li")
+    assert len(items) >= 3 and not any(li.text.startswith("- ") for li in items), scores.text
     WebDriverWait(driver, 10).until(lambda d: "?c=" in d.current_url)
     driver.refresh()
     open_app(driver, driver.current_url)
-    WebDriverWait(driver, 60).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, '[data-testid="stChatMessage"]')) >= 2)
+    WebDriverWait(driver, 60).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, '[data-testid="stChatMessage"]')) >= 4)
     messages = driver.find_elements(By.CSS_SELECTOR, '[data-testid="stChatMessage"]')
     assert question in messages[0].text and "187 people" in messages[1].text
+    assert len(messages[3].find_elements(By.CSS_SELECTOR, "li")) >= 3  # both answers, as they were
     sidebar = driver.find_element(By.CSS_SELECTOR, '[data-testid="stSidebar"]')
     assert question[:40] in sidebar.text  # listed, to reopen later
+    scroll_to(driver, messages[2])
     screenshot(driver, "10-conversation-after-reload")
 
 
@@ -93,6 +100,9 @@ def test_action_plan_word_export_is_landscape_with_the_tables_headers(driver, wo
     assert headers == ["Action", "Owner", "Timescale", "Measure of success", "Sources", "Evidence"], headers
     right = driver.execute_script("return arguments[0].getBoundingClientRect().right", grid)
     assert right <= driver.execute_script("return window.innerWidth"), "the grid is cut off at 1400 px"
+    hidden = driver.execute_script(
+        "const s = arguments[0].querySelector('.dvn-scroller'); return s ? s.scrollWidth - s.clientWidth : -1", grid)
+    assert 0 <= hidden <= 1, f"{hidden} px of the grid's columns need sideways scrolling at 1400 px"
     first = grid.find_element(By.CSS_SELECTOR, '[data-testid="glide-cell-1-0"]').get_attribute("textContent")
     assert first == "Clear the safeguarding backlog by October 2024"  # the report's own next step first
     scroll_to(driver, driver.find_element(By.XPATH, "//h4[contains(., 'Actions for')]"))
