@@ -652,6 +652,7 @@ def test_follow_up_suggestions_are_offered_and_asked(monkeypatch, demo_store):
         "How many people were waiting for a Care Act assessment in Fenmarsh?",
         "What was Larkbridge's score for Assessing needs?",
         "Draft improvement actions for Larkbridge on Assessing needs",
+        "Summarise Larkbridge's report",
     ]
     pills.set_value(pills.options[1])
     run(at)
@@ -700,3 +701,15 @@ def test_the_users_council_is_passed_to_an_assistant_that_takes_it():
     assert home_scope(SearchFilter(), "What is the wait in Oakhurst?", "Larkbridge Borough Council").authorities == ()
     chosen = SearchFilter(authorities=("Oakhurst City Council",))
     assert home_scope(chosen, "What is our wait?", "Larkbridge Borough Council") == chosen
+
+
+def test_a_finding_from_a_report_read_from_pages_is_placed_by_its_authority_not_its_folder(tmp_path):
+    from assistant.models import Citation
+    from ui.cards import where_text
+
+    pages = tmp_path / "uploads"
+    pages.mkdir()
+    c = Citation(1, "c", "Severn Marches County Council", "2024-11-08", "Safeguarding", 4, "H", "T",
+                 location="theme-3.html", source=str(pages))
+    assert where_text(c) == "theme-3.html of the Severn Marches County Council report published 2024-11-08"
+    assert "uploads" not in where_text(c)

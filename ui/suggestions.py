@@ -1,6 +1,6 @@
 """Follow-up questions offered under the latest answer, built from what it cites: the same
-question about another council, the score of the quality statement it drew on, and improvement
-actions for it. Each is a question the assistant answers from the library (a score is read from
+question about another council, the score of the quality statement it drew on, improvement
+actions for it, and a briefing on the council's report. Each is a question the assistant answers from the library (a score is read from
 the catalog, actions from the report's findings), never a guess about what the reports hold.
 Clicking one asks it.
 """
@@ -13,7 +13,7 @@ import streamlit as st
 
 from ui.safe import escape
 
-MAX_SUGGESTIONS = 3
+MAX_SUGGESTIONS = 4
 _COUNCIL_WORDS = re.compile(
     r"\s+(Metropolitan Borough|Royal Borough|London Borough|County Borough|Borough|County|City|District)?\s*Council$"
 )
@@ -56,6 +56,7 @@ def suggestions_for(turn, authorities: list[str]) -> list[str]:
         out.append(f"What was {short}'s score for {statement}?")
     if statement and answer.kind != "actions":
         out.append(f"Draft improvement actions for {short} on {statement}")
+    out.append(f"Summarise {short}'s report")  # the briefing: the report's own summary, quoted
     return [q for q in dict.fromkeys(out) if q.strip().lower() != turn.question.strip().lower()][:MAX_SUGGESTIONS]
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from selenium.common.exceptions import StaleElementReferenceException
+from selenium.common.exceptions import ElementClickInterceptedException, StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
@@ -48,7 +48,10 @@ def choose_mode(driver, label: str) -> None:
         if option.text.strip() == label:
             # Scrolled to the middle first: at the top of a phone's page the toolbar lies over it.
             driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", option)
-            option.click()
+            try:
+                option.click()
+            except ElementClickInterceptedException:  # something still drawn over it: the click itself
+                driver.execute_script("arguments[0].click()", option)
             wait_idle(driver)
             return
     raise AssertionError(f"no mode {label!r} in {radio.text!r}")
