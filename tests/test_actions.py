@@ -386,7 +386,8 @@ def test_csv_cells_that_would_run_as_formulas_are_neutralised():
 def test_action_wording_rules_turn_shortfalls_round():
     """Sentences written for the test: each shortfall gives the action that answers it, verb first;
     a sentence that leans on another gives none."""
-    from assistant.action_wording import leans_on_another, planned_wordings, shortfall_wording
+    from assistant.action_wording import leans_on_another, planned_wordings
+    from assistant.shortfall_wording import shortfall_wording
 
     cases = {
         "At the end of June 2025, 140 referrals were waiting to be screened by the duty team.":
