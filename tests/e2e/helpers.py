@@ -43,18 +43,26 @@ def open_app(driver, url: str) -> None:
 
 
 def choose_mode(driver, label: str) -> None:
-    radio = wait_css(driver, '[data-testid="stButtonGroup"]')
-    for option in radio.find_elements(By.CSS_SELECTOR, "button"):
-        if option.text.strip() == label:
-            # Scrolled to the middle first: at the top of a phone's page the toolbar lies over it.
-            driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", option)
+    """Click the mode `label`. The mode switch is found by its options, not as the page's first
+    button group: the example questions are one too, and may be laid out first."""
+    def option_named(d):
+        for group in d.find_elements(By.CSS_SELECTOR, '[data-testid="stButtonGroup"]'):
             try:
-                option.click()
-            except ElementClickInterceptedException:  # something still drawn over it: the click itself
-                driver.execute_script("arguments[0].click()", option)
-            wait_idle(driver)
-            return
-    raise AssertionError(f"no mode {label!r} in {radio.text!r}")
+                for option in group.find_elements(By.CSS_SELECTOR, "button"):
+                    if option.text.strip() == label:
+                        return option
+            except StaleElementReferenceException:
+                return False
+        return False
+
+    option = WebDriverWait(driver, 60).until(option_named, message=f"no mode {label!r} on the page")
+    # Scrolled to the middle first: at the top of a phone's page the toolbar lies over it.
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", option)
+    try:
+        option.click()
+    except ElementClickInterceptedException:  # something still drawn over it: the click itself
+        driver.execute_script("arguments[0].click()", option)
+    wait_idle(driver)
 
 
 def ask(driver, question: str) -> None:
