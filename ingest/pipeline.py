@@ -173,6 +173,11 @@ def ingest_paths(
                 summary.failed.append(exc)
         placement = place_pages(pages, StoreLibrary(store))
         summary.unchanged += placement.unchanged
+        for file in placement.unchanged:
+            entry = store.catalog.report(store.catalog.report_of_file(file) or "")
+            name = entry.authority if entry and entry.authority else Path(file).name
+            if name not in summary.unchanged_reports:
+                summary.unchanged_reports.append(name)
         summary.skipped += placement.skipped
         steps = placement.assemblies
         total = len(files) + len(steps) + len(placement.shrinks)

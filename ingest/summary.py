@@ -46,6 +46,7 @@ class IngestSummary:
     skipped: list[tuple[str, str]] = field(default_factory=list)  # passed over: unsupported in a folder, or a duplicate
     waiting: list[tuple[str, str]] = field(default_factory=list)  # kept, but in no dated report yet
     unchanged: list[str] = field(default_factory=list)  # files the library already held exactly so
+    unchanged_reports: list[str] = field(default_factory=list)  # the authorities (or files) of those reports
     warnings: list[str] = field(default_factory=list)  # ingested, with something the user should know
     repaired: object | None = None  # what an earlier, interrupted run had left behind (ReconcileResult)
 

@@ -150,6 +150,7 @@ def ingest_outcome(summary: IngestSummary, known: set[str]) -> list[str]:
         lines.append(f"Added {len(added)} report{'s' if len(added) > 1 else ''}: {', '.join(added)}.")
     if updated:
         lines.append(f"Updated: {', '.join(updated)}.")
+    unchanged += [name for name in summary.unchanged_reports if name not in unchanged]
     if unchanged:
         lines.append(f"Already in the library, unchanged: {', '.join(unchanged)}.")
     if not lines:
@@ -162,7 +163,7 @@ def show_ingest_summary(outcome: tuple[IngestSummary, set[str]] | None) -> None:
         return
     summary, known = outcome
     message = escape(" ".join(ingest_outcome(summary, known)))
-    (st.warning if summary.failed or not summary.reports else st.success)(message)
+    (st.warning if summary.failed or not (summary.reports or summary.unchanged) else st.success)(message)
     for err in summary.failed:
         st.error(escape(f"{Path(err.path).name}: {err.problem}"))
     for path, why in summary.skipped:

@@ -85,16 +85,9 @@ def page_image(path: str, modified: float, page: int, quote: str) -> bytes | Non
 @st.cache_data(show_spinner=False, max_entries=32)
 def document_blocks(path: str, modified: float) -> list[tuple[str, str, str]]:
     """(kind, text, location) of every block of a saved page or text file, read as at ingest."""
-    from ingest.loaders.html import load_html_files
-    from ingest.loaders.text import load_text
+    from ingest.pipeline import load_file
 
-    p = Path(path)
-    if p.suffix.lower() in (".html", ".htm"):
-        docs = [d for d in load_html_files([p]) if hasattr(d, "blocks")]
-        blocks = [b for d in docs for b in d.blocks]
-    else:
-        blocks = load_text(p).blocks
-    return [(b.kind, b.text, b.location) for b in blocks]
+    return [(b.kind, b.text, b.location) for b in load_file(Path(path)).blocks]
 
 
 def section_around(blocks: list[tuple[str, str, str]], text: str) -> tuple[list[tuple[str, str]], int] | None:
