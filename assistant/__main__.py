@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+import traceback
 from pathlib import Path
 
 from vectorstore.settings import Settings, get_settings
@@ -34,7 +36,11 @@ def _ask(args: argparse.Namespace) -> int:
         return _actions(args, assistant)
     scope = SearchFilter(authorities=tuple(args.authority or ()))
     if args.questions:
-        lines = Path(args.questions).read_text(encoding="utf-8").splitlines()
+        try:
+            lines = Path(args.questions).read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as exc:
+            print(f"{args.questions}: cannot be read ({getattr(exc, 'strerror', None) or exc})", file=sys.stderr)
+            return 2
         for n, line in enumerate(lines, 1):
             if not line.strip():
                 continue
@@ -156,6 +162,8 @@ def main(argv: list[str] | None = None) -> int:
     ev.add_argument("--baseline", action="store_true", help="also run a plain LangChain pipeline on the same questions")
     ev.add_argument("--floors", help="JSON file of minimum values; exit 1 when a metric falls below its floor")
     args = parser.parse_args(argv)
+    from pydantic import ValidationError
+
     from assistant.llm.backends import BackendConfigError
     from assistant.llm.local import LocalModelError
     from vectorstore.store import StoreError
@@ -163,9 +171,22 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return {"ask": _ask, "reports": _reports, "eval": _eval}[args.command](args)
     except (StoreError, BackendConfigError, LocalModelError) as exc:
-        # A library that cannot be opened or a model that is not set up: say what and how to fix it.
+        # A library that cannot be opened or read (a damaged catalog, a full disk, missing vectors),
+        # or a model that is not set up: say what and how to fix it.
         print(f"python -m assistant: {exc}", file=sys.stderr)
         return 2
+    except ValidationError as exc:
+        problems = "; ".join(f"CQC_{'_'.join(str(p) for p in e['loc']).upper()}: {e['msg']}" for e in exc.errors())
+        print(f"python -m assistant: a CQC_ setting is not valid: {problems}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # noqa: BLE001  (a bug: one line, the traceback only when asked)
+        if os.environ.get("CQC_DEBUG"):
+            traceback.print_exc()
+        print(f"python -m assistant: unexpected {type(exc).__name__}: {exc}. Please report this "
+              "(set CQC_DEBUG=1 to see the traceback).", file=sys.stderr)
+        return 3
 
 
 if __name__ == "__main__":
