@@ -10,6 +10,7 @@ shown as text everywhere (`ui.safe`).
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from vectorstore.settings import Settings  # first: sets the offline environment before any model loads
@@ -195,6 +196,10 @@ def main() -> None:
         st.caption("The app is still running; reload the page once the library is back.")
     except (BackendConfigError, LocalModelError) as exc:
         st.error(f"The answering model is not set up: {exc}")
+    except Exception:  # noqa: BLE001  (a bug: the user gets a message, the log gets the traceback)
+        logging.getLogger("app").exception("unexpected error while drawing the page")
+        st.error("Something went wrong on our side while doing that. The app is still running: try again, and "
+                 "if it happens again, tell whoever runs it (the details are in the app's log).")
 
 
 def page() -> None:

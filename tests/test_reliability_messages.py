@@ -213,3 +213,21 @@ def test_a_full_disk_is_a_message_the_open_app_keeps_answering_and_nothing_is_lo
     assert out["ingest_after"]["rc"] == 0, out["ingest_after"]
     authorities = {json.loads(line)["authority"] for line in out["reports_after"]["out"].splitlines()}
     assert authorities == {"Fenmarsh County Council", "Larkbridge Borough Council"}
+
+
+# -- anything else ---------------------------------------------------------------------------------
+def test_an_unexpected_failure_in_the_app_is_a_message_without_its_exception_text(monkeypatch, built):
+    folder, _ = built
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("internal detail: /srv/secret/path line 42")
+
+    monkeypatch.setattr(LibraryStore, "dense_search", broken)
+    at = app_page(monkeypatch, folder)
+    at.chat_input(key="question").set_value(QUESTION)
+    at.run()
+    assert not at.exception, at.exception
+    shown = " ".join(e.value for e in at.error)
+    assert "Something went wrong" in shown and "still running" in shown
+    page = " ".join(str(getattr(e, "value", "")) for e in at.main)
+    assert "internal detail" not in page and "RuntimeError" not in page
