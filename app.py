@@ -63,16 +63,25 @@ def get_assistant(folder: str) -> Assistant:
     return Assistant(get_store(folder))
 
 
-@st.cache_data(ttl=60, show_spinner=False)
 def list_reports(folder: str) -> list[ReportEntry]:
-    # A short ttl so reports added from a terminal (`python -m ingest`) appear without a restart.
+    # Read on every run: the store keeps the list per catalog generation and first catches up with
+    # what other processes wrote (`python -m ingest` in a terminal, another machine on a server).
     return get_store(folder).reports()
 
 
 def library_changed() -> None:
-    list_reports.clear()
     for key in AUTHORITY_KEYS:
         st.session_state.pop(key, None)
+
+
+def follow_library(reports: list[ReportEntry]) -> None:
+    """Another process (a terminal's `python -m ingest`, another machine) changed the library since
+    this session's last run: choices that named its old reports or dates start afresh."""
+    seen = tuple(sorted(r.report_id for r in reports))
+    if st.session_state.get("library_seen", seen) != seen:
+        library_changed()
+        st.session_state.pop("date_range", None)
+    st.session_state["library_seen"] = seen
 
 
 # -- mode --------------------------------------------------------------------------------------
@@ -205,6 +214,7 @@ def main() -> None:
 def page() -> None:
     folder = store_dir()
     reports = list_reports(folder)
+    follow_library(reports)
     with st.sidebar:
         scope = sidebar(reports)
     st.title("CQC adult social care assessments")

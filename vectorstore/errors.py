@@ -117,6 +117,16 @@ def translate(folder: Path, exc: BaseException) -> StoreError | None:
             return disk_full(folder, exc)
     if isinstance(exc, sqlite3.DatabaseError) and any(w in str(exc).lower() for w in _DAMAGED_WORDS):
         return catalog_damaged(folder, exc)
+    if _is_chroma_error(exc):
+        if is_stale_index_error(exc):
+            return LibraryBusy(
+                f"The library was changed by another process while this one was reading it ({_brief(exc)}). "
+                "Ask again in a moment."
+            )
+        return StoreError(
+            f"The library's vector index failed ({_brief(exc)}). Try again; if it keeps failing, repair it: "
+            f"{repair_command(folder)}"
+        )
     if isinstance(exc, sqlite3.OperationalError):
         return StoreError(
             f"The library's catalog at {folder} cannot be used right now ({_brief(exc)}). "

@@ -146,12 +146,18 @@ def _drop_vectors(settings: Settings, folder: Path, store_id: str) -> None:
         name = collection_name(settings, store_id)
         if not name:
             return
+        from vectorstore.catalog import SCHEMA_VERSION
+        from vectorstore.ledger import Lease, open_ledger, reset_ledger
+
         with talking_to_server(settings, folder):
             client = chromadb.HttpClient(host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings)
-            _drop_collection(client, name)
-            from vectorstore.replica import reset_ledger
-
-            reset_ledger(client, name)
+            lease = Lease(open_ledger(client, name), settings.lease_seconds, lambda: f"rebuild of {folder}")
+            lease.acquire()  # no other machine is writing the shared library meanwhile
+            try:
+                _drop_collection(client, name)
+                reset_ledger(client, name, SCHEMA_VERSION)
+            finally:
+                lease.release()
     elif (folder / "chroma").exists():
         client = chromadb.PersistentClient(path=str(folder / "chroma"), settings=chroma_settings)
         try:

@@ -513,6 +513,8 @@ class LibraryStore:
 
 
     def close(self) -> None:
+        if self.replica is not None:
+            self.replica.close()
         self._vectors.close()
         with self._lock:
             self.catalog.close()

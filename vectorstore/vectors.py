@@ -189,7 +189,11 @@ class VectorIndex:
         with self._gate.exclusive():
             if expected is not None and self.seen != expected:
                 return False  # another thread reopened while this one waited
-            self._close_client()
+            if self.server:
+                with self._lock:
+                    self._chroma = None  # the server is current; only the collection may have been made anew
+            else:
+                self._close_client()
             self.reopened += 1
         return True
 
