@@ -311,9 +311,14 @@ class LibraryStore:
             try:
                 yield
             finally:
-                self._write_depth -= 1
-                if self._write_depth == 0:
-                    self._end_writing()
+                if self._write_depth > 1:
+                    self._write_depth -= 1
+                else:
+                    try:
+                        self._end_writing()  # still counted as writing: readers adopt its generation
+                    finally:
+                        self._write_depth -= 1
+                        self._release_file_lock()  # last: after it, another process may write
 
     def _begin_writing(self) -> None:
         with store_errors(self.folder):
@@ -331,15 +336,15 @@ class LibraryStore:
             raise
 
     def _end_writing(self) -> None:
-        try:
-            self._vectors.mark_current()
-            if self.replica is not None:
-                self.replica.end_writing()  # publish what changed, then give the lease back
-        finally:
-            if self._lock_file is not None:
-                fcntl.flock(self._lock_file, fcntl.LOCK_UN)
-                os.close(self._lock_file)
-                self._lock_file = None
+        self._vectors.mark_current()
+        if self.replica is not None:
+            self.replica.end_writing()  # publish what changed, then give the lease back
+
+    def _release_file_lock(self) -> None:
+        if self._lock_file is not None:
+            fcntl.flock(self._lock_file, fcntl.LOCK_UN)
+            os.close(self._lock_file)
+            self._lock_file = None
 
     def _check_backend_for_writing(self) -> None:
         """Refuse to add vectors of another embedding backend than the library's: they would not
