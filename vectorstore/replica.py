@@ -174,8 +174,8 @@ class Replica:
                 want = [rid for rid, d in head.manifest.items() if rid and (local.get(rid) != d or rid in dirty)]
                 keys = [report_key(r) for r in want] + ([TABLES] if "" in head.manifest else [])
                 got = {"ids": [], "documents": [], "metadatas": []}
-                for start in range(0, len(keys), 100):
-                    part = self.ledger.get(ids=keys[start: start + 100], include=["documents", "metadatas"])
+                for start in range(0, len(keys), 20):  # a report's rows can be a few hundred kB
+                    part = self.ledger.get(ids=keys[start: start + 20], include=["documents", "metadatas"])
                     for field in got:
                         got[field] += part[field]
             fetched = {i: (json.loads(doc), (m or {}).get("digest")) for i, doc, m in
