@@ -10,6 +10,7 @@ shown as text everywhere (`ui.safe`).
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from vectorstore.settings import Settings  # first: sets the offline environment before any model loads
@@ -64,16 +65,24 @@ def get_assistant(folder: str) -> Assistant:
     return Assistant(get_store(folder))
 
 
-@st.cache_data(ttl=60, show_spinner=False)
 def list_reports(folder: str) -> list[ReportEntry]:
-    # A short ttl so reports added from a terminal (`python -m ingest`) appear without a restart.
+    # Read on every run: the store keeps the list per catalog generation and first catches up with
+    # what other processes wrote (`python -m ingest` in a terminal, another machine on a server).
     return get_store(folder).reports()
 
 
 def library_changed() -> None:
-    list_reports.clear()
     for key in AUTHORITY_KEYS:
         st.session_state.pop(key, None)
+
+
+def follow_library(reports: list[ReportEntry]) -> None:
+    """Another process (a terminal's `python -m ingest`, another machine) changed the library since
+    this session's last run: choices that named its old reports or dates start afresh."""
+    seen = tuple(sorted(r.report_id for r in reports))
+    if st.session_state.get("library_seen", seen) != seen:
+        library_changed()  # the date range follows the library by itself (ui/filters.py)
+    st.session_state["library_seen"] = seen
 
 
 # -- mode --------------------------------------------------------------------------------------
@@ -201,6 +210,10 @@ def main() -> None:
         st.caption("The app is still running; reload the page once the library is back.")
     except (BackendConfigError, LocalModelError) as exc:
         st.error(f"The answering model is not set up: {exc}")
+    except Exception:  # noqa: BLE001  (a bug: the user gets a message, the log gets the traceback)
+        logging.getLogger("app").exception("unexpected error while drawing the page")
+        st.error("Something went wrong on our side while doing that. The app is still running: try again, and "
+                 "if it happens again, tell whoever runs it (the details are in the app's log).")
 
 
 def page() -> None:
@@ -209,6 +222,7 @@ def page() -> None:
     layout.narrow_screen_styles()
     st.session_state["_library_authorities"] = sorted({r.authority for r in reports if r.authority})
     conversations.start(conversations.store_for(folder))
+    follow_library(reports)
     with st.sidebar:
         scope, home = sidebar(folder, reports)
     st.title("CQC adult social care assessments")

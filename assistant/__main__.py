@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+import traceback
 from pathlib import Path
 
 from vectorstore.settings import Settings, get_settings
@@ -35,7 +37,11 @@ def _ask(args: argparse.Namespace) -> int:
     scope = SearchFilter(authorities=tuple(args.authority or ()))
     home = args.home  # None: CQC_HOME_AUTHORITY
     if args.questions:
-        lines = Path(args.questions).read_text(encoding="utf-8").splitlines()
+        try:
+            lines = Path(args.questions).read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as exc:
+            print(f"{args.questions}: cannot be read ({getattr(exc, 'strerror', None) or exc})", file=sys.stderr)
+            return 2
         for n, line in enumerate(lines, 1):
             if not line.strip():
                 continue
@@ -168,6 +174,8 @@ def main(argv: list[str] | None = None) -> int:
     ev.add_argument("--library", help="the section of the floors file for this library (reports, site-text, both)")
     ev.add_argument("--facts", help="a facts file (one object or a list): check the catalog holds each exactly")
     args = parser.parse_args(argv)
+    from pydantic import ValidationError
+
     from assistant.llm.backends import BackendConfigError
     from assistant.llm.local import LocalModelError
     from vectorstore.store import StoreError
@@ -175,9 +183,22 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return {"ask": _ask, "reports": _reports, "eval": _eval}[args.command](args)
     except (StoreError, BackendConfigError, LocalModelError) as exc:
-        # A library that cannot be opened or a model that is not set up: say what and how to fix it.
+        # A library that cannot be opened or read (a damaged catalog, a full disk, missing vectors),
+        # or a model that is not set up: say what and how to fix it.
         print(f"python -m assistant: {exc}", file=sys.stderr)
         return 2
+    except ValidationError as exc:
+        problems = "; ".join(f"CQC_{'_'.join(str(p) for p in e['loc']).upper()}: {e['msg']}" for e in exc.errors())
+        print(f"python -m assistant: a CQC_ setting is not valid: {problems}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # noqa: BLE001  (a bug: one line, the traceback only when asked)
+        if os.environ.get("CQC_DEBUG"):
+            traceback.print_exc()
+        print(f"python -m assistant: unexpected {type(exc).__name__}: {exc}. Please report this "
+              "(set CQC_DEBUG=1 to see the traceback).", file=sys.stderr)
+        return 3
 
 
 if __name__ == "__main__":

@@ -37,6 +37,7 @@ class Upload(Protocol):
 class SavedUploads:
     paths: list[Path] = field(default_factory=list)
     refused: list[tuple[str, str]] = field(default_factory=list)  # (name as uploaded, why not saved)
+    repeated: list[tuple[str, str]] = field(default_factory=list)  # (name as uploaded, why it is read once)
 
 
 def save_uploads(files: Iterable[Upload], uploads: Path) -> SavedUploads:
@@ -45,9 +46,14 @@ def save_uploads(files: Iterable[Upload], uploads: Path) -> SavedUploads:
     saved = SavedUploads()
     for f in files:
         try:
-            saved.paths.append(save_upload(uploads, f.name, f.getvalue()))
+            path = save_upload(uploads, f.name, f.getvalue())
         except IngestError as exc:
             saved.refused.append((f.name, exc.problem))
+            continue
+        if path in saved.paths:  # the same content twice in one batch: one file, read once, and said so
+            saved.repeated.append((f.name, f"the same content as another file of this upload ({path.name}); read once"))
+        else:
+            saved.paths.append(path)
     return saved
 
 
@@ -56,6 +62,7 @@ def ingest_uploads(files: Iterable[Upload], store: LibraryStore,
     saved = save_uploads(files, Path(store.settings.store_dir) / "uploads")
     summary = ingest_paths(saved.paths, store, progress) if saved.paths else IngestSummary()
     summary.failed += [IngestError(name, why) for name, why in saved.refused]
+    summary.skipped += saved.repeated
     return summary
 
 
@@ -166,8 +173,8 @@ def show_ingest_summary(outcome: tuple[IngestSummary, set[str]] | None) -> None:
     (st.warning if summary.failed or not (summary.reports or summary.unchanged) else st.success)(message)
     for err in summary.failed:
         st.error(escape(f"{Path(err.path).name}: {err.problem}"))
-    for path, why in summary.skipped:
-        st.caption(escape(f"Skipped {Path(path).name}: {why}"))
+    for path, why in summary.skipped:  # every file of an upload is accounted for
+        st.info(escape(f"{Path(path).name}: {why}"))
 
 
 def remove_form(reports: list[ReportEntry], on_remove: Callable[[ReportEntry], None]) -> None:
