@@ -28,7 +28,7 @@ from ui.feedback import feedback_path
 from ui.filters import Scope, choose_home, choose_scope, scope_banner
 from ui.safe import escape
 from ui.suggestions import picked_suggestion
-from vectorstore.catalog import ReportEntry
+from cqc.records import ReportEntry
 from vectorstore.store import LibraryStore, StoreError
 
 ASK, COMPARE, DRAFT, LIBRARY = "Ask", "Compare", "Draft actions", "Library"

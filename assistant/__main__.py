@@ -25,7 +25,8 @@ def _settings(store: str | None) -> Settings:
 
 def _ask(args: argparse.Namespace) -> int:
     from assistant.chain import Assistant
-    from vectorstore.store import LibraryStore, SearchFilter
+    from vectorstore.store import LibraryStore
+    from cqc.records import SearchFilter
 
     store = LibraryStore(_settings(args.store))
     if store.is_empty():

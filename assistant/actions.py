@@ -20,16 +20,16 @@ from assistant.action_measures import (
     shows_shortfall, suggested_owner, suggested_timescale, timescale_from,
 )
 from assistant.action_request import ActionsError, _Request, _read_request  # noqa: F401 (ActionsError: the API)
-from assistant.action_wording import Wording, dangling, introduces_list, leans_on_another, planned_wordings, sentences_of
+from assistant.action_wording import Wording, dangling, introduces_list, leans_on_another, planned_wordings
 from assistant.shortfall_wording import area_action, shortfall_wording
 from assistant.extractive import Selected
 from assistant.llm.checking import unsupported_figures
 from assistant.models import Citation, RetrievedFinding
-from ingest import cqc
-from ingest.chunking import split_sentences
-from ingest.models import Chunk
-from vectorstore.keyword_index import tokenize
-from vectorstore.store import SearchFilter
+from cqc import framework
+from cqc.text.sentences import split_sentences, split_wording
+from cqc.models import Chunk
+from cqc.text.tokens import tokenize
+from cqc.records import SearchFilter
 
 EXTRACTIVE = "extractive (no model)"
 MAX_ACTIONS = 8
@@ -90,7 +90,7 @@ class ActionPlan:
 def _usable(finding: RetrievedFinding) -> bool:
     """Findings that record practice: not score lines, not the regulator's standard wording."""
     c = finding.chunk
-    return c.kind not in ("score", "rating") and not cqc.is_standard_wording(c.heading)
+    return c.kind not in ("score", "rating") and not framework.is_standard_wording(c.heading)
 
 
 @dataclass
@@ -165,10 +165,10 @@ def planned_actions(chunks: list[Chunk], statements: tuple[str, ...], topic_word
     """What the report says must happen or is planned, in report order (the summary's next steps first)."""
     out: list[_Planned] = []
     for chunk in chunks:
-        if chunk.kind != "paragraph" or cqc.is_standard_wording(chunk.heading):
+        if chunk.kind != "paragraph" or framework.is_standard_wording(chunk.heading):
             continue
         listing = False
-        for sentence in sentences_of(chunk.text):
+        for sentence in split_wording(chunk.text):
             is_item = sentence.lstrip().startswith(("-", "\u2022", "*"))
             if is_item and not listing:
                 continue  # a list that no plan introduces: strengths, examples

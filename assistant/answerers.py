@@ -21,8 +21,8 @@ from assistant.llm.prompts import (
 )
 from assistant.models import NOT_IN_REPORTS, Answer, Citation, RetrievedFinding
 from assistant.query import QueryPlan
-from ingest.chunking import split_sentences
-from vectorstore.keyword_index import tokenize
+from cqc.text.sentences import split_sentences
+from cqc.text.tokens import tokenize
 from vectorstore.settings import Settings
 
 AnswerStream = Generator[str, None, Answer]

@@ -39,8 +39,8 @@ from langchain_core.documents import Document
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
 from assistant.evaluation import GoldItem, Outcome
-from ingest.models import LoadedDocument
-from vectorstore.catalog import ReportEntry
+from ingest.document import LoadedDocument
+from cqc.records import ReportEntry
 from vectorstore.embeddings import load_embeddings
 from vectorstore.store import LibraryStore
 

@@ -15,6 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from cqc.text.figures import has_figure, numbers_in
 from vectorstore.settings import Settings
 
 
@@ -24,21 +25,6 @@ def norm(text: str) -> str:
     text = text.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
     text = text.replace("–", "-").replace("—", "-")
     return re.sub(r"\s+", " ", text).strip().casefold()
-
-
-_FIGURE = re.compile(r"£?\d+(?:,\d{3})*(?:\.\d+)?%?")
-_YEAR = re.compile(r"\b(?:19|20)\d\d(?:/\d\d(?:\d\d)?)?\b")  # 2024, and fiscal years such as 2022/23
-
-
-def figures(text: str) -> list[str]:
-    """Numbers a correct answer must carry: counts, percentages, money (four-digit years left out)."""
-    out = [raw.lstrip("£").rstrip("%").replace(",", "") for raw in _FIGURE.findall(_YEAR.sub(" ", text))]
-    return list(dict.fromkeys(out))
-
-
-def has_figure(answer: str, value: str) -> bool:
-    numbers = {f.lstrip("£").rstrip("%").replace(",", "") for f in _FIGURE.findall(answer)}
-    return value in numbers
 
 
 @dataclass
@@ -138,7 +124,7 @@ def score(items: list[GoldItem], outcomes: list[Outcome]) -> dict[str, dict[str,
                 )))
                 m["false_abstention"].append(float(out.abstained))
                 if item.type in ("fact", "score", "compare"):
-                    for value in figures(item.answer):
+                    for value in numbers_in(item.answer):
                         m["key_figures"].append(float(has_figure(out.answer, value)))
             if item.type == "unanswerable" or item.declines:
                 m["abstention"].append(float(out.abstained and not out.cited))
@@ -151,7 +137,7 @@ def score(items: list[GoldItem], outcomes: list[Outcome]) -> dict[str, dict[str,
                 m["must_not_include"].append(float(norm(s) not in norm(out.answer)))
             owners = {a for a, _ in out.cited if a}
             if len(owners) >= 2:  # whose finding: an answer drawing on several authorities names each one
-                from ingest.cqc import short_names
+                from cqc.framework import short_names
 
                 named = [any(norm(n) in norm(out.answer) for n in short_names(a)) for a in owners]
                 m["owners_named"].append(sum(named) / len(named))
@@ -204,7 +190,8 @@ def format_table(title: str, table: dict[str, dict[str, float]]) -> str:
 
 def run_ours(settings: Settings, items: list[GoldItem]) -> list[Outcome]:
     from assistant.chain import Assistant
-    from vectorstore.store import LibraryStore, SearchFilter
+    from vectorstore.store import LibraryStore
+    from cqc.records import SearchFilter
 
     store = LibraryStore(settings)
     assistant = Assistant(store)

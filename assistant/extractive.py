@@ -15,8 +15,8 @@ import numpy as np
 
 from assistant.figures import LEANS_BACK, with_measure_words
 from assistant.models import Citation, RetrievedFinding
-from ingest.chunking import answer_sentences
-from vectorstore.keyword_index import tokenize
+from cqc.text.sentences import answer_sentences
+from cqc.text.tokens import tokenize
 
 # Words that carry no evidence about the answer: every question about a report shares them, they
 # ask for a comparison or a draft, or they name a measure that the figure itself answers.

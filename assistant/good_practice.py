@@ -16,8 +16,8 @@ from assistant.path import Exemplar
 from assistant.query import SummaryAsk
 from assistant.scope import listing
 from assistant.summaries import SummaryAnswerer
-from ingest import cqc
-from ingest.cqc import is_standard_wording
+from cqc import framework
+from cqc.framework import is_standard_wording
 
 SENTENCES_PER_AUTHORITY = 2
 # Lower than a direct answer's bar: the findings are already those of the statement asked about,
@@ -72,7 +72,7 @@ class GoodPracticeAnswerer:
             text, cites = compose(chosen, first_marker=len(citations) + 1)
             citations.extend(cites)
             n = score_of.get(group.authority)
-            lines.append(f"- **{group.authority}** ({statement}: {n} - {cqc.SCORE_BANDS.get(n, '')}): {text}")
+            lines.append(f"- **{group.authority}** ({statement}: {n} - {framework.SCORE_BANDS.get(n, '')}): {text}")
         if not lines:
             return "", []
         lead = f"How authorities in the library that scored 3 or 4 for {statement} work, from their reports:"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from assistant.llm.checking import Removal
-from ingest.models import Chunk
+from cqc.models import Chunk
 
 # The fixed reply when the library's reports do not answer; tests and the app reuse it.
 NOT_IN_REPORTS = "The reports in the library do not say."

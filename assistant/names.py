@@ -9,8 +9,8 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from cqc import framework
 from cqc.councils import council_named, councils_in
-from ingest import cqc
 
 
 @dataclass
@@ -24,7 +24,7 @@ class AuthorityNames:
     def from_authorities(cls, authorities: list[str]) -> AuthorityNames:
         table: dict[str, str] = {}
         for authority in authorities:
-            for name in cqc.short_names(authority):
+            for name in framework.short_names(authority):
                 table.setdefault(name.lower(), authority)
         # A library authority that is a council on the national list also answers to that
         # council's other names ("Hull" for "Kingston upon Hull City Council").

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from assistant.answerers import Evidence
 from assistant.names import AuthorityNames
 from assistant.query import QueryPlan
-from vectorstore.store import SearchFilter
+from cqc.records import SearchFilter
 
 
 @dataclass(frozen=True)

@@ -14,9 +14,10 @@ import re
 
 from assistant.names import AuthorityNames
 from assistant.plan import Intent, QueryPlan, ScoreAsk, SummaryAsk
+from cqc import framework
+from cqc.text.dates import MONTHS
+from cqc.text.tokens import tokenize
 from cqc.topics import STATEMENT_TOPICS
-from ingest import cqc
-from vectorstore.keyword_index import tokenize
 
 __all__ = ["AuthorityNames", "Intent", "QueryPlan", "ScoreAsk", "SummaryAsk", "TOPICS", "WEAK_WORDS", "understand"]
 
@@ -191,15 +192,15 @@ _PLACE_RES = (
 _NOT_PLACES = frozenset(
     ["england", "cqc", "nhs", "ascof", "lgsco", "care act", "section", "ombudsman", "the", "i", "council", "county",
      "city", "borough", "local", "overall", "quality", "theme", "score", "rating", "report", "please", "thanks",
-     "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-     "november", "december", *(r.lower() for r in cqc.RATINGS), *(qs.name.lower() for qs in cqc.QUALITY_STATEMENTS)]
+     *(m.lower() for m in MONTHS), *(r.lower() for r in framework.RATINGS),
+     *(qs.name.lower() for qs in framework.QUALITY_STATEMENTS)]
 )
 
 
 def _statements_named(text: str) -> list[str]:
     low = text.lower().replace("’", "'")
     named = []
-    for qs in cqc.QUALITY_STATEMENTS:
+    for qs in framework.QUALITY_STATEMENTS:
         for name in (qs.name.lower(), *qs.aliases):
             if len(name) > 6 and re.search(rf"\b{re.escape(name)}\b", low):
                 named.append(qs.name)
@@ -214,8 +215,8 @@ def _topics(text: str) -> list[str]:
 
 def _themes_named(text: str) -> list[str]:
     low = text.lower()
-    named = [t for t in cqc.THEMES.values() if t.lower() in low]
-    named += [cqc.THEMES[int(n)] for n in re.findall(r"\btheme\s*([1-4])\b", low)]
+    named = [t for t in framework.THEMES.values() if t.lower() in low]
+    named += [framework.THEMES[int(n)] for n in re.findall(r"\btheme\s*([1-4])\b", low)]
     return list(dict.fromkeys(named))
 
 

@@ -14,10 +14,9 @@ from dataclasses import dataclass, field
 
 from assistant.models import Citation, RetrievedFinding
 from assistant.query import QueryPlan, ScoreAsk
-from assistant.scope import report_per_authority
-from ingest import cqc
-from ingest.models import Chunk
-from vectorstore.catalog import ReportEntry
+from cqc import framework
+from cqc.models import Chunk
+from cqc.records import ReportEntry, newest_per_authority
 from vectorstore.store import LibraryStore
 
 # (text, citations, the findings cited, whether the report gives none of what was asked)
@@ -28,13 +27,8 @@ _ASKS_OVERALL_SCORE = re.compile(r"\b(overall score|score out of 100|out of 100|
                                  r"\bscore\b(?!.*\brating\b)", re.IGNORECASE)
 
 
-def newest_reports(store: LibraryStore, report_ids: tuple[str, ...] = ()) -> dict[str, ReportEntry]:
-    """The report of each authority answers use (see `report_per_authority`)."""
-    return report_per_authority(store.reports(), report_ids)
-
-
 def band(n: int) -> str:
-    return cqc.SCORE_BANDS.get(n, "")
+    return framework.SCORE_BANDS.get(n, "")
 
 
 def _join(items: list[str], word: str = "and") -> str:
@@ -128,7 +122,7 @@ class ScoreAnswerer:
 
     def answer(self, plan: QueryPlan, authorities: list[str], report_ids: tuple[str, ...] = ()) -> ScoreResult | None:
         """`authorities` empty means every authority in the library (within `report_ids`)."""
-        reports = newest_reports(self.store, report_ids)
+        reports = newest_per_authority(self.store.reports(), report_ids)
         targets = [reports[a] for a in authorities if a in reports] if authorities else list(reports.values())
         out = Lines(self.store)
         if plan.score_ask is ScoreAsk.CHANGE:
@@ -222,8 +216,8 @@ def _rank(plan: QueryPlan, targets: list[ReportEntry], out: Lines) -> None:
 
 
 def _rating_counts(plan: QueryPlan, targets: list[ReportEntry], out: Lines) -> None:
-    wanted = [r for r in cqc.RATINGS if re.search(rf"\b{re.escape(r)}\b", plan.content, re.IGNORECASE)]
-    for rating in wanted or list(cqc.RATINGS):
+    wanted = [r for r in framework.RATINGS if re.search(rf"\b{re.escape(r)}\b", plan.content, re.IGNORECASE)]
+    for rating in wanted or list(framework.RATINGS):
         rows = sorted((e for e in targets if e.rating == rating), key=lambda e: e.authority)
         if not rows and not wanted:
             continue
@@ -313,7 +307,7 @@ def _lookup(plan: QueryPlan, targets: list[ReportEntry], out: Lines) -> None:
     if plan.extremes and len(targets) == 1 and targets[0].scores:
         _extremes(plan, targets, out)
         return
-    wanted = [r for r in cqc.RATINGS if re.search(rf"\b{re.escape(r)}\b", plan.content, re.IGNORECASE)]
+    wanted = [r for r in framework.RATINGS if re.search(rf"\b{re.escape(r)}\b", plan.content, re.IGNORECASE)]
     rows = [e for e in targets if not wanted or e.rating in wanted] if len(targets) > 1 else targets
     if plan.extremes and len(rows) > 1:
         pick = min if plan.extremes == "lowest" else max
@@ -345,7 +339,7 @@ def _lookup(plan: QueryPlan, targets: list[ReportEntry], out: Lines) -> None:
     if plan.comparative and not plan.extremes and 2 <= len(rows) <= 6 and all(e.scores for e in rows):
         # Side by side, statement by statement: what a topic-less "how do we compare" is after.
         refs = {e.authority: out.cite(out.scores(e, list(e.scores))[:1]) for e in rows}
-        for statement in (qs.name for qs in cqc.QUALITY_STATEMENTS):
+        for statement in (qs.name for qs in framework.QUALITY_STATEMENTS):
             cells = [f"{e.authority} {e.scores[statement]}" for e in rows if statement in e.scores]
             if cells:
                 out.add(f"{statement}: {_join(cells)}.")

@@ -15,7 +15,8 @@ import numpy as np
 
 from vectorstore.settings import Settings  # first: sets the offline environment
 
-from ingest.chunking import chunk_report, split_sentences
+from ingest.chunking import chunk_report
+from cqc.text.sentences import split_sentences
 from vectorstore.embeddings import BACKENDS, DEFAULT_BACKEND, load_embeddings
 
 QUESTIONS = (

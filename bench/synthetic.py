@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from ingest import cqc
-from ingest.models import Block
+from cqc import framework
+from cqc.models import Block
 
 FORMATS = ("md", "html", "txt")
 
@@ -81,7 +81,7 @@ def load_templates(reports_dir: Path) -> list[Template]:
     for doc, report in sorted(read, key=lambda pair: pair[0].source):
         if not report.authority:
             continue  # an excerpt with no authority cannot be renamed
-        names = tuple(sorted(set(cqc.short_names(report.authority)), key=len, reverse=True))
+        names = tuple(sorted(set(framework.short_names(report.authority)), key=len, reverse=True))
         templates.append(Template(doc.source, report.authority, names, tuple(doc.blocks)))
     if not templates:
         raise ValueError(f"{reports_dir}: no report with an authority name found to build the synthetic set from")
@@ -120,7 +120,7 @@ def _rename(text: str, template: Template, names: tuple[str, str]) -> str:
 
 def synthesise(template: Template, authority: str, published: date, seed: int) -> list[Block]:
     rng = random.Random(seed)
-    short = cqc.short_names(authority)[-1]
+    short = framework.short_names(authority)[-1]
     out: list[Block] = []
     for block in template.blocks:
         text = _rename(block.text, template, (authority, short))

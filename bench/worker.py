@@ -120,7 +120,8 @@ def _on_target(answer, question: BenchQuestion) -> bool:
 
 def queries_ours(args: argparse.Namespace) -> dict:
     from assistant.chain import Assistant
-    from vectorstore.store import LibraryStore, SearchFilter
+    from vectorstore.store import LibraryStore
+    from cqc.records import SearchFilter
 
     questions = _questions(args.questions)
     store = LibraryStore(Settings(store_dir=args.store))
@@ -346,7 +347,7 @@ def cold_start(args: argparse.Namespace) -> dict:
         imported = time.perf_counter()
         assistant = Assistant(LibraryStore(Settings(store_dir=args.store)))
     loaded = time.perf_counter()
-    from vectorstore.store import SearchFilter
+    from cqc.records import SearchFilter
 
     answer = assistant.ask(args.question, scope=SearchFilter(authorities=tuple(args.scope or ())))
     done = time.perf_counter()

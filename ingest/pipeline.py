@@ -13,16 +13,17 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from cqc.models import Page, Report
 from ingest.assembly import Assembly, Library, ReportKey, place_pages
 from ingest.chunking import chunk_report
 from ingest.discovery import HTML_SUFFIXES, PDF_SUFFIXES, discover
+from ingest.document import LoadedDocument
 from ingest.errors import IngestError
 from ingest.loaders.html import load_html
 from ingest.loaders.text import load_text
-from ingest.models import LoadedDocument, Report
-from ingest.pages import Page, as_document, read_page
+from ingest.pages import as_document, read_page
 from ingest.structure import parse_report
-from ingest.summary import IngestedReport, IngestSummary
+from ingest.summary import IngestSummary, IngestedReport
 from vectorstore.store import LibraryStore, StoreError
 
 __all__ = ["IngestSummary", "IngestedReport", "ingest_paths"]

@@ -15,10 +15,10 @@ from assistant.llm.backends import openai_compatible
 from assistant.llm.checking import MarkerStream, check_claims
 from assistant.llm.prompts import load_prompt
 from assistant.models import NOT_IN_REPORTS
-from ingest.chunking import split_sentences
+from cqc.records import SearchFilter
+from cqc.text.sentences import split_sentences
 from tests.chat_server import ChatServer
 from vectorstore.settings import Settings
-from vectorstore.store import SearchFilter
 
 KINGSMERE = SearchFilter(authorities=("Kingsmere Metropolitan Borough Council",))
 QUESTION = "How long were people waiting for a Care Act assessment?"

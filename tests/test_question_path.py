@@ -15,8 +15,8 @@ from assistant.__main__ import main as assistant_main
 from assistant.check import CheckAnswer
 from assistant.models import NOT_IN_REPORTS, Answer, Citation
 from assistant.path import Asked
-from ingest.cqc import SCORE_BANDS
-from vectorstore.store import SearchFilter
+from cqc.framework import SCORE_BANDS
+from cqc.records import SearchFilter
 
 AV, EH, KM, SM = ("Ashbourne Vale County Council", "Eastholm City Council",
                   "Kingsmere Metropolitan Borough Council", "Severn Marches County Council")

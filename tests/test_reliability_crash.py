@@ -19,11 +19,12 @@ from pathlib import Path
 
 import pytest
 
+from cqc.records import SearchFilter
 from ingest.chunking import chunk_report
 from ingest.pipeline import ingest_paths, read_reports
 from tests.conftest import DEMO, ROOT
 from vectorstore.settings import Settings
-from vectorstore.store import LibraryStore, SearchFilter
+from vectorstore.store import LibraryStore
 
 # The child: ingest, after arranging to SIGKILL itself at one point of the write path.
 CHILD = textwrap.dedent(

@@ -16,10 +16,10 @@ import streamlit as st
 
 from assistant.comparison import Comparison
 from assistant.models import Answer
+from cqc.records import SearchFilter
 from ui.cards import show_answer
 from ui.feedback import RATINGS, FeedbackRecord, append_feedback
 from ui.safe import escape
-from vectorstore.store import SearchFilter
 
 ASK, COMPARE = "ask", "compare"
 

@@ -13,9 +13,9 @@ import streamlit as st
 
 from assistant.comparison import Comparison, compare_topic, table_rows
 from assistant.models import Answer
+from cqc.records import SearchFilter
 from ui.cards import card_anchor, preview, show_answer, show_card
 from ui.safe import escape, escape_keeping_markers
-from vectorstore.store import SearchFilter
 
 TABLE_HEADERS = ["Authority", "Figures", "Measure", "As at", "What the report says"]
 

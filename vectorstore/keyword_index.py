@@ -14,43 +14,14 @@ import re
 import threading
 import uuid
 from collections import Counter
-from functools import lru_cache
 from pathlib import Path
 
 import bm25s
-import snowballstemmer
 import numpy as np
 
-_TOKEN = re.compile(r"£?\d+(?:[.,]\d+)*%?|[a-z]+(?:'[a-z]+)?")
-# Short function words carry no evidence; keeping the list small keeps "not", "no" and "without".
-STOPWORDS = frozenset(
-    "a an and are as at be been by did do does for from had has have how in is it its of on or "
-    "our so than that the their there these they this to was we were what when where which who "
-    "why will with would".split()
-)
+from cqc.text.tokens import tokenize
 
-
-_STEMMER = snowballstemmer.stemmer("english")
 CURRENT = "current.json"  # names the saved version readers load
-
-
-@lru_cache(maxsize=65536)
-def stem(word: str) -> str:
-    """Snowball English stem after dropping possessives: carers/carer's/carer, allocate/allocation."""
-    if word.endswith("'s"):
-        word = word[:-2]
-    return _STEMMER.stemWord(word.replace("'", ""))
-
-
-def tokenize(text: str) -> list[str]:
-    text = text.lower().replace("’", "'")
-    tokens = []
-    for raw in _TOKEN.findall(text):
-        if raw[0].isdigit() or raw[0] == "£":
-            tokens.append(raw.replace(",", "").rstrip("."))
-        elif raw not in STOPWORDS:
-            tokens.append(stem(raw))
-    return tokens
 
 
 class KeywordIndex:

@@ -33,10 +33,11 @@ from vectorstore.settings import Settings, get_settings  # first: sets the offli
 import chromadb
 import numpy as np
 
-from ingest.chunking import sentence_spans
-from ingest.models import Chunk, Report
-from ingest.pages import Page
-from vectorstore.catalog import SCHEMA_VERSION, Catalog, ReportEntry
+from cqc.text.sentences import sentence_spans
+from cqc.models import Chunk, Report
+from cqc.models import Page
+from vectorstore.catalog import SCHEMA_VERSION, Catalog
+from cqc.records import ReportEntry
 from vectorstore.embeddings import SentenceTransformerEmbeddings, configured_backend, load_embeddings
 from vectorstore.errors import (  # noqa: F401  (re-exported: callers import the errors from here)
     CatalogDamaged, DiskFull, EmbeddingSetupError, LibraryBusy, StoreError, StoreUnavailable, StoreVersionError,
@@ -46,8 +47,10 @@ from vectorstore.keyword_index import KeywordIndex
 from vectorstore.model_check import ModelIdentity, check_model_folder, model_identity  # noqa: F401
 from vectorstore.rebuild import Wiped
 from vectorstore.rebuild import wipe as wipe_store
-from vectorstore.scope import ReportVersions, SearchFilter, choose_versions, dates_named  # noqa: F401
-from vectorstore.vectors import VectorIndex, collection_name, talking_to_server, unavailable  # noqa: F401
+from cqc.records import SearchFilter
+from vectorstore.vectors import (  # noqa: F401
+    VectorIndex, chroma_metadata, chroma_where, collection_name, talking_to_server, unavailable,
+)
 
 
 @dataclass
@@ -257,11 +260,6 @@ class LibraryStore:
         self._follow()
         return self.catalog.reports()
 
-    def versions(self, question: str = "") -> ReportVersions:
-        """The report of each authority a question is answered from: the newest unless it names
-        the date of another."""
-        return choose_versions(self.reports(), question)
-
     def chunks(self, ids: list[str]) -> list[Chunk]:
         return self.catalog.chunks(ids)
 
@@ -277,7 +275,7 @@ class LibraryStore:
                 with self._talking_to_chroma():
                     self._check_vectors()
                     docs = self.chroma.similarity_search_by_vector_with_relevance_scores(
-                        query_vector, k=k, filter=where.chroma_where()
+                        query_vector, k=k, filter=chroma_where(where)
                     )
                 break
             except LibraryBusy:
@@ -429,7 +427,7 @@ class LibraryStore:
             texts = [c.embed_text for c in new.values()]
             if pools:
                 embedded, per_text = self.embeddings.embed_with_sentences(
-                    texts, [sentence_spans(c) for c in new.values()])
+                    texts, [sentence_spans(c.text, c.embed_text) for c in new.values()])
                 sentences.update(zip(new, per_text))
             else:  # this backend gives no token states: the answerer embeds sentences when asked
                 embedded = self.embeddings.embed_documents(texts)
@@ -440,7 +438,7 @@ class LibraryStore:
             collection.upsert(
                 ids=[c.chunk_id for c in part],
                 embeddings=[vectors[c.embed_hash] for c in part],
-                metadatas=[c.metadata() for c in part],
+                metadatas=[chroma_metadata(c) for c in part],
                 documents=[c.embed_text for c in part],
             )
         return len(new), {c.chunk_id: sentences[c.embed_hash] for c in chunks if c.embed_hash in sentences}

@@ -21,8 +21,48 @@ from pathlib import Path
 import chromadb
 from langchain_core.embeddings import Embeddings
 
+from cqc.models import Chunk
+from cqc.records import SearchFilter
 from vectorstore.errors import StoreUnavailable, store_errors
 from vectorstore.settings import Settings
+
+
+def chroma_metadata(chunk: Chunk) -> dict[str, str | int]:
+    """A chunk's flat metadata for Chroma (which takes no None values): what searches filter on,
+    and the hash that finds a vector already held for the same text."""
+    return {
+        "report_id": chunk.report_id,
+        "authority": chunk.authority,
+        "published": chunk.published,
+        "theme": chunk.theme,
+        "quality_statement": chunk.quality_statement,
+        "score": chunk.score if chunk.score is not None else -1,
+        "heading": chunk.heading,
+        "paragraph_no": chunk.paragraph_no,
+        "part": chunk.part,
+        "kind": chunk.kind,
+        "location": chunk.location,
+        "source": chunk.source,
+        "order": chunk.order,
+        "embed_hash": chunk.embed_hash,
+    }
+
+
+def chroma_where(where: SearchFilter) -> dict | None:
+    """A search filter as Chroma's `where` clause."""
+    clauses = [
+        {key: {"$in": list(values)}}
+        for key, values in (
+            ("authority", where.authorities),
+            ("quality_statement", where.quality_statements),
+            ("theme", where.themes),
+            ("report_id", where.report_ids),
+        )
+        if values
+    ]
+    if not clauses:
+        return None
+    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
 
 def unavailable(settings: Settings, exc: BaseException) -> StoreUnavailable:

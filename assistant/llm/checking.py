@@ -144,7 +144,7 @@ MIN_ATTRIBUTION_WORDS = 4
 def attribute(claim: str, sources: dict[int, str]) -> int | None:
     """The finding an uncited sentence restates, if one clearly does. Small models often copy a
     finding faithfully and forget the marker; this finds the source rather than losing the claim."""
-    from vectorstore.keyword_index import tokenize
+    from cqc.text.tokens import tokenize
 
     words = set(tokenize(claim))
     if len(words) < MIN_ATTRIBUTION_WORDS:

@@ -10,7 +10,7 @@ from pathlib import Path
 from langchain_core.prompts import ChatPromptTemplate
 
 from assistant.models import RetrievedFinding
-from ingest.chunking import count_tokens
+from cqc.text.tokens import count_tokens
 
 PROMPTS_DIR = Path(__file__).resolve().parents[2] / "prompts"
 _SECTION = re.compile(r"^## (system|user)\s*$", re.MULTILINE)

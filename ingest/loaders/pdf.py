@@ -29,8 +29,9 @@ from pdfminer.pdfdocument import PDFEncryptionError
 from pdfminer.psexceptions import PSException
 from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 
+from cqc.models import Block
+from ingest.document import LoadedDocument
 from ingest.errors import IngestError
-from ingest.models import Block, LoadedDocument
 
 _SUBSET_PREFIX = re.compile(r"^[A-Z]{6}\+")  # "BAAAAA+DejaVuSans-Bold" -> "DejaVuSans-Bold"
 _PAGE_NUMBER = re.compile(r"^(page\s*)?\d+(\s*(of|/)\s*\d+)?$", re.IGNORECASE)
