@@ -20,7 +20,7 @@ import streamlit as st
 from assistant.chain import Assistant
 from assistant.llm.backends import BackendConfigError
 from assistant.llm.local import LocalModelError
-from ingest.pipeline import IngestSummary
+from ingest.summary import IngestSummary
 from ui import chat, conversations, drafting, heatmap, layout, library
 from ui.compare_view import compare
 from ui.exports import conversation_markdown

@@ -140,7 +140,7 @@ def _reports(args: argparse.Namespace) -> int:
 
 
 def _eval(args: argparse.Namespace) -> int:
-    from assistant.evaluation import run_eval
+    from evaluation.cli import run_eval
 
     return run_eval(_settings(args.store), args.files, as_json=args.json, baseline=args.baseline, floors=args.floors,
                     library=args.library, facts=args.facts)

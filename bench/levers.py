@@ -29,7 +29,7 @@ QUESTIONS = (
 
 def report_chunks(files: list[str], limit_reports: int) -> list[list[str]]:
     """The embedded text of each report's chunks, for the first few reports."""
-    from ingest.pipeline import read_reports
+    from ingest.reading import read_reports
 
     return [[c.embed_text for c in chunk_report(report)] for _, report in read_reports(files[:limit_reports])]
 

@@ -72,7 +72,7 @@ def authority_names(n: int, seed: int = 7) -> list[str]:
 
 def load_templates(reports_dir: Path) -> list[Template]:
     """Every report in the shared folder (PDF, HTML pages, text), read as ingest reads it."""
-    from ingest.pipeline import read_reports
+    from ingest.reading import read_reports
 
     if not reports_dir.is_dir():
         raise FileNotFoundError(f"{reports_dir}: no such folder (the shared reports the benchmark copies)")

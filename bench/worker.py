@@ -37,7 +37,7 @@ def _questions(path: str) -> list[BenchQuestion]:
 # -- ingest: ours ------------------------------------------------------------------------------
 def ingest_ours(args: argparse.Namespace) -> dict:
     """Our pipeline over the files, in batches; stops early once the time budget is spent."""
-    from ingest.pipeline import ingest_paths
+    from library.ingesting import ingest_paths
     from vectorstore.store import LibraryStore
 
     files = _read_lines(args.files)
@@ -73,13 +73,13 @@ def ingest_ours(args: argparse.Namespace) -> dict:
 
 # -- ingest: the plain LangChain pipeline ---------------------------------------------------------
 def ingest_baseline(args: argparse.Namespace) -> dict:
-    """assistant/baseline.py's pipeline, persisted: same text extraction, RecursiveCharacterTextSplitter,
+    """evaluation/baseline.py's pipeline, persisted: same text extraction, RecursiveCharacterTextSplitter,
     the same embedding model, Chroma.from_documents."""
     import chromadb
     from langchain_chroma import Chroma
     from langchain_text_splitters import RecursiveCharacterTextSplitter
 
-    from assistant.baseline import CHUNK_OVERLAP, CHUNK_SIZE, load_report_text
+    from evaluation.baseline import CHUNK_OVERLAP, CHUNK_SIZE, load_report_text
     from vectorstore.embeddings import load_embeddings
     from vectorstore.store import LibraryStore
 
@@ -308,7 +308,7 @@ def queries_baseline(args: argparse.Namespace) -> dict:
     import chromadb
     from langchain_chroma import Chroma
 
-    from assistant.baseline import K
+    from evaluation.baseline import K
     from vectorstore.embeddings import load_embeddings
 
     questions = _questions(args.questions)

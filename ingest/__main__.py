@@ -60,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
 def _run(args: argparse.Namespace, settings: Settings) -> int:
     from tqdm import tqdm
 
-    from ingest.pipeline import ingest_paths
+    from library.ingesting import ingest_paths
     from vectorstore.model_check import check_model_loads
     from vectorstore.store import LibraryStore
 

@@ -28,7 +28,7 @@ def corpus() -> Path:
 @pytest.fixture(scope="session")
 def corpus_store(tmp_path_factory, corpus):
     """A store holding every shared report and the seed excerpt."""
-    from ingest.pipeline import ingest_paths
+    from library.ingesting import ingest_paths
     from vectorstore.store import LibraryStore
 
     store = LibraryStore(Settings(store_dir=tmp_path_factory.mktemp("corpus-store")))

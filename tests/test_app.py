@@ -60,7 +60,7 @@ def shown(block) -> str:
 
 @pytest.fixture(scope="module")
 def demo_store(tmp_path_factory) -> Path:
-    from ingest.pipeline import ingest_paths
+    from library.ingesting import ingest_paths
     from vectorstore.store import LibraryStore
 
     folder = tmp_path_factory.mktemp("app-store") / "store"

@@ -9,7 +9,7 @@ import re
 import pytest
 
 from assistant.__main__ import main as assistant_main
-from assistant.evaluation import load_gold
+from evaluation.gold import load_gold
 from assistant.followup import rewrite
 from assistant.models import NOT_IN_REPORTS
 from assistant.query import AuthorityNames, understand

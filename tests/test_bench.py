@@ -49,7 +49,7 @@ def test_figures_vary_but_dates_scores_and_statutory_numbers_do_not():
 
 
 def test_synthetic_reports_parse_as_distinct_reports(templates, tmp_path):
-    from ingest.pipeline import read_reports
+    from ingest.reading import read_reports
 
     reports = build_set(templates, 6, tmp_path)
     assert {r.path.suffix for r in reports} == {".md", ".html", ".txt"}

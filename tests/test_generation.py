@@ -139,7 +139,7 @@ Staff told us that reviews were often late because of vacancies in the locality 
 
 @pytest.fixture()
 def hostile_store(empty_store, tmp_path):
-    from ingest.pipeline import ingest_paths
+    from library.ingesting import ingest_paths
 
     path = tmp_path / "brackenford.md"
     path.write_text(HOSTILE, encoding="utf-8")

@@ -10,7 +10,7 @@ import pytest
 
 from assistant.chain import Assistant
 from cqc.records import SearchFilter
-from ingest.pipeline import ingest_paths
+from library.ingesting import ingest_paths
 from tests.conftest import DEMO
 from vectorstore.settings import Settings
 from vectorstore.store import LibraryStore

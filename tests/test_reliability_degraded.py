@@ -24,7 +24,7 @@ from vectorstore.settings import Settings, get_settings, packaged_model_path  # 
 from streamlit.testing.v1 import AppTest
 
 from assistant.chain import Assistant
-from ingest.pipeline import ingest_paths
+from library.ingesting import ingest_paths
 from tests.conftest import DEMO, ROOT
 from vectorstore.store import LibraryStore, StoreError
 

@@ -23,7 +23,7 @@ from assistant.__main__ import main as assistant_main
 from assistant.chain import Assistant
 from cqc.records import SearchFilter
 from ingest.__main__ import main as ingest_main
-from ingest.pipeline import ingest_paths
+from library.ingesting import ingest_paths
 from tests.conftest import DEMO
 from vectorstore.settings import Settings
 from vectorstore.store import LibraryStore, StoreUnavailable

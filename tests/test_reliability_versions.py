@@ -14,7 +14,7 @@ import pytest
 from assistant.chain import Assistant
 from cqc.records import SearchFilter
 from cqc.text.dates import dates_named
-from ingest.pipeline import ingest_paths
+from library.ingesting import ingest_paths
 from tests.conftest import DEMO, ROOT
 from vectorstore.settings import Settings
 from vectorstore.store import LibraryStore

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from assistant.__main__ import main as assistant_main
 from ingest.__main__ import main as ingest_main
-from ingest.pipeline import ingest_paths
+from library.ingesting import ingest_paths
 from tests.conftest import DEMO
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from ingest.loaders.html import load_html_pages
 from ingest.loaders.text import load_text
-from ingest.pipeline import read_reports
+from ingest.reading import read_reports
 from ingest.structure import parse_report
 from tests.conftest import DEMO, ROOT
 

@@ -100,7 +100,7 @@ def start_app(paths: list[Path], folder: Path) -> RunningApp:
     """Ingest `paths` into a store under `folder`, then `streamlit run app.py` against it."""
     from vectorstore.settings import Settings  # sets the offline environment first
 
-    from ingest.pipeline import ingest_paths
+    from library.ingesting import ingest_paths
     from vectorstore.store import LibraryStore
 
     store_dir = folder / "store"
