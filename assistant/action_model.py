@@ -11,7 +11,7 @@ import re
 
 from assistant.action_measures import labelled, shows_shortfall, suggested_owner, suggested_timescale, timescale_from
 from assistant.action_wording import dangling, date_in
-from assistant.actions import ActionItem, ActionPlan, _Shortfall, _sources, _usable
+from assistant.action_plan import ActionItem, ActionPlan, Shortfall, sources_of, usable
 from assistant.llm.checking import unsupported_figures
 from assistant.models import Citation, RetrievedFinding
 from assistant.verbs import ACTION_VERBS, base_verb
@@ -68,19 +68,19 @@ def _cited_numbers(value, action: str) -> list[int]:
     return list(dict.fromkeys(numbers or [int(n) for n in re.findall(r"\[\s*(\d+)\s*\]", action)]))
 
 
-def model_order(planned: list[RetrievedFinding], shortfalls: list[_Shortfall],
+def model_order(planned: list[RetrievedFinding], shortfalls: list[Shortfall],
                 retrieved: list[RetrievedFinding]) -> list[RetrievedFinding]:
     """The findings as the model sees them, numbered from 1: what the report says must happen,
     then the shortfall findings (best first), then the rest of the evidence as context."""
     ordered: list[RetrievedFinding] = []
-    for f in planned + [s.finding for s in shortfalls] + [f for f in retrieved if _usable(f)]:
+    for f in planned + [s.finding for s in shortfalls] + [f for f in retrieved if usable(f)]:
         if f.chunk.chunk_id not in {g.chunk.chunk_id for g in ordered}:
             ordered.append(f)
     return ordered
 
 
 def draft_with_model(
-    model, plan: ActionPlan, planned: list[RetrievedFinding], shortfalls: list[_Shortfall], retrieved: list[RetrievedFinding],
+    model, plan: ActionPlan, planned: list[RetrievedFinding], shortfalls: list[Shortfall], retrieved: list[RetrievedFinding],
     settings, max_actions: int,
 ) -> tuple[list[ActionItem], list[str]]:
     """Actions a chat model writes from numbered findings, each checked against what it cites.
@@ -130,7 +130,7 @@ def draft_with_model(
             continue
         if invalid:
             notes.append(f"Removed citation(s) {invalid} that resolve to no finding from: {action}")
-        sources = [t for n in valid for t in _sources(by_number[n].chunk)]
+        sources = [t for n in valid for t in sources_of(by_number[n].chunk)]
         missing = unsupported_figures(action, sources)
         if missing:
             notes.append(f"Dropped an action with figure(s) {', '.join(missing)} not in its cited finding(s): {action}")

@@ -16,14 +16,13 @@ from assistant.models import Answer
 from cqc.records import SearchFilter
 from ui.cards import card_anchor, preview, show_answer, show_card
 from ui.safe import escape, escape_keeping_markers
+from ui.turns import COMPARE, ChatTurn, answer_now, history
 
 TABLE_HEADERS = ["Authority", "Figures", "Measure", "As at", "What the report says"]
 
 
 def compare(assistant, question: str, authorities: list[str], scope: SearchFilter, extra_chips: list[str],
             home: str | None = None):
-    from ui.chat import COMPARE, ChatTurn, answer_now, history
-
     earlier = history()
     with st.chat_message("user"):
         st.text(question)
