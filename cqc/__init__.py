@@ -10,6 +10,5 @@ the assistant, evaluation, the app) can use it, and each of these jobs is done h
 - `records`: what the library holds about a report, which findings a search may return, and
   which report of each authority answers use;
 - `ids`: identities derived from what a thing is and where it sits;
-- `text`: sentences, tokens, figures, dates and citation markers;
-- `settings`: configuration, read from CQC_* environment variables.
+- `text`: sentences, tokens, figures, dates and citation markers.
 """
