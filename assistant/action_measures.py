@@ -92,8 +92,8 @@ _REDUCE = re.compile(
 _RAISE = re.compile(r"\b(only|below|lower than|fell|dropped|declined)\b", re.IGNORECASE)
 
 
-# A clause about what was put in (money spent, posts funded) is no outcome: "Improve on £410,000" read as a
-# measure of success for a backlog that "8 additional posts funded at a cost of £410,000" had not reduced.
+# A clause about what was put in (money spent, posts funded) is no outcome: the money a council spent
+# on a backlog is not how the backlog is measured, so a measure never starts from it.
 _INPUT = re.compile(r"\b(at a cost of|costing|funded|funding for|invest\w*|grants? of|spent on|additional posts?|"
                     r"commissioned)\b", re.IGNORECASE)
 
