@@ -67,7 +67,7 @@ def ingest_ours(args: argparse.Namespace) -> dict:
         "chunks_per_s": round(chunks / seconds, 1) if seconds else 0.0,
         "model_load_s": round(load.seconds, 2), "peak_rss_mb": peak_rss_mb(), "store_mb": dir_mb(Path(args.store)),
         "store_reports": total_reports, "batches": batches, "failed": failed[:5], "n_failed": len(failed),
-        "backend": getattr(store.embeddings, "backend", "torch"),
+        "backend": store.embeddings.backend,
     }
 
 
@@ -154,7 +154,7 @@ def queries_ours(args: argparse.Namespace) -> dict:
         "national_ms": national, "on_target": round(on_target / len(questions), 3),
         "sentences_embedded_per_question": round(sentences.count / len(questions), 2),
         "abstained": round(abstained / len(questions), 3), "peak_rss_mb": serving_rss,
-        "backend": getattr(store.embeddings, "backend", "torch"),
+        "backend": store.embeddings.backend,
     }
     result["recall"] = dense_recall(store, questions, sweep=SWEEP if args.hnsw_sweep else ())
     return result

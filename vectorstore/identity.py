@@ -50,9 +50,7 @@ def record_model(catalog, model: ModelIdentity, dimension: int | None) -> None:
 def check_loaded_model(catalog, folder: Path, model: ModelIdentity, embeddings, recorded_backend: str | None) -> None:
     """Once the model is loaded, its real dimension must be the store's (a folder may not say it);
     the backend is recorded the first time, so later questions embed with it."""
-    loaded = embeddings.model
-    get_dimension = getattr(loaded, "get_embedding_dimension", None) or loaded.get_sentence_embedding_dimension
-    dimension = get_dimension()
+    dimension = embeddings.dimension()
     recorded_dimension = catalog.get_meta("embedding_dimension")
     if recorded_dimension and dimension and int(recorded_dimension) != dimension:
         raise StoreVersionError(
@@ -64,7 +62,7 @@ def check_loaded_model(catalog, folder: Path, model: ModelIdentity, embeddings, 
     # Recorded, and used for later questions unless the environment names another:
     # torch and ONNX give the same vectors, int8 nearly the same.
     if recorded_backend is None:
-        catalog.set_meta({"embedding_backend": getattr(embeddings, "backend", "torch")})
+        catalog.set_meta({"embedding_backend": embeddings.backend})
 
 
 def check_backend_for_writing(catalog, folder: Path, embeddings) -> None:
@@ -72,7 +70,7 @@ def check_backend_for_writing(catalog, folder: Path, embeddings) -> None:
     match its other vectors quite, and a backend without token states stores no sentence
     vectors. An empty library takes the backend of whoever writes it first."""
     recorded = catalog.get_meta("embedding_backend")
-    actual = getattr(embeddings, "backend", "torch")
+    actual = embeddings.backend
     if not recorded or actual == recorded:
         return
     if not catalog.all_chunk_ids():

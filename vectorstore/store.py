@@ -35,7 +35,7 @@ from cqc.models import Chunk, Report
 from cqc.models import Page
 from vectorstore.catalog import SCHEMA_VERSION, Catalog  # noqa: F401 (SCHEMA_VERSION: re-exported)
 from cqc.records import ReportEntry
-from vectorstore.embeddings import SentenceTransformerEmbeddings, configured_backend, load_embeddings
+from vectorstore.embeddings import TextEmbedder, configured_backend, load_embeddings
 from vectorstore.errors import (  # noqa: F401  (re-exported: callers import the errors from here)
     CatalogDamaged, DiskFull, EmbeddingSetupError, LibraryBusy, StoreError, StoreUnavailable, StoreVersionError,
     GuardedCatalog, VectorsMissing, rebuild_command, repair_command, store_errors,
@@ -71,7 +71,7 @@ class ReconcileResult:
 
 # -- the store -----------------------------------------------------------------------------------
 class LibraryStore:
-    def __init__(self, settings: Settings | None = None, embeddings: SentenceTransformerEmbeddings | None = None):
+    def __init__(self, settings: Settings | None = None, embeddings: TextEmbedder | None = None):
         self.settings = settings or get_settings()
         self.folder = Path(self.settings.store_dir)
         with store_errors(self.folder):
@@ -104,7 +104,7 @@ class LibraryStore:
 
     # -- models ----------------------------------------------------------------------------
     @property
-    def embeddings(self) -> SentenceTransformerEmbeddings:
+    def embeddings(self) -> TextEmbedder:
         if self._embeddings is None:
             recorded = self.catalog.get_meta("embedding_backend")
             embeddings = load_embeddings(self.settings.model_path(), configured_backend(recorded))

@@ -297,7 +297,7 @@ def add_chunks(collection, chunks: list[Chunk], catalog, embeddings,
                 vectors[h], holder[h] = list(vector), cid
     stored = catalog.sentence_vectors(list(holder.values()))
     sentences = {h: stored[cid] for h, cid in holder.items() if cid in stored}
-    pools = hasattr(embeddings, "embed_with_sentences")
+    pools = embeddings.gives_sentence_vectors
     # One chunk per text to embed: never seen, or seen without its sentence vectors (a run
     # killed before its catalog rows were written; a library written before they were kept).
     new = {c.embed_hash: c for c in chunks
