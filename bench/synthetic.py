@@ -18,6 +18,7 @@ from pathlib import Path
 
 from cqc import framework
 from cqc.models import Block
+from cqc.text.dates import MONTH_NAMES
 
 FORMATS = ("md", "html", "txt")
 
@@ -35,9 +36,8 @@ _PREFIXES = ("", "North ", "South ", "East ", "West ", "Upper ", "Lower ", "Grea
 _KINDS = ("County Council", "City Council", "Metropolitan Borough Council", "Borough Council", "District Council", "Council")
 
 _NUMBER = re.compile(r"(?P<pound>£)?(?P<num>\d{1,3}(?:,\d{3})+|\d+)(?P<dec>\.\d+)?(?P<pct>%)?")
-_MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
 # Numbers that are names or structure, not figures: dates, years, scores, statutory sections.
-_KEEP_AFTER = re.compile(rf"^\s*(?:{_MONTHS}|out of|-day|-year|\s*[-–—]\s*evidence)", re.IGNORECASE)
+_KEEP_AFTER = re.compile(rf"^\s*(?:{MONTH_NAMES}|out of|-day|-year|\s*[-–—]\s*evidence)", re.IGNORECASE)
 _KEEP_BEFORE = re.compile(r"(?:section|theme|score:?|page|aged|over|under|care act|out of|/)\s*$", re.IGNORECASE)
 _PUBLISHED = re.compile(r"^(published|date published|publication date)\b", re.IGNORECASE)
 
