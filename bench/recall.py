@@ -11,7 +11,7 @@ def dense_recall(store, questions: list[BenchQuestion], sweep: tuple[dict, ...] 
     """Chroma's HNSW top-k against exact (brute-force cosine) top-k over the same vectors."""
     import numpy as np
 
-    collection = store.chroma._collection
+    collection = store.collection
     ids: list[str] = []
     vectors, authorities = [], []
     page = 5000

@@ -112,7 +112,6 @@ class LibraryStore:
             self._embeddings = embeddings
         return self._embeddings
 
-
     @property
     def server(self) -> str:
         """host:port of the Chroma server, or "" when Chroma runs embedded in the store folder."""
@@ -134,8 +133,13 @@ class LibraryStore:
 
     @property
     def chroma(self):
-        """The collection as a LangChain vector store (`.chroma._collection` is Chroma's own)."""
+        """The collection as a LangChain vector store (dense search, deletes); `collection` is
+        Chroma's own under it."""
         return self._vectors.chroma
+
+    @property
+    def collection(self):
+        return self._vectors.collection
 
     def vector_ids(self) -> set[str]:
         return self._vectors.ids()
@@ -285,7 +289,7 @@ class LibraryStore:
         return result
 
     def _add_chunks(self, chunks: list[Chunk]) -> tuple[int, dict[str, np.ndarray]]:
-        return add_chunks(self.chroma._collection, chunks, self.catalog, self.embeddings, self._check_backend_for_writing)
+        return add_chunks(self._vectors.collection, chunks, self.catalog, self.embeddings, self._check_backend_for_writing)
 
     def _check_backend_for_writing(self) -> None:
         check_backend_for_writing(self.catalog, self.folder, self.embeddings)

@@ -204,6 +204,12 @@ class VectorIndex:
                                           collection_metadata={"hnsw:space": "cosine"})
             return self._chroma
 
+    @property
+    def collection(self):
+        """Chroma's collection under the LangChain store, the one handle for what LangChain does not
+        offer (get by metadata, upsert with given vectors, count, paging ids): never a second client."""
+        return self.chroma._collection
+
     @contextmanager
     def using(self) -> Iterator[None]:
         """Hold the index open (no reopen closes it meanwhile) for one use, with errors translated."""
@@ -244,7 +250,7 @@ class VectorIndex:
         ids: set[str] = set()
         page = 5000
         with self.using():
-            collection = self.chroma._collection
+            collection = self.collection
             while True:
                 got = collection.get(include=[], limit=page, offset=len(ids))["ids"]
                 ids.update(got)
@@ -253,7 +259,7 @@ class VectorIndex:
 
     def count(self) -> int:
         with self.using():
-            return self.chroma._collection.count()
+            return self.collection.count()
 
     def mark_current(self) -> None:
         """This process just wrote (holding the write lock): its index holds what the catalog says."""
