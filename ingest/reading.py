@@ -88,15 +88,6 @@ def _check_is_report(report: Report) -> None:
     )
 
 
-def _report_from(pages: list[Page], key: ReportKey) -> Report:
-    authority, _, family = key
-    doc = as_document(pages)
-    report = parse_report(doc, authority=authority or None)
-    report.edition = family if authority else ""
-    _check_is_report(report)
-    return report
-
-
 def report_from_pages(pages: list[Page], key: ReportKey) -> Report:
     """The report a placed set of pages makes; IngestError when it is not an assessment report."""
     authority, _, family = key
