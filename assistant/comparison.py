@@ -66,7 +66,7 @@ def _figure_sentences(ranked: list[Selected]) -> list[Selected]:
     """Sentences with a figure, best first, at most one per distinct sentence."""
     seen: set[str] = set()
     out = []
-    for s in sorted(ranked, key=lambda s: -s.score):
+    for s in sorted(ranked, key=lambda s: -s.relevance):
         if s.sentence not in seen and quoted_figures(s.sentence):
             seen.add(s.sentence)
             out.append(s)
@@ -89,7 +89,7 @@ def choose_figures(per_authority: dict[str, list[Selected]]) -> dict[str, Select
             mine = _words(s.sentence)
             return sum(len(mine & o) / max(len(mine | o), 1) for o in others) / len(others)
 
-        chosen[authority] = max(options, key=lambda s: s.score + AGREEMENT_WEIGHT * agreement(s))
+        chosen[authority] = max(options, key=lambda s: s.relevance + AGREEMENT_WEIGHT * agreement(s))
     return chosen
 
 

@@ -86,7 +86,7 @@ class RetrieveEvidence:
         ranked = self.selector.rank(content, list(vector), candidates, shortfalls=plan.wants_actions)
         sentence_scores: dict[str, list[float]] = {}
         for s in ranked:  # best first, so each list is in descending order
-            sentence_scores.setdefault(s.finding.chunk.chunk_id, []).append(s.score)
+            sentence_scores.setdefault(s.finding.chunk.chunk_id, []).append(s.relevance)
         asks_for_standard = bool(_ASKS_FOR_STANDARD.search(content))
 
         def value(item: tuple[int, RetrievedFinding]) -> float:
@@ -120,7 +120,7 @@ class RetrieveEvidence:
             if not named and not self.selector.choose(ranked, figure, max_sentences=1):
                 continue  # nothing of this authority answers: leave it out rather than say so for each
             groups.append(AuthorityEvidence(authority, found, ranked))
-        retrieved = sorted((f for g in groups for f in g.findings), key=lambda f: -f.score)
+        retrieved = sorted((f for g in groups for f in g.findings), key=lambda f: -f.rank_score)
         return Evidence(scope.question, plan, retrieved, [s for g in groups for s in g.ranked], groups)
 
     def _unnamed_note(self, evidence: Evidence) -> str:

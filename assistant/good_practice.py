@@ -34,10 +34,10 @@ def practice(ranked: list[Selected]) -> list[Selected]:
     """An authority's best sentences describing what it does: no shortfalls, no score lines, one per finding."""
     chosen: list[Selected] = []
     # On the subject first (its words in the sentence or its heading), then best scored.
-    for s in sorted(ranked, key=lambda s: (-round(s.coverage, 1), -s.score)):
+    for s in sorted(ranked, key=lambda s: (-round(s.coverage, 1), -s.relevance)):
         if len(chosen) >= SENTENCES_PER_AUTHORITY:
             break
-        if (s.score < MIN_PRACTICE_SCORE or s.finding.chunk.kind != "paragraph" or is_standard_wording(s.finding.chunk.heading) or SHORTFALL.search(s.sentence) or len(s.sentence) < MIN_PRACTICE_CHARS
+        if (s.relevance < MIN_PRACTICE_SCORE or s.finding.chunk.kind != "paragraph" or is_standard_wording(s.finding.chunk.heading) or SHORTFALL.search(s.sentence) or len(s.sentence) < MIN_PRACTICE_CHARS
                 or _LEANS_ON_CONTEXT.search(s.sentence)
                 or any(c.finding is s.finding for c in chosen)):
             continue

@@ -41,7 +41,7 @@ class Citation:
 @dataclass(frozen=True)
 class RetrievedFinding:
     chunk: Chunk
-    score: float  # fused rank score; higher is better
+    rank_score: float  # the fused rank of retrieval (reciprocal rank fusion); higher is better
     dense: float = 0.0  # cosine similarity to the question, 0 when only BM25 found it
 
     def as_json(self) -> dict:
