@@ -13,7 +13,9 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from vectorstore.settings import Settings  # first: sets the offline environment before any model loads
+from vectorstore.settings import Settings, configure_offline
+
+configure_offline()  # an entry point: before anything loads a model, Chroma or Streamlit
 
 import streamlit as st
 

@@ -27,6 +27,7 @@ from pathlib import Path
 from bench.questions import make_questions
 from bench.stats import machine_load
 from bench.synthetic import build_set, load_templates
+from vectorstore.settings import configure_offline
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus" / "reports"
@@ -83,6 +84,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> int:
+    configure_offline()  # an entry point: its workers inherit the offline environment
     args = parse_args(argv)
     work = args.work.resolve()
     if work.exists():

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from vectorstore.settings import Settings  # first: sets the offline environment
+from vectorstore.settings import Settings
 
 from ingest.chunking import chunk_report
 from cqc.text.sentences import split_sentences

@@ -14,7 +14,9 @@ import time
 from dataclasses import asdict
 from pathlib import Path
 
-from vectorstore.settings import Settings  # first: sets the offline environment
+from vectorstore.settings import Settings, configure_offline
+
+configure_offline()  # an entry point: before anything loads a model, Chroma or Streamlit
 
 from bench.questions import NATIONAL, BenchQuestion
 from bench.recall import SWEEP, dense_recall

@@ -31,17 +31,16 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from vectorstore.settings import Settings  # first: sets the offline environment
-
 import chromadb
 from langchain_chroma import Chroma
 from langchain_core.documents import Document
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
+from cqc.records import ReportEntry
 from evaluation.gold import GoldItem, Outcome
 from ingest.document import LoadedDocument
-from cqc.records import ReportEntry
 from vectorstore.embeddings import load_embeddings
+from vectorstore.settings import Settings
 from vectorstore.store import LibraryStore
 
 CHUNK_SIZE = 1000

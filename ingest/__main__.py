@@ -10,7 +10,9 @@ import sys
 import traceback
 from pathlib import Path
 
-from vectorstore.settings import Settings, get_settings
+from vectorstore.settings import Settings, configure_offline, get_settings
+
+configure_offline()  # an entry point: before anything loads a model, Chroma or Streamlit
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from vectorstore.settings import Settings  # sets the offline environment before anything loads
+from vectorstore.settings import Settings, configure_offline
+
+configure_offline()  # an entry point: before anything loads a model, Chroma or Streamlit
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus"

@@ -19,7 +19,7 @@ import sys
 
 import pytest
 
-from vectorstore.settings import Settings, get_settings, packaged_model_path  # sets the offline environment first
+from vectorstore.settings import Settings, get_settings, packaged_model_path
 
 from streamlit.testing.v1 import AppTest
 

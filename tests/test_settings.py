@@ -3,12 +3,13 @@ mistyped key is an error rather than a silent default."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
 
-from vectorstore.settings import Settings
+from vectorstore.settings import OFFLINE_ENVIRONMENT, Settings
 
 # (variable, value as set in the environment, setting, value read): the names the README, the
 # Makefile and deployments use. Renaming one breaks somebody's set-up, so each is listed here.
@@ -57,3 +58,20 @@ def test_every_setting_is_listed_and_described():
 def test_a_mistyped_setting_is_an_error_not_a_default():
     with pytest.raises(ValidationError):
         Settings(store_directory="/tmp/x")
+
+
+def test_importing_the_library_changes_no_environment_and_entry_points_go_offline():
+    """Importing settings (or the store) sets nothing; the offline environment is each entry point's
+    first act, so a library user's own environment is theirs, and no command can reach a hub."""
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[1]
+    check = (
+        "import os; before = dict(os.environ); import vectorstore.settings, vectorstore.store; "
+        "assert dict(os.environ) == before, sorted(set(os.environ) - set(before)); "
+        "import ingest.__main__; assert os.environ['HF_HUB_OFFLINE'] == '1'"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in OFFLINE_ENVIRONMENT}
+    done = subprocess.run([sys.executable, "-c", check], cwd=root, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]

@@ -32,7 +32,6 @@ from typing import Literal
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from vectorstore import settings as _settings  # noqa: F401  (sets the offline environment first)
 from vectorstore.errors import UnknownBackend
 from vectorstore.onnx_export import export_onnx, read_json
 

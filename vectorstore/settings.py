@@ -1,7 +1,10 @@
 """One settings object for the store and the models, read from CQC_* environment variables.
 
-Importing this module also makes the process offline: no model hub downloads, no telemetry.
-A council network blocks those calls, and a call that hangs is worse than one that fails.
+`configure_offline()` makes a process offline: no model hub downloads, no telemetry. A council
+network blocks those calls, and a call that hangs is worse than one that fails. Importing this
+module changes nothing: each entry point (`python -m ingest`, `python -m assistant`, `python -m
+bench` and its workers, `python -m evaluation.model_eval`, app.py, the tests' conftest) calls it
+before it imports anything that loads a model, Chroma or Streamlit.
 """
 
 from __future__ import annotations
@@ -29,11 +32,9 @@ OFFLINE_ENVIRONMENT = {
 
 
 def configure_offline() -> None:
+    """Set the offline environment, keeping any value the user set."""
     for key, value in OFFLINE_ENVIRONMENT.items():
         os.environ.setdefault(key, value)
-
-
-configure_offline()
 
 
 def packaged_model_path() -> str:

@@ -26,15 +26,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from vectorstore.settings import Settings, get_settings  # first: sets the offline environment
-
 import chromadb
 import numpy as np
 
-from cqc.models import Chunk, Report
-from cqc.models import Page
+from cqc.models import Chunk, Page, Report
+from cqc.records import ReportEntry, SearchFilter
 from vectorstore.catalog import SCHEMA_VERSION, Catalog  # noqa: F401 (SCHEMA_VERSION: re-exported)
-from cqc.records import ReportEntry
 from vectorstore.embeddings import TextEmbedder, configured_backend, load_embeddings
 from vectorstore.errors import (  # noqa: F401  (re-exported: callers import the errors from here)
     CatalogDamaged, DiskFull, EmbeddingSetupError, LibraryBusy, StoreError, StoreUnavailable, StoreVersionError,
@@ -45,7 +42,7 @@ from vectorstore.keyword_index import KeywordSearch
 from vectorstore.model_check import ModelIdentity, check_model_folder, model_identity  # noqa: F401
 from vectorstore.rebuild import Wiped
 from vectorstore.rebuild import wipe as wipe_store
-from cqc.records import SearchFilter
+from vectorstore.settings import Settings, get_settings
 from vectorstore.vectors import (  # noqa: F401
     VectorIndex, add_chunks, chroma_metadata, chroma_where, collection_name, talking_to_server, unavailable,
 )
