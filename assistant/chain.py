@@ -7,7 +7,7 @@ steps themselves are plain functions over typed values.
 from __future__ import annotations
 
 import re
-from collections.abc import Generator, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field, replace
 
 from langchain_core.runnables import RunnableLambda
@@ -21,6 +21,7 @@ from assistant.query import AuthorityNames, QueryPlan, understand
 from assistant.retrieval import RRF_K, HybridSearch
 from assistant.scores import ScoreAnswerer
 from ingest.cqc import is_standard_wording
+from vectorstore.catalog import ReportEntry
 from vectorstore.settings import Settings
 from vectorstore.store import LibraryStore, SearchFilter
 
@@ -72,7 +73,7 @@ class Assistant:
         self.search = HybridSearch(store)
         self.selector = SentenceSelector(store.embeddings.embed_documents, store.keywords.idf, stored=store.sentence_vectors)
         self.scores = ScoreAnswerer(store)
-        self.answerer = answerer or answerer_for(store.settings, self.selector)
+        self.answerer = answerer or answerer_for(store.settings, self.selector, store.reports)
         # Reading the question is cheap and deterministic; answering may stream from a model.
         self.prepare = (
             RunnableLambda(self._rewrite, name="rewrite_follow_up")
@@ -254,9 +255,12 @@ class Assistant:
         return Evidence(turn.question, plan, retrieved, [s for g in groups for s in g.ranked], groups)
 
 
-def answerer_for(settings: Settings, selector: SentenceSelector) -> ExtractiveAnswerer | GenerativeAnswerer:
+def answerer_for(
+    settings: Settings, selector: SentenceSelector, reports: Callable[[], list[ReportEntry]] | None = None
+) -> ExtractiveAnswerer | GenerativeAnswerer:
+    """`reports` is the catalog: a model's answer is checked against it for ratings and scores."""
     extractive = ExtractiveAnswerer(selector)
     model = chat_model_for(settings)
     if model is None:
         return extractive
-    return GenerativeAnswerer(model, settings, backend_name(settings), fallback=extractive)
+    return GenerativeAnswerer(model, settings, backend_name(settings), fallback=extractive, reports=reports)

@@ -3,45 +3,32 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-# Counts, percentages, money, years, ranges' ends: "£1,200", "17%", "3.5", "2023/24" -> 1200, 17, 3.5, 2023, 24
-_NUMBER = re.compile(r"(?<![\w.])£?(\d+(?:,\d{3})*(?:\.\d+)?)%?")
-_WORD_NUMBERS = {
-    "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9",
-    "ten": "10", "eleven": "11", "twelve": "12",
-}
-
-
-def figures_in(text: str) -> set[str]:
-    """The figures a text states, normalised so "£1,200" in an answer matches "1200" in a finding."""
-    return {m.replace(",", "") for m in _NUMBER.findall(text)}
-
-
-def _with_word_numbers(text: str) -> set[str]:
-    # A finding may write "three weeks" where the model writes "3 weeks": both support the figure.
-    found = figures_in(text)
-    for word, digit in _WORD_NUMBERS.items():
-        if re.search(rf"\b{word}\b", text, re.IGNORECASE):
-            found.add(digit)
-    return found
-
+from assistant.llm.numbers import stated_figures
 
 _MONTH = re.compile(
     r"\b(January|February|March|April|May|June|July|August|September|October|November|December)\b"
 )
 
 
+def figures_in(text: str) -> set[str]:
+    """The figures a text states, digits and words alike: "£1,200" and "Nine thousand" -> "1200", "9000"."""
+    return set(stated_figures(text))
+
+
 def unsupported_figures(sentence: str, sources: list[str]) -> list[str]:
     """Figures in `sentence` that none of `sources` contains, in the order they appear.
 
-    Months count as figures: "In May 2024" from a finding dated "31 March 2024" is a wrong date
-    even though every digit matches.
+    Figures count however they are written: "Nine thousand" in an answer needs 9,000 (or "nine
+    thousand") in a source. Months count as figures: "In May 2024" from a finding dated
+    "31 March 2024" is a wrong date even though every digit matches.
     """
     have: set[str] = set()
     for s in sources:
-        have |= _with_word_numbers(s) | set(_MONTH.findall(s))
-    stated = [m.replace(",", "") for m in _NUMBER.findall(sentence)] + _MONTH.findall(sentence)
+        have |= figures_in(s) | set(_MONTH.findall(s))
+    stated = stated_figures(sentence) + _MONTH.findall(sentence)
     return [f for f in dict.fromkeys(stated) if f not in have]
 
 
@@ -157,38 +144,81 @@ def attribute(claim: str, sources: dict[int, str]) -> int | None:
     return best if best_overlap >= ATTRIBUTION_OVERLAP else None
 
 
-def check_claims(text: str, sources: dict[int, str], attribute_uncited: bool = True) -> CheckedText:
+# What a line may start with that is layout, not a claim: a bullet or list number, and in a
+# side-by-side answer the authority's name in bold.
+_LIST_PREFIX = re.compile(r"^\s*(?:[-*\u2022]|\d{1,2}[.)])\s+")
+_LABEL = re.compile(r"^\*\*[^*\n]+\*\*\s*:?\s*")
+
+# A further check on a claim that passed the figure check: its text (markers removed) and the
+# findings it cites -> why it must go, or None to keep it.
+ClaimCheck = Callable[[str, list[int]], "str | None"]
+
+
+def _with_marker(claim: str, marker: int) -> str:
+    """"Waits were long." -> "Waits were long [2].": the marker goes before the closing stop."""
+    m = re.search(r"[.!?]+$", claim)
+    return f"{claim[:m.start()]} [{marker}]{m.group(0)}" if m else f"{claim} [{marker}]"
+
+
+def check_claims(
+    text: str, sources: dict[int, str], attribute_uncited: bool = True, silent: str = "", verify: ClaimCheck | None = None
+) -> CheckedText:
     """Keep what the cited findings support.
 
     Markers that resolve to no finding are removed. A sentence with no marker that restates one
-    finding is given that finding's marker (and reported). A sentence stating a figure that none
-    of its cited findings contains (or stating one with no citation at all) is dropped whole: a
-    claim with an invented number is worse than a shorter answer.
+    finding is given that finding's marker (and reported); any other uncited sentence is dropped,
+    and so is one whose every marker resolved to nothing (a wrong marker is not mended). A
+    sentence stating a figure that none of its cited findings contains is dropped whole: a claim
+    with an invented number is worse than a shorter answer. `silent` (the "do not say" reply) is
+    kept uncited; `verify` may drop more.
     """
+    silent_key = silent.rstrip(".").casefold()
     removed_markers: list[int] = []
     removals: list[Removal] = []
     attributed: list[Removal] = []
     lines_out: list[str] = []
     for line in text.splitlines():
+        prefix_match = _LIST_PREFIX.match(line)
+        prefix = prefix_match.group(0).lstrip() if prefix_match else ""
         kept: list[str] = []
-        for claim in split_claims(line):
-            clean = normalise_markers(claim, set(sources), removed_markers)
+        claims_kept = 0  # a line left with only its bullet or label is dropped
+        for i, claim in enumerate(split_claims(line[len(prefix_match.group(0)):] if prefix_match else line)):
+            label_match = _LABEL.match(claim) if i == 0 else None
+            label = label_match.group(0) if label_match else ""
+            body = claim[len(label):].strip()
+            if not body:
+                kept.append(label.strip())
+                continue
+            if silent_key and silent_key in body.casefold():
+                kept.append(label + _MARKER.sub("", body).strip())
+                claims_kept += 1
+                continue
+            clean = normalise_markers(body, set(sources), removed_markers)
             cited = markers_in(clean)
-            if not cited and attribute_uncited and not markers_in(claim):  # a wrong marker is not mended
-                source = attribute(clean, sources)
-                if source is not None:
-                    clean, cited = f"{clean} [{source}]", [source]
-                    attributed.append(Removal(claim, f"no marker; restates finding [{source}]"))
+            if not cited:
+                if markers_in(body):
+                    removals.append(Removal(claim, "its only citation resolves to no finding"))
+                    continue
+                source = attribute(clean, sources) if attribute_uncited else None
+                if source is None:
+                    removals.append(Removal(claim, "no citation, and it restates no finding"))
+                    continue
+                clean, cited = _with_marker(clean, source), [source]
+                attributed.append(Removal(claim, f"no marker; restates finding [{source}]"))
             bare = _MARKER.sub("", clean)
             missing = unsupported_figures(bare, [sources[n] for n in cited])
             if missing:
-                why = "figure not in any cited finding" if cited else "figure with no citation"
-                removals.append(Removal(claim, f"{why}: {', '.join(missing)}"))
+                removals.append(Removal(claim, f"figure not in any cited finding: {', '.join(missing)}"))
                 continue
-            kept.append(clean)
-        if kept or not line.strip():
-            lines_out.append(" ".join(kept))
-        # A line whose every sentence was dropped leaves nothing behind, not an empty bullet.
+            why = verify(bare, cited) if verify else None
+            if why:
+                removals.append(Removal(claim, why))
+                continue
+            kept.append(label + clean)
+            claims_kept += 1
+        if claims_kept or not line.strip():
+            lines_out.append(prefix + " ".join(kept))
+        # A line whose every claim was dropped leaves nothing behind, not an empty bullet or label.
     for n in dict.fromkeys(removed_markers):
         removals.append(Removal(f"[{n}]", "citation marker that resolves to no finding"))
     out = re.sub(r"\n{3,}", "\n\n", "\n".join(lines_out)).strip()

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from langchain_core.prompts import ChatPromptTemplate
 
+from assistant.extractive import Selected
 from assistant.models import RetrievedFinding
 from ingest.chunking import count_tokens
 
@@ -62,6 +63,25 @@ def number_findings(findings: list[RetrievedFinding], budget_tokens: int) -> lis
         kept.append(item)
         used += cost
     return kept
+
+
+def context_findings(
+    ranked: list[Selected], findings: list[RetrievedFinding], limit: int, include: set[str] | frozenset[str] = frozenset()
+) -> list[RetrievedFinding]:
+    """The findings a model needs: those whose sentences answer best (`ranked` is best first), at
+    most `limit`, and always those in `include` (the ones the quoted answer quotes), best first.
+
+    Fewer, better findings rather than the whole context: each one is read before the first word
+    is written, and a small model cites better from a short list.
+    """
+    order: list[RetrievedFinding] = []
+    seen: set[str] = set()
+    for f in [s.finding for s in ranked] + findings:
+        if f.chunk.chunk_id not in seen:
+            seen.add(f.chunk.chunk_id)
+            order.append(f)
+    top = {f.chunk.chunk_id for f in order[:limit]} | set(include)
+    return [f for f in order if f.chunk.chunk_id in top]
 
 
 def render_findings(numbered: list[NumberedFinding]) -> str:
