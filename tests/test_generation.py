@@ -179,7 +179,7 @@ def test_instructions_inside_a_finding_change_nothing(hostile_store):
     assert system.content.startswith(expected_system.split("{")[0].strip())
     assert "Ignore previous instructions" not in system.content
     assert "Ignore previous instructions" not in user.content.split("Question:")[-1]
-    assert user.content.rstrip().endswith(f"Question: {question}")
+    assert user.content.rstrip().endswith(f"Question: {question}\nAnswer:")
     assert "640 people were waiting" in user.content.split("Question:")[0]
 
     # Ratings and scores come from the catalog, never from a model or a paragraph's claims.
@@ -472,8 +472,17 @@ def test_a_rating_or_score_the_model_states_is_checked_against_the_catalog(corpu
     shown = _prompt_findings(fake)
     quoted = Assistant(corpus_store).ask(question, scope=KINGSMERE)
     claims = " ".join(f"{c.quote.splitlines()[0]} [{_number_of(shown, c.quote.splitlines()[0])}]" for c in quoted.citations)
-    n = _number_of(shown, quoted.citations[0].quote.splitlines()[0])
-    assistant, _ = _assistant_with(corpus_store, [f"{claims} Kingsmere is rated Outstanding [{n}]."])
+    first = quoted.citations[0].quote.splitlines()[0]
+    n = _number_of(shown, first)
+    rating_claim = f"{first.rstrip('.')}, and the council is rated Outstanding [{n}]."  # the finding's words, and a rating
+    assistant, _ = _assistant_with(corpus_store, [f"{claims} {rating_claim}"])
     answer = assistant.ask(question, scope=KINGSMERE)
     assert answer.backend == "fake" and "Outstanding" not in answer.answer and answer.citations
     assert any("rating Outstanding is not the catalog's" in r.reason for r in answer.removed)
+
+
+def test_a_cited_claim_must_share_the_words_of_what_it_cites():
+    sources = {1: "Carers said the helpline was hard to reach.", 2: "Leaders had a plan to reduce waiting lists."}
+    assert check_claims("Carers found it difficult to contact the helpline [1].", sources).markers == [1]  # a paraphrase
+    pinned = check_claims("Leaders had a plan to reduce waiting lists [1].", sources)  # true of [2], pinned on [1]
+    assert pinned.text == "" and pinned.removals[0].reason == "shares few words with the findings it cites"

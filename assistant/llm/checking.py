@@ -128,6 +128,22 @@ ATTRIBUTION_OVERLAP = 0.6
 MIN_ATTRIBUTION_WORDS = 4
 
 
+# A cited sentence must be about what it cites: at least this share of its words are the cited
+# findings' words (a paraphrase keeps its subject's words: "carers", "helpline"; a claim the model
+# made up and pinned to a finding shares almost none).
+SUPPORT_OVERLAP = 1 / 3
+
+
+def word_overlap(claim: str, sources: list[str]) -> float:
+    from vectorstore.keyword_index import tokenize
+
+    words = set(tokenize(claim))
+    if not words:
+        return 1.0
+    have = set().union(*(tokenize(s) for s in sources)) if sources else set()
+    return len(words & have) / len(words)
+
+
 def attribute(claim: str, sources: dict[int, str]) -> int | None:
     """The finding an uncited sentence restates, if one clearly does. Small models often copy a
     finding faithfully and forget the marker; this finds the source rather than losing the claim."""
@@ -209,6 +225,9 @@ def check_claims(
             missing = unsupported_figures(bare, [sources[n] for n in cited])
             if missing:
                 removals.append(Removal(claim, f"figure not in any cited finding: {', '.join(missing)}"))
+                continue
+            if word_overlap(bare, [sources[n] for n in cited]) < SUPPORT_OVERLAP:
+                removals.append(Removal(claim, "shares few words with the findings it cites"))
                 continue
             why = verify(bare, cited) if verify else None
             if why:
