@@ -486,3 +486,52 @@ def test_a_cited_claim_must_share_the_words_of_what_it_cites():
     assert check_claims("Carers found it difficult to contact the helpline [1].", sources).markers == [1]  # a paraphrase
     pinned = check_claims("Leaders had a plan to reduce waiting lists [1].", sources)  # true of [2], pinned on [1]
     assert pinned.text == "" and pinned.removals[0].reason == "shares few words with the findings it cites"
+
+
+# -- make eval-model: the sample and the numbers (fake models; the real run is for people with a model) --
+def test_the_model_eval_sample_is_fixed_and_stratified(corpus):
+    from assistant.llm.model_eval import COMPARE, PER_REPORT, stratified_sample
+
+    files = sorted(str(p) for p in (corpus / "qa").glob("*.jsonl"))
+    sample = stratified_sample(files)
+    assert [i.qid for i in sample] == [i.qid for i in stratified_sample(list(reversed(files)))]  # order-free
+    reports = len(files) - 1
+    for kind, n in PER_REPORT.items():
+        assert sum(i.type == kind for i in sample) == n * reports
+    assert sum(i.type == "compare" for i in sample) == min(COMPARE, 8)
+    assert len(sample) >= 24 and len({i.qid for i in sample}) == len(sample)
+    assert {"fact", "multi", "summary", "action", "unanswerable", "compare"} <= {i.type for i in sample}
+
+
+def test_model_eval_runs_both_answerers_and_reports_the_model_numbers(corpus_store, corpus, tmp_path, monkeypatch, capsys):
+    import json
+
+    import assistant.chain
+    from assistant.llm import model_eval
+
+    gold = tmp_path / "kingsmere.jsonl"
+    source = (corpus / "qa" / "kingsmere.jsonl").read_text(encoding="utf-8").splitlines()
+    gold.write_text("\n".join(line for line in source if '"kingsmere-04"' in line or '"kingsmere-24"' in line), encoding="utf-8")
+    # A model that answers every question with a figure it invents: checking leaves nothing, so the
+    # quoted answer stands in where it answers, and the unanswerable question is not answered.
+    monkeypatch.setattr(assistant.chain, "chat_model_for", lambda settings: FakeListChatModel(responses=["It was 97% [1]."]))
+    monkeypatch.setattr(model_eval, "PER_REPORT", {"fact": 1, "unanswerable": 1})
+    monkeypatch.setenv("CQC_ANSWERER", "local")
+    code = model_eval.main(["--store", str(corpus_store.settings.store_dir), "--out", str(tmp_path / "out"), str(gold)])
+    out = capsys.readouterr().out
+    assert "quoted (extractive answers)" in out and "model-written" in out and "false_not_say: 0" in out
+    results = json.loads((tmp_path / "out" / "results.json").read_text())
+    assert results["model_numbers"]["questions"] == 2 and results["model_numbers"]["quoted_stood_in"] == 0.5
+    assert results["model_numbers"]["figure_for_unanswerable"] == 0
+    assert results["model_written"]["overall"]["cited_support"] == results["quoted"]["overall"]["cited_support"]
+    answers = [json.loads(line) for line in (tmp_path / "out" / "answers.jsonl").read_text().splitlines()]
+    assert any(r["reason"].startswith("figure not in any cited finding") for a in answers for r in a["model"]["removals"])
+    assert code == 0
+
+
+def test_model_eval_needs_a_model(monkeypatch, tmp_path, capsys):
+    from assistant.llm import model_eval
+
+    monkeypatch.setenv("CQC_ANSWERER", "extractive")
+    assert model_eval.main(["--store", str(tmp_path), str(tmp_path / "x.jsonl")]) == 2
+    assert "CQC_ANSWERER=local" in capsys.readouterr().err

@@ -19,7 +19,7 @@ import hashlib
 import json
 import sys
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from assistant.evaluation import GoldItem, Outcome, format_table, load_gold, score
@@ -65,6 +65,7 @@ class Run:
     first_piece_s: float
     seconds: float
     figures: list[str]
+    removals: list[dict] = field(default_factory=list)  # what checking took out, and why
 
 
 def run_answerer(settings: Settings, items: list[GoldItem], answerer: str, progress: bool = True) -> tuple[list[Outcome], list[Run]]:
@@ -94,6 +95,7 @@ def run_answerer(settings: Settings, items: list[GoldItem], answerer: str, progr
             backend=answer.backend, kind=answer.kind, cited=len(answer.citations), attributed=len(answer.attributed),
             removed=len(answer.removed), first_piece_s=first if first is not None else seconds, seconds=seconds,
             figures=stated_figures(answer.answer) if not answer.abstained else [],
+            removals=[r.as_json() for r in answer.removed] + [{**r.as_json(), "attributed": True} for r in answer.attributed],
         ))
         if progress:
             print(f"  [{answerer}] {n}/{len(items)} {item.qid}: {seconds:.1f} s ({answer.backend})", file=sys.stderr, flush=True)
