@@ -18,7 +18,7 @@ from assistant.llm.checking import MarkerStream, Removal, check_claims
 from assistant.llm.comparing import cross_citations_removed, fill_from_quoted
 from assistant.llm.grounding import Grounds, missing_quoted_claims, report_lookup
 from assistant.llm.prompts import (
-    NumberedFinding, context_findings, load_prompt, number_findings, prompt_budget, render_findings, template_tokens,
+    NumberedFinding, context_findings, excerpts, load_prompt, number_findings, prompt_budget, render_findings, template_tokens,
 )
 from assistant.models import NOT_IN_REPORTS, Answer, Citation, RetrievedFinding
 from assistant.query import QueryPlan
@@ -133,7 +133,8 @@ class GenerativeAnswerer:
             return Answer(evidence.question, NOT_IN_REPORTS, True, [], evidence.findings, kind="abstained", backend=self.name)
         values = {
             "question": evidence.question, "findings": render_findings(numbered), "not_in_reports": NOT_IN_REPORTS,
-            "max_sentences": 5 if evidence.plan.wants_actions else 3,
+            "max_sentences": 5 if evidence.plan.wants_actions else 3,  # in the user message: the system one stays
+            # the same for every question, so llama.cpp reuses its evaluated prefix
             "authorities": ", ".join(g.authority for g in evidence.groups),
         }
         messages = prompt.format_messages(**{k: v for k, v in values.items() if k in prompt.input_variables})
@@ -160,19 +161,22 @@ class GenerativeAnswerer:
         return answer
 
     def _number(self, evidence: Evidence, budget: int, quoted: Answer) -> list[NumberedFinding]:
-        """The findings the model sees: few and good, since each costs prompt time on a small machine."""
+        """The findings the model sees, and of each the sentences that answer best: few and good,
+        since every token is read before the first word is written."""
         quoted_ids = {c.chunk_id for c in quoted.citations}
+        quoted_sentences = {s for c in quoted.citations for s in c.quote.splitlines()}
         figure = wants_figure(evidence.plan.content) and not evidence.plan.wants_actions
+        shown = excerpts(evidence.ranked, EXCERPT_SENTENCES, quoted_sentences)
         if not evidence.is_comparison:
             limit = ACTION_FINDINGS if evidence.plan.wants_actions else FIGURE_FINDINGS if figure else OPEN_FINDINGS
-            return number_findings(context_findings(evidence.ranked, evidence.findings, limit, quoted_ids), budget)
+            return number_findings(context_findings(evidence.ranked, evidence.findings, limit, quoted_ids), budget, shown)
         # Each authority gets its share of the budget, so none is crowded out by another's findings.
         numbered: list[NumberedFinding] = []
         share = budget // max(len(evidence.groups), 1)
         for group in evidence.groups:
             chosen = context_findings(group.ranked, group.findings, COMPARED_FINDINGS, quoted_ids)
-            for item in number_findings(chosen, share):
-                numbered.append(NumberedFinding(len(numbered) + 1, item.finding))
+            for item in number_findings(chosen, share, shown):
+                numbered.append(NumberedFinding(len(numbered) + 1, item.finding, item.excerpt))
         return numbered
 
     def _checked(
@@ -235,6 +239,7 @@ FIGURE_FINDINGS = 3
 OPEN_FINDINGS = 4
 ACTION_FINDINGS = 5
 COMPARED_FINDINGS = 2
+EXCERPT_SENTENCES = 2  # of each finding, besides any the quoted answer quotes
 
 
 def finish(pieces: AnswerStream) -> Answer:

@@ -179,7 +179,7 @@ def test_instructions_inside_a_finding_change_nothing(hostile_store):
     assert system.content.startswith(expected_system.split("{")[0].strip())
     assert "Ignore previous instructions" not in system.content
     assert "Ignore previous instructions" not in user.content.split("Question:")[-1]
-    assert user.content.rstrip().endswith(f"Question: {question}\nAnswer:")
+    assert f"Question: {question}\n" in user.content and user.content.rstrip().endswith("Answer:")
     assert "640 people were waiting" in user.content.split("Question:")[0]
 
     # Ratings and scores come from the catalog, never from a model or a paragraph's claims.
@@ -313,11 +313,11 @@ def test_a_wrong_month_is_a_wrong_figure():
 
 
 # -- never worse than quoted, and answering the question asked (issue 17) ---------------------------
-def _prompt_findings(fake: RecordingFake) -> dict[int, str]:
-    """The numbered findings the model was shown: number -> the finding's text."""
+def _prompt_findings(fake: RecordingFake, whole: bool = True) -> dict[int, str]:
+    """The numbered findings the model was shown: number -> the text shown (its excerpts joined)."""
     user = fake.seen[-1][1].content.split("Question:")[0]
     blocks = re.findall(r"^\[(\d+)\] [^\n]*\n(.*?)(?=\n\n\[\d+\] |\Z)", user, re.MULTILINE | re.DOTALL)
-    return {int(n): text.strip() for n, text in blocks}
+    return {int(n): text.strip().replace(" … ", " ") if whole else text.strip() for n, text in blocks}
 
 
 def _number_of(findings: dict[int, str], sentence: str) -> int:
@@ -382,7 +382,15 @@ def test_the_model_sees_few_findings_and_always_the_quoted_ones(corpus_store):
         probe.ask(question, scope=KINGSMERE)
         shown = _prompt_findings(fake)
         assert 1 <= len(shown) <= limit + len(quoted.citations)
-        assert all(any(c.text == text for text in shown.values()) for c in quoted.citations)
+        quoted_sentences = [q for c in quoted.citations for q in c.quote.splitlines()]
+        assert all(any(q in text for text in shown.values()) for q in quoted_sentences)
+        # Of each finding its best sentences, not the whole paragraph ("…" where some were left out).
+        assert "…" in fake.seen[-1][1].content
+        raw = _prompt_findings(fake, whole=False)
+        for n, text in raw.items():
+            parts = text.split(" … ")
+            source = next(f.chunk.text for f in quoted.retrieved if all(p in f.chunk.text for p in parts))
+            assert len(parts) == 1 or len(text) < len(source)
 
 
 COMPARE = "Which of Ashbourne Vale, Kingsmere, Eastholm and Severn Marches had the highest uptake of direct payments?"

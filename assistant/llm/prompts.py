@@ -38,25 +38,47 @@ def load_prompt(name: str, folder: Path = PROMPTS_DIR) -> ChatPromptTemplate:
 class NumberedFinding:
     number: int
     finding: RetrievedFinding
+    excerpt: tuple[str, ...] = ()  # the sentences shown, in reading order; empty: the whole finding
 
     def render(self) -> str:
         c = self.finding.chunk
         score = f" (score {c.score}/4)" if c.score is not None else ""
         where = " · ".join(p for p in (c.quality_statement and f"{c.quality_statement}{score}", c.heading) if p)
         dated = f", report published {c.published}" if c.published else ""
-        return f"[{self.number}] {c.authority or 'Unnamed document'}{dated} · {where}\n{c.text}"
+        return f"[{self.number}] {c.authority or 'Unnamed document'}{dated} · {where}\n{' … '.join(self.excerpt) or c.text}"
 
 
-def number_findings(findings: list[RetrievedFinding], budget_tokens: int) -> list[NumberedFinding]:
+def excerpts(ranked: list[Selected], per_finding: int, include: set[str] | frozenset[str] = frozenset()) -> dict[str, tuple[str, ...]]:
+    """Each finding's best `per_finding` sentences (and any in `include`, the quoted answer's), in
+    reading order: what the model needs of a paragraph, at a fraction of its prompt time. A finding
+    with no more sentences than that is shown whole (no excerpt)."""
+    best: dict[str, list[str]] = {}
+    total: dict[str, int] = {}
+    for s in ranked:  # best first
+        cid = s.finding.chunk.chunk_id
+        total[cid] = total.get(cid, 0) + 1
+        chosen = best.setdefault(cid, [])
+        if (len(chosen) < per_finding or s.sentence in include) and s.sentence not in chosen:
+            chosen.append(s.sentence)
+    text = {s.finding.chunk.chunk_id: s.finding.chunk.text for s in ranked}
+    return {
+        cid: tuple(sorted(sentences, key=text[cid].find))
+        for cid, sentences in best.items() if total[cid] > len(sentences)
+    }
+
+
+def number_findings(
+    findings: list[RetrievedFinding], budget_tokens: int, excerpt: dict[str, tuple[str, ...]] | None = None
+) -> list[NumberedFinding]:
     """Findings numbered 1.. in the order given (best first), as many as fit in the budget.
 
-    The best findings are kept whole; the first one that would overflow ends the list, since a
-    finding cut mid-way could lose the sentence that qualifies a figure.
+    A finding is shown whole or as its `excerpt` sentences, never cut mid-way (that could lose the
+    words that qualify a figure); the first one that would overflow ends the list.
     """
     kept: list[NumberedFinding] = []
     used = 0
     for finding in findings:
-        item = NumberedFinding(len(kept) + 1, finding)
+        item = NumberedFinding(len(kept) + 1, finding, (excerpt or {}).get(finding.chunk.chunk_id, ()))
         cost = count_tokens(item.render()) + 2
         if used + cost > budget_tokens:
             break
