@@ -193,16 +193,14 @@ class GenerativeAnswerer:
         removed += checked.removals
         text, markers = checked.text, checked.markers
         if task == "compare":
-            text, markers, filled = fill_from_quoted(text, evidence, by_number, quoted, figure)
+            text, markers, filled = fill_from_quoted(text, evidence, by_number, quoted)
             backend = self.name if not filled else f"{self.name}; quoted for {', '.join(filled)}"
         else:
             backend = self.name
             why = None
             if not grounds.answers(markers, text):
                 why = "cites no finding that answers the question" if text else "was empty"
-            elif missing := missing_quoted_claims(
-                quoted.citations, text, {by_number[n].chunk.chunk_id for n in markers}, figure
-            ):
+            elif missing := missing_quoted_claims(quoted.citations, text, {by_number[n].chunk.chunk_id for n in markers}):
                 why = f"left out {'; '.join(missing[:3])}"
             if why and not quoted.abstained:
                 return self._quoted(quoted, why, removed, checked.attributed)

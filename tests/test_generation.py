@@ -424,7 +424,7 @@ def test_a_comparison_keeps_the_model_lines_that_hold_and_fills_the_rest(corpus_
     shown = _prompt_findings(fake)
     severn = next(c for c in quoted.citations if c.authority.startswith("Severn"))
     n = _number_of(shown, severn.quote.split("\n")[0])
-    reply = f"- **Severn Marches**: {severn.quote.splitlines()[0]} [{n}]\n- **Eastholm City Council**: {NOT_IN_REPORTS}"
+    reply = f"- **Severn Marches**: {' '.join(severn.quote.splitlines())} [{n}]\n- **Eastholm City Council**: {NOT_IN_REPORTS}"
     assistant, _ = _assistant_with(corpus_store, [reply])
     answer = assistant.ask(COMPARE)
     lines = answer.answer.splitlines()
@@ -543,3 +543,12 @@ def test_model_eval_needs_a_model(monkeypatch, tmp_path, capsys):
     monkeypatch.setenv("CQC_ANSWERER", "extractive")
     assert model_eval.main(["--store", str(tmp_path), str(tmp_path / "x.jsonl")]) == 2
     assert "CQC_ANSWERER=local" in capsys.readouterr().err
+
+
+def test_a_date_must_be_the_date_of_the_figure_it_is_stated_with():
+    source = {1: "Data showed that in 2022/23, 79.4% of older people were still at home 91 days later. "
+                 "In 2023/24 the council opened a new reablement service."}
+    moved = check_claims("In 2023/24, 79.4% of older people were still at home 91 days later [1].", source)
+    assert moved.text == "" and moved.removals[0].reason == "date not the cited figure's: 2023, 24"
+    kept = "In 2022/23, 79.4% of older people were still at home 91 days later [1]."
+    assert check_claims(kept, source).text == kept

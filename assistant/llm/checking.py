@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from assistant.llm.numbers import stated_figures
+from assistant.llm.numbers import date_figures, key_figures, stated_figures
 
 _MONTH = re.compile(
     r"\b(January|February|March|April|May|June|July|August|September|October|November|December)\b"
@@ -30,6 +30,23 @@ def unsupported_figures(sentence: str, sources: list[str]) -> list[str]:
         have |= figures_in(s) | set(_MONTH.findall(s))
     stated = stated_figures(sentence) + _MONTH.findall(sentence)
     return [f for f in dict.fromkeys(stated) if f not in have]
+
+
+def misdated(sentence: str, sources: list[str]) -> list[str]:
+    """Dates in `sentence` that are not in the source sentences its other figures come from.
+
+    Every figure of "In 2023/24, 79.4% were still at home" may be somewhere in a finding that says
+    "in 2022/23, 79.4% ..." and mentions 2023/24 elsewhere: the year belongs to the figure.
+    """
+    from ingest.chunking import split_sentences
+
+    figures = set(key_figures(sentence))
+    dates = date_figures(sentence)
+    if not figures or not dates:
+        return []
+    beside = [s for src in sources for s in split_sentences(src) if figures & set(key_figures(s))]
+    have = set().union(*(set(date_figures(s)) for s in beside)) if beside else set()
+    return [d for d in dates if d not in have]
 
 
 # -- citation markers -----------------------------------------------------------------------------
@@ -225,6 +242,10 @@ def check_claims(
             missing = unsupported_figures(bare, [sources[n] for n in cited])
             if missing:
                 removals.append(Removal(claim, f"figure not in any cited finding: {', '.join(missing)}"))
+                continue
+            wrong_dates = misdated(bare, [sources[n] for n in cited])
+            if wrong_dates:
+                removals.append(Removal(claim, f"date not the cited figure's: {', '.join(wrong_dates)}"))
                 continue
             if word_overlap(bare, [sources[n] for n in cited]) < SUPPORT_OVERLAP:
                 removals.append(Removal(claim, "shares few words with the findings it cites"))

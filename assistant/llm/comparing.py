@@ -3,7 +3,7 @@ and none saying less than the quoted answer's line for the same authority.
 
 The model is asked for "- **<authority>**: ..." lines. A line whose citations are another
 authority's loses them; a line that leaves out what the quoted line for its authority says (a
-finding it cites, or for a figure question a figure it states), or an authority the model left
+finding it cites, or a figure other than a date that it states), or an authority the model left
 out altogether, gets the quoted line, labelled "(quoted)".
 """
 
@@ -85,7 +85,7 @@ def _renumbered(body: str, cites: list[Citation], by_number: dict[int, Retrieved
 
 
 def fill_from_quoted(
-    text: str, evidence: Evidence, by_number: dict[int, RetrievedFinding], quoted: Answer, figure: bool
+    text: str, evidence: Evidence, by_number: dict[int, RetrievedFinding], quoted: Answer
 ) -> tuple[str, list[int], list[str]]:
     """The checked side-by-side text with every authority's line at least as full as the quoted one.
 
@@ -110,7 +110,7 @@ def fill_from_quoted(
         body, cites = quoted_lines.get(authority, (NOT_IN_REPORTS, []))
         if cites:
             cited_chunks = {by_number[n].chunk.chunk_id for n in markers_in(line or "") if n in by_number}
-            if line is None or missing_quoted_claims(cites, line, cited_chunks, figure):
+            if line is None or missing_quoted_claims(cites, line, cited_chunks):
                 line = f"- **{authority}** (quoted): {_renumbered(body, cites, by_number, evidence)}"
                 filled.append(authority)
         if line is None:

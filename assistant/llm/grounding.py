@@ -134,17 +134,16 @@ class Grounds:
         return bool(set(stated_figures(text)) & self.answering_figures(markers))
 
 
-def missing_quoted_claims(quoted: list[Citation], text: str, cited_chunks: set[str], figure_question: bool) -> list[str]:
+def missing_quoted_claims(quoted: list[Citation], text: str, cited_chunks: set[str]) -> list[str]:
     """What the quoted answer (its citations) says that the generated text leaves out: a finding it
-    cites that the generated text does not cite, or (for a figure question) a figure other than a
-    date that it states and the generated text does not."""
+    cites that the generated text does not cite, or a figure other than a date that it states and
+    the generated text does not."""
     stated = set(stated_figures(text))
     missing: list[str] = []
     for c in quoted:
         if c.chunk_id not in cited_chunks:
             missing.append(f"the finding {c.heading or c.quality_statement or c.authority!r}")
-        if figure_question:
-            missing += [f"the figure {f}" for f in key_figures(c.quote) if f not in stated]
+        missing += [f"the figure {f}" for f in key_figures(c.quote) if f not in stated]
     return list(dict.fromkeys(missing))
 
 

@@ -87,3 +87,11 @@ _DATE = re.compile(
 def key_figures(text: str) -> list[str]:
     """The figures a text states other than its dates: what an answer to a figure question carries."""
     return stated_figures(_DATE.sub(" ", text))
+
+
+def date_figures(text: str) -> list[str]:
+    """The parts of the dates a text states: "in 2022/23" -> 2022, 23; "31 March 2024" -> 31, March, 2024."""
+    out: list[str] = []
+    for m in _DATE.finditer(text):
+        out += stated_figures(m.group(0)) + [w.capitalize() for w in re.findall(_MONTHS, m.group(0), re.IGNORECASE)]
+    return list(dict.fromkeys(out))
