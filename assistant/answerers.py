@@ -166,7 +166,7 @@ class GenerativeAnswerer:
         quoted_ids = {c.chunk_id for c in quoted.citations}
         quoted_sentences = {s for c in quoted.citations for s in c.quote.splitlines()}
         figure = wants_figure(evidence.plan.content) and not evidence.plan.wants_actions
-        shown = excerpts(evidence.ranked, EXCERPT_SENTENCES, quoted_sentences)
+        shown = excerpts(evidence.ranked, 1 if figure else EXCERPT_SENTENCES, quoted_sentences)
         if not evidence.is_comparison:
             limit = ACTION_FINDINGS if evidence.plan.wants_actions else FIGURE_FINDINGS if figure else OPEN_FINDINGS
             return number_findings(context_findings(evidence.ranked, evidence.findings, limit, quoted_ids), budget, shown)
@@ -237,7 +237,7 @@ FIGURE_FINDINGS = 3
 OPEN_FINDINGS = 4
 ACTION_FINDINGS = 5
 COMPARED_FINDINGS = 2
-EXCERPT_SENTENCES = 2  # of each finding, besides any the quoted answer quotes
+EXCERPT_SENTENCES = 2  # of each finding, besides any the quoted answer quotes; 1 for a figure question
 
 
 def finish(pieces: AnswerStream) -> Answer:

@@ -11,7 +11,7 @@ from langchain_core.prompts import ChatPromptTemplate
 
 from assistant.extractive import Selected
 from assistant.models import RetrievedFinding
-from ingest.chunking import count_tokens
+from ingest.chunking import answer_sentences, count_tokens
 
 PROMPTS_DIR = Path(__file__).resolve().parents[2] / "prompts"
 _SECTION = re.compile(r"^## (system|user)\s*$", re.MULTILINE)
@@ -40,12 +40,31 @@ class NumberedFinding:
     finding: RetrievedFinding
     excerpt: tuple[str, ...] = ()  # the sentences shown, in reading order; empty: the whole finding
 
-    def render(self) -> str:
+    def render(self, source: bool = True) -> str:
+        """"[n] authority, report published date · quality statement · heading" then the text; the
+        source left out when the list names it once for all. No score: scores are the catalog's to
+        state, and a model shown one is tempted to repeat it."""
         c = self.finding.chunk
-        score = f" (score {c.score}/4)" if c.score is not None else ""
-        where = " · ".join(p for p in (c.quality_statement and f"{c.quality_statement}{score}", c.heading) if p)
         dated = f", report published {c.published}" if c.published else ""
-        return f"[{self.number}] {c.authority or 'Unnamed document'}{dated} · {where}\n{' … '.join(self.excerpt) or c.text}"
+        head = [f"{c.authority or 'Unnamed document'}{dated}"] if source else []
+        head += [p for p in (c.quality_statement, c.heading) if p]
+        return f"[{self.number}] {' · '.join(head)}\n{self.text()}"
+
+    def text(self) -> str:
+        """The finding's text, or its excerpt with "…" wherever sentences were left out."""
+        c = self.finding.chunk
+        if not self.excerpt:
+            return c.text
+        order = answer_sentences(c.text)
+        at = [order.index(s) if s in order else -1 for s in self.excerpt]
+        parts = ["…"] if at[0] != 0 else []
+        for i, sentence in enumerate(self.excerpt):
+            if i and (at[i] < 0 or at[i] != at[i - 1] + 1):
+                parts.append("…")
+            parts.append(sentence)
+        if at[-1] != len(order) - 1:
+            parts.append("…")
+        return " ".join(parts)
 
 
 def excerpts(ranked: list[Selected], per_finding: int, include: set[str] | frozenset[str] = frozenset()) -> dict[str, tuple[str, ...]]:
@@ -107,6 +126,12 @@ def context_findings(
 
 
 def render_findings(numbered: list[NumberedFinding]) -> str:
+    """The numbered findings; when they all come from one report, it is named once above them."""
+    sources = {(n.finding.chunk.authority, n.finding.chunk.published) for n in numbered}
+    if len(sources) == 1 and all(sources.pop()):
+        c = numbered[0].finding.chunk
+        lead = f"All from the report on {c.authority}, published {c.published}.\n\n"
+        return lead + "\n\n".join(n.render(source=False) for n in numbered)
     return "\n\n".join(n.render() for n in numbered)
 
 
