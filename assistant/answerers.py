@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from langchain_core.language_models import BaseChatModel
 
 from assistant.extractive import Selected, SentenceSelector, compose, compose_actions, wants_figure
-from assistant.llm.checking import MarkerStream, Removal, check_claims
+from assistant.llm.checking import MarkerStream, Removal, canonical_markers, check_claims
 from assistant.llm.comparing import cross_citations_removed, fill_from_quoted
 from assistant.llm.grounding import Grounds, missing_quoted_claims, report_lookup
 from assistant.llm.prompts import (
@@ -183,6 +183,7 @@ class GenerativeAnswerer:
         self, evidence: Evidence, written: str, by_number: dict[int, RetrievedFinding], task: str, quoted: Answer
     ) -> Answer:
         removed: list[Removal] = []
+        written = canonical_markers(written)
         if task == "compare":
             written = cross_citations_removed(written, by_number, removed)
         figure = wants_figure(evidence.plan.content) and not evidence.plan.wants_actions

@@ -530,6 +530,7 @@ def test_model_eval_runs_both_answerers_and_reports_the_model_numbers(corpus_sto
     assert "quoted (extractive answers)" in out and "model-written" in out and "false_not_say: 0" in out
     results = json.loads((tmp_path / "out" / "results.json").read_text())
     assert results["model_numbers"]["questions"] == 2 and results["model_numbers"]["quoted_stood_in"] == 0.5
+    assert results["model_numbers"]["reached_model"] == 2 and results["model_numbers"]["model_answer_stood"] == 0.0
     assert results["model_numbers"]["figure_for_unanswerable"] == 0
     assert results["model_written"]["overall"]["cited_support"] == results["quoted"]["overall"]["cited_support"]
     answers = [json.loads(line) for line in (tmp_path / "out" / "answers.jsonl").read_text().splitlines()]
@@ -552,3 +553,30 @@ def test_a_date_must_be_the_date_of_the_figure_it_is_stated_with():
     assert moved.text == "" and moved.removals[0].reason == "date not the cited figure's: 2023, 24"
     kept = "In 2022/23, 79.4% of older people were still at home 91 days later [1]."
     assert check_claims(kept, source).text == kept
+
+
+@pytest.mark.parametrize("written", [
+    "Waits were 74 days (Finding 2).", "Waits were 74 days (see findings 2 and 3).", "Waits were 74 days 【2】.",
+    "Waits were 74 days 【2†source】.", "Waits were 74 days [^2].", "Waits were 74 days [2†L1-L2].",
+    "Waits were 74 days. [Finding 2]", "Waits were 74 days [2].",
+])
+def test_the_ways_models_cite_are_read_as_markers(written):
+    sources = {2: "The average wait was 74 days.", 3: "Waits were long."}
+    checked = check_claims(written, sources)
+    assert checked.markers and checked.markers[0] == 2 and not checked.attributed, written
+    assert checked.text.startswith("Waits were 74 days") and "[2]" in checked.text
+
+
+def test_a_bare_number_in_parentheses_is_text_not_a_marker():
+    # Ingest writes a report's own "[2]" as "(2)", so it cannot pose as a citation.
+    checked = check_claims("The council set out 12 priorities (2) in its plan [1].", {1: "The council set out 12 priorities (2) in its plan."})
+    assert checked.markers == [1] and "(2)" in checked.text
+
+
+def test_a_stream_holds_other_marker_forms_until_they_close():
+    stream = MarkerStream({2})
+    assert stream.feed("Waits were long (Find") == "Waits were long "
+    assert stream.feed("ing 2). Staff (mostly") == "[2]. Staff "
+    assert stream.feed(" social workers) left 【") == "(mostly social workers) left "
+    assert stream.feed("9】.") == "."
+    assert stream.close() == ""

@@ -52,12 +52,29 @@ def misdated(sentence: str, sources: list[str]) -> list[str]:
 # -- citation markers -----------------------------------------------------------------------------
 # "[2]", "[2, 5]", "[2][5]", "[Finding 2]": the forms models write. Anything else in brackets is text.
 _MARKER = re.compile(r"\[\s*(?:findings?\s*)?(\d+(?:\s*[,;]\s*(?:findings?\s*)?\d+)*)\s*\]", re.IGNORECASE)
+# Other ways models cite, rewritten as "[n]" before anything else reads the text: "[^2]",
+# "【2】", "【2†source】", "[2†L3]", "(Finding 2)", "(see findings 2 and 3)". A bare "(2)" is not a
+# marker: ingest writes report text's own "[2]" that way, so it must stay text.
+_OTHER_MARKER = re.compile(
+    r"【\s*(\d+)(?:†[^】]*)?】|\[\^\s*(\d+)\s*\]|\[\s*(\d+)\s*†[^\]]*\]"
+    r"|\(\s*(?:see\s+)?findings?\s+\[?(\d+(?:\s*(?:,|;|and|&)\s*\[?\d+\]?)*)\]?\s*\)",
+    re.IGNORECASE,
+)
 # A marker still being written at the end of a stream: "[", "[1", "[12,", "[Find".
 _PARTIAL_MARKER = re.compile(r"\[\s*(?:f(?:i(?:n(?:d(?:i(?:n(?:g(?:s)?)?)?)?)?)?)?\s*)?[\d,;\s]*$", re.IGNORECASE)
+# What a stream holds back until it closes: any bracket or parenthesis opened near the end, since
+# any of them may still become a marker ("(Find", "【2†").
+_OPEN_AT_END = re.compile(r"[\[(【][^\])】]{0,40}$")
 
 
 def _numbers(group: str) -> list[int]:
     return [int(n) for n in re.findall(r"\d+", group)]
+
+
+def canonical_markers(text: str) -> str:
+    """Every way of citing a finding written as "[n]" ("[n][m]" for several)."""
+    text = _OTHER_MARKER.sub(lambda m: "".join(f"[{n}]" for n in _numbers(next(g for g in m.groups() if g))), text)
+    return _MARKER.sub(lambda m: "".join(f"[{n}]" for n in _numbers(m.group(1))), text)
 
 
 def normalise_markers(text: str, valid: set[int], removed: list[int] | None = None) -> str:
@@ -72,18 +89,19 @@ def normalise_markers(text: str, valid: set[int], removed: list[int] | None = No
                 removed.append(n)
         return "".join(keep)
 
-    return _MARKER.sub(replace, text)
+    return _MARKER.sub(replace, canonical_markers(text))
 
 
 def markers_in(text: str) -> list[int]:
-    return [n for m in _MARKER.finditer(text) for n in _numbers(m.group(1))]
+    return [n for m in _MARKER.finditer(canonical_markers(text)) for n in _numbers(m.group(1))]
 
 
 class MarkerStream:
     """Filters a token stream so a reader never sees half a marker or a marker that resolves to nothing.
 
-    Text is passed on as it arrives, except a trailing "[..." that could still become a marker:
-    that is held until it closes (then shown if valid, dropped if not) or turns out to be text.
+    Text is passed on as it arrives, except a trailing "[...", "(..." or "【..." that could still
+    become a marker: that is held until it closes (then shown as "[n]" if valid, dropped if not,
+    passed on if it is text).
     """
 
     def __init__(self, valid: set[int]):
@@ -93,7 +111,7 @@ class MarkerStream:
 
     def feed(self, piece: str) -> str:
         self.pending += piece
-        held = _PARTIAL_MARKER.search(self.pending)
+        held = _OPEN_AT_END.search(self.pending)
         cut = held.start() if held else len(self.pending)
         ready, self.pending = self.pending[:cut], self.pending[cut:]
         return normalise_markers(ready, self.valid, self.removed)
@@ -206,6 +224,7 @@ def check_claims(
     kept uncited; `verify` may drop more.
     """
     silent_key = silent.rstrip(".").casefold()
+    text = canonical_markers(text)
     removed_markers: list[int] = []
     removals: list[Removal] = []
     attributed: list[Removal] = []

@@ -107,15 +107,19 @@ def model_numbers(items: list[GoldItem], quoted: list[Run], model: list[Run]) ->
     """What only a writing model can get wrong, against the quoted answers to the same questions."""
     answerable = [(q, m) for i, q, m in zip(items, quoted, model) if i.type in ANSWERABLE]
     unanswerable = [m for i, m in zip(items, model) if i.type == "unanswerable"]
-    generated = [m for m in model if m.kind in ("generated", "comparison", "actions") and "quoted" not in m.backend]
+    reached = [m for m in model if m.backend != "catalog"]  # rating and score questions never reach a model
+    standing = [m for m in reached if m.kind in ("generated", "comparison", "actions") and "quoted from" not in m.backend]
     n = len(model)
     return {
         "questions": n,
         "false_not_say": sum(m.abstained and not q.abstained for q, m in answerable),
         "figure_for_unanswerable": sum(not m.abstained and bool(m.figures) for m in unanswerable),
-        "quoted_stood_in": sum("quoted" in m.backend for m in model) / n if n else 0.0,
-        "written_by_model": len(generated) / n if n else 0.0,
-        "attribution_needed": sum(m.attributed > 0 for m in generated) / len(generated) if generated else 0.0,
+        "reached_model": len(reached),
+        "quoted_stood_in": sum("quoted from" in m.backend for m in reached) / len(reached) if reached else 0.0,
+        "quoted_lines_in_comparisons": sum("; quoted for" in m.backend for m in reached),
+        "model_answer_stood": len(standing) / len(reached) if reached else 0.0,
+        "attribution_needed": sum(m.attributed > 0 for m in reached) / len(reached) if reached else 0.0,
+        "attributed_sentences": sum(m.attributed for m in reached),
         "first_piece_s": sum(m.first_piece_s for m in model) / n if n else 0.0,
         "seconds": sum(m.seconds for m in model) / n if n else 0.0,
         "max_seconds": max((m.seconds for m in model), default=0.0),
