@@ -44,6 +44,10 @@ _MODEL = (
     r"llms?|(?:large\s+)?language\s+models?|claude|gemini|(?:any|every)\s+model)"
 )
 
+# What follows a word opening a sentence when it is a noun, not an order ("Drop-in sessions",
+# "Praise for the team", "Output from the hub rose").
+_NOUN_USE = r"\s+(?:of|for|from|in|on|at|by|and|or|was|were|is|are|had|has|could|would|rose|fell)\b"
+
 _STRONG = [
     # Chat-template and role markers: nothing a report prints.
     r"<\|?\s*(?:system|im_start|im_end|user|assistant|endoftext|begin_of_text)\s*\|?>",
@@ -86,10 +90,10 @@ _STRONG = [
     r"(?:^|\n)\s*(?:override|admin|root|sudo|command|directive|prompt|jailbreak)\s*:",
     # An imperative opening a sentence, about what to say: a report describes, it never commands.
     r"(?:^|[.!?;:]\s+|\n\s*)(?:(?:please|quietly|simply|just|now|then|always|also|and)\s+)*"
-    r"(?:ignore|disregard|forget|praise|hide|omit|drop|delete|pretend|remember\s*:|treat\s+(?:this|the|every|all|any)|"
-    r"output|print|repeat\s+(?:after|this|the\s+following)|cite\s+(?:only|finding|paragraph|this)|"
+    r"(?:(?:ignore|disregard|forget|hide|omit|delete|pretend|downplay)(?=\s)(?!" + _NOUN_USE + r")|remember\s*:|"
+    r"treat\s+(?:this|the|every|all|any)|repeat\s+(?:after|this|the\s+following)|cite\s+(?:only|finding|paragraph|this)|"
     r"summari[sz]e\s+(?:this|the\s+council|the\s+authority)|rate\s+(?:the|this|it|every|all)|"
-    r"call\s+(?:it|this\s+council|the\s+council|them)|act\s+(?:like|as)|downplay|emphasi[sz]e\s+only|"
+    r"call\s+(?:it|this\s+council|the\s+council|them)|act\s+(?:like|as)|emphasi[sz]e\s+only|"
     r"(?:do\s+not|don't|never)\s+(?:mention|reveal|say|tell|cite|quote|report|include|disclose))\b",
     # A report does not tell its reader how to summarise it.
     r"\bwhen\s+(?:summari[sz]ing|answering\s+questions\s+(?:about|on)|asked\s+about)\s+this\s+"
@@ -131,12 +135,13 @@ _CUES: list[tuple[str, int, str]] = [
     ("imperative", 2, _SENTENCE_START + r"(?:(?:please|kindly|quietly|simply|just|now|also|and)\s+)*"
                      r"(?:make\s+sure|be\s+sure|ensure\s+(?:that\s+)?(?:your|the|every|any)\s+(?:answer|summary|response|reply|output)|"
                      r"(?:begin|start|end|finish)\s+(?:your|each|every|the|any)\s+(?:answer|response|reply|summary|output)|"
-                     r"assume|pretend|remember|kindly|" + _SPEECH + r")\b(?!\s+of\b|\s*:)"),
+                     r"(?:assume|pretend|remember|kindly|" + _SPEECH + r")(?=\s)(?!" + _NOUN_USE + r"))"),
     ("order", 2, r"\byou\s+(?:must|will\s+now|shall|are\s+to|are\s+required\s+to|need\s+to\s+(?:say|answer|respond|describe))\b|"
                  r"\b(?:should|must|may|can)\s+(?:the|your|any)\s+(?:answer|summary|response|reply|output)\b|"
                  r"\b(?:when|while|before)\s+(?:composing|writing|drafting|generating|giving)\s+(?:your|any)\s+"
                  r"(?:reply|answer|response|summary|output)"),
-    ("obligation", 1, rf"\b(?:must|should|shall|is\s+to|are\s+to|will\s+now|(?:is|are)\s+required\s+to)\s+(?:not\s+|always\s+|never\s+|only\s+|now\s+)?{_SPEECH}\b|"
+    ("obligation", 1, r"\b(?:must|should|shall|is\s+to|are\s+to|will\s+now|(?:is|are)\s+required\s+to)\s+"
+                      rf"(?:not\s+|always\s+|never\s+|only\s+|now\s+)?{_SPEECH}\b|"
                       r"\b(?:always|never)\s+" + _SPEECH + r"\b"),
     # The answer, the question or the document named as such.
     ("meta", 1, r"\b(?:your|any|every|each|an|the)\s+(?:answers?|summary|summaries|responses?|replies|output)\b|"

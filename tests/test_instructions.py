@@ -131,6 +131,12 @@ ORDINARY_REPORT_SENTENCES = [
     "The reply rate to the annual survey was 38%, lower than the England average.",
     "Commissioners should report contract breaches to the quality team within 24 hours.",
     "Please see the appendix for the full list of providers, the council told us.",
+    "Drop-in sessions were held in every library, and people told us they valued them.",
+    "Praise for the reablement team was widespread among the people we spoke to.",
+    "Output from the front door team rose in 2024, and fewer contacts were passed on.",
+    "Report writing was a concern for some staff, who said it took time from visits.",
+    "Set against this, waiting times for occupational therapy had risen to 14 weeks.",
+    "Use of agency staff had fallen, and leaders said this had improved continuity.",
 ]
 
 
