@@ -10,6 +10,7 @@ shown as text everywhere (`ui.safe`).
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from vectorstore.settings import Settings  # first: sets the offline environment before any model loads
@@ -20,11 +21,13 @@ from assistant.chain import Assistant
 from assistant.llm.backends import BackendConfigError
 from assistant.llm.local import LocalModelError
 from ingest.pipeline import IngestSummary
-from ui import chat, drafting, heatmap, library
+from ui import chat, conversations, drafting, heatmap, layout, library
+from ui.compare_view import compare
 from ui.exports import conversation_markdown
 from ui.feedback import feedback_path
-from ui.filters import Scope, choose_scope
+from ui.filters import Scope, choose_home, choose_scope, scope_banner
 from ui.safe import escape
+from ui.suggestions import picked_suggestion
 from vectorstore.catalog import ReportEntry
 from vectorstore.store import LibraryStore, StoreError
 
@@ -62,16 +65,24 @@ def get_assistant(folder: str) -> Assistant:
     return Assistant(get_store(folder))
 
 
-@st.cache_data(ttl=60, show_spinner=False)
 def list_reports(folder: str) -> list[ReportEntry]:
-    # A short ttl so reports added from a terminal (`python -m ingest`) appear without a restart.
+    # Read on every run: the store keeps the list per catalog generation and first catches up with
+    # what other processes wrote (`python -m ingest` in a terminal, another machine on a server).
     return get_store(folder).reports()
 
 
 def library_changed() -> None:
-    list_reports.clear()
     for key in AUTHORITY_KEYS:
         st.session_state.pop(key, None)
+
+
+def follow_library(reports: list[ReportEntry]) -> None:
+    """Another process (a terminal's `python -m ingest`, another machine) changed the library since
+    this session's last run: choices that named its old reports or dates start afresh."""
+    seen = tuple(sorted(r.report_id for r in reports))
+    if st.session_state.get("library_seen", seen) != seen:
+        library_changed()  # the date range follows the library by itself (ui/filters.py)
+    st.session_state["library_seen"] = seen
 
 
 # -- mode --------------------------------------------------------------------------------------
@@ -102,6 +113,7 @@ def pick_cell(authority: str, statement: str) -> None:
     st.session_state["authorities"] = [authority]
     st.session_state["statements"] = [statement]
     switch_mode(ASK)
+    # A toast, not a notice at the top of the page: the page stays scrolled to where the heatmap was.
     st.session_state["notice"] = f"Filtered to {authority} · {statement}. Ask a question about them."
 
 
@@ -116,15 +128,15 @@ def example_questions() -> str | None:
     return st.session_state.pop("asked_example", None)
 
 
-def uploaded(summary: IngestSummary) -> None:
+def uploaded(summary: IngestSummary, before: list[ReportEntry]) -> None:
     # Kept in the session so the outcome is shown after the rerun that refreshes the report list.
-    st.session_state["ingest_summary"] = summary
+    st.session_state["ingest_summary"] = (summary, {r.authority for r in before if r.authority})
     library_changed()
     st.rerun()
 
 
 # -- views -------------------------------------------------------------------------------------
-def chat_view(folder: str, reports: list[ReportEntry], scope: Scope, mode: str) -> None:
+def chat_view(folder: str, reports: list[ReportEntry], scope: Scope, mode: str, home: str | None) -> None:
     search = scope.search_filter(reports)
     authorities: list[str] = []
     if mode == COMPARE:
@@ -134,23 +146,25 @@ def chat_view(folder: str, reports: list[ReportEntry], scope: Scope, mode: str) 
     chat.show_conversation(feedback_path(Settings(store_dir=folder)))
     if mode == COMPARE and len(authorities) < 2:
         st.info("Choose at least two authorities to compare.")
-    placeholder = ("Compare them on…, e.g. How long do people wait for an assessment?" if mode == COMPARE
+    placeholder = ("Compare them on a topic or question, e.g. waiting times for assessments" if mode == COMPARE
                    else "Ask about the reports, e.g. How long do people wait for an assessment?")
     question = st.chat_input(placeholder, key="question", disabled=mode == COMPARE and len(authorities) < 2)
+    question = question or picked_suggestion()
     if not chat.turns() and not question:
         question = example_questions()
     if not question:
         return
     if search is None:
-        st.warning("No report matches the overall score and date filters. Widen them in the sidebar.")
+        st.warning("No report matches the overall score and date filters. Widen them in the sidebar, or Clear them.")
         return
     assistant = get_assistant(folder)
     extra = scope.report_chips()
     if mode == COMPARE:
-        turn = chat.compare(assistant, question, authorities, search, extra)
+        turn = compare(assistant, question, authorities, search, extra, home)
     else:
-        turn = chat.ask(assistant, question, search, extra)
+        turn = chat.ask(assistant, question, search, extra, home)
     chat.turns().append(turn)
+    conversations.save(conversations.store_for(folder), chat.turns())
     st.rerun()  # lay the conversation out again: the new answer with its cards, links and feedback
 
 
@@ -162,28 +176,29 @@ def library_view(folder: str, reports: list[ReportEntry]) -> None:
     left, right = st.columns(2)
     with left:
         st.subheader("Add reports")
-        library.upload_form(lambda: get_store(folder), uploaded)
+        library.upload_form(lambda: get_store(folder), lambda summary: uploaded(summary, reports))
     with right:
         st.subheader("Remove a report")
 
         def remove(entry: ReportEntry) -> None:
             count = library.remove_report(get_store(folder), entry)
-            st.session_state["notice"] = f"Removed {entry.authority or entry.source} ({count} findings)."
+            st.session_state["notice"] = f"Removed {library.report_name(entry)} ({count} findings)."
             library_changed()
             st.rerun()
 
         library.remove_form(reports, remove)
 
 
-def sidebar(reports: list[ReportEntry]) -> Scope:
-    scope = choose_scope(reports)
+def sidebar(folder: str, reports: list[ReportEntry]) -> tuple[Scope, str | None]:
+    conversations.conversations_sidebar(conversations.store_for(folder))
     if chat.turns():
-        st.header("Export")
-        st.download_button("Conversation with sources (Markdown)", conversation_markdown(chat.turns()),
+        st.download_button("Export this conversation (Markdown)", conversation_markdown(chat.turns()),
                            file_name="cqc-conversation.md", mime="text/markdown", key="export_conversation",
                            on_click="ignore", icon=":material/download:")
+    home = choose_home(reports) if reports else None
+    scope = choose_scope(reports)
     library.library_sidebar(reports)
-    return scope
+    return scope, home
 
 
 def main() -> None:
@@ -195,30 +210,41 @@ def main() -> None:
         st.caption("The app is still running; reload the page once the library is back.")
     except (BackendConfigError, LocalModelError) as exc:
         st.error(f"The answering model is not set up: {exc}")
+    except Exception:  # noqa: BLE001  (a bug: the user gets a message, the log gets the traceback)
+        logging.getLogger("app").exception("unexpected error while drawing the page")
+        st.error("Something went wrong on our side while doing that. The app is still running: try again, and "
+                 "if it happens again, tell whoever runs it (the details are in the app's log).")
 
 
 def page() -> None:
     folder = store_dir()
     reports = list_reports(folder)
+    layout.narrow_screen_styles()
+    st.session_state["_library_authorities"] = sorted({r.authority for r in reports if r.authority})
+    conversations.start(conversations.store_for(folder))
+    follow_library(reports)
     with st.sidebar:
-        scope = sidebar(reports)
+        scope, home = sidebar(folder, reports)
     st.title("CQC adult social care assessments")
+    if notice := st.session_state.pop("notice", None):
+        st.toast(escape(notice), icon=":material/filter_alt:", duration="long")
     if not reports:
         st.info(HOW_TO_ADD)
-        library.upload_form(lambda: get_store(folder), uploaded)
+        library.upload_form(lambda: get_store(folder), lambda summary: uploaded(summary, reports))
         library.show_ingest_summary(st.session_state.pop("ingest_summary", None))
         return
     mode = mode_control()
-    if notice := st.session_state.pop("notice", None):
-        st.success(escape(notice))
     library.show_ingest_summary(st.session_state.pop("ingest_summary", None))  # once, after the rerun
     if mode == LIBRARY:
         library_view(folder, reports)
-    elif mode == DRAFT:
+        return
+    scope_banner(scope, reports)
+    if mode == DRAFT:
         drafting.draft_view(lambda: get_assistant(folder), reports, scope)
     else:
-        st.caption("Answers quote the reports; each [n] links to the finding it comes from.")
-        chat_view(folder, reports, scope, mode)
+        st.caption("Answers quote the reports; each [n] links to the finding it comes from (rest the pointer on it "
+                   "for a preview).")
+        chat_view(folder, reports, scope, mode, home)
 
 
 if __name__ == "__main__":  # streamlit runs the script as __main__; tests import the helpers

@@ -1,8 +1,8 @@
 """Command line: ask questions, list the library's reports, evaluate on gold questions.
 
-    python -m assistant ask [--store DIR] [--json] [--authority NAME] QUESTION
+    python -m assistant ask [--store DIR] [--json] [--authority NAME] [--as COUNCIL] QUESTION
     python -m assistant ask --mode actions [--json] [--authority NAME] [--export FILE.md|.csv|.docx ...] REQUEST
-    python -m assistant ask [--store DIR] --json --questions FILE.jsonl
+    python -m assistant ask [--store DIR] --json --questions FILE.jsonl   (lines {"id", "question", "as"?})
     python -m assistant reports [--store DIR] --json
     python -m assistant eval [--store DIR] [--json] [--baseline] QA.jsonl...
 """
@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+import traceback
 from pathlib import Path
 
 from vectorstore.settings import Settings, get_settings
@@ -33,23 +35,32 @@ def _ask(args: argparse.Namespace) -> int:
     if args.mode == "actions":
         return _actions(args, assistant)
     scope = SearchFilter(authorities=tuple(args.authority or ()))
+    home = args.home  # None: CQC_HOME_AUTHORITY
     if args.questions:
-        lines = Path(args.questions).read_text(encoding="utf-8").splitlines()
+        try:
+            lines = Path(args.questions).read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as exc:
+            print(f"{args.questions}: cannot be read ({getattr(exc, 'strerror', None) or exc})", file=sys.stderr)
+            return 2
         for n, line in enumerate(lines, 1):
             if not line.strip():
                 continue
             try:
                 item = json.loads(line)
                 question = item["question"]
-            except (json.JSONDecodeError, KeyError, TypeError) as exc:
-                print(f"{args.questions}:{n}: not a {{\"id\", \"question\"}} object ({exc})", file=sys.stderr)
+                mine = item.get("as", home)  # this question's own council, else the command's
+                if mine is not None and not isinstance(mine, str):
+                    raise TypeError(f"\"as\" must be a council's name, not {mine!r}")
+            except (json.JSONDecodeError, KeyError, TypeError, AttributeError) as exc:
+                print(f"{args.questions}:{n}: not a {{\"id\", \"question\", \"as\"?}} object ({exc})", file=sys.stderr)
                 return 2
-            print(json.dumps(assistant.ask(question, scope=scope).as_json(item.get("id")), ensure_ascii=False), flush=True)
+            answer = assistant.ask(question, scope=scope, home=mine)
+            print(json.dumps(answer.as_json(item.get("id")), ensure_ascii=False), flush=True)
         return 0
     if not args.question:
         print("Give a QUESTION or --questions FILE.jsonl", file=sys.stderr)
         return 2
-    answer = assistant.ask(" ".join(args.question), scope=scope)
+    answer = assistant.ask(" ".join(args.question), scope=scope, home=home)
     if args.export:
         from assistant.export import ExportError, export_conversation
 
@@ -84,7 +95,7 @@ def _actions(args: argparse.Namespace, assistant) -> int:
     answerer = getattr(assistant, "answerer", None)  # a generative answerer carries its chat model
     try:
         plan = draft_actions(
-            assistant, authority=(args.authority or [None])[0], question=" ".join(args.question),
+            assistant, authority=(args.authority or [assistant.home(args.home) or None])[0], question=" ".join(args.question),
             chat_model=getattr(answerer, "model", None), backend_name=getattr(answerer, "name", None),
         )
         written = [export_plan(plan, path) for path in args.export or ()]
@@ -130,7 +141,8 @@ def _reports(args: argparse.Namespace) -> int:
 def _eval(args: argparse.Namespace) -> int:
     from assistant.evaluation import run_eval
 
-    return run_eval(_settings(args.store), args.files, as_json=args.json, baseline=args.baseline, floors=args.floors)
+    return run_eval(_settings(args.store), args.files, as_json=args.json, baseline=args.baseline, floors=args.floors,
+                    library=args.library, facts=args.facts)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -141,7 +153,11 @@ def main(argv: list[str] | None = None) -> int:
     ask.add_argument("--store")
     ask.add_argument("--json", action="store_true")
     ask.add_argument("--questions", help="JSON lines of {id, question}; one answer per line, same order")
-    ask.add_argument("--authority", action="append", help="answer about this authority when the question names none (repeatable)")
+    ask.add_argument("--authority", action="append",
+                     help="filter to this authority (repeatable); a council the question names outside it is said to be filtered out")
+    ask.add_argument("--as", dest="home", metavar="COUNCIL",
+                     help="your own council: what \"we\", \"our\" and a question naming no council mean "
+                          "(default $CQC_HOME_AUTHORITY; \"\" for none)")
     ask.add_argument("--mode", choices=("answer", "actions"), default="answer",
                      help="answer: an answer with citations; actions: draft improvement actions from shortfall findings")
     ask.add_argument("--export", action="append", metavar="FILE",
@@ -155,7 +171,11 @@ def main(argv: list[str] | None = None) -> int:
     ev.add_argument("--json", action="store_true")
     ev.add_argument("--baseline", action="store_true", help="also run a plain LangChain pipeline on the same questions")
     ev.add_argument("--floors", help="JSON file of minimum values; exit 1 when a metric falls below its floor")
+    ev.add_argument("--library", help="the section of the floors file for this library (reports, site-text, both)")
+    ev.add_argument("--facts", help="a facts file (one object or a list): check the catalog holds each exactly")
     args = parser.parse_args(argv)
+    from pydantic import ValidationError
+
     from assistant.llm.backends import BackendConfigError
     from assistant.llm.local import LocalModelError
     from vectorstore.store import StoreError
@@ -163,9 +183,22 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return {"ask": _ask, "reports": _reports, "eval": _eval}[args.command](args)
     except (StoreError, BackendConfigError, LocalModelError) as exc:
-        # A library that cannot be opened or a model that is not set up: say what and how to fix it.
+        # A library that cannot be opened or read (a damaged catalog, a full disk, missing vectors),
+        # or a model that is not set up: say what and how to fix it.
         print(f"python -m assistant: {exc}", file=sys.stderr)
         return 2
+    except ValidationError as exc:
+        problems = "; ".join(f"CQC_{'_'.join(str(p) for p in e['loc']).upper()}: {e['msg']}" for e in exc.errors())
+        print(f"python -m assistant: a CQC_ setting is not valid: {problems}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # noqa: BLE001  (a bug: one line, the traceback only when asked)
+        if os.environ.get("CQC_DEBUG"):
+            traceback.print_exc()
+        print(f"python -m assistant: unexpected {type(exc).__name__}: {exc}. Please report this "
+              "(set CQC_DEBUG=1 to see the traceback).", file=sys.stderr)
+        return 3
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from langchain_core.language_models import BaseChatModel
 
 from assistant.extractive import Selected, SentenceSelector, compose, compose_actions, wants_figure
+from assistant.figures import figure_asked
 from assistant.llm.checking import MarkerStream, Removal, canonical_markers, check_claims
 from assistant.llm.comparing import cross_citations_removed, fill_from_quoted
 from assistant.llm.grounding import Grounds, missing_quoted_claims, report_lookup
@@ -78,6 +79,12 @@ class ExtractiveAnswerer:
         if not chosen:
             return Answer(evidence.question, NOT_IN_REPORTS, True, [], evidence.findings, kind="abstained")
         text, citations = compose_actions(chosen) if plan.wants_actions else compose(chosen)
+        if figure:
+            # A quoted sentence with several figures: say which one answers ("£146,300,000 — ...").
+            top = chosen[0]
+            quoted = [top.lead, top.sentence] if top.lead else [top.sentence]
+            asked = figure_asked(self.selector.query_terms(plan.content), plan.content, quoted, self.selector.idf)
+            text = f"{asked} — {text}" if asked else text
         kind = "actions" if plan.wants_actions else "extractive"
         return Answer(evidence.question, text, False, citations, evidence.findings, kind=kind)
 

@@ -51,21 +51,13 @@ COLLECTION = "baseline"
 
 
 def load_report_text(entry: ReportEntry) -> str:
-    """The report's text as our ingest pipeline extracted it: block texts joined by blank lines."""
+    """The report's text as our loaders extracted it, every page file of it, in report order:
+    block texts joined by blank lines."""
+    from ingest.pages import as_document, read_page
+    from ingest.pipeline import load_file
+
     files = [Path(f) for f in entry.files] or [Path(entry.source)]
-    suffix = files[0].suffix.lower()
-    if suffix == ".pdf":
-        from ingest.loaders.pdf import load_pdf
-
-        doc: LoadedDocument = load_pdf(files[0])
-    elif suffix in (".html", ".htm"):
-        from ingest.loaders.html import load_html_pages
-
-        doc = load_html_pages(files)  # the catalog keeps the pages in report order
-    else:
-        from ingest.loaders.text import load_text
-
-        doc = load_text(files[0])
+    doc: LoadedDocument = as_document([read_page(load_file(f)) for f in files])
     return "\n\n".join(block.text for block in doc.blocks)
 
 

@@ -19,7 +19,10 @@ from vectorstore.settings import Settings
 
 
 def norm(text: str) -> str:
+    """Text compared as a reader would: typographic quotes and dashes are the plain ones ("3 – Evidence"
+    on one page is "3 - Evidence" on another)."""
     text = text.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
+    text = text.replace("–", "-").replace("—", "-")
     return re.sub(r"\s+", " ", text).strip().casefold()
 
 
@@ -48,6 +51,15 @@ class GoldItem:
     authorities: list[str]
     must_include: list[str] = field(default_factory=list)
     scope: list[str] = field(default_factory=list)  # the authority selected in the interface
+    # The project's own gold (eval/gold/*.jsonl) adds: "as", the user's own council; "filter", the
+    # authorities selected; "figures", key figures the answer must state; "must_not_include";
+    # "declines": true when the right answer is to answer nothing (an absent council, "which
+    # council?"); evidence as short "fragment"s (with their "authority") instead of whole sentences.
+    home: str = ""
+    figures: list[str] = field(default_factory=list)
+    must_not_include: list[str] = field(default_factory=list)
+    declines: bool = False
+    evidence_authorities: list[str] = field(default_factory=list)  # per quote, "" when any authority
 
 
 def load_gold(paths: list[str]) -> list[GoldItem]:
@@ -61,14 +73,21 @@ def load_gold(paths: list[str]) -> list[GoldItem]:
             except json.JSONDecodeError as exc:
                 raise SystemExit(f"{path}:{n}: not JSON ({exc})") from exc
             authorities = d.get("authorities") or ([d["authority"]] if d.get("authority") else [])
-            items.append(
-                GoldItem(
-                    qid=d["id"], type=d["type"], question=d["question"], answer=d.get("answer", ""),
-                    quotes=[e["quote"] for e in d.get("evidence", [])], authorities=authorities,
-                    must_include=d.get("must_include", []),
-                    scope=[d["authority"]] if d.get("authority") and d["type"] != "compare" else [],
+            evidence = d.get("evidence", [])
+            try:
+                items.append(
+                    GoldItem(
+                        qid=d["id"], type=d["type"], question=d["question"], answer=d.get("answer", ""),
+                        quotes=[e.get("quote") or e["fragment"] for e in evidence], authorities=authorities,
+                        must_include=d.get("must_include", []),
+                        scope=d.get("filter") or ([d["authority"]] if d.get("authority") and d["type"] != "compare" else []),
+                        home=d.get("as", ""), figures=[str(f) for f in d.get("figures", [])],
+                        must_not_include=d.get("must_not_include", []), declines=bool(d.get("declines")),
+                        evidence_authorities=[e.get("authority", "") if "fragment" in e else "" for e in evidence],
+                    )
                 )
-            )
+            except (KeyError, TypeError, AttributeError) as exc:
+                raise SystemExit(f"{path}:{n}: not a gold item ({exc!r})") from exc
     return items
 
 
@@ -81,6 +100,21 @@ class Outcome:
     retrieved: list[tuple[str, str]]  # (authority, text), rank order
     cited: list[tuple[str, str]]  # (authority, text)
     seconds: float
+    # The report each retrieved / cited finding came from, where the pipeline knows it.
+    retrieved_reports: list[str] = field(default_factory=list)
+    cited_reports: list[str] = field(default_factory=list)
+
+
+def doubled(pairs: list[tuple[str, str]], reports: list[str]) -> bool:
+    """The same finding of one authority from two library entries (a report kept in two layouts)."""
+    if len(reports) != len(pairs):
+        return False
+    seen: dict[tuple[str, str], str] = {}
+    for (authority, text), report in zip(pairs, reports):
+        key = (authority, norm(text))
+        if seen.setdefault(key, report) != report:
+            return True
+    return False
 
 
 def score(items: list[GoldItem], outcomes: list[Outcome]) -> dict[str, dict[str, float]]:
@@ -98,13 +132,35 @@ def score(items: list[GoldItem], outcomes: list[Outcome]) -> dict[str, dict[str,
                         m[f"evidence@{k}"].append(float(any(q in t for t in texts[:k])))
                 rank = next((i + 1 for i, t in enumerate(texts[:10]) if any(q in t for q in quotes)), None)
                 m["mrr"].append(1.0 / rank if rank else 0.0)
-                m["cited_support"].append(float(any(q in norm(t) for _, t in out.cited for q in quotes)))
+                m["cited_support"].append(float(any(
+                    q in norm(t) and (not who or who == a)
+                    for a, t in out.cited for q, who in zip(quotes, item.evidence_authorities or [""] * len(quotes))
+                )))
                 m["false_abstention"].append(float(out.abstained))
                 if item.type in ("fact", "score", "compare"):
                     for value in figures(item.answer):
                         m["key_figures"].append(float(has_figure(out.answer, value)))
-            if item.type == "unanswerable":
-                m["abstention"].append(float(out.abstained))
+            if item.type == "unanswerable" or item.declines:
+                m["abstention"].append(float(out.abstained and not out.cited))
+            for value in item.figures:
+                m["key_figures"].append(float(has_figure(out.answer, value)))
+            if item.must_include and item.type != "compare":
+                for s in item.must_include:
+                    m["must_include"].append(float(norm(s) in norm(out.answer)))
+            for s in item.must_not_include:
+                m["must_not_include"].append(float(norm(s) not in norm(out.answer)))
+            owners = {a for a, _ in out.cited if a}
+            if len(owners) >= 2:  # whose finding: an answer drawing on several authorities names each one
+                from ingest.cqc import short_names
+
+                named = [any(norm(n) in norm(out.answer) for n in short_names(a)) for a in owners]
+                m["owners_named"].append(sum(named) / len(named))
+            if item.authorities and (out.cited or item.declines):
+                # An answer citing any authority the question did not ask about.
+                m["answer_wrong_authority"].append(float(any(a and a not in item.authorities for a, _ in out.cited)))
+            # The same finding twice (one report kept in two layouts, answered from both) is a doubled answer.
+            m["doubled"].append(float(doubled(out.cited, out.cited_reports)
+                                      or doubled(out.retrieved[:5], out.retrieved_reports[:5])))
             if item.authorities:
                 for authority, _ in out.cited:
                     m["wrong_authority"].append(float(bool(authority) and authority not in item.authorities))
@@ -123,9 +179,11 @@ def score(items: list[GoldItem], outcomes: list[Outcome]) -> dict[str, dict[str,
 
 COLUMNS = (
     "n", "evidence@5", "evidence@10", "mrr", "cited_support", "key_figures", "abstention",
-    "false_abstention", "wrong_authority", "must_include", "authorities_cited", "all_authorities_cited", "seconds",
+    "false_abstention", "wrong_authority", "answer_wrong_authority", "owners_named", "must_include", "must_not_include",
+    "authorities_cited", "all_authorities_cited", "doubled", "seconds",
 )
-TYPE_ORDER = ("fact", "score", "multi", "summary", "action", "compare", "unanswerable", "overall")
+TYPE_ORDER = ("fact", "score", "multi", "summary", "action", "compare", "unanswerable", "first_person", "unscoped",
+              "scores_data", "report_summary", "good_practice", "multi_part", "absent", "overall")
 
 
 def format_table(title: str, table: dict[str, dict[str, float]]) -> str:
@@ -134,6 +192,8 @@ def format_table(title: str, table: dict[str, dict[str, float]]) -> str:
     lines = [title, "type".ljust(13) + " ".join(c.rjust(w) for c, w in zip(cols, widths))]
     for group in sorted(table, key=lambda g: TYPE_ORDER.index(g) if g in TYPE_ORDER else 99):
         row = table[group]
+        if not any(c in row for c in cols):
+            continue  # e.g. the catalog check, printed on its own line
         cells = []
         for c, w in zip(cols, widths):
             v = row.get(c)
@@ -151,24 +211,30 @@ def run_ours(settings: Settings, items: list[GoldItem]) -> list[Outcome]:
     outcomes = []
     for item in items:
         start = time.perf_counter()
-        answer = assistant.ask(item.question, scope=SearchFilter(authorities=tuple(item.scope)))
+        answer = assistant.ask(item.question, scope=SearchFilter(authorities=tuple(item.scope)), home=item.home)
         outcomes.append(
             Outcome(
                 answer=answer.answer, abstained=answer.abstained,
                 retrieved=[(f.chunk.authority, f.chunk.text) for f in answer.retrieved[:10]],
                 cited=[(c.authority, c.text) for c in answer.citations],
                 seconds=time.perf_counter() - start,
+                retrieved_reports=[f.chunk.report_id for f in answer.retrieved[:10]],
+                cited_reports=[c.chunk_id.split(":")[0] for c in answer.citations],
             )
         )
     return outcomes
 
 
-def run_eval(settings: Settings, files: list[str], as_json: bool, baseline: bool, floors: str | None) -> int:
+def run_eval(settings: Settings, files: list[str], as_json: bool, baseline: bool, floors: str | None,
+             library: str | None = None, facts: str | None = None) -> int:
     items = load_gold(files)
     if not items:
         print("No gold questions in the files given.", file=sys.stderr)
         return 2
     results = {"ours": score(items, run_ours(settings, items))}
+    if facts:
+        exact, total, misses = catalog_exact(settings, facts)
+        results["ours"].setdefault("catalog", {})["catalog_exact"] = exact / total if total else 0.0
     if baseline:
         from assistant.baseline import run_baseline
 
@@ -176,14 +242,53 @@ def run_eval(settings: Settings, files: list[str], as_json: bool, baseline: bool
     if as_json:
         print(json.dumps(results, indent=2))
     else:
-        print(f"{len(items)} gold questions from {len(files)} file(s); per-report questions asked with their authority selected.\n")
-        print(format_table("ours (hybrid retrieval, extractive answers)", results["ours"]))
+        label = f" [{library}]" if library else ""
+        print(f"{len(items)} gold questions from {len(files)} file(s){label}; per-report questions asked with their "
+              "authority selected.\n")
+        if facts:
+            print(f"catalog exact against {Path(facts).name}: {exact}/{total}")
+            for miss in misses:
+                print(f"  differs: {miss}")
+            print()
+        print(format_table(f"ours (hybrid retrieval, extractive answers){label}", results["ours"]))
         if baseline:
             print()
-            print(format_table("baseline (RecursiveCharacterTextSplitter 1000/200, same embeddings, Chroma k=5)", results["baseline"]))
+            print(format_table("baseline (RecursiveCharacterTextSplitter 1000/200, same embeddings, Chroma k=5)",
+                               results["baseline"]))
     if floors:
-        return check_floors(results["ours"], json.loads(Path(floors).read_text()))
+        table = json.loads(Path(floors).read_text())
+        if library:
+            if library not in table:
+                print(f"{floors}: no floors for library '{library}'", file=sys.stderr)
+                return 2
+            table = table[library]
+        return check_floors(results["ours"], table)
     return 0
+
+
+def _facts_key(text: str | None) -> str:
+    return re.sub(r"[^a-z]", "", (text or "").lower().replace("live healthier", "lead healthier"))
+
+
+def catalog_exact(settings: Settings, facts_path: str) -> tuple[int, int, list[str]]:
+    """How many authorities of a facts file the catalog holds exactly (rating, indicative, overall
+    score, publication date, the nine scores) in at least one of its library entries."""
+    from vectorstore.store import LibraryStore
+
+    facts = json.loads(Path(facts_path).read_text())
+    facts = facts if isinstance(facts, list) else [facts]
+    entries = LibraryStore(settings).reports()
+    exact, misses = 0, []
+    for fact in facts:
+        want = (fact["rating"], fact.get("indicative", False), fact["overall_score"], fact["published"],
+                {_facts_key(k): v for k, v in fact["scores"].items()})
+        got = [(e.rating, e.rating_is_indicative, e.overall_score, e.published, {_facts_key(k): v for k, v in e.scores.items()})
+               for e in entries if _facts_key(e.authority) == _facts_key(fact["authority"])]
+        if want in got:
+            exact += 1
+        else:
+            misses.append(f"{fact['authority']}: want {want[:4]}, have {[g[:4] for g in got] or 'no entry'}")
+    return exact, len(facts), misses
 
 
 def check_floors(table: dict[str, dict[str, float]], floors: dict[str, dict[str, float]]) -> int:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from assistant.figures import LEANS_BACK, with_measure_words
 from assistant.models import Citation, RetrievedFinding
 from ingest.chunking import answer_sentences
 from vectorstore.keyword_index import tokenize
@@ -55,6 +56,9 @@ class Selected:
     sentence: str
     score: float
     coverage: float
+    lead: str = ""  # the sentence before it, when it leans on it ("Its actual spend ..."): quoted with it
+
+
 
 
 def wants_figure(question: str) -> bool:
@@ -127,7 +131,7 @@ class SentenceSelector:
         return pairs, (np.stack(rows) if rows else np.empty((0, 0), dtype=np.float32))
 
     def query_terms(self, question: str) -> set[str]:
-        return {t for t in tokenize(question) if t not in GENERIC}
+        return {t for t in tokenize(with_measure_words(question)) if t not in GENERIC}
 
     def coverage(self, terms: set[str], text: str) -> float:
         if not terms:
@@ -147,15 +151,20 @@ class SentenceSelector:
             return []
         similarity = vectors @ np.asarray(query_vector, dtype=np.float32)
         ranked = []
+        previous: tuple[RetrievedFinding | None, str] = (None, "")
         for rank_in, ((finding, sentence), sim) in enumerate(zip(pairs, similarity)):
+            lead = previous[1] if previous[0] is finding and LEANS_BACK.match(sentence) else ""
+            previous = (finding, sentence)
             # The heading names what a paragraph is about ("Direct payments"): it counts as context.
-            cov = self.coverage(terms, f"{finding.chunk.heading} {sentence}")
+            own = with_measure_words(f"{finding.chunk.heading} {sentence}")
+            # A sentence quoted with the one it leans on covers the question with both.
+            cov = self.coverage(terms, f"{own} {lead}" if lead else own)
             score = 0.5 * float(sim) + 0.5 * cov
             if figure:
                 score += 0.06 if _DIGIT.search(sentence) else -0.06
             if shortfalls and SHORTFALL.search(sentence):
                 score += 0.1
-            ranked.append(Selected(finding, sentence, score, cov))
+            ranked.append(Selected(finding, sentence, score, cov, lead))
         ranked.sort(key=lambda s: -s.score)
         return ranked
 
@@ -206,6 +215,8 @@ def compose(chosen: list[Selected], first_marker: int = 1) -> tuple[str, list[Ci
     for i, finding in enumerate(order):
         marker = first_marker + i
         sentences = [c.sentence for c in chosen if c.finding is finding]
+        # A sentence that leans on the one before it is quoted with it.
+        sentences += [c.lead for c in chosen if c.finding is finding and c.lead and c.lead not in sentences]
         # Keep the report's own order inside one finding.
         sentences.sort(key=finding.chunk.text.find)
         for s in sentences:

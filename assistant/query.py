@@ -1,123 +1,199 @@
-"""Reading a question: which authorities, quality statements and themes it is about, and what kind
-of answer it wants. Names come from the library's own catalog, so a new report's authority is
-understood as soon as it is ingested.
+"""Reading a question: the one place where English is turned into a plan.
+
+Which authorities it names (from the library's catalog and the national list of councils),
+whether it speaks for the user's own council ("we", "our"), which quality statements and topics
+it is about, and what kind of answer it wants (`Intent`): findings quoted from the reports,
+scores from the catalog, the report's own summary, what good looks like across councils, or
+improvement actions. Every pattern is here, tested as (question, expected plan) rows in
+tests/test_query_reading.py.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from functools import lru_cache
 
+from assistant.names import AuthorityNames
+from assistant.plan import Intent, QueryPlan, ScoreAsk, SummaryAsk
+from cqc.topics import STATEMENT_TOPICS
 from ingest import cqc
+from vectorstore.keyword_index import tokenize
 
-# Everyday names for what a quality statement covers: these boost, they do not filter.
-TOPICS: dict[str, tuple[str, ...]] = {
-    "Assessing needs": (
-        "care act assessment", "carer's assessment", "carers' assessment", "carers assessment",
-        "assessment", "waiting list", "review", "advocacy", "advocate", "financial assessment",
-        "charging", "eligibility", "unpaid carer",
-    ),
-    "Supporting people to lead healthier lives": (
-        "direct payment", "reablement", "prevention", "preventative", "equipment", "adaptation",
-        "information and advice", "intermediate care", "occupational therapy",
-    ),
-    "Equity in experience and outcomes": (
-        "equity", "inequalit", "ethnic", "deaf", "protected characteristic", "interpreter",
-        "accessible", "seldom-heard", "minority",
-    ),
-    "Care provision, integration and continuity": (
-        "home care", "care home", "market", "commissioning", "provider", "fee", "rated good or outstanding",
-        "sufficiency",
-    ),
-    "Partnerships and communities": ("partnership", "voluntary", "community sector", "health partners", "nhs"),
-    "Safe pathways, systems and transitions": (
-        "transition", "hospital discharge", "discharge", "contingency", "preparing for adulthood",
-        "children's to adult", "waiting well",
-    ),
-    "Safeguarding": ("safeguarding", "section 42", "making safeguarding personal", "deprivation of liberty", "dols"),
-    "Governance, management and sustainability": (
-        "governance", "budget", "overspend", "leadership", "director", "risk register", "workforce",
-        "vacanc", "financial position", "strategy",
-    ),
-    "Learning, improvement and innovation": (
-        "complaint", "ombudsman", "lgsco", "co-production", "coproduction", "learning", "innovation",
-        "training", "feedback",
-    ),
-}
+__all__ = ["AuthorityNames", "Intent", "QueryPlan", "ScoreAsk", "SummaryAsk", "TOPICS", "WEAK_WORDS", "understand"]
 
-_ALL_AUTHORITIES = re.compile(
-    r"\b(which|what|all|each|every|any|the)\s+(of the\s+)?(assessed\s+|other\s+)?(local\s+)?"
-    r"(authorities|councils|las)\b|\bacross (the )?(authorities|councils)\b",
+# Everyday names for what a quality statement covers (cqc/topics.py): these boost retrieval, they do not filter.
+TOPICS = STATEMENT_TOPICS
+
+
+def _topic_pattern(word: str) -> str:
+    return rf"\b{re.escape(word[:-1])}\w*" if word.endswith("*") else rf"\b{re.escape(word)}s?\b"
+
+
+_TOPIC_RES = {qs: re.compile("|".join(_topic_pattern(w) for w in words)) for qs, words in TOPICS.items()}
+
+
+# -- who the question is about --------------------------------------------------------------
+_FIRST_PERSON = re.compile(
+    r"\b(we|we're|we've|our|ours|us|ourselves|my (?:local )?(?:council|authority))\b"
+    r"|\b(?:the|this) (?:local )?(?:council|authority)\b",
     re.IGNORECASE,
 )
-_SCORE_WORDS = re.compile(r"\b(score[sd]?|scoring|rating|rated)\b", re.IGNORECASE)
+_ACROSS = re.compile(
+    r"\b(which|what|all|each|every|any|the|other|how many)\s+(of the\s+)?(assessed\s+|other\s+)?(local\s+)?"
+    r"(authorities|councils|las)\b"
+    r"|\b(which|what)\s+(local\s+)?(authority|council|la)\b(?!'s)"
+    r"|\bacross (the )?(authorities|councils|library|reports|country|england)\b|\bnational(ly)?\b"
+    r"|\bin the library\b|\bleague table\b|\brank\w*\b",
+    re.IGNORECASE,
+)
+_COMPARE = re.compile(
+    r"\b(compare[sd]?|comparing|comparison|versus|vs\.?|differ\w*|benchmark\w*)\b"
+    r"|\b(higher|lower|more|fewer|less|better|worse|bigger|smaller|longer|shorter|faster|slower)\b[^?]*\bthan\b"
+    r"|\bwhich\b[^?]*\b(highest|lowest|most|fewest|least|best|worst|higher|lower|more|fewer|longest|shortest)\b"
+    r"|\b(did|does|do|was|were|is|are|has|had)\b[^?]*\bor\b[^?]*\b(higher|lower|more|fewer|better|worse|longer|shorter)\b",
+    re.IGNORECASE,
+)
+
+# -- scores ------------------------------------------------------------------------------------
+_SCORE_WORDS = re.compile(r"\b(score[sd]?|scoring|ratings?|rated)\b", re.IGNORECASE)
 # "care providers rated good or outstanding" is about providers, not the authority's rating.
 _PROVIDER_RATING = re.compile(
     r"\b(providers?|care homes?|agenc(?:y|ies)|services?)\b[^.?]*\brated\b|\brated\b[^.?]*\bby cqc\b", re.IGNORECASE
 )
+# Measures the assessment reports do not score: never answered with the authority's rating.
+_UNSCORED = re.compile(
+    r"\bascof\b|\boutcomes? framework\b|\bquality of life\b|\bsurvey\b|\bsatisfaction\b|\bsalt\b|\bgp\b"
+    r"|\bprovider ratings?\b|\bratings? of (care )?(providers|homes|services)\b",
+    re.IGNORECASE,
+)
+_BANDS = (  # the regulator's band words, as people ask for them
+    (re.compile(r"\bexceptional\b", re.I), (4, 4)),
+    (re.compile(r"\bgood standard\b", re.I), (3, 3)),
+    (re.compile(r"\bsignificant shortfalls?\b", re.I), (1, 1)),
+    (re.compile(r"\bsome shortfalls?\b", re.I), (2, 2)),
+    (re.compile(r"\bshortfalls?\b", re.I), (1, 2)),
+)
+_N = r"(100|[1-9]\d?)"
+_RANGE_PATTERNS = (  # (pattern, how its numbers become an inclusive range)
+    (re.compile(rf"\b{_N}\s+or\s+{_N}\b"), lambda a, b: (min(a, b), max(a, b))),
+    (re.compile(rf"\b{_N}\s+or\s+(below|less|lower|under|fewer|worse)\b"), lambda a, _: (0, a)),
+    (re.compile(rf"\b{_N}\s+or\s+(above|more|higher|over|better)\b"), lambda a, _: (a, 100)),
+    (re.compile(rf"\b(?:below|less than|lower than|under|fewer than)\s+{_N}\b"), lambda a, _: (0, a - 1)),
+    (re.compile(rf"\b(?:above|more than|higher than|over|better than)\s+{_N}\b"), lambda a, _: (a + 1, 100)),
+    (re.compile(rf"\b(?:at least|no less than|a minimum of)\s+{_N}\b"), lambda a, _: (a, 100)),
+    (re.compile(rf"\b(?:at most|no more than|a maximum of)\s+{_N}\b"), lambda a, _: (0, a)),
+    (re.compile(rf"\b(?:score[sd]?|scoring|rated|got|get|received?)\s+(?:of\s+|as\s+|an?\s+|only\s+)?{_N}\b(?!\s*%)"),
+     lambda a, _: (a, a)),
+    (re.compile(r"\b([1-4])\s*(?:out of|/)\s*4\b"), lambda a, _: (a, a)),
+)
+_OUT_OF_100 = re.compile(r"\bout of 100\b|\boverall\b|%", re.IGNORECASE)
+# "our weakest area", "strongest quality statements": the scores answer it.
+_EXTREME_AREAS = re.compile(r"\b(weakest|strongest|worst|best|lowest|highest)[- ](scoring |scored |rated )?"
+                            r"(areas?|quality statements?|statements?)\b", re.IGNORECASE)
+# A rating named as the thing asked about ("Which councils are inadequate?").
+_RATING_NAMES = re.compile(r"\b(outstanding|inadequate|requires improvement|good)\b", re.IGNORECASE)
+_STATEMENTS_ASKED = re.compile(r"\b(which|what)\b[^?]*\b(quality statements|statements|areas)\b", re.IGNORECASE)
+_CHANGE = re.compile(
+    r"\b(change[sd]?|changing|improved|worsened|moved|went (up|down)|since (the|its|their) "
+    r"(last|previous|earlier|first)|between (the|its|their|his) (reports|assessments|versions)|(previous|last|earlier|"
+    r"first|older|newer|latest) (report|assessment|version)s?)\b",
+    re.IGNORECASE,
+)
+_COUNTS = re.compile(
+    r"\bhow many\b[^?]*\b(councils|authorities|las|reports)\b|\b(count|breakdown|distribution|split|spread|number)"
+    r" (of|by)\b[^?]*\bratings?\b|\beach rating\b|\bby rating\b",
+    re.IGNORECASE,
+)
+_RANK = re.compile(r"\brank\w*\b|\bleague table\b|\border(ed)? (of|by)\b|\bfrom (highest|lowest|best|worst) to\b|\bsort\w*\b", re.I)
+_AVERAGE = re.compile(r"\b(average|median|typical)\b|\bmean (score|rating|of)\b", re.IGNORECASE)
+_LOWEST = re.compile(r"\b(lowest|worst|weakest)\b", re.IGNORECASE)
+# "best interests assessors" and "best practice" ask for no extreme.
+_HIGHEST = re.compile(r"\b(highest|strongest)\b|\bbest\b(?!\s+(practice|interests?|ways?|examples?))", re.IGNORECASE)
+
+# -- summaries, good practice, actions -----------------------------------------------------------
 _ACTIONS = re.compile(
     r"\b(draft|suggest|propose|recommend|write|list)\b[^?]*\b(actions?|improvements?|recommendations?|plan)\b"
     r"|\bimprovement actions?\b|\baction plan\b",
     re.IGNORECASE,
 )
-_COMPARE = re.compile(r"\b(compare|compared|comparison|versus|vs\.?|higher|lower|highest|lowest|more|fewer|better|worse|differ)\b", re.IGNORECASE)
+_GOOD_PRACTICE = re.compile(
+    r"\bwhat (does|do|would) good( practice)? look like\b|\b(good|best|notable|effective|positive) practice\b"
+    r"|\bexamples? of (good|effective|strong|outstanding|positive) (practice|work)\b|\blearn from\b"
+    r"|\bwhat do (the )?(good|outstanding|best|strong|better)(-performing)? (councils|authorities) do\b",
+    re.IGNORECASE,
+)
+_ASKING_WORDS = re.compile(
+    r"\bwhat (does|do|would) good( practice)? look like\b|\b(good|best|notable|effective|positive) practice\b|\bexamples? of"
+    r"|\blearn from\b|\b(which|what|the|other) (local )?(councils|authorities|las|council|authority)\b|\bwhat do they do\b"
+    r"|\b(do|does|did|are|is|doing|perform\w*) (well|best|better|strongly|good)\b|\bin the library\b|\band\b\s*$"
+    r"|^\s*(in|on|for|at|with|about)\b|\b(in|on|for|at|with|about)\s*$|[?.!]|\bpractice\b"
+    r"|^\s*(what|how|who|where|which)\b(\s+(is|are|can|could|should|do|does|did|would))?(\s+(we|i|you))?",
+    re.IGNORECASE,
+)
+_DOES_WELL = re.compile(r"\b(do|does|did|are|is|doing|perform\w*)\s+(well|best|better|strongly|good)\b", re.I)
+_SUMMARY_ASKS = (  # first match wins
+    (SummaryAsk.VOICES, re.compile(
+        r"\bwhat (did|do|does|have|has)\s+(the\s+)?(people|unpaid carers|carers|partners|care providers|providers|"
+        r"families|staff|residents|people who use services)\s+(say|said|tell|told|think|feel|felt|report|describe)\b"
+        r"|\bpeople's experiences?\b|\bexperiences? of (people|carers)\b", re.I)),
+    (SummaryAsk.NEXT_STEPS, re.compile(
+        r"\bnext steps?\b|\bpriorities\b|\bwhat (does|do|did|should|must)\b[^?]{0,40}\b(need|needs|needed|have) to do\b"
+        r"|\bwhat (should|must)\b[^?]{0,30}\bdo\b|\bfocus on\b|\bprioriti[sz]e\b", re.I)),
+    (SummaryAsk.DEVELOPMENT, re.compile(
+        r"\bareas? (for|of) (improvement|development)\b|\bweakness(es)?\b|\bshortfalls\b|\bgaps\b"
+        r"|\b(main|key|biggest) (concerns|issues|problems|risks|challenges)\b|\bneeds? (to )?improv\w*\b"
+        r"|\bnot (working|going) well\b|\bwhat (is|isn't|was|wasn't) working\b|\bimprovement areas\b", re.I)),
+    (SummaryAsk.STRENGTHS, re.compile(
+        r"\bstrengths?\b|\bstrong points\b|\b(doing|does|did|do) well\b|\bgood at\b|\bworking well\b|\bwent well\b"
+        r"|\bpositives\b", re.I)),
+    (SummaryAsk.OVERVIEW, re.compile(
+        r"\bsummar(y|ise|ize|ised|ized)\b|\boverview\b|\bsum up\b|\bbrief(ing)? (me )?(on|about)\b"
+        r"|\b(key|main) (points|messages|findings|themes)\b|\bheadlines?\b|\boverall picture\b"
+        r"|\bwhat did (the )?(report|assessment|cqc|inspectors?|regulator)\b[^?]*\b(say|find|conclude)\b"
+        r"|\btell me about\b|\bdescribe\b|\bhow (is|are|was|were)\b[^?]*\b(doing|performing|getting on)\b", re.I)),
+)
+_VOICE_GROUPS = (("unpaid carer", "carers"), ("carer", "carers"), ("partner", "partners"), ("provider", "providers"),
+                 ("famil", "families"), ("staff", "staff"), ("resident", "people"), ("people", "people"))
+# Words a summary question is made of; anything else it says is a topic, and a topic is
+# answered from the findings on it, not from the report's summary.
+_SUMMARY_WORDS = frozenset(tokenize(
+    "summarise summarize summary summaries overview sum up brief briefing key main points messages findings themes "
+    "headline headlines overall picture report reports assessment assessments cqc inspector inspectors regulator "
+    "say said tell told think feel felt describe described report find found conclude concluded council councils "
+    "local authority authorities people unpaid carers carer partners partner care providers provider families staff "
+    "residents experience experiences working work with support from about services service adult social "
+    "strength strengths strong good well doing does did do going went positives area areas improvement improve "
+    "improving development weakness weaknesses shortfalls gaps concerns issues problems risks challenges need needs "
+    "next step steps priorities what should must me please give us their them it its focus prioritise prioritize "
+    "tell describe how is are was were performing getting on"
+))
 
+# "How do we compare with Eastholm?" names no subject: the catalog compares ratings and scores.
+_COMPARE_WORDS = frozenset(tokenize(
+    "how do does did we us our compare compared comparing comparison versus vs against with and differ difference "
+    "between stack stacks up measure measures perform performs performance doing overall council councils authority "
+    "authorities local other others each is are was were which who best worst top bottom highest lowest strongest "
+    "weakest better worse"
+))
 
-@dataclass(frozen=True)
-class QueryPlan:
-    question: str
-    authorities: tuple[str, ...] = ()  # named in the question (canonical names)
-    all_authorities: bool = False  # "which authorities ..."
-    quality_statements: tuple[str, ...] = ()  # named outright
-    topic_statements: tuple[str, ...] = ()  # implied by the subject, for boosting
-    themes: tuple[str, ...] = ()
-    wants_score: bool = False  # a rating or score question, answered from the catalog
-    wants_overall: bool = False
-    comparative: bool = False
-    extremes: str = ""  # "lowest" | "highest" when the question asks for one
-    wants_actions: bool = False  # "Draft improvement actions for ..."
-    content: str = ""  # the question with authority names taken out, for retrieval
-
-    @property
-    def is_comparison(self) -> bool:
-        return len(self.authorities) >= 2 or self.all_authorities
-
-
-@dataclass
-class AuthorityNames:
-    """Every way the library's authorities can be named, longest first so "Severn Marches County
-    Council" wins over "Severn Marches"."""
-
-    names: dict[str, str] = field(default_factory=dict)  # lower-case name -> canonical authority
-
-    @classmethod
-    def from_authorities(cls, authorities: list[str]) -> AuthorityNames:
-        table: dict[str, str] = {}
-        for authority in authorities:
-            for name in cqc.short_names(authority):
-                table.setdefault(name.lower(), authority)
-        return cls(dict(sorted(table.items(), key=lambda kv: -len(kv[0]))))
-
-    def find(self, text: str) -> tuple[list[str], str]:
-        """Authorities named in text, in order of mention, and the text with the names removed."""
-        if not self.names:
-            return [], re.sub(r"\s+", " ", text).strip()
-        pattern = _names_pattern(tuple(self.names))
-        ordered: list[str] = []
-        for m in pattern.finditer(text):
-            authority = self.names.get(m.group(1).lower())
-            if authority and authority not in ordered:
-                ordered.append(authority)
-        return ordered, re.sub(r"\s+", " ", pattern.sub(" ", text)).strip()
-
-
-@lru_cache(maxsize=8)
-def _names_pattern(names: tuple[str, ...]) -> re.Pattern:
-    """One pattern for every name, longest first so "Severn Marches County Council" wins over
-    "Severn Marches" (one pattern per name per question cost 265 ms at 350 reports)."""
-    alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
-    return re.compile(rf"(?<![\w-])({alternatives})(?:'s|’s|')?(?![\w-])", re.IGNORECASE)
+# -- parts and places -----------------------------------------------------------------------------
+_WH = r"(?:how|what|when|where|who|which|why|is|are|was|were|did|does|do|has|have|had)\b"
+_PART_BREAK = re.compile(
+    rf"\?\s+(?=\S)|[,;]\s*(?:and\s+)?(?={_WH})"
+    r"|\s+and\s+(?=(?:how (?:many|much|long|often)|what (?:proportion|percentage|share|number|was|were|is|are|did))\b)",
+    re.IGNORECASE,
+)
+_NAME = r"[A-Z][\w'’-]*[a-z][\w'’-]*(?:\s+(?:upon\s+|on\s+|and\s+)?[A-Z][\w'’-]*[a-z][\w'’-]*){0,3}"
+_PLACE_RES = (
+    re.compile(rf"\b({_NAME})(?:'s|’s)(?!\w)"),
+    re.compile(rf"\b({_NAME})\s+(?:(?:County|City|Borough|Metropolitan Borough|District)\s+)?Council\b"),
+    re.compile(rf"\b(?:in|at|for|from|about|than|with|and|versus|vs\.?)\s+({_NAME})(?=\s*(?:[?.!,;:]|$|\b(?:and|or|compared|versus|vs)\b))"),
+)
+_NOT_PLACES = frozenset(
+    ["england", "cqc", "nhs", "ascof", "lgsco", "care act", "section", "ombudsman", "the", "i", "council", "county",
+     "city", "borough", "local", "overall", "quality", "theme", "score", "rating", "report", "please", "thanks",
+     "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+     "november", "december", *(r.lower() for r in cqc.RATINGS), *(qs.name.lower() for qs in cqc.QUALITY_STATEMENTS)]
+)
 
 
 def _statements_named(text: str) -> list[str]:
@@ -133,7 +209,7 @@ def _statements_named(text: str) -> list[str]:
 
 def _topics(text: str) -> list[str]:
     low = text.lower().replace("’", "'")
-    return [qs for qs, words in TOPICS.items() if any(w in low for w in words)]
+    return [qs for qs, pattern in _TOPIC_RES.items() if pattern.search(low)]
 
 
 def _themes_named(text: str) -> list[str]:
@@ -143,25 +219,152 @@ def _themes_named(text: str) -> list[str]:
     return list(dict.fromkeys(named))
 
 
+def _score_range(text: str) -> tuple[tuple[int, int] | None, bool]:
+    """The scores a question asks for, and whether they are overall scores out of 100."""
+    for pattern, band in _BANDS:
+        if pattern.search(text):
+            return band, False
+    for pattern, make in _RANGE_PATTERNS:
+        m = pattern.search(text)
+        if m:
+            numbers = [int(g) for g in m.groups() if g and g.isdigit()]
+            lo, hi = make(numbers[0], numbers[-1])
+            overall = max(numbers) > 4 or bool(_OUT_OF_100.search(text))
+            return (max(lo, 0), min(hi, 100 if overall else 4)), overall
+    return None, False
+
+
+def _score_ask(content: str, across: bool, statements: list[str], extremes: str, wanted: tuple[int, int] | None) -> ScoreAsk:
+    if _CHANGE.search(content):
+        return ScoreAsk.CHANGE
+    if _COUNTS.search(content) and not statements:
+        return ScoreAsk.RATING_COUNTS
+    if _RANK.search(content) and not statements:
+        return ScoreAsk.RANK
+    if _AVERAGE.search(content):
+        return ScoreAsk.AVERAGE
+    if _EXTREME_AREAS.search(content) and not across and not statements:
+        return ScoreAsk.EXTREMES
+    if _STATEMENTS_ASKED.search(content) and not across:
+        return ScoreAsk.STATEMENTS_AT if wanted else ScoreAsk.EXTREMES if extremes else ScoreAsk.LOOKUP
+    if wanted and (across or not statements):
+        return ScoreAsk.AUTHORITIES_AT if across else ScoreAsk.STATEMENTS_AT
+    if extremes and not statements and not across:
+        return ScoreAsk.EXTREMES
+    return ScoreAsk.LOOKUP
+
+
+def _summary(content: str, statements: list[str]) -> tuple[SummaryAsk | None, str]:
+    for ask, pattern in _SUMMARY_ASKS:
+        m = pattern.search(content)
+        if not m:
+            continue
+        topic = [t for t in tokenize(content) if t not in _SUMMARY_WORDS and not t[0].isdigit()]
+        statement_words = set(tokenize(" ".join(statements)))
+        if [t for t in topic if t not in statement_words]:
+            return None, ""  # a subject of its own: answered from the findings on it
+        voices = ""
+        if ask is SummaryAsk.VOICES:
+            said = m.group(0).lower()
+            voices = next((group for stem, group in _VOICE_GROUPS if stem in said), "people")
+        return ask, voices
+    return None, ""
+
+
+# Words that say what kind of thing a part asks for without naming its subject: a part made of
+# these only ("and what is being done about them?") leans on the part before it.
+WEAK_WORDS = frozenset(tokenize(
+    "be being been done do doing happen happened happening about them it that this those these there show showed "
+    "say said find found make made change changed affect affected impact how many much long often what which "
+    "compare compared england average was were is are has have had still also"
+))
+
+
+def parts_of(question: str) -> tuple[str, ...]:
+    """The separate things a question asks, when it asks more than one; each keeps enough words
+    to be searched for."""
+    pieces = [p.strip(" ,;?") for p in _PART_BREAK.split(question)]
+    pieces = [p for p in pieces if len([t for t in tokenize(p) if not t.isdigit()]) >= 1]
+    return tuple(pieces) if len(pieces) >= 2 else ()
+
+
+def places_in(text: str) -> list[str]:
+    """Capitalised names standing where a council's name would: "in Westshire", "Harrowfield's",
+    "Northbridge Council". Whether the library knows them is for the caller to check."""
+    found: list[str] = []
+    for pattern in _PLACE_RES:
+        for m in pattern.finditer(text):
+            name = m.group(1).strip()
+            if m.start(1) == 0 and pattern is not _PLACE_RES[1] and not text[m.end(1):].startswith(("'s", "’s")):
+                continue  # the question's first word is capitalised whatever it is
+            if name.lower() in _NOT_PLACES or name.lower().split()[0] in _NOT_PLACES:
+                continue
+            if name not in found:
+                found.append(name)
+    return found
+
+
 def understand(question: str, names: AuthorityNames) -> QueryPlan:
     authorities, content = names.find(question)
     statements = _statements_named(content)
-    wants_score = bool(_SCORE_WORDS.search(content)) and not _PROVIDER_RATING.search(content)
     low = content.lower()
-    extremes = "lowest" if re.search(r"\b(lowest|worst|weakest)\b", low) else (
-        "highest" if re.search(r"\b(highest|best|strongest)\b", low) else ""
-    )
+    across = bool(_ACROSS.search(question)) and not authorities
+    unscored = bool(_UNSCORED.search(content) or _PROVIDER_RATING.search(content))
+    extremes = "lowest" if _LOWEST.search(low) else "highest" if _HIGHEST.search(low) else ""
+    wanted, overall_range = _score_range(content)
+    comparative = bool(_COMPARE.search(question)) or len(authorities) >= 2
+    absent = names.absent_councils(content)
+    places = [p for p in places_in(content) if not names.absent_councils(p)]
+    unnamed = content
+    for name in [*absent, *places]:
+        unnamed = unnamed.replace(name, " ")
+
+    intent = Intent.FINDINGS
+    score_ask = summary_ask = None
+    voices = ""
+    topic_statements = tuple(s for s in _topics(content) if s not in statements)
+    if _ACTIONS.search(content):
+        intent = Intent.ACTIONS
+    elif _GOOD_PRACTICE.search(content) or (across and _DOES_WELL.search(content) and not _SCORE_WORDS.search(content)):
+        intent = Intent.GOOD_PRACTICE
+    elif (_SCORE_WORDS.search(content) or _EXTREME_AREAS.search(content)) and not unscored:
+        intent = Intent.SCORES
+        score_ask = _score_ask(content, across, statements, extremes, wanted)
+    elif (comparative or across or _RATING_NAMES.search(content)) and not unscored and not [
+            t for t in tokenize(_RATING_NAMES.sub(" ", unnamed)) if t not in _COMPARE_WORDS]:
+        # Nothing asked about but councils, their standing or a rating: the catalog answers.
+        intent, score_ask = Intent.SCORES, ScoreAsk.LOOKUP
+    else:
+        summary_ask, voices = _summary(content, statements)
+        if summary_ask is not None:
+            intent = Intent.SUMMARY
     return QueryPlan(
         question=question,
         authorities=tuple(authorities),
-        all_authorities=bool(_ALL_AUTHORITIES.search(question)) and not authorities,
+        all_authorities=across,
         quality_statements=tuple(statements),
-        topic_statements=tuple(s for s in _topics(content) if s not in statements),
+        topic_statements=topic_statements,
         themes=tuple(_themes_named(content)),
-        wants_score=wants_score,
-        wants_overall=wants_score and (not statements or "overall" in low),
-        comparative=bool(_COMPARE.search(question)) or len(authorities) >= 2,
+        intent=intent,
+        wants_overall=intent is Intent.SCORES and (not statements or "overall" in low or overall_range),
+        comparative=comparative,
         extremes=extremes,
-        wants_actions=bool(_ACTIONS.search(content)),
         content=content,
+        first_person=bool(_FIRST_PERSON.search(content)),
+        score_ask=score_ask,
+        score_range=wanted if intent is Intent.SCORES else None,
+        summary_ask=summary_ask,
+        voices=voices,
+        parts=parts_of(question) if intent is Intent.FINDINGS else (),
+        absent=tuple(absent),
+        places=tuple(places),
+        unscored_measure=unscored,
+        subject=_subject(content) if intent is Intent.GOOD_PRACTICE else "",
     )
+
+
+def _subject(content: str) -> str:
+    text = content
+    for _ in range(3):  # asking words can sit on both sides of the subject
+        text = re.sub(r"\s+", " ", _ASKING_WORDS.sub(" ", text)).strip(" ,;")
+    return text

@@ -28,16 +28,9 @@ QUESTIONS = (
 
 def report_chunks(files: list[str], limit_reports: int) -> list[list[str]]:
     """The embedded text of each report's chunks, for the first few reports."""
-    from ingest.loaders.html import load_html_files
-    from ingest.loaders.text import load_text
-    from ingest.structure import parse_report
+    from ingest.pipeline import read_reports
 
-    out = []
-    for name in files[:limit_reports]:
-        path = Path(name)
-        doc = load_html_files([path])[0] if path.suffix == ".html" else load_text(path)
-        out.append([c.embed_text for c in chunk_report(parse_report(doc))])
-    return out
+    return [[c.embed_text for c in chunk_report(report)] for _, report in read_reports(files[:limit_reports])]
 
 
 def _rates(embed, texts: list[str]) -> tuple[float, float]:

@@ -17,8 +17,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from ingest import cqc
-from ingest.models import Block, LoadedDocument
-from ingest.structure import parse_report
+from ingest.models import Block
 
 FORMATS = ("md", "html", "txt")
 
@@ -73,28 +72,13 @@ def authority_names(n: int, seed: int = 7) -> list[str]:
 
 def load_templates(reports_dir: Path) -> list[Template]:
     """Every report in the shared folder (PDF, HTML pages, text), read as ingest reads it."""
-    from ingest.pipeline import SUPPORTED
-    from ingest.loaders.html import load_html_files
-    from ingest.loaders.text import load_text
+    from ingest.pipeline import read_reports
 
     if not reports_dir.is_dir():
         raise FileNotFoundError(f"{reports_dir}: no such folder (the shared reports the benchmark copies)")
-    files = sorted(p for p in reports_dir.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED)
-    docs: list[LoadedDocument] = []
-    html_files = [p for p in files if p.suffix.lower() in (".html", ".htm")]
-    for doc in load_html_files(html_files):
-        if isinstance(doc, LoadedDocument):
-            docs.append(doc)
-    for path in files:
-        if path.suffix.lower() == ".pdf":
-            from ingest.loaders.pdf import load_pdf
-
-            docs.append(load_pdf(path))
-        elif path.suffix.lower() in (".txt", ".md", ".markdown", ".text"):
-            docs.append(load_text(path))
+    read = read_reports([reports_dir])
     templates = []
-    for doc in sorted(docs, key=lambda d: d.source):
-        report = parse_report(doc)
+    for doc, report in sorted(read, key=lambda pair: pair[0].source):
         if not report.authority:
             continue  # an excerpt with no authority cannot be renamed
         names = tuple(sorted(set(cqc.short_names(report.authority)), key=len, reverse=True))

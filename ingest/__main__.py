@@ -1,10 +1,13 @@
-"""python -m ingest [--store DIR] [--rebuild] PATH...  — exits 1 if any file failed, 2 if the store
-cannot be used (a Chroma server that is down, a store built by another version)."""
+"""python -m ingest [--store DIR] [--rebuild | --repair] PATH...  — exits 1 if any file failed, 2 if the
+store cannot be used (a Chroma server that is down, a store built by another version, a damaged
+catalog, a full disk, an embedding model or backend that cannot be used); never with a traceback."""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import traceback
 from pathlib import Path
 
 from vectorstore.settings import Settings, get_settings
@@ -20,33 +23,68 @@ def main(argv: list[str] | None = None) -> int:
         help="empty the store (whatever schema or embedding model built it) and ingest again: the PATHs given, "
         "else the files its reports were read from",
     )
+    parser.add_argument(
+        "--repair", action="store_true",
+        help="embed again the findings whose vectors are missing (a deleted or damaged chroma folder), from the catalog",
+    )
     args = parser.parse_args(argv)
-    if not args.paths and not args.rebuild:
+    if not args.paths and not args.rebuild and not args.repair:
         parser.error("give at least one PATH (or --rebuild to re-read the files a store was built from)")
+    if args.rebuild and args.repair:
+        parser.error("--rebuild or --repair, not both")
 
-    settings = get_settings() if not args.store else Settings(store_dir=args.store)
-    from tqdm import tqdm
+    from pydantic import ValidationError
 
-    from ingest.pipeline import ingest_paths
-    from vectorstore.store import LibraryStore, StoreError
+    from vectorstore.store import StoreError
 
-    paths = list(args.paths)
     try:
-        if args.rebuild:
-            sources = LibraryStore.wipe(settings)
-            if not paths:
-                paths = [p for p in sources if Path(p).exists()]
-                missing = sorted(set(sources) - set(paths))
-                print(f"Rebuilding {settings.store_dir} from the {len(paths)} file(s) it was built from.")
-                for p in missing:
-                    print(f"  missing {p}: no longer there; name its new place to ingest it again")
-                if not paths:
-                    print("No report files to read: name them, e.g. python -m ingest --rebuild --store DIR PATH...")
-                    return 1
-        store = LibraryStore(settings)
+        settings = get_settings() if not args.store else Settings(store_dir=args.store)
+        return _run(args, settings)
     except StoreError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except ValidationError as exc:
+        print(f"error: a CQC_ setting is not valid: {_settings_problem(exc)}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted: nothing half-written is visible; run the same command again to finish.", file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001  (a bug: say so in one line; the traceback only when asked)
+        if os.environ.get("CQC_DEBUG"):
+            traceback.print_exc()
+        print(f"error: unexpected {type(exc).__name__}: {exc}. Nothing half-written is visible; please report "
+              "this (set CQC_DEBUG=1 to see the traceback).", file=sys.stderr)
+        return 3
+
+
+def _run(args: argparse.Namespace, settings: Settings) -> int:
+    from tqdm import tqdm
+
+    from ingest.pipeline import ingest_paths
+    from vectorstore.model_check import check_model_loads
+    from vectorstore.store import LibraryStore
+
+    paths = list(args.paths)
+    if args.repair:
+        return _repair(settings)
+    if args.rebuild:
+        # The model first: a rebuild under a model that cannot load must not empty anything.
+        check_model_loads(settings)
+        wiped = LibraryStore.wipe(settings)
+        for note in wiped.notes:
+            print(f"  note: {note}")
+        if paths:  # the files named, and the uploaded reports, whose only copy is in the store
+            paths += [p for p in wiped.uploads if p not in paths]
+        else:
+            paths = [p for p in wiped.sources if Path(p).exists()]
+            missing = sorted(set(wiped.sources) - set(paths))
+            print(f"Rebuilding {settings.store_dir} from the {len(paths)} file(s) it was built from.")
+            for p in missing:
+                print(f"  missing {p}: no longer there; name its new place to ingest it again")
+            if not paths:
+                print("No report files to read: name them, e.g. python -m ingest --rebuild --store DIR PATH...")
+                return 1
+    store = LibraryStore(settings)
     if args.if_empty and not store.is_empty():
         print(f"Library at {settings.store_dir} already holds {len(store.reports())} report(s); nothing to do.")
         return 0
@@ -60,16 +98,27 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         summary = ingest_paths(paths, store, progress)
-    except StoreError as exc:
+    finally:
         bar.close()
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    bar.close()
     if args.rebuild:
         store.catalog.set_meta({"rebuild_sources": "[]"})  # finished: an interrupted rebuild keeps the list
     for line in summary.lines():
         print(line)
-    return 1 if summary.failed else 0
+    return 0 if summary.ok else 1
+
+
+def _settings_problem(exc) -> str:
+    return "; ".join(f"CQC_{'_'.join(str(p) for p in e['loc']).upper()}: {e['msg']}" for e in exc.errors())
+
+
+def _repair(settings: Settings) -> int:
+    from vectorstore.store import LibraryStore
+
+    store = LibraryStore(settings)
+    result = store.repair()
+    print(f"Repaired {settings.store_dir}: {result.vectors_restored} missing vector(s) embedded again from the "
+          f"catalog, {result.orphans_removed} stray vector(s) removed; {len(store.reports())} report(s) in the library.")
+    return 0
 
 
 if __name__ == "__main__":

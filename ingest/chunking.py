@@ -83,13 +83,20 @@ def split_to_budget(text: str, max_tokens: int) -> list[str]:
     return parts
 
 
+# Section labels every statement carries: they say where a paragraph sits, not what it is about,
+# so they add the same words to every finding of a page laid out without sub-headings.
+_LABELS = frozenset({"key findings for this quality statement", "key findings"})
+
+
 def context_line(authority: str, quality_statement: str, heading: str, section: str) -> str:
-    return " · ".join(p for p in (authority, quality_statement or section, heading) if p)
+    topic = "" if heading.strip().lower() in _LABELS else heading
+    return " · ".join(p for p in (authority, quality_statement or section, topic) if p)
 
 
 def chunk_report(report: Report, max_tokens: int = DEFAULT_MAX_TOKENS) -> list[Chunk]:
     rid = report.report_id
     chunks: list[Chunk] = []
+    seen: set[str] = set()
     for finding in report.findings:
         heading = finding.heading or (finding.section if not finding.quality_statement else "")
         # The authority's name stays in the embedded text even where the wording is the regulator's own
@@ -97,9 +104,15 @@ def chunk_report(report: Report, max_tokens: int = DEFAULT_MAX_TOKENS) -> list[C
         # HNSW graph that unfiltered searches fall into (recall@10 0.96 at 150 synthetic reports).
         context = context_line(report.authority, finding.quality_statement, finding.heading, finding.section)
         for part_no, text in enumerate(split_to_budget(finding.text, max_tokens)):
+            cid = chunk_id(rid, finding.quality_statement, heading, finding.paragraph_no, part_no, text)
+            repeat = 1
+            while cid in seen:  # the same text at the same place on two pages: keep both, apart
+                cid = chunk_id(rid, finding.quality_statement, heading, finding.paragraph_no, part_no, text, repeat)
+                repeat += 1
+            seen.add(cid)
             chunks.append(
                 Chunk(
-                    chunk_id=chunk_id(rid, finding.quality_statement, heading, finding.paragraph_no, part_no, text),
+                    chunk_id=cid,
                     report_id=rid,
                     text=text,
                     embed_text=f"{context}\n{text}" if context else text,
@@ -113,7 +126,7 @@ def chunk_report(report: Report, max_tokens: int = DEFAULT_MAX_TOKENS) -> list[C
                     part=part_no,
                     kind=finding.kind,
                     location=finding.location,
-                    source=report.source,
+                    source=finding.source or report.source,
                     order=len(chunks),
                 )
             )

@@ -25,11 +25,16 @@ def digest(*parts: object, length: int = 16) -> str:
 
 
 def report_id(report: Report) -> str:
-    """A CQC report is its authority on its publication date, whatever file it came from."""
+    """A CQC report is its authority on its publication date in one layout, whatever files it came
+    from: the same report saved as a PDF and as pages is two library entries (answers use one)."""
     if report.authority:
-        return f"{slugify(report.authority)}-{report.published or 'undated'}"
+        edition = f"-{report.edition}" if report.edition else ""
+        return f"{slugify(report.authority)}-{report.published or 'undated'}{edition}"
     return f"doc-{slugify(Path(report.source).stem)}-{digest(report.source, length=8)}"
 
 
-def chunk_id(report_id: str, quality_statement: str, heading: str, paragraph_no: int, part: int, text: str) -> str:
-    return f"{report_id}:{digest(quality_statement, heading, paragraph_no, part, text)}"
+def chunk_id(report_id: str, quality_statement: str, heading: str, paragraph_no: int, part: int, text: str,
+             repeat: int = 0) -> str:
+    """`repeat` tells apart the same text at the same place twice in one report (two pages)."""
+    parts: tuple = (quality_statement, heading, paragraph_no, part, text) + ((repeat,) if repeat else ())
+    return f"{report_id}:{digest(*parts)}"

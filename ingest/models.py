@@ -23,15 +23,31 @@ class Block:
     location: str = ""  # where it sits in the original: "page 3", "theme-1.html"
 
 
+Format = Literal["pdf", "html", "text", "markdown"]
+
+
 @dataclass
 class LoadedDocument:
-    """A whole report as one sequence of blocks, even when it came from several files."""
+    """Blocks read from one file, or the pages of one report put together in report order.
 
-    source: str  # the file, or the folder of pages, it was read from
-    format: Literal["pdf", "html", "text", "markdown"]
+    `page_starts` marks where each file's blocks begin (the structure reader starts afresh at
+    each page: a statement page never inherits the section of the page before it), and
+    `files[i]` is the file whose blocks start at `page_starts[i]`.
+    """
+
+    source: str  # the file it was read from; for a report of several pages, its first page
+    format: Format
     blocks: list[Block]
     files: list[str] = field(default_factory=list)  # every file that contributed
     warnings: list[str] = field(default_factory=list)  # read, but not as written (e.g. not UTF-8)
+    page_starts: list[int] = field(default_factory=lambda: [0])
+
+    def file_at(self, index: int) -> str:
+        """The file the block at `index` came from."""
+        if len(self.files) <= 1:
+            return self.files[0] if self.files else self.source
+        page = max(i for i, start in enumerate(self.page_starts) if start <= index)
+        return self.files[min(page, len(self.files) - 1)]
 
 
 @dataclass(frozen=True)
@@ -46,6 +62,7 @@ class Finding:
     kind: Literal["paragraph", "table", "score", "rating"] = "paragraph"
     location: str = ""
     section: str = ""  # top-level section (e.g. "Overall summary") when outside a quality statement
+    source: str = ""  # the file it was read from (a report of several pages has one per page)
 
 
 @dataclass
@@ -63,10 +80,12 @@ class Report:
     findings: list[Finding] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
     set_aside: list[str] = field(default_factory=list)  # passages addressed to an AI, never indexed
+    edition: str = ""  # the layout family it was read in ("pdf", "html", "text"): one report per layout
+    conflicts: list[str] = field(default_factory=list)  # score sources that disagree, named at ingest
 
     @property
     def report_id(self) -> str:
-        """Stable identity: the authority and date for a CQC report, the source otherwise."""
+        """Stable identity: the authority, date and layout for a CQC report, the source otherwise."""
         from ingest.ids import report_id
 
         return report_id(self)

@@ -1,5 +1,8 @@
 """Paths in, reports in the store out, with a summary of what happened to every file.
 
+files -> pages (one per file, any format) -> reports (pages placed with the library's own, see
+`assembly`) -> structure -> chunks -> store.
+
 A run holds the store's write lock throughout and starts by reconciling the store, so a run
 killed at any point leaves nothing half present to queries, and the next run (any run) repairs
 what it left behind. One bad file never stops the others: each failure is named and collected.
@@ -8,144 +11,99 @@ what it left behind. One bad file never stops the others: each failure is named 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
 
+from ingest.assembly import Assembly, Library, ReportKey, place_pages
 from ingest.chunking import chunk_report
+from ingest.discovery import HTML_SUFFIXES, PDF_SUFFIXES, discover
 from ingest.errors import IngestError
-from ingest.loaders.html import load_html_files
+from ingest.loaders.html import load_html
 from ingest.loaders.text import load_text
 from ingest.models import LoadedDocument, Report
+from ingest.pages import Page, as_document, read_page
 from ingest.structure import parse_report
-from vectorstore.store import LibraryStore, ReconcileResult, StoreError
+from ingest.summary import IngestedReport, IngestSummary
+from vectorstore.store import LibraryStore, StoreError
 
-PDF_SUFFIXES = {".pdf"}
-HTML_SUFFIXES = {".html", ".htm"}
-TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
-SUPPORTED = PDF_SUFFIXES | HTML_SUFFIXES | TEXT_SUFFIXES
+__all__ = ["IngestSummary", "IngestedReport", "ingest_paths"]
 
 Progress = Callable[[int, int, str], None]  # (done, total, current name)
 
 
-@dataclass
-class IngestedReport:
-    report_id: str
-    authority: str
-    source: str
-    chunks: int
-    added: int
-    removed: int
-    embedded: int = 0  # of the added, texts embedded; the others reused a vector the store held
+def _loader(path: Path) -> Callable[[Path], LoadedDocument]:
+    suffix = path.suffix.lower()
+    if suffix in PDF_SUFFIXES:
+        from ingest.loaders.pdf import load_pdf  # pdfplumber is only imported when there are PDFs
+
+        return load_pdf
+    return load_html if suffix in HTML_SUFFIXES else load_text
 
 
-@dataclass
-class IngestSummary:
-    reports: list[IngestedReport] = field(default_factory=list)
-    failed: list[IngestError] = field(default_factory=list)  # named files that could not be read
-    skipped: list[tuple[str, str]] = field(default_factory=list)  # passed over: unsupported in a folder, or a duplicate
-    warnings: list[str] = field(default_factory=list)  # ingested, with something the user should know
-    repaired: ReconcileResult | None = None  # what an earlier, interrupted run had left behind
-
-    @property
-    def chunks(self) -> int:
-        return sum(r.chunks for r in self.reports)
-
-    def lines(self) -> list[str]:
-        added, embedded = sum(r.added for r in self.reports), sum(r.embedded for r in self.reports)
-        reused = f": {embedded} embedded, {added - embedded} reusing a stored vector" if added > embedded else ""
-        out = [
-            f"Ingested {len(self.reports)} report(s), {self.chunks} chunk(s) "
-            f"({added} new{reused}; {sum(r.removed for r in self.reports)} removed); "
-            f"{len(self.failed)} file(s) failed, {len(self.skipped)} skipped."
-        ]
-        for r in self.reports:
-            out.append(f"  ok      {r.authority or '(no authority found)'} — {r.chunks} chunks — {r.source}")
-        for err in self.failed:
-            out.append(f"  FAILED  {err.path}: {err.problem}")
-        for path, why in self.skipped:
-            out.append(f"  skipped {path}: {why}")
-        for warning in self.warnings:
-            out.append(f"  warning {warning}")
-        if self.repaired and (self.repaired.orphans_removed or self.repaired.vectors_restored):
-            out.append(
-                f"  repaired the store after an interrupted run: {self.repaired.orphans_removed} stray vector(s) "
-                f"removed, {self.repaired.vectors_restored} missing vector(s) restored"
-            )
-        return out
-
-
-@dataclass
-class _Plan:
-    pdf: list[Path] = field(default_factory=list)
-    html: list[Path] = field(default_factory=list)
-    text: list[Path] = field(default_factory=list)
-
-
-def _discover(paths: Iterable[Path], summary: IngestSummary, max_bytes: int) -> _Plan:
-    plan = _Plan()
-    taken: set[Path] = set()  # a file named twice, or also inside a folder named, is read once
-
-    def take(path: Path, named: bool) -> None:
-        if path in taken:
-            return
-        taken.add(path)
-        suffix = path.suffix.lower()
-        if suffix not in SUPPORTED:
-            why = f"unsupported file type '{suffix or '(none)'}' (PDF, HTML, text and Markdown are read)"
-            if named:
-                summary.failed.append(IngestError(str(path), why))
-            else:
-                summary.skipped.append((str(path), why))
-            return
-        try:
-            size = path.stat().st_size
-        except OSError as exc:
-            summary.failed.append(IngestError(str(path), f"cannot be read ({exc.strerror or exc})"))
-            return
-        if size > max_bytes:
-            summary.failed.append(IngestError(
-                str(path), f"file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:g} MB limit (CQC_MAX_FILE_MB)"
-            ))
-            return
-        (plan.pdf if suffix in PDF_SUFFIXES else plan.html if suffix in HTML_SUFFIXES else plan.text).append(path)
-
-    for path in paths:
-        if not path.exists():
-            summary.failed.append(IngestError(str(path), "no such file or folder"))
-        elif path.is_dir():
-            for child in sorted(path.rglob("*")):
-                if child.is_file() and not any(part.startswith(".") for part in child.relative_to(path).parts):
-                    take(child, named=False)
-        else:
-            take(path, named=True)
-    return plan
-
-
-def _load(path: Path, loader: Callable[[Path], LoadedDocument]) -> LoadedDocument:
+def load_file(path: Path) -> LoadedDocument:
+    """One file with the loader for its type; any parser failure becomes an IngestError naming it."""
     try:
-        return loader(path)
+        return _loader(path)(path)
     except IngestError:
         raise
     except Exception as exc:  # a damaged file can break a parser in many ways; name it and go on
         raise IngestError(str(path), f"cannot read the file ({type(exc).__name__}: {exc})") from exc
 
 
-def _jobs(plan: _Plan, summary: IngestSummary) -> list[tuple[str, Callable[[], LoadedDocument]]]:
-    """One loading step per report, run one at a time so progress follows the slow part (PDF parsing)."""
-    jobs: list[tuple[str, Callable[[], LoadedDocument]]] = []
-    if plan.pdf:
-        from ingest.loaders.pdf import load_pdf  # pdfplumber is only imported when there are PDFs
+class StoreLibrary(Library):
+    """The store's catalog as assembly sees it."""
 
-        jobs += [(str(p), partial(_load, p, load_pdf)) for p in plan.pdf]
-    # Saved pages are grouped into reports first (cheap): a report may span several files.
-    for doc in load_html_files(plan.html):
-        if isinstance(doc, IngestError):
-            summary.failed.append(doc)
-        else:
-            jobs.append((doc.source, partial(lambda d: d, doc)))
-    jobs += [(str(p), partial(_load, p, load_text)) for p in plan.text]
-    return jobs
+    def __init__(self, store: LibraryStore):
+        self.catalog = store.catalog
+
+    def held_reports(self) -> list[tuple[str, ReportKey, str]]:
+        out = []
+        for e in self.catalog.reports():
+            key = (e.authority, e.published, e.edition) if e.authority else ("", e.source, e.edition)
+            out.append((e.report_id, key, e.title))
+        return out
+
+    def pages_of(self, report_id: str) -> list[Page]:
+        return self.catalog.report_pages(report_id)
+
+    def holder_of(self, sha: str) -> tuple[str, str] | None:
+        return self.catalog.page_holder(sha)
+
+    def report_of_file(self, file: str) -> str | None:
+        return self.catalog.report_of_file(file)
+
+
+class EmptyLibrary(Library):
+    def held_reports(self) -> list[tuple[str, ReportKey, str]]:
+        return []
+
+    def pages_of(self, report_id: str) -> list[Page]:
+        return []
+
+    def holder_of(self, sha: str) -> tuple[str, str] | None:
+        return None
+
+    def report_of_file(self, file: str) -> str | None:
+        return None
+
+
+def read_reports(paths: Iterable[str | Path], max_mb: float = 50.0) -> list[tuple[LoadedDocument, Report]]:
+    """The reports files make, each with the document its pages make, put together as an ingest
+    into an empty library would but without a store: for the benchmark's templates and for tests.
+    Files and reports that cannot be read are left out."""
+    found = discover(paths, int(max_mb * 1e6))
+    pages = []
+    for path in found.files:
+        try:
+            pages.append(read_page(load_file(path)))
+        except IngestError:
+            continue
+    out = []
+    for assembly in place_pages(pages, EmptyLibrary()).assemblies:
+        try:
+            out.append((as_document(assembly.pages), _report_from(assembly.pages, assembly.key)))
+        except IngestError:
+            continue
+    return out
 
 
 def _check_is_report(report: Report) -> None:
@@ -155,8 +113,37 @@ def _check_is_report(report: Report) -> None:
         return
     raise IngestError(
         report.source,
-        "no CQC assessment report found in it (no '<authority>: local authority assessment' title, "
-        "and no quality statement or theme of the assessment framework)",
+        "no CQC assessment report found in it (no '<authority>: local authority assessment' or "
+        "'<authority> assessment' title, and no quality statement or theme of the assessment framework)",
+    )
+
+
+def _report_from(pages: list[Page], key: ReportKey) -> Report:
+    authority, _, family = key
+    doc = as_document(pages)
+    report = parse_report(doc, authority=authority or None)
+    report.edition = family if authority else ""
+    _check_is_report(report)
+    return report
+
+
+def _write(store: LibraryStore, pages: list[Page], key: ReportKey, absorbs: list[str], summary: IngestSummary,
+           added: list[str], note_source: str) -> IngestedReport | None:
+    report = _report_from(pages, key)
+    chunks = chunk_report(report, store.settings.chunk_max_tokens)
+    if not chunks:
+        raise IngestError(note_source, "no paragraphs found to index")
+    result = store.upsert_report(report, chunks, pages, absorbs)
+    summary.warnings += [w for p in pages if p.file in added for w in p.warnings]
+    summary.warnings += [f"{report.source}: {c}" for c in report.conflicts]
+    summary.warnings += [
+        f"{report.source}: left out a passage addressed to an AI assistant, not to readers ({passage})"
+        for passage in report.set_aside
+    ]
+    return IngestedReport(
+        report_id=result.report_id, authority=report.authority, source=report.source, chunks=len(chunks),
+        added=result.added, removed=result.removed, embedded=result.embedded, published=report.published,
+        layout=report.edition, pages=len(pages), pages_added=len(added), files=[p.file for p in pages],
     )
 
 
@@ -169,53 +156,79 @@ def ingest_paths(
     nothing else. Only a store that cannot be written (a Chroma server that is down, a store of
     another version) stops the run, with StoreError: every later file would fail the same way."""
     summary = IngestSummary()
-    max_bytes = int(store.settings.max_file_mb * 1e6)
-    plan = _discover([Path(p).expanduser().resolve() for p in paths], summary, max_bytes)
+    found = discover(paths, int(store.settings.max_file_mb * 1e6))
+    summary.failed += found.failed
+    summary.skipped += found.skipped
+    files = found.files
+    total = 2 * len(files)  # reading, then writing (one step per report, rescaled once they are known)
     with store.writing():
         summary.repaired = store.reconcile()
-        jobs = _jobs(plan, summary)
-        total = len(jobs)
-        first_source: dict[str, str] = {}  # report id -> the file it was read from in this run
-        for done, (name, load) in enumerate(jobs):
+        pages: list[Page] = []
+        for done, path in enumerate(files):
             if progress:
-                progress(done, total, Path(name).name)
-            source = name
+                progress(done, total, path.name)
             try:
-                doc = load()
-                source = doc.source
-                report = parse_report(doc)
-                _check_is_report(report)
-                if report.report_id in first_source:
-                    # The same report in another format (PDF and saved page): one report, read once.
-                    summary.skipped.append((
-                        doc.source,
-                        f"same report as {first_source[report.report_id]} ({report.authority}, published "
-                        f"{report.published or 'undated'}); read once",
-                    ))
-                    continue
-                chunks = chunk_report(report, store.settings.chunk_max_tokens)
-                if not chunks:
-                    raise IngestError(doc.source, "no paragraphs found to index")
-                result = store.upsert_report(report, chunks)
+                pages.append(read_page(load_file(path)))
             except IngestError as exc:
                 summary.failed.append(exc)
-                continue
-            except StoreError:
-                raise
-            except Exception as exc:  # a parser bug on one odd file must not cost the others
-                summary.failed.append(IngestError(source, f"could not be processed ({type(exc).__name__}: {exc})"))
-                continue
-            first_source[result.report_id] = doc.source
-            summary.warnings += doc.warnings
-            summary.warnings += [
-                f"{doc.source}: left out a passage addressed to an AI assistant, not to readers ({passage})"
-                for passage in report.set_aside
-            ]
-            summary.reports.append(
-                IngestedReport(result.report_id, report.authority, doc.source, len(chunks), result.added, result.removed,
-                               result.embedded)
-            )
+        placement = place_pages(pages, StoreLibrary(store))
+        summary.unchanged += placement.unchanged
+        for file in placement.unchanged:
+            entry = store.catalog.report(store.catalog.report_of_file(file) or "")
+            name = entry.authority if entry and entry.authority else Path(file).name
+            if name not in summary.unchanged_reports:
+                summary.unchanged_reports.append(name)
+        summary.skipped += placement.skipped
+        steps = placement.assemblies
+        total = len(files) + len(steps) + len(placement.shrinks)
+        for step, assembly in enumerate(steps):
+            if progress:
+                progress(len(files) + step, total, Path(assembly.added[0]).name)
+            _write_assembly(store, assembly, summary)
+        for step, (report_id, left) in enumerate(placement.shrinks.items()):
+            if progress:
+                progress(len(files) + len(steps) + step, total, report_id)
+            _shrink(store, report_id, left, summary)
         store.refresh_keyword_index()
     if progress:
         progress(total, total, "")
     return summary
+
+
+def _write_assembly(store: LibraryStore, assembly: Assembly, summary: IngestSummary) -> None:
+    source = assembly.added[0]
+    try:
+        ingested = _write(store, assembly.pages, assembly.key, assembly.absorbs, summary, assembly.added, source)
+    except IngestError as exc:
+        summary.failed.append(exc)
+        return
+    except StoreError:
+        raise
+    except Exception as exc:  # a parser bug on one odd file must not cost the others
+        summary.failed.append(IngestError(source, f"could not be processed ({type(exc).__name__}: {exc})"))
+        return
+    summary.warnings += assembly.notes
+    summary.warnings += [f"{f}: replaced by the whole report in {source}" for f in assembly.replaced]
+    if ingested.authority and not ingested.published:
+        summary.waiting += [
+            (f, f"names {ingested.authority} but carries no publication date, and no dated report of it is in "
+                "the library to join; kept aside in an undated report until its summary or About page (which "
+                "carry the date) is ingested")
+            for f in assembly.added
+        ]
+    summary.reports.append(ingested)
+
+
+def _shrink(store: LibraryStore, report_id: str, left: list[Page], summary: IngestSummary) -> None:
+    """A report a file moved out of (read again with another date): written without it, or
+    removed when nothing is left."""
+    if not left:
+        store.remove_report(report_id)
+        summary.warnings.append(f"{report_id}: removed, its only file now belongs to another report")
+        return
+    entry = store.catalog.report(report_id)
+    key: ReportKey = (entry.authority, entry.published, entry.edition) if entry else ("", left[0].file, "")
+    try:
+        _write(store, left, key, [], summary, [], left[0].file)
+    except IngestError as exc:
+        summary.failed.append(exc)

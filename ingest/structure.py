@@ -13,11 +13,9 @@ from datetime import datetime
 
 from ingest import cqc
 from ingest.models import Block, Finding, LoadedDocument, Report
+from ingest.report_lines import TITLE_LINES, parse_date, published_date, title_name
 
-_TITLE = re.compile(r"^(?P<authority>.+?)\s*[:\-–—]\s*local authority assessment\b", re.IGNORECASE)
-_PUBLISHED = re.compile(
-    r"^(?:published|date published|publication date|date of publication)\s*:?\s*(?P<date>.+)$", re.IGNORECASE
-)
+__all__ = ["parse_report", "parse_date", "reads_as_instructions", "defuse_markers", "authority_in_text"]
 # "Score: 3", "Score 3", "Score: 3 - Evidence shows a good standard"
 _QS_SCORE = re.compile(r"^score\s*:?\s*(?P<n>[1-4])\b(?!\s*(?:%|out of|/))", re.IGNORECASE)
 # "3 - Evidence shows a good standard", also with an en or em dash
@@ -34,7 +32,18 @@ _RATING = re.compile(
     rf"^(?:(?P<indicative>indicative)\s+)?(?:overall\s+)?(?:rating\b[^:]*|.+?)\s*:\s*(?P<rating>{_RATING_WORDS})\s*\.?$",
     re.IGNORECASE,
 )
+# The pilot's "Outstanding: Evidence shows an exceptional standard" under "Local authority indicative rating".
+_BAND_RATING = re.compile(rf"^(?P<rating>{_RATING_WORDS})\s*[:\-–—]\s*evidence shows\b", re.IGNORECASE)
+# In the rating section a widget may give the authority and its rating with no colon between them
+# ("Kingsmere Metropolitan Borough Council Requires improvement" from a saved page's two boxes).
+_RATING_TAIL = re.compile(rf"^(?P<who>.{{3,120}}?)\s*[:\-–—]?\s*(?P<rating>{_RATING_WORDS})\s*\.?$", re.IGNORECASE)
 _RATING_SECTION = re.compile(r"rating", re.IGNORECASE)
+_INDICATIVE_SECTION = re.compile(r"indicative", re.IGNORECASE)
+# A council named in a report's text: "Durham County Council", "Bath and North East Somerset Council".
+_COUNCIL_NAME = re.compile(
+    r"\b((?:[A-Z][\w'’-]+\s+(?:(?:and|upon|on|of|the)\s+)?){1,6}"
+    r"(?:County Council|City Council|Metropolitan Borough Council|Borough Council|District Council|Council))\b"
+)
 # A copyright or licence line closing a page is furniture, not a finding.
 _COPYRIGHT = re.compile(r"^(©|\(c\)\s|copyright\b)", re.IGNORECASE)
 # A score or band line is a short line of its own ("Score: 3 - Evidence shows a good standard");
@@ -64,17 +73,6 @@ def defuse_markers(text: str) -> str:
     return _MARKER.sub(r"(\1)", text)
 
 
-def parse_date(text: str) -> str:
-    """ISO date from the ways reports write it; empty when it is not a date."""
-    text = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", text.strip().rstrip("."))
-    for fmt in ("%d %B %Y", "%d %b %Y", "%Y-%m-%d", "%d/%m/%Y", "%B %d, %Y"):
-        try:
-            return datetime.strptime(text, fmt).date().isoformat()
-        except ValueError:
-            continue
-    return ""
-
-
 @dataclass
 class _Place:
     """Where the parser is in the report while it walks the blocks."""
@@ -85,6 +83,8 @@ class _Place:
     heading: str = ""
     paragraph_no: int = 0
     location: str = ""
+    source: str = ""  # the file of the page being read
+    statement_open: bool = False  # still at the top of a quality statement, where its score widget sits
 
     def enter_heading(self, heading: str) -> None:
         self.heading = heading
@@ -102,6 +102,8 @@ class _Builder:
     def add(self, text: str, kind: str, location: str) -> None:
         self.place.paragraph_no += 1
         p = self.place
+        if kind != "score":
+            p.statement_open = False
         self.report.findings.append(
             Finding(
                 text=defuse_markers(text),
@@ -112,6 +114,7 @@ class _Builder:
                 kind=kind,  # type: ignore[arg-type]
                 location=location,
                 section=p.section,
+                source=p.source,
             )
         )
 
@@ -122,7 +125,8 @@ class _Builder:
         items = self.pending_list
         self.pending_list = []
         scores = [self._summary_score(b.text) for b in items]
-        if all(scores):
+        if all(scores) and not self.place.quality_statement:
+            # The summary list of the nine scores: a score position, outside any statement.
             for qs, n in scores:  # type: ignore[misc]
                 self.summary_scores.setdefault(qs, n)
             self.add("\n".join("- " + b.text for b in items), "score", items[0].location)
@@ -135,6 +139,7 @@ class _Builder:
             and last.text.rstrip().endswith(":")
             and last.heading == self.place.heading
             and last.quality_statement == self.place.quality_statement
+            and last.source == self.place.source
         ):
             self.report.findings[-1] = Finding(**{**last.__dict__, "text": last.text + "\n" + text})
         else:
@@ -149,17 +154,34 @@ class _Builder:
         return (qs, int(m.group("n"))) if qs else None
 
 
-def _authority_from(blocks: list[Block]) -> tuple[str, str]:
-    """Title and authority from the first lines; a document with no such title has no authority."""
-    for block in blocks[:12]:
-        m = _TITLE.match(block.text)
-        if m:
-            return block.text, m.group("authority").strip()
-    first_heading = next((b.text for b in blocks if b.kind == "heading"), "")
-    return first_heading, ""
+def title_of(blocks: list[Block]) -> tuple[str, str]:
+    """The title line and the authority or area it names, from a page's first blocks; ("", "")
+    when the page has no report title (a document with no such title has no authority)."""
+    for block in blocks[:TITLE_LINES]:
+        name = title_name(block.text)
+        if name:
+            return block.text, name
+    return "", ""
 
 
-def _read_rating(report: Report, text: str, in_rating_section: bool, settled: set[str]) -> bool:
+def authority_in_text(area: str, blocks: list[Block]) -> str:
+    """The council a page's text names for an area title ("County Durham" -> "Durham County
+    Council"): the council name used most often that shares a distinctive word with the area.
+    Empty when the title already names a council, or the text names none."""
+    if re.search(r"\b(council|borough of|city of|corporation)\b", area, re.IGNORECASE):
+        return ""
+    words = {w.lower() for w in re.findall(r"[A-Za-z']+", area)} - {"county", "city", "borough", "of", "the", "and"}
+    counts: dict[str, int] = {}
+    for block in blocks:
+        for m in _COUNCIL_NAME.finditer(block.text):
+            name = re.sub(r"^(?:The|In|At|By|For|From|With|And)\s+", "", m.group(1)).strip()
+            if words & {w.lower() for w in re.findall(r"[A-Za-z']+", name)}:
+                counts[name] = counts.get(name, 0) + 1
+    return max(counts, key=lambda n: (counts[n], len(n))) if counts else ""
+
+
+def _read_rating(report: Report, text: str, in_rating_section: bool, settled: set[str],
+                 indicative_section: bool = False) -> bool:
     """Rating and overall score lines; True when the line was one.
 
     The first value read stands, except that one read in the rating section replaces one read
@@ -174,14 +196,16 @@ def _read_rating(report: Report, text: str, in_rating_section: bool, settled: se
         return current in (None, "") or current == value
 
     found = False
-    m = _RATING.match(text)
-    if m and (in_rating_section or report.authority and text.lower().startswith(report.authority.lower())
-              or "rating" in text.lower()):
-        rating = cqc.canonical_rating(m.group("rating")) or ""
+    m = _RATING.match(text) or (_RATING_TAIL.match(text) if in_rating_section else None)
+    banded = _BAND_RATING.match(text) if in_rating_section else None
+    if banded or (m and (in_rating_section or report.authority and text.lower().startswith(report.authority.lower())
+                         or "rating" in text.lower())):
+        rating = cqc.canonical_rating((banded or m).group("rating")) or ""
         if take("rating", report.rating, rating):
             if report.rating != rating:
                 report.rating, report.rating_is_indicative = rating, False
-            report.rating_is_indicative = report.rating_is_indicative or bool(m.group("indicative"))
+            indicative = bool(m and "indicative" in m.groupdict() and m.group("indicative")) or indicative_section
+            report.rating_is_indicative = report.rating_is_indicative or indicative
             found = True
     for pattern in _OVERALL_SCORE:
         m2 = pattern.search(text)
@@ -194,78 +218,119 @@ def _read_rating(report: Report, text: str, in_rating_section: bool, settled: se
     return found
 
 
-def parse_report(doc: LoadedDocument) -> Report:
-    title, authority = _authority_from(doc.blocks)
+def _read_statement_score(b: _Builder, text: str, location: str) -> bool:
+    """A score line at the top of a quality statement (its score widget: "Score: 3", "Score 3",
+    "3 - Evidence shows a good standard", or both); True when the line was one. A score line
+    anywhere else in a statement's findings is text, whatever it claims."""
+    place, report = b.place, b.report
+    if not (place.quality_statement and place.statement_open and len(text) <= _MAX_SCORE_LINE):
+        return False
+    m = _QS_SCORE.match(text) or _BAND.match(text)
+    if not m:
+        return False
+    n = int(m.group("n"))
+    held = report.scores.get(place.quality_statement)
+    if held is not None and held != n:
+        report.conflicts.append(
+            f"{place.quality_statement}: the score lines say both {held} and {n} ({location}); {held} kept"
+        )
+        return False
+    report.scores[place.quality_statement] = n
+    last = report.findings[-1] if report.findings else None
+    if last is not None and last.kind == "score" and last.quality_statement == place.quality_statement:
+        # "Score: 2" and "2 - Evidence shows some shortfalls" are one score line.
+        report.findings[-1] = Finding(**{**last.__dict__, "text": last.text + "\n" + text})
+    else:
+        saved = place.heading
+        place.enter_heading("Score")
+        b.add(text, "score", location)
+        place.enter_heading(saved)
+    return True
+
+
+def _enter_heading(b: _Builder, text: str, level: int) -> None:
+    place = b.place
+    qs = cqc.quality_statement_for_heading(text)
+    theme = cqc.theme_for_heading(text)
+    if qs:
+        place.quality_statement, place.theme = qs, cqc.theme_of(qs)
+        place.section = place.theme
+        place.statement_open = True
+        place.enter_heading("")
+    elif theme:
+        place.theme, place.quality_statement, place.section = theme, "", theme
+        place.enter_heading("")
+    elif level and level <= 2:
+        place.section, place.theme, place.quality_statement = text, "", ""
+        place.enter_heading("")
+    else:
+        place.statement_open = False
+        place.enter_heading(text)
+
+
+def parse_report(doc: LoadedDocument, authority: str | None = None) -> Report:
+    """The report's structure from its blocks. `authority` names the report when the caller has
+    resolved it across pages (an area title such as "County Durham" whose council another page
+    names); by default it is read from the title."""
+    title, named = title_of(doc.blocks)
+    if authority is None:
+        authority = authority_in_text(named, doc.blocks) or named if named else ""
+    if not title:
+        title = next((b.text for b in doc.blocks if b.kind == "heading"), "")
     report = Report(source=doc.source, authority=authority, title=title, files=list(doc.files))
     b = _Builder(report)
     place = b.place
-    for block in doc.blocks:
+    starts = set(doc.page_starts)
+    for index, block in enumerate(doc.blocks):
+        if index in starts:
+            # A new page: it starts from its own headings, never inside the previous page's section.
+            b.flush_list()
+            b.place = place = _Place(source=doc.file_at(index))
         text = block.text.strip()
         if reads_as_instructions(text):
             report.set_aside.append(f"{block.location or doc.source}: {text[:120]}")
             continue
-        if block.kind != "list_item":
+        # The rating box sits under "Local authority rating and score" (a section or a sub-heading,
+        # by the page's heading levels).
+        rating_heading = place.heading or place.section
+        in_rating_section = bool(_RATING_SECTION.search(rating_heading)) and not place.quality_statement
+        rating_item = block.kind == "list_item" and in_rating_section
+        if block.kind != "list_item" or rating_item:
             b.flush_list()
         # A short line with no full stop reads as a heading in plain text, but "X scored 53 out of
         # 100 overall, indicating some shortfalls" is the overall score, not a section.
-        is_heading = block.kind == "heading" and not _OVERALL_SCORE[0].search(text)
-        if is_heading:
-            if text == title and block.level <= 1:
-                continue
-            qs = cqc.quality_statement_for_heading(text)
-            theme = cqc.theme_for_heading(text)
-            if qs:
-                place.quality_statement, place.theme = qs, cqc.theme_of(qs)
-                place.section = place.theme
-                place.enter_heading("")
-            elif theme:
-                place.theme, place.quality_statement, place.section = theme, "", theme
-                place.enter_heading("")
-            elif block.level and block.level <= 2:
-                place.section, place.theme, place.quality_statement = text, "", ""
-                place.enter_heading("")
-            else:
-                place.enter_heading(text)
+        if block.kind == "heading" and not _OVERALL_SCORE[0].search(text):
+            if title_name(text) and index - max(s for s in starts if s <= index) < TITLE_LINES:
+                continue  # the page's title, repeated on every page
+            _enter_heading(b, text, block.level)
             continue
 
-        if not report.published:
-            m = _PUBLISHED.match(text)
-            if m and parse_date(m.group("date")):
-                report.published = parse_date(m.group("date"))
-                continue
+        date = published_date(text)
+        if date:
+            report.published = report.published or date
+            continue
         if _COPYRIGHT.match(text) and len(text) < 120:
             continue
-        if block.kind == "list_item":
+        if block.kind == "list_item" and not rating_item:
             b.pending_list.append(block)
             continue
         if block.kind == "table":
             b.add(text, "table", block.location)
             continue
-
-        if place.quality_statement and len(text) <= _MAX_SCORE_LINE:
-            m = _QS_SCORE.match(text) or _BAND.match(text)
-            if m and report.scores.get(place.quality_statement, int(m.group("n"))) == int(m.group("n")):
-                n = int(m.group("n"))
-                report.scores.setdefault(place.quality_statement, n)
-                last = report.findings[-1] if report.findings else None
-                if last is not None and last.kind == "score" and last.quality_statement == place.quality_statement:
-                    # "Score: 2" and "2 - Evidence shows some shortfalls" are one score line.
-                    report.findings[-1] = Finding(**{**last.__dict__, "text": last.text + "\n" + text})
-                else:
-                    saved = place.heading
-                    place.enter_heading("Score")
-                    b.add(text, "score", block.location)
-                    place.enter_heading(saved)
-                continue
-        in_rating_section = bool(_RATING_SECTION.search(place.heading)) and not place.quality_statement
-        if not place.quality_statement and _read_rating(report, text, in_rating_section, b.from_rating_section):
+        if _read_statement_score(b, text, block.location):
+            continue
+        indicative = bool(_INDICATIVE_SECTION.search(rating_heading))
+        if not place.quality_statement and _read_rating(report, text, in_rating_section, b.from_rating_section,
+                                                         indicative):
             b.add(text, "rating", block.location)
             continue
         b.add(text, "paragraph", block.location)
     b.flush_list()
 
     for qs, n in b.summary_scores.items():
-        report.scores.setdefault(qs, n)
+        held = report.scores.setdefault(qs, n)
+        if held != n:
+            report.conflicts.append(f"{qs}: the summary list says {n}, the statement's own score line {held}; {held} kept")
     # Keep scores in the framework's order, whatever order the document gave them in.
     order = [qs.name for qs in cqc.QUALITY_STATEMENTS]
     report.scores = {qs: report.scores[qs] for qs in order if qs in report.scores}

@@ -2,6 +2,10 @@
 
 "../../etc/cron.d/x", "/etc/passwd", "C:\\Windows\\x.pdf", "..", a name with a NUL byte or a
 symlink planted in the folder must not write outside the library's uploads folder.
+
+And an upload never replaces a file: the uploads folder holds the only copy of an uploaded
+report, so a second upload whose name cleans to the same name is saved beside the first
+("report (2).pdf"); the same content uploaded again is recognised as the file already there.
 """
 
 from __future__ import annotations
@@ -9,6 +13,7 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
+from dataclasses import dataclass
 from pathlib import Path
 
 from ingest.errors import IngestError
@@ -43,16 +48,61 @@ def safe_upload_path(folder: str | Path, filename: str) -> Path:
     return target
 
 
-def save_upload(folder: str | Path, filename: str, data: bytes) -> Path:
-    """Write an upload inside `folder` (created if needed) and return where it went. The file is
-    opened without following symlinks, so a link swapped in after the check is refused too."""
-    Path(folder).mkdir(parents=True, exist_ok=True)
-    target = safe_upload_path(folder, filename)
-    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
+@dataclass(frozen=True)
+class SavedUpload:
+    name: str  # as uploaded
+    path: Path  # where its content is
+    existing: bool  # the same content was already there under that name: nothing was written
+
+
+def _candidates(target: Path):
+    """report.pdf, report (2).pdf, report (3).pdf, ..."""
+    yield target
+    for n in range(2, 10_000):
+        yield target.with_name(f"{target.stem} ({n}){target.suffix}")
+
+
+def _holds(path: Path, data: bytes) -> bool:
     try:
-        fd = os.open(target, flags, 0o644)
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return False
+    with os.fdopen(fd, "rb") as handle:
+        return os.fstat(handle.fileno()).st_size == len(data) and handle.read() == data
+
+
+def store_upload(folder: str | Path, filename: str, data: bytes) -> SavedUpload:
+    """Write an upload inside `folder` (created if needed) under its cleaned name, or the first
+    free "name (n)" beside it: never over another file. Each name is created exclusively and
+    without following symlinks, so neither a concurrent upload nor a planted link can be written
+    through. Raises IngestError, naming the upload, when it cannot be saved."""
+    try:
+        Path(folder).mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise IngestError(filename, f"cannot be saved ({exc.strerror or exc})") from exc
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
-    return target
+    first = safe_upload_path(folder, filename)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    for target in _candidates(first):
+        if target.is_symlink():
+            raise IngestError(filename, f"cannot be saved: {target} is a link, which could lead outside {target.parent}")
+        try:
+            fd = os.open(target, flags, 0o644)
+        except FileExistsError:
+            if _holds(target, data):
+                return SavedUpload(filename, target, existing=True)
+            continue
+        except OSError as exc:
+            raise IngestError(filename, f"cannot be saved ({exc.strerror or exc})") from exc
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+        except OSError as exc:  # a full disk: leave no half file behind
+            target.unlink(missing_ok=True)
+            raise IngestError(filename, f"cannot be saved ({exc.strerror or exc})") from exc
+        return SavedUpload(filename, target, existing=False)
+    raise IngestError(filename, f"cannot be saved: too many files called {first.name} in {first.parent}")
+
+
+def save_upload(folder: str | Path, filename: str, data: bytes) -> Path:
+    """Where an upload was saved (see `store_upload`): a new file, or the identical one already there."""
+    return store_upload(folder, filename, data).path

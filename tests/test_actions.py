@@ -15,11 +15,13 @@ from langchain_core.messages import AIMessage
 
 from assistant.__main__ import main as assistant_main
 from assistant.actions import (
-    ActionItem, ActionPlan, ActionsError, draft_actions, measurable_figure, measure_from, parse_actions_reply,
+    ActionItem, ActionPlan, ActionsError, draft_actions, measurable_figure, measure_from,
     shows_shortfall,
 )
-from assistant.export import ExportError, conversation_markdown, export_plan, plan_csv
+from assistant.action_model import parse_actions_reply
+from assistant.export import PLAN_COLUMNS, ExportError, conversation_markdown, export_plan, plan_csv
 from assistant.extractive import SHORTFALL
+from assistant.verbs import ACTION_VERBS
 from assistant.llm.checking import unsupported_figures
 from assistant.models import Answer, Citation
 
@@ -28,13 +30,13 @@ EASTHOLM = "Eastholm City Council"
 REQUEST = "Draft improvement actions for Kingsmere on safeguarding"
 
 
-def _months(score: int | None) -> str:
-    return {1: "3 months", 2: "6 months"}.get(score or 0, "12 months")
+LEANING = re.compile(r"\b(?:this|these|those|some told us|some said|others said|it)\b", re.IGNORECASE)
 
 
 def assert_grounded(actions: list[dict], authority: str) -> None:
     """Every action cites a finding of the authority whose text holds its basis, and states no
-    figure (in the action or its measure) that its cited findings do not."""
+    figure (in the action or its measure) that its cited findings do not; owners are labelled
+    suggestions, timescales the report's date or a labelled suggestion."""
     for a in actions:
         assert a["citations"], a
         texts = [c["text"] for c in a["citations"]]
@@ -43,7 +45,25 @@ def assert_grounded(actions: list[dict], authority: str) -> None:
         assert a["basis"] and all(any(b in t for t in texts) for b in a["basis"]), a
         assert not unsupported_figures(a["action"], sources), a
         assert not unsupported_figures(a["measure"], sources), a
-        assert a["owner"].endswith("(suggested)") and a["timescale"].endswith("(suggested)"), a
+        assert a["owner"].endswith("(suggested)"), a
+        assert a["timescale"].endswith(("(suggested)", "(from the report)")), a
+        if a["timescale"].endswith("(from the report)"):  # a date the cited finding gives
+            date = a["timescale"].removeprefix("By ").removesuffix(" (from the report)")
+            assert any(date in t for t in texts), a
+
+
+def assert_council_style(actions: list[dict]) -> None:
+    """What the issue asks of a plan's wording: each action starts with a verb, restates no
+    finding ("Close the gaps in X: <finding>"), leans on no sentence it does not include."""
+    for a in actions:
+        first = a["action"].split()[0].lower()
+        assert first in ACTION_VERBS, a["action"]
+        assert ": " not in a["action"] and not a["action"].endswith("."), a["action"]
+        assert not LEANING.search(a["action"]), a["action"]
+        if a["measure"]:  # a baseline from the report and the direction it should move
+            assert a["measure"].startswith(("Reduce from", "Raise from")), a["measure"]
+    origins = [a["origin"] for a in actions]
+    assert origins == sorted(origins, key=lambda o: o != "planned"), origins  # the report's own plan first
 
 
 # -- the command the issue names ------------------------------------------------------------------
@@ -69,25 +89,24 @@ def test_ask_actions_json_kingsmere_safeguarding(kingsmere_cli, facts):
     assert plan["quality_statement"] == "Safeguarding"
     assert plan["report_date"] == facts[KINGSMERE]["published"]
     actions = plan["actions"]
-    assert len(actions) >= 3
+    assert len(actions) >= 4
     assert_grounded(actions, KINGSMERE)
-    # One action per distinct finding, each a Safeguarding finding that records a shortfall.
-    cited = [c["chunk_id"] for a in actions for c in a["citations"]]
-    assert len(cited) == len(set(cited)) == len(actions)
+    assert_council_style(actions)
+    # First what the report says the council needed to do about safeguarding quality assurance.
+    assert actions[0]["origin"] == "planned" and "quality assurance" in actions[0]["action"]
+    assert "needed to" in actions[0]["basis"][0]
+    # Then its shortfalls turned round: the allocation backlog with its own figure as baseline.
+    waiting = [a for a in actions if a["action"] == "Reduce the number of enquiries waiting to be allocated to a practitioner"]
+    assert waiting and waiting[0]["measure"].startswith("Reduce from 96 (March 2024)")
     for a in actions:
-        (c,) = a["citations"]
-        assert c["quality_statement"] == "Safeguarding"
-        assert SHORTFALL.search(a["basis"][0]), a["basis"]
-        # The action restates what its finding records, so it depends on that finding's text.
-        record = a["action"].split(": ", 1)[1].rstrip(".")
-        assert record.lower() in a["basis"][0].lower(), a
-        assert a["timescale"] == f"{_months(facts[KINGSMERE]['scores']['Safeguarding'])} (suggested)"
-        assert a["owner"] == "Head of adult safeguarding (suggested)"
-    # A measure starts from a figure its finding states.
-    measured = [a for a in actions if a["measure"]]
-    assert measured, "the Section 42 finding gives figures a measure can start from"
-    for a in measured:
-        assert measurable_figure(a["measure"]) in a["citations"][0]["text"]
+        if a["origin"] == "shortfall":
+            assert a["citations"][0]["quality_statement"] == "Safeguarding", a
+            assert any(SHORTFALL.search(b) for b in a["basis"]), a["basis"]
+    # Owners follow the subject of each action, not one owner for the whole plan.
+    owners = {a["owner"] for a in actions}
+    assert len(owners) >= 2, owners
+    train = [a for a in actions if a["action"].startswith("Train ")]
+    assert train and train[0]["owner"].startswith("Principal Social Worker")
 
 
 def test_exports_open_with_one_row_per_action(kingsmere_cli):
@@ -105,20 +124,36 @@ def test_exports_open_with_one_row_per_action(kingsmere_cli):
 
     with csv_path.open(encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.DictReader(fh))
-    assert [r["action"] for r in rows] == [a["action"] for a in actions]
+    assert list(rows[0]) == ["#", *PLAN_COLUMNS, "Findings cited"]  # the headers the app's table shows
+    assert [r["Action"] for r in rows] == [a["action"] for a in actions]
     for row, a in zip(rows, actions):
-        assert a["citations"][0]["heading"] in row["findings cited"] and KINGSMERE in row["findings cited"]
-        assert row["basis"] == " / ".join(a["basis"])
-        assert row["measure of success"] == a["measure"]
-        assert row["suggested owner"] == a["owner"] and row["suggested timescale"] == a["timescale"]
+        assert a["citations"][0]["heading"] in row["Findings cited"] and KINGSMERE in row["Findings cited"]
+        assert row["Evidence"] == " / ".join(a["basis"])
+        assert row["Measure of success"] == a["measure"]
+        assert row["Owner"] == a["owner"] and row["Timescale"] == a["timescale"]
 
     doc = Document(str(docx_path))
     assert any(KINGSMERE in p.text for p in doc.paragraphs)
     assert any(p.text.startswith("Report published: 2024") for p in doc.paragraphs)
+    assert_landscape_table(doc, len(actions))
+    assert [row.cells[1].text for row in doc.tables[0].rows[1:]] == [a["action"] for a in actions]
+
+
+def assert_landscape_table(doc, n_actions: int) -> None:
+    """Landscape A4, the app's headers, every column wide enough to read and all within the page."""
+    from docx.enum.section import WD_ORIENT
+    from docx.shared import Cm
+
+    section = doc.sections[0]
+    assert section.orientation == WD_ORIENT.LANDSCAPE and section.page_width > section.page_height
+    usable = section.page_width - section.left_margin - section.right_margin
     table = doc.tables[0]
-    assert len(table.rows) == len(actions) + 1
-    assert [row.cells[1].text for row in table.rows[1:]] == [a["action"] for a in actions]
-    assert table.rows[0].cells[5].text == "Suggested owner"
+    assert len(table.rows) == n_actions + 1
+    assert [c.text for c in table.rows[0].cells] == ["#", *PLAN_COLUMNS]
+    widths = [table.rows[1].cells[i].width for i in range(len(PLAN_COLUMNS) + 1)]
+    assert sum(widths) <= usable + Cm(0.1), (sum(widths), usable)
+    named = dict(zip(["#", *PLAN_COLUMNS], widths))
+    assert named["Action"] >= Cm(5) and named["Evidence"] >= Cm(5) and min(widths[1:]) >= Cm(1.4), named
 
 
 # -- other authorities and requests: nothing tuned to one question -----------------------------------
@@ -126,9 +161,11 @@ def test_second_authority_by_argument_with_statement(corpus_assistant, facts):
     plan = draft_actions(corpus_assistant, authority="Eastholm", quality_statement="Safeguarding")
     assert plan.authority == EASTHOLM and plan.report_date == facts[EASTHOLM]["published"]
     assert len(plan.items) >= 3
-    assert_grounded([i.as_json() for i in plan.items], EASTHOLM)
-    expected = f"{_months(facts[EASTHOLM]['scores']['Safeguarding'])} (suggested)"
-    assert all(i.citations[0].quality_statement == "Safeguarding" and i.timescale == expected for i in plan.items)
+    actions = [i.as_json() for i in plan.items]
+    assert_grounded(actions, EASTHOLM)
+    assert_council_style(actions)
+    for item in plan.items:  # under Safeguarding, or the summary's next step about safeguarding
+        assert item.citations[0].quality_statement == "Safeguarding" or "safeguarding" in item.action.lower(), item.action
 
 
 def test_statement_less_request_draws_on_the_whole_report(corpus_assistant, facts):
@@ -137,13 +174,13 @@ def test_statement_less_request_draws_on_the_whole_report(corpus_assistant, fact
     assert plan.authority == authority and plan.quality_statement == ""
     assert len(plan.items) >= 3
     assert_grounded([i.as_json() for i in plan.items], authority)
-    statements = {i.citations[0].quality_statement for i in plan.items}
+    assert_council_style([i.as_json() for i in plan.items])
+    statements = {c.quality_statement for i in plan.items for c in i.citations}
     assert len(statements) >= 2, statements  # not confined to one part of the report
     for item in plan.items:
-        c = item.citations[0]
-        assert item.timescale == f"{_months(c.score)} (suggested)"
-        if c.score is not None:
-            assert c.score == facts[authority]["scores"][c.quality_statement]
+        for c in item.citations:
+            if c.score is not None:
+                assert c.score == facts[authority]["scores"][c.quality_statement]
 
 
 def test_authority_named_in_the_request_wins_and_bad_requests_are_named(corpus_assistant):
@@ -170,22 +207,34 @@ def test_cli_actions_without_an_authority_exits_2(corpus_store, capsys, tmp_path
 # -- with a chat model (LangChain's fake models) ---------------------------------------------------
 @pytest.fixture(scope="module")
 def baseline(corpus_assistant):
-    """The plan with no model: its findings are the shortfall findings, which the model sees first."""
+    """The plan with no model, falling back to which a failed model plan must give the same."""
     return draft_actions(corpus_assistant, question=REQUEST)
+
+
+@pytest.fixture(scope="module")
+def model_findings(corpus_assistant):
+    """The findings as the model is shown them, numbered from 1 (planned first, then shortfalls)."""
+    from assistant.action_model import model_order
+    from assistant.actions import plan_evidence, planned_findings
+
+    _, planned, shortfalls, retrieved = plan_evidence(corpus_assistant, question=REQUEST)
+    return [f.chunk for f in model_order(planned_findings(planned), shortfalls, retrieved)]
 
 
 def _figure_in(text: str) -> str:
     return re.search(r"\d+(?:\.\d+)?%|\d[\d,]*", text).group(0)
 
 
-def test_model_actions_are_checked_against_the_findings_they_cite(corpus_assistant, baseline):
-    first, second = (i.citations[0] for i in baseline.items[:2])
+def test_model_actions_are_checked_against_the_findings_they_cite(corpus_assistant, model_findings):
+    first, second = model_findings[:2]
     figure = _figure_in(first.text)
     reply = {"actions": [
         {"action": "Agree and publish thresholds for moving concerns to enquiries [1]", "findings": [1],
          "measure": f"Reduce from {figure}", "owner": "Head of adult safeguarding", "timescale": "6 months"},
         {"action": "Review every case named in finding 99", "findings": [99], "measure": "", "owner": "", "timescale": ""},
         {"action": "Cut the 9,999 open cases to zero", "findings": [2], "measure": "", "owner": "", "timescale": ""},
+        {"action": "This needs fixing urgently", "findings": [1], "measure": "", "owner": "", "timescale": ""},
+        {"action": "Safeguarding should improve", "findings": [1], "measure": "", "owner": "", "timescale": ""},
         {"action": "Train locality staff on exploitation", "findings": [2, 42], "measure": "Raise to 12345%",
          "owner": "", "timescale": ""},
     ]}
@@ -205,6 +254,8 @@ def test_model_actions_are_checked_against_the_findings_they_cite(corpus_assista
     assert trained.owner.endswith("(suggested)") and trained.timescale.endswith("(suggested)")
     notes = "\n".join(plan.notes)
     assert "[99]" in notes and "9999" in notes and "12345" in notes and "[42]" in notes
+    assert "does not start with what to do: This needs fixing urgently" in notes
+    assert "does not start with what to do: Safeguarding should improve" in notes
     assert_grounded([i.as_json() for i in plan.items], KINGSMERE)
 
 
@@ -261,10 +312,10 @@ def test_exports_keep_awkward_text_intact(tmp_path):
                       "3 months (suggested)")
     plan = ActionPlan("Testshire Council", "Assessing needs", "Assessing needs", "2025-01-02", [item], notes=["one note"])
     rows = list(csv.DictReader(io.StringIO(plan_csv(plan))))
-    assert len(rows) == 1 and rows[0]["action"] == 'Reduce waits, "quickly"' and rows[0]["basis"] == c.text.splitlines()[0]
+    assert len(rows) == 1 and rows[0]["Action"] == 'Reduce waits, "quickly"' and rows[0]["Evidence"] == c.text.splitlines()[0]
     export_plan(plan, tmp_path / "p.docx")
     cells = Document(str(tmp_path / "p.docx")).tables[0].rows[1].cells
-    assert cells[1].text == item.action and "Waiting, lists" in cells[2].text
+    assert cells[1].text == item.action and cells[5].text == "[1]" and cells[6].text == c.text.splitlines()[0]
     md = export_plan(plan, tmp_path / "p.md").read_text(encoding="utf-8")
     assert "> A second line of 40 words." in md and "- one note" in md
     empty = ActionPlan("Testshire Council", "", "the whole report", "")
@@ -313,3 +364,50 @@ def test_markdown_exports_keep_report_text_inert():
         assert not re.findall(r"(?<!\\)<|(?<!\\)\]\(|https?://|www\.", md), md
         assert "window.__pwned=1" in md  # the words are kept, as text
     assert "[1]" in conversation_markdown([answer])  # our own markers stay readable
+
+
+def test_csv_cells_that_would_run_as_formulas_are_neutralised():
+    """Issue 16: a finding (or an edit) starting with = + - @, a tab or a carriage return reaches a
+    spreadsheet as text, never as a live formula; ordinary text and our own headers are unchanged."""
+    hostile = ['=HYPERLINK("http://evil.example","click")', "+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1"]
+    c = _citation(1, "A finding.")
+    items = [ActionItem(h, [c], [h], measure=h, owner=h, timescale=h) for h in hostile]
+    plan = ActionPlan("Testshire Council", "", "Assessing needs", "2025-01-02", items)
+    rows = list(csv.reader(io.StringIO(plan_csv(plan))))
+    assert rows[0][:2] == ["#", "Action"]
+    for row, h in zip(rows[1:], hostile):
+        for cell in row[1:6]:  # action, owner, timescale, measure, sources ("[1]", left alone) ...
+            assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), row
+        assert row[1] == "'" + h  # ... the text itself kept whole, behind the apostrophe
+    plain = ActionItem("Reduce waits", [c], ["A finding."])
+    assert list(csv.reader(io.StringIO(plan_csv(ActionPlan("T", "", "t", "", [plain])))))[1][1] == "Reduce waits"
+
+
+def test_action_wording_rules_turn_shortfalls_round():
+    """Sentences written for the test: each shortfall gives the action that answers it, verb first;
+    a sentence that leans on another gives none."""
+    from assistant.action_wording import leans_on_another, planned_wordings
+    from assistant.shortfall_wording import shortfall_wording
+
+    cases = {
+        "At the end of June 2025, 140 referrals were waiting to be screened by the duty team.":
+            "Reduce the number of referrals waiting to be screened by the duty team",
+        "Only 41% of carers were offered a review within a year.": "Increase the proportion of carers offered a review within a year",
+        "Partners told us they did not always receive minutes of the panel.": "Make sure partners always receive minutes of the panel",
+        "The carers strategy had expired in 2021 and had not been refreshed.": "Refresh the carers strategy",
+        "There was no agreed protocol for hospital discharge at weekends.": "Put in place an agreed protocol for hospital discharge at weekends",
+        "Planning for discharge started too late.": "Start planning for discharge earlier",
+        "Staff in two teams told us they had not received training on mental capacity.": "Train staff in two teams on mental capacity",
+    }
+    for sentence, action in cases.items():
+        wording = shortfall_wording(sentence)
+        assert wording is not None and wording.action == action, (sentence, wording)
+    assert shortfall_wording("This was lower than in similar areas.") is None
+    assert leans_on_another("This was lower than in similar areas.") and leans_on_another("Some told us they waited.")
+    planned = planned_wordings("Next steps included recruiting 6 social workers by May 2026 and publishing a carers strategy.")
+    assert [(w.action, w.timescale) for w in planned] == [
+        ("Recruit 6 social workers by May 2026", "May 2026"), ("Publish a carers strategy", "")]
+    needed = planned_wordings("To improve, the council needed to reduce its reliance on agency staff and update its "
+                              "safeguarding procedures.")
+    assert [w.action for w in needed] == ["Reduce the council's reliance on agency staff",
+                                          "Update the council's safeguarding procedures"]

@@ -41,7 +41,7 @@ def unescape(markdown: str) -> str:
 
 def plain(markdown: str) -> str:
     """Markdown source as the reader sees it: escapes, bold, highlights and marker links undone."""
-    text = re.sub(r"\[\\\[(\d+)\\\]\]\(#[a-z0-9-]+\)", r"[\1]", markdown)  # [\[1\]](#src-...) -> [1]
+    text = re.sub(r'\[\\\[(\d+)\\\]\]\(#[a-z0-9-]+(?: "[^"]*")?\)', r"[\1]", markdown)  # [\[1\]](#src-... "preview") -> [1]
     text = re.sub(r':color\[(.*?)\]\{background="#[0-9a-f]+"\}', r"\1", text, flags=re.S)
     return unescape(text.replace("**", "").replace("\u2060", ""))
 
@@ -139,8 +139,9 @@ def test_question_shows_answer_linked_to_source_cards_and_follow_up(monkeypatch,
     reply = at.chat_message[1]
     raw = reply.markdown[0].value
     assert "187 people" in answer_markdown_of(reply) and "[1]" in answer_markdown_of(reply)
-    link = re.search(r"\[\\\[1\\\]\]\(#(src-[a-z0-9-]+)\)", raw)
-    assert link, raw  # the marker is a link to its card ...
+    link = re.search(r'\[\\\[1\\\]\]\(#(src-[a-z0-9-]+) "([^"]+)"\)', raw)
+    assert link, raw  # the marker is a link to its card, with a preview of the finding on hover ...
+    assert link[2].startswith("[1] Larkbridge Borough Council · Assessing needs: On 30 September 2024")
     anchors = [m.value for m in reply.markdown if m.value.startswith("<div id=")]
     assert f'<div id="{link[1]}" class="source-anchor"></div>' in anchors  # ... and the card carries that id
     card = shown(reply)
@@ -150,9 +151,10 @@ def test_question_shows_answer_linked_to_source_cards_and_follow_up(monkeypatch,
     highlighted = ':color[**' + SENTENCE.replace(".", "\\.") + '**]{background="#fff0a0"}'
     assert any(highlighted in m.value for m in reply.markdown)  # the cited sentence is highlighted
     assert "Where: larkbridge.html" in card
-    opens = [b for b in reply.get("download_button") if b.proto.label.startswith("Open the original")]
-    assert opens and "HTML" in opens[0].proto.label
-    assert "Answered by: extractive" in card
+    downloads = [b for b in reply.get("download_button") if b.proto.label.startswith("Download")]
+    assert downloads and "HTML" in downloads[0].proto.label
+    assert any(b.proto.label == "Open in the original" for b in reply.button)  # the viewer, at the cited section
+    assert "Quoted from the reports" in card and "extractive" not in card
     assert ":blue-badge[Authority\\: Larkbridge Borough Council]" in [m.value for m in reply.markdown]  # chip
 
     # The follow-up is rewritten from the earlier question, which the app passes as history.
@@ -337,7 +339,10 @@ def test_library_view_lists_reports_and_heatmap_cell_filters_the_chat(monkeypatc
     assert mode_control(at).value == "Ask"
     assert at.sidebar.multiselect(key="authorities").value == ["Fenmarsh County Council"]
     assert at.sidebar.multiselect(key="statements").value == ["Safeguarding"]
-    assert "Filtered to Fenmarsh County Council · Safeguarding" in plain(at.success[0].value)
+    # A toast (in view wherever the page was scrolled) and the scope banner above the chat.
+    assert "Filtered to Fenmarsh County Council · Safeguarding" in plain(at.toast[0].value)
+    banner = "\n".join(plain(m.value) for m in at.markdown)
+    assert "Answers only from:" in banner and "Authority: Fenmarsh County Council" in banner
 
 
 def test_heatmap_frame_holds_nine_scores_per_authority(demo_store):
@@ -370,7 +375,7 @@ def test_remove_a_report(monkeypatch, demo_store, tmp_path):
     at.checkbox(key="remove_sure").check()
     next(b for b in at.button if b.proto.label == "Remove report").click()
     run(at)
-    assert "Removed Fenmarsh County Council" in plain(at.success[0].value)
+    assert "Removed Fenmarsh County Council, published 2024-09-04" in plain(at.toast[0].value)
     assert at.sidebar.multiselect(key="authorities").options == AUTHORITIES[1:]
     from vectorstore.store import LibraryStore
 
@@ -427,7 +432,7 @@ def test_empty_library_explains_and_uploads(monkeypatch, tmp_path):
     at.get("file_uploader")[0].set_value(("fenmarsh.md", (DEMO / "fenmarsh.md").read_bytes(), "text/markdown"))
     next(b for b in at.button if b.proto.label == "Add to library").click()
     run(at)
-    assert "Added 1 report(s): Fenmarsh County Council." in plain(at.success[0].value)
+    assert "Added 1 report: Fenmarsh County Council." in plain(at.success[0].value)
     assert at.sidebar.multiselect(key="authorities").options == ["Fenmarsh County Council"]
     assert (tmp_path / "empty" / "store" / "uploads" / "fenmarsh.md").exists()
 
@@ -437,7 +442,7 @@ def test_conversation_export_and_feedback(monkeypatch, demo_store):
     running = start_app(monkeypatch, demo_store)
     at = ask(running.at, QUESTION)
     export = at.sidebar.get("download_button")
-    assert export and export[0].proto.label == "Conversation with sources (Markdown)"
+    assert export and export[0].proto.label == "Export this conversation (Markdown)"
     from ui.exports import conversation_markdown
 
     markdown = conversation_markdown(at.session_state["turns"])
@@ -486,3 +491,225 @@ def test_exported_conversation_keeps_report_text_inert():
     assert not re.findall(r"(?<!\\)<|(?<!\\)\]\(|https?://|www\.|@example", markdown)
     assert "window.__pwned=1" in markdown  # the report's words are all there, as text
     assert "Quillmoor · Safeguarding (score 2) · Heading" in unescape(markdown)
+
+
+# -- scope you can see -----------------------------------------------------------------------------
+def later_report(folder: Path, name: str = "Quillmoor", published: str = "2 June 2025") -> Path:
+    """Fenmarsh's demo report re-issued as another council, published after every demo report."""
+    text = (DEMO / "fenmarsh.md").read_text().replace("Fenmarsh", name).replace("4 September 2024", published)
+    text = text.replace("1,274 people", "2,318 people")
+    path = folder / f"{name.lower()}.md"
+    path.write_text(text)
+    return path
+
+
+def test_date_filter_follows_the_library_after_an_upload(monkeypatch, demo_store, tmp_path):
+    """Issue 15: the "Published between" range was the library's as it was; a report uploaded with
+    a later date was then filtered out and questions about it answered "do not say"."""
+    copy = tmp_path / "store"
+    shutil.copytree(demo_store, copy)
+    at = start_app(monkeypatch, copy).at
+    assert at.sidebar.date_input(key="date_range").value == (date(2024, 9, 4), date(2025, 3, 12))
+    choose_mode(at, "Library")
+    path = later_report(tmp_path)
+    at.get("file_uploader")[0].set_value((path.name, path.read_bytes(), "text/markdown"))
+    next(b for b in at.button if b.proto.label == "Add to library").click()
+    run(at)
+    assert "Added 1 report: Quillmoor County Council." in plain(at.success[0].value)
+    assert at.sidebar.date_input(key="date_range").value == (date(2024, 9, 4), date(2025, 6, 2))
+    choose_mode(at, "Ask")
+    assert not [m for m in at.markdown if "Answers only from" in m.value]  # no filter is active
+    ask(at, "How many people were waiting for a Care Act assessment in Quillmoor?")
+    assert "2,318 people" in answer_markdown_of(at.chat_message[1])
+
+    # The same file again changes nothing, and says so.
+    choose_mode(at, "Library")
+    at.get("file_uploader")[0].set_value((path.name, path.read_bytes(), "text/markdown"))
+    next(b for b in at.button if b.proto.label == "Add to library").click()
+    run(at)
+    assert "Already in the library, unchanged: Quillmoor County Council." in plain(at.success[0].value)
+
+
+def test_a_narrowed_date_range_is_kept_shown_in_the_banner_and_cleared(monkeypatch, demo_store):
+    at = start_app(monkeypatch, demo_store).at
+    at.sidebar.date_input(key="date_range").set_value((date(2024, 9, 4), date(2024, 12, 31)))
+    at.sidebar.multiselect(key="statements").set_value(["Safeguarding"])
+    run(at)
+    banner = "\n".join(plain(m.value) for m in at.markdown if "Answers only from" in m.value)
+    assert "Quality statement: Safeguarding" in banner and "Published 2024-09-04 to 2024-12-31" in banner
+    assert "1 of the 3 authorities in the library are in scope." in banner
+    at.button(key="clear_filters").click()
+    run(at)
+    assert at.sidebar.date_input(key="date_range").value == (date(2024, 9, 4), date(2025, 3, 12))
+    assert at.sidebar.multiselect(key="statements").value == []
+    assert not [m for m in at.markdown if "Answers only from" in m.value]
+
+
+def test_my_council_defaults_from_the_environment_and_answers_our_questions(monkeypatch, demo_store):
+    monkeypatch.setenv("CQC_HOME_AUTHORITY", "larkbridge")
+    at = start_app(monkeypatch, demo_store).at
+    assert at.sidebar.selectbox(key="home_authority").value == "Larkbridge Borough Council"
+    ask(at, "How many people were waiting for a Care Act assessment in our area?")
+    reply = at.chat_message[1]
+    cards = [plain(m.value) for m in reply.markdown if m.value.startswith("**\\[")]
+    assert cards and all("Larkbridge Borough Council" in c for c in cards), cards
+    assert "187 people" in answer_markdown_of(reply)
+
+
+# -- conversations that last -----------------------------------------------------------------------
+def test_conversation_is_kept_and_reopened_after_a_restart(monkeypatch, demo_store, tmp_path):
+    copy = tmp_path / "store"
+    shutil.copytree(demo_store, copy, ignore=shutil.ignore_patterns("conversations"))  # other tests' conversations
+    at = start_app(monkeypatch, copy).at
+    ask(at, QUESTION)
+    conversation_id = at.session_state["conversation_id"]
+    assert at.query_params["c"] == conversation_id  # a reload of this page reopens it
+    saved = copy / "conversations" / f"{conversation_id}.json"
+    assert saved.exists() and QUESTION in saved.read_text()
+
+    # A new browser session (a reload, or the app restarted) with the page's address.
+    again = AppTest.from_file(APP, default_timeout=180)
+    again.query_params["c"] = conversation_id
+    run(again)
+    assert len(again.chat_message) == 2 and "187 people" in answer_markdown_of(again.chat_message[1])
+    card = shown(again.chat_message[1])
+    assert "[1] Larkbridge Borough Council · Assessing needs (score 3)" in card  # sources come back too
+
+    # Without the address: a new conversation, the old one listed in the sidebar to reopen.
+    fresh = run(AppTest.from_file(APP, default_timeout=180))
+    assert len(fresh.chat_message) == 0
+    fresh.sidebar.button(key=f"open-{conversation_id}").click()
+    run(fresh)
+    assert len(fresh.chat_message) == 2
+
+    fresh.sidebar.text_input(key=f"rename-{conversation_id}").input("Larkbridge waits for the board")
+    run(fresh)
+    from ui.conversation_store import ConversationStore
+
+    assert [s.title for s in ConversationStore(copy).list()] == ["Larkbridge waits for the board"]
+    fresh.sidebar.button(key=f"delete-{conversation_id}").click()
+    run(fresh)
+    assert not saved.exists() and len(fresh.chat_message) == 0
+
+
+def test_conversation_store_ignores_ids_that_are_not_its_own(tmp_path):
+    from ui.conversation_store import ConversationError, ConversationStore
+
+    store = ConversationStore(tmp_path)
+    assert store.load("../../etc/passwd") is None and store.load("") is None
+    with pytest.raises(ConversationError):
+        store.path("../x")
+    (tmp_path / "conversations").mkdir()
+    (tmp_path / "conversations" / "0123456789abcdef.json").write_text("{not json")
+    assert store.list() == []  # an unreadable file is skipped, not fatal
+    with pytest.raises(ConversationError, match="cannot be read"):
+        store.load("0123456789abcdef")
+
+
+# -- compare as a table ----------------------------------------------------------------------------
+def test_compare_a_short_topic_as_a_table_with_like_for_like_notes(monkeypatch, demo_store):
+    at = start_app(monkeypatch, demo_store).at
+    choose_mode(at, "Compare")
+    ask(at, "waiting times for assessments")
+    reply = at.chat_message[1]
+    table = next(m.value for m in reply.markdown if m.value.startswith("| Authority |"))
+    rows = plain(table).splitlines()[2:]
+    expected = {"Fenmarsh County Council": "1,274 people", "Larkbridge Borough Council": "187 people",
+                "Oakhurst City Council": "58 people"}
+    assert len(rows) == 3
+    for row, (authority, figure) in zip(rows, expected.items()):
+        assert row.startswith(f"| {authority} |") and figure in row, row  # each its Care Act assessment wait
+    notes = " ".join(plain(c.value) for c in reply.caption)
+    assert "The figures are from different dates: Fenmarsh County Council: 31 March 2024" in notes
+
+
+def test_comparison_notes_median_against_average():
+    from assistant.comparison import ComparisonRow, like_for_like_notes
+
+    rows = [ComparisonRow("A", "The median wait was 20 days at 31 March 2024.", ("20 days",), "median", "31 March 2024", "days"),
+            ComparisonRow("B", "The average wait was 4 weeks at 31 March 2024.", ("4 weeks",), "average", "31 March 2024", "weeks"),
+            ComparisonRow("C")]
+    notes = like_for_like_notes(rows)
+    assert "Not like for like: some figures are medians and some averages (average: B; median: A)." in notes
+    assert any("different units" in n for n in notes) and not any("different dates" in n for n in notes)
+    assert "No figure on this topic in the report of C." in notes
+
+
+# -- plain words -----------------------------------------------------------------------------------
+def test_lists_in_answers_render_as_lists_and_suggestions_follow():
+    from ui.safe import answer_markdown
+
+    md = answer_markdown("Scores:\n- A scored 1 [1]\n- B scored 2 [2]\nThat is all.", link=lambda n: f"#src-t-0-{n}")
+    assert md.split("\n\n") == ["Scores\\:", "- A scored 1 [\\[1\\]](#src-t-0-1)\n- B scored 2 [\\[2\\]](#src-t-0-2)",
+                                "That is all\\."]
+
+
+def test_follow_up_suggestions_are_offered_and_asked(monkeypatch, demo_store):
+    at = start_app(monkeypatch, demo_store).at
+    ask(at, QUESTION)
+    pills = at.button_group(key=f"suggest-{at.session_state['turns'][0].id}")
+    assert pills.options == [
+        "How many people were waiting for a Care Act assessment in Fenmarsh?",
+        "What was Larkbridge's score for Assessing needs?",
+        "Draft improvement actions for Larkbridge on Assessing needs",
+        "Summarise Larkbridge's report",
+    ]
+    pills.set_value(pills.options[1])
+    run(at)
+    assert len(at.chat_message) == 4
+    assert "Larkbridge Borough Council scored 3 for Assessing needs" in answer_markdown_of(at.chat_message[3])
+
+
+# -- sources ---------------------------------------------------------------------------------------
+def test_viewer_opens_the_pdf_page_with_the_sentence_marked_and_an_html_section():
+    from PIL import Image
+
+    from ui.viewer import document_blocks, page_image, pdf_page, section_around
+
+    assert pdf_page("page 3") == 3 and pdf_page("larkbridge.html") is None
+    pdf = DEMO / "oakhurst.pdf"
+    quote = "Only 58 people were on the Care Act assessment waiting list on 31 July 2024"
+    marked = page_image(str(pdf), pdf.stat().st_mtime, 3, quote)
+    plain_page = page_image(str(pdf), pdf.stat().st_mtime, 3, "no such sentence on the page")
+    assert marked[:8] == b"\x89PNG\r\n\x1a\n" and marked != plain_page  # the sentence is marked
+    image = Image.open(__import__("io").BytesIO(marked)).convert("RGB")
+    assert sum(1 for r, g, b in image.get_flattened_data() if r > 240 and g > 220 and b < 200) > 1000  # yellow marking
+    assert page_image(str(pdf), pdf.stat().st_mtime, 99, quote) is None
+    html = DEMO / "larkbridge.html"
+    blocks = document_blocks(str(html), html.stat().st_mtime)
+    section, at = section_around(blocks, SENTENCE)
+    assert section[0] == ("heading", "Timeliness of assessments, care planning and reviews")
+    assert SENTENCE in section[at][1]
+
+
+def test_the_users_council_is_passed_to_an_assistant_that_takes_it():
+    """With an assistant whose ask/stream take `home` (the question path's), the sidebar's council
+    goes to it as is and the scope is left alone; with one that does not, a question saying "our"
+    is scoped to that council by the app."""
+    from ui.chat import home_scope, takes_home
+    from vectorstore.store import SearchFilter
+
+    class Takes:
+        def stream(self, question, history=None, scope=None, home=None): ...
+
+    class Older:
+        def stream(self, question, history=None, scope=None): ...
+
+    assert takes_home(Takes().stream) and not takes_home(Older().stream)
+    assert home_scope(SearchFilter(), "What is our wait?", "Larkbridge Borough Council").authorities == (
+        "Larkbridge Borough Council",)
+    assert home_scope(SearchFilter(), "What is the wait in Oakhurst?", "Larkbridge Borough Council").authorities == ()
+    chosen = SearchFilter(authorities=("Oakhurst City Council",))
+    assert home_scope(chosen, "What is our wait?", "Larkbridge Borough Council") == chosen
+
+
+def test_a_finding_from_a_report_read_from_pages_is_placed_by_its_authority_not_its_folder(tmp_path):
+    from assistant.models import Citation
+    from ui.cards import where_text
+
+    pages = tmp_path / "uploads"
+    pages.mkdir()
+    c = Citation(1, "c", "Severn Marches County Council", "2024-11-08", "Safeguarding", 4, "H", "T",
+                 location="theme-3.html", source=str(pages))
+    assert where_text(c) == "theme-3.html of the Severn Marches County Council report published 2024-11-08"
+    assert "uploads" not in where_text(c)

@@ -166,14 +166,14 @@ def test_sentence_vectors_are_embedded_once_and_the_cache_stays_bounded():
 def test_a_comparison_over_a_large_library_answers_the_best_matching_authorities(corpus_assistant, monkeypatch):
     """With more authorities than can be answered side by side, one search picks those whose
     findings answer best, and the answer says how many of how many it covers."""
-    import assistant.chain as chain
+    import assistant.evidence as evidence
 
-    monkeypatch.setattr(chain, "MAX_COMPARED", 2)
+    monkeypatch.setattr(evidence, "MAX_COMPARED", 2)
     answer = corpus_assistant.ask("Which authorities have long waits for Care Act assessments?")
     assert answer.kind == "comparison"
     named = {c.authority for c in answer.citations}
     assert 1 <= len(named) <= 2
-    assert "of 4 in the library; name authorities to compare others" in answer.answer
+    assert "of the 4 authorities in the library whose reports answer it best" in answer.answer
     # Naming them still answers each one named.
     both = corpus_assistant.ask("Compare waits for Care Act assessments in Kingsmere, Eastholm and Severn Marches")
-    assert len({c.authority for c in both.citations}) == 3 and "name authorities" not in both.answer
+    assert len({c.authority for c in both.citations}) == 3 and "answer it best" not in both.answer

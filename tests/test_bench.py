@@ -50,16 +50,13 @@ def test_figures_vary_but_dates_scores_and_statutory_numbers_do_not():
 
 
 def test_synthetic_reports_parse_as_distinct_reports(templates, tmp_path):
-    from ingest.loaders.html import load_html_files
-    from ingest.loaders.text import load_text
-    from ingest.structure import parse_report
+    from ingest.pipeline import read_reports
 
     reports = build_set(templates, 6, tmp_path)
     assert {r.path.suffix for r in reports} == {".md", ".html", ".txt"}
     parsed = []
     for r in reports:
-        doc = load_html_files([r.path])[0] if r.path.suffix == ".html" else load_text(r.path)
-        report = parse_report(doc)
+        ((_, report),) = read_reports([r.path])
         parsed.append(report)
         assert report.authority == r.authority
         assert report.published == r.published

@@ -376,7 +376,7 @@ def test_a_generated_answer_that_keeps_the_quoted_claims_stands(corpus_store):
 def test_the_model_sees_few_findings_and_always_the_quoted_ones(corpus_store):
     from assistant.answerers import FIGURE_FINDINGS, OPEN_FINDINGS
 
-    for question, limit in ((QUESTION, FIGURE_FINDINGS), ("What did carers say about their support?", OPEN_FINDINGS)):
+    for question, limit in ((QUESTION, FIGURE_FINDINGS), ("How are unpaid carers supported?", OPEN_FINDINGS)):
         quoted = Assistant(corpus_store).ask(question, scope=KINGSMERE)
         probe, fake = _assistant_with(corpus_store, [NOT_IN_REPORTS])
         probe.ask(question, scope=KINGSMERE)
@@ -474,7 +474,7 @@ def test_a_rating_or_score_the_model_states_is_checked_against_the_catalog(corpu
     assert catalog_disagrees("Staff said the helpline was good.", [finding], reports) is None  # not a rating
 
     # End to end: the rating claim goes, the supported claim beside it stays.
-    question = "What did people say about safeguarding in Kingsmere?"
+    question = "How are safeguarding concerns handled in Kingsmere?"
     probe, fake = _assistant_with(corpus_store, [NOT_IN_REPORTS])
     probe.ask(question, scope=KINGSMERE)
     shown = _prompt_findings(fake)

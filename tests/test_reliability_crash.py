@@ -20,10 +20,7 @@ from pathlib import Path
 import pytest
 
 from ingest.chunking import chunk_report
-from ingest.loaders.html import load_html_files
-from ingest.loaders.text import load_text
-from ingest.pipeline import ingest_paths
-from ingest.structure import parse_report
+from ingest.pipeline import ingest_paths, read_reports
 from tests.conftest import DEMO, ROOT
 from vectorstore.settings import Settings
 from vectorstore.store import LibraryStore, SearchFilter
@@ -81,7 +78,7 @@ CHILD = textwrap.dedent(
     """
 )
 
-SOURCES = [DEMO / "larkbridge.html", DEMO / "fenmarsh.md"]  # read in this order: HTML, then text
+SOURCES = [DEMO / "fenmarsh.md", DEMO / "larkbridge.html"]  # written in this order (reports in file-name order)
 
 
 def run_child(tmp_path: Path, mode: str, store: Path, paths: list[Path], kill_after_first: bool = False) -> int:
@@ -120,10 +117,7 @@ def _catalog_reports(store: Path) -> int:
 def clean_chunk_ids(paths: list[Path]) -> dict[str, set[str]]:
     """What a clean ingest stores: report id -> chunk ids (ids depend on content alone)."""
     out: dict[str, set[str]] = {}
-    docs = [d for d in load_html_files([p for p in paths if p.suffix == ".html"])]
-    docs += [load_text(p) for p in paths if p.suffix in (".md", ".txt")]
-    for doc in docs:
-        report = parse_report(doc)
+    for _, report in read_reports(paths):
         out[report.report_id] = {c.chunk_id for c in chunk_report(report)}
     return out
 

@@ -129,10 +129,10 @@ def test_a_parser_failure_on_one_file_does_not_stop_the_others(tmp_path, monkeyp
 
     real = pipeline.parse_report
 
-    def fragile(doc):
+    def fragile(doc, **kwargs):
         if doc.source.endswith("larkbridge.html"):
             raise RuntimeError("parser bug")
-        return real(doc)
+        return real(doc, **kwargs)
 
     monkeypatch.setattr(pipeline, "parse_report", fragile)
     store = LibraryStore(Settings(store_dir=tmp_path / "store"))

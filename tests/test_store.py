@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import json
 import shutil
 
@@ -31,10 +33,11 @@ def test_ingesting_the_same_folder_twice_changes_nothing(empty_store):
     ids = {r.report_id: empty_store.catalog.chunk_ids(r.report_id) for r in first.reports}
     count = empty_store.chroma._collection.count()
     second = ingest_paths([DEMO], empty_store)
-    assert [r.chunks for r in second.reports] == [r.chunks for r in first.reports]
-    assert sum(r.added for r in second.reports) == 0
+    assert second.reports == [] and not second.failed and not second.skipped
+    assert sorted(Path(f).name for f in second.unchanged) == ["fenmarsh.md", "larkbridge.html", "oakhurst.pdf"]
+    assert "3 unchanged" in second.lines()[0]
     assert empty_store.chroma._collection.count() == count == first.chunks
-    assert {r.report_id: empty_store.catalog.chunk_ids(r.report_id) for r in second.reports} == ids
+    assert {r.report_id: empty_store.catalog.chunk_ids(r.report_id) for r in empty_store.reports()} == ids
 
 
 def test_a_changed_report_replaces_its_old_chunks(empty_store, tmp_path):

@@ -7,23 +7,16 @@ from pathlib import Path
 
 import pytest
 
-from ingest.loaders.html import load_html_files, load_html_pages
+from ingest.loaders.html import load_html_pages
 from ingest.loaders.text import load_text
+from ingest.pipeline import read_reports
 from ingest.structure import parse_report
 from tests.conftest import DEMO, ROOT
 
 
 def _load(path: Path):
-    if path.is_dir():
-        (doc,) = load_html_files(sorted(path.glob("*.html")))
-        return doc
-    if path.suffix == ".pdf":
-        from ingest.loaders.pdf import load_pdf
-
-        return load_pdf(path)
-    if path.suffix == ".html":
-        return load_html_pages([path])
-    return load_text(path)
+    ((doc, _),) = read_reports([path])
+    return doc
 
 
 @pytest.mark.parametrize("name", ["ashbourne-vale.pdf", "eastholm.pdf", "kingsmere.html", "severn-marches"])
@@ -76,12 +69,13 @@ def test_saved_page_furniture_is_dropped(corpus):
 
 def test_split_report_pages_become_one_report(corpus):
     folder = corpus / "reports" / "severn-marches"
-    docs = load_html_files(sorted(folder.glob("*.html"), reverse=True))  # order given must not matter
-    assert len(docs) == 1
-    blocks = docs[0].blocks
-    assert sum(b.kind == "heading" and b.level == 1 for b in blocks) == 1
-    assert sum(b.text.startswith("Published") for b in blocks) == 1
-    assert blocks[1].location == "overall-summary.html"  # the summary page leads
+    doc = load_html_pages(sorted(folder.glob("*.html"), reverse=True))  # order given must not matter
+    assert [Path(f).name for f in doc.files] == ["overall-summary.html"] + [f"theme-{n}.html" for n in range(1, 5)]
+    assert len(doc.page_starts) == 5 and doc.blocks[0].location == "overall-summary.html"  # the summary page leads
+    report = parse_report(doc)
+    assert len(report.scores) == 9 and report.published == "2025-04-03"
+    # Each finding keeps the page file it came from, for its citation.
+    assert {Path(f.source).name for f in report.findings if f.quality_statement == "Safeguarding"} == {"theme-3.html"}
 
 
 def test_score_line_variants_are_tolerated():

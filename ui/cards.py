@@ -1,8 +1,10 @@
-"""An answer and its source cards: each [n] in the answer links to the card of finding n.
+"""An answer and its source cards: each [n] in the answer links to the card of finding n, and
+shows a short preview of the finding when the pointer rests on it.
 
 A card shows where the finding comes from (authority, quality statement and its score, heading),
 the whole paragraph with the cited sentence highlighted, where it sits in the original (page of
-the PDF, page of the saved web site) and a button that hands over the original file.
+the PDF, page of the saved web site), a button that opens the original at that place
+(`ui.viewer`) and one that hands over the file.
 """
 
 from __future__ import annotations
@@ -11,9 +13,11 @@ from pathlib import Path
 
 import streamlit as st
 
+from assistant.export import written_by as export_written_by
 from assistant.models import Answer, Citation
 from ui.filters import answer_chips, chips_markdown
 from ui.safe import anchor_id, answer_markdown, escape, finding_markdown
+from ui.viewer import original_dialog, original_of
 
 MIME = {".pdf": "application/pdf", ".md": "text/markdown", ".txt": "text/plain"}
 
@@ -39,10 +43,30 @@ def original_file(c: Citation) -> Path | None:
 
 
 def where_text(c: Citation) -> str:
-    name = Path(c.source).name if c.source else ""
+    """Where the finding sits: "page 4 of oakhurst.pdf", "larkbridge.html", or for a report read
+    from several page files, the page and the report's authority (never the folder's name)."""
+    source = Path(c.source) if c.source else None
+    name = source.name if source else ""
+    from_pages = source is not None and (source.is_dir() or (c.location and Path(c.location).suffix and c.location != name))
+    if from_pages and c.location:
+        of = f"{c.authority} report" if c.authority else "report"
+        return f"{c.location} of the {of}" + (f" published {c.published}" if c.published else "")
     if c.location and name and c.location != name:
         return f"{c.location} of {name}"
     return c.location or name
+
+
+def preview(c: Citation) -> str:
+    """What the pointer shows over [n]: whose finding, on what, and the sentence relied on."""
+    statement = f" · {c.quality_statement}" if c.quality_statement else ""
+    return f"[{c.marker}] {c.authority or 'Unknown authority'}{statement}: {c.quote or c.text}"
+
+
+def written_by(answer: Answer) -> str:
+    """Who wrote the answer, in words a reader needs no glossary for ("" for "the reports do not say")."""
+    if answer.abstained and not answer.citations:
+        return ""
+    return export_written_by(answer)
 
 
 def card_anchor(turn_id: str, column: int, marker: int) -> str:
@@ -62,10 +86,16 @@ def show_card(c: Citation, anchor: str, key: str) -> None:
         path = original_file(c)
         if path is None:
             st.caption("Original file not found")
-        else:
+            return
+        original = original_of(c, path)
+        with st.container(horizontal=True, gap="small"):
+            if original is not None and st.button(original.label, key=f"view-{key}", type="tertiary",
+                                                  icon=":material/open_in_new:",
+                                                  help="The original report, at the place this finding comes from"):
+                original_dialog(c, original)
             # Handed over as a download, never rendered in the app's own page.
             st.download_button(
-                f"Open the original ({path.suffix.lstrip('.').upper() or 'file'})",
+                f"Download ({path.suffix.lstrip('.').upper() or 'file'})",
                 data=lambda p=path: p.read_bytes(), file_name=path.name,
                 mime=MIME.get(path.suffix.lower(), "application/octet-stream"),
                 key=f"open-{key}", on_click="ignore", icon=":material/download:", type="tertiary",
@@ -73,11 +103,14 @@ def show_card(c: Citation, anchor: str, key: str) -> None:
 
 
 def show_answer(answer: Answer, turn_id: str, column: int = 0, extra_chips: list[str] | None = None,
-                cards: bool = True) -> None:
+                cards: bool | str = True) -> None:
+    """The answer, its chips and who wrote it, then its source cards: shown (True), under an
+    expander ("collapsed", for compare columns that stack on a phone) or not at all (False)."""
     def link(n: int) -> str:
         return "#" + card_anchor(turn_id, column, n)
 
-    text = answer_markdown(answer.answer, link if cards else None)
+    previews = {c.marker: preview(c) for c in answer.citations}
+    text = answer_markdown(answer.answer, link if cards else None, previews)
     if answer.abstained:
         st.info(text)
     else:
@@ -87,10 +120,14 @@ def show_answer(answer: Answer, turn_id: str, column: int = 0, extra_chips: list
         st.markdown(chips_markdown(chips))
     notes = []
     if answer.standalone_question and answer.standalone_question != answer.question:
-        notes.append(f"Answered as: {answer.standalone_question}")
-    notes.append(f"Answered by: {getattr(answer, 'backend', '') or answer.kind}")
-    st.caption(escape(" · ".join(notes)))
-    if cards:
+        notes.append(f"Read as: {answer.standalone_question}")
+    if who := written_by(answer):
+        notes.append(who)
+    if notes:
+        st.caption(escape(" · ".join(notes)))
+    if not cards or not answer.citations:
+        return
+    box = st.expander(f"Sources ({len(answer.citations)})") if cards == "collapsed" else st.container()
+    with box:
         for c in answer.citations:
             show_card(c, card_anchor(turn_id, column, c.marker), f"{turn_id}-{column}-{c.marker}")
-

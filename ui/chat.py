@@ -6,12 +6,15 @@ retrieved and answered with only that authority in scope, shown one column each.
 
 from __future__ import annotations
 
+import inspect
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from uuid import uuid4
 
 import streamlit as st
 
+from assistant.comparison import Comparison
 from assistant.models import Answer
 from ui.cards import show_answer
 from ui.feedback import RATINGS, FeedbackRecord, append_feedback
@@ -28,6 +31,7 @@ class ChatTurn:
     answers: dict[str, Answer]  # ask: {"": answer}; compare: {authority: answer}, in column order
     extra_chips: list[str] = field(default_factory=list)  # score/date filters, which Answer.filters omits
     id: str = field(default_factory=lambda: uuid4().hex[:12])
+    comparison: Comparison | None = None  # compare: each authority's figure on the topic, as a table
 
     @property
     def answer_text(self) -> str:
@@ -37,7 +41,10 @@ class ChatTurn:
 
     @property
     def chunk_ids(self) -> list[str]:
-        return [c.chunk_id for ans in self.answers.values() for c in ans.citations]
+        cited = [c.chunk_id for ans in self.answers.values() for c in ans.citations]
+        if self.comparison is not None:
+            cited += [c.chunk_id for c in self.comparison.citations]
+        return list(dict.fromkeys(cited))
 
     @property
     def backend(self) -> str:
@@ -54,7 +61,29 @@ def history() -> list[str]:
 
 
 # -- answering ---------------------------------------------------------------------------------
-def answer_now(assistant, question: str, earlier: list[str], scope: SearchFilter) -> Answer:
+# The assistant's keyword for the user's own council (assistant.chain.Assistant.ask/stream: None
+# reads CQC_HOME_AUTHORITY, "" means none; the sidebar has already applied that default).
+HOME_PARAMETER = "home"
+_FIRST_PERSON = re.compile(r"\b(our|we|us|ours)\b", re.IGNORECASE)
+
+
+def takes_home(method) -> bool:
+    try:
+        return HOME_PARAMETER in inspect.signature(method).parameters
+    except (TypeError, ValueError):
+        return False
+
+
+def home_scope(scope: SearchFilter, question: str, home: str | None) -> SearchFilter:
+    """For an assistant that does not take the user's council itself: a question that says "our"
+    or "we" with no council chosen in the sidebar is scoped to it (a council the question names
+    still wins, in the assistant)."""
+    if home and not scope.authorities and _FIRST_PERSON.search(question):
+        return replace(scope, authorities=(home,))
+    return scope
+
+
+def answer_now(assistant, question: str, earlier: list[str], scope: SearchFilter, home: str | None = None) -> Answer:
     """Stream the answer into the current container, then return the checked Answer.
 
     The streamed pieces are escaped like any report text; the caller replaces them with the final
@@ -62,56 +91,50 @@ def answer_now(assistant, question: str, earlier: list[str], scope: SearchFilter
     """
     stream_answer = getattr(assistant, "stream", None)
     if callable(stream_answer):
-        stream = stream_answer(question, history=earlier, scope=scope)
+        if takes_home(stream_answer):
+            stream = stream_answer(question, history=earlier, scope=scope, **{HOME_PARAMETER: home or ""})
+        else:
+            stream = stream_answer(question, history=earlier, scope=home_scope(scope, question, home))
         st.write_stream(escape(str(piece)) for piece in stream)
         answer = getattr(stream, "answer", None)
         if isinstance(answer, Answer):
             return answer
     with st.spinner("Searching the reports…"):
-        return assistant.ask(question, history=earlier, scope=scope)
+        if takes_home(assistant.ask):
+            return assistant.ask(question, history=earlier, scope=scope, **{HOME_PARAMETER: home or ""})
+        return assistant.ask(question, history=earlier, scope=home_scope(scope, question, home))
 
 
-def ask(assistant, question: str, scope: SearchFilter, extra_chips: list[str]) -> ChatTurn:
+def ask(assistant, question: str, scope: SearchFilter, extra_chips: list[str], home: str | None = None) -> ChatTurn:
     earlier = history()
     with st.chat_message("user"):
         st.text(question)
     with st.chat_message("assistant"):
-        answer = answer_now(assistant, question, earlier, scope)
+        answer = answer_now(assistant, question, earlier, scope, home)
     return ChatTurn(question, ASK, {"": answer}, extra_chips)
 
 
-def compare(assistant, question: str, authorities: list[str], scope: SearchFilter, extra_chips: list[str]) -> ChatTurn:
-    earlier = history()
-    with st.chat_message("user"):
-        st.text(question)
-    answers: dict[str, Answer] = {}
-    with st.chat_message("assistant"):
-        for column, authority in zip(st.columns(len(authorities)), authorities):
-            with column:
-                st.markdown(f"**{escape(authority)}**")
-                answers[authority] = answer_now(assistant, question, earlier, replace(scope, authorities=(authority,)))
-    return ChatTurn(question, COMPARE, answers, extra_chips)
-
-
 # -- showing -----------------------------------------------------------------------------------
-def show_turn(turn: ChatTurn, feedback_file: Path) -> None:
+def show_turn(turn: ChatTurn, feedback_file: Path, last: bool = False) -> None:
+    from ui.compare_view import show_compare
+    from ui.suggestions import show_suggestions
+
     with st.chat_message("user"):
         st.text(turn.question)
     with st.chat_message("assistant"):
         if turn.mode == ASK:
             show_answer(turn.answers[""], turn.id, 0, turn.extra_chips)
         else:
-            columns = st.columns(len(turn.answers), border=True)
-            for i, (column, (authority, answer)) in enumerate(zip(columns, turn.answers.items())):
-                with column:
-                    st.markdown(f"##### {escape(authority)}")
-                    show_answer(answer, turn.id, i, turn.extra_chips)
+            show_compare(turn)
         show_feedback(turn, feedback_file)
+        if last:
+            show_suggestions(turn)
 
 
 def show_conversation(feedback_file: Path) -> None:
-    for turn in turns():
-        show_turn(turn, feedback_file)
+    shown = turns()
+    for i, turn in enumerate(shown):
+        show_turn(turn, feedback_file, last=i == len(shown) - 1)
 
 
 # -- feedback ----------------------------------------------------------------------------------

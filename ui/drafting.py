@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from assistant.export import PLAN_COLUMNS, inert_cell
 from ingest.cqc import QUALITY_STATEMENTS
 from ui.cards import show_card
 from ui.filters import Scope
@@ -23,8 +24,11 @@ from ui.safe import anchor_id, escape
 from vectorstore.catalog import ReportEntry
 
 ALL_STATEMENTS = "All quality statements"
-COLUMNS = ["Action", "Owner", "Timescale", "Measure of success", "Sources", "Evidence"]
+COLUMNS = list(PLAN_COLUMNS)  # the same headers in the table and in every export
 EDITABLE = ["Action", "Measure of success", "Owner", "Timescale"]
+# Widths (px) that fit the main column of a 1400 px window beside the sidebar (about 1,000 px):
+# every header in view, the long texts wrapping in tall rows.
+WIDTHS = {"Action": 230, "Owner": 130, "Timescale": 110, "Measure of success": 180, "Sources": 64, "Evidence": 180}
 
 
 def plan_frame(plan) -> pd.DataFrame:
@@ -36,7 +40,8 @@ def plan_frame(plan) -> pd.DataFrame:
             "Owner": item.owner,
             "Timescale": item.timescale,
             "Sources": " ".join(f"[{c.marker}]" for c in item.citations),
-            "Evidence": " / ".join(item.basis),
+            # Report text: the grid's own copy and download must not hand a spreadsheet a formula.
+            "Evidence": inert_cell(" / ".join(item.basis)),
         }
         for item in plan.items
     ]
@@ -61,6 +66,7 @@ def edited_plan(plan, frame: pd.DataFrame):
             measure=str(row["Measure of success"]).strip(),
             owner=str(row["Owner"]).strip(),
             timescale=str(row["Timescale"]).strip(),
+            origin=original.origin if original else "added",
         ))
     out = deepcopy(plan)
     out.items = items
@@ -83,36 +89,51 @@ def export_files(plan) -> list[tuple[str, bytes, str, str]]:
 
 
 def show_plan(plan) -> None:
+    from assistant.export import drafted_by
+
     what = plan.topic or plan.quality_statement or "the whole report"
     st.markdown(f"#### {escape(f'Actions for {plan.authority}: {what}')}")
-    st.caption(escape(f"From the report published {plan.report_date or '(date not found)'} · drafted by {plan.backend}. "
-                      "Owners and timescales are suggestions for the council to confirm."))
+    st.caption(escape(f"From the report published {plan.report_date or '(date not found)'} · drafted by {drafted_by(plan)}. "
+                      "Timescales marked (from the report) are the report's own dates; owners and other timescales "
+                      "are suggestions for the council to confirm."))
+    if not plan.items:
+        st.info(escape(f"No finding in the report on {what} records a shortfall or a planned improvement to act on."))
+        for note in plan.notes:
+            st.caption(escape(note))
+        return
+    with st.container(key="plan-grid"):
+        frame = st.data_editor(
+            plan_frame(plan), key="draft_table", num_rows="dynamic", hide_index=True, width="stretch",
+            row_height=96,  # tall rows wrap the long action and evidence text instead of cutting it off
+            height=min(680, 40 + 96 * (len(plan.items) + 1)),  # every action in view, and the row for adding one
+            disabled=["Sources", "Evidence"],
+            column_config={
+                "Action": st.column_config.TextColumn("Action", width=WIDTHS["Action"], required=True),
+                "Owner": st.column_config.TextColumn("Owner", width=WIDTHS["Owner"]),
+                "Timescale": st.column_config.TextColumn("Timescale", width=WIDTHS["Timescale"]),
+                "Measure of success": st.column_config.TextColumn("Measure of success", width=WIDTHS["Measure of success"]),
+                "Sources": st.column_config.TextColumn("Sources", width=WIDTHS["Sources"], help="Source cards below the table"),
+                "Evidence": st.column_config.TextColumn("Evidence", width=WIDTHS["Evidence"],
+                                                        help="The sentence(s) of the report the action rests on"),
+            },
+        )
+    final = edited_plan(plan, frame)
+    with st.container(key="plan-cards"):  # on a phone, in place of the grid (ui.layout)
+        st.caption("On a wider screen the plan is an editable table; here it is one card per action.")
+        for n, item in enumerate(final.items, 1):
+            with st.container(border=True):
+                st.markdown(f"**{n}\\. {escape(item.action)}** " + escape(" ".join(f"[{c.marker}]" for c in item.citations)))
+                st.caption(escape(f"Owner: {item.owner or '-'} · Timescale: {item.timescale or '-'}"))
+                if item.measure:
+                    st.markdown(escape(f"Measure of success: {item.measure}"))
+    st.markdown("**Export the plan as edited**")
+    with st.container(horizontal=True, gap="small"):
+        for label, data, name, mime in export_files(final):
+            st.download_button(label, data, file_name=name, mime=mime, key=f"export_{label.lower()}",
+                               on_click="ignore", icon=":material/download:")
     for note in plan.notes:
         st.caption(escape(note))
-    if not plan.items:
-        st.info(escape(f"No finding in the report on {what} records a shortfall to act on."))
-        return
-    frame = st.data_editor(
-        plan_frame(plan), key="draft_table", num_rows="dynamic", hide_index=True, width="stretch",
-        row_height=96,  # tall rows wrap the long action and evidence text instead of cutting it off
-        height=min(640, 40 + 96 * (len(plan.items) + 1)),  # every action in view, and the row for adding one
-        disabled=["Sources", "Evidence"],
-        column_config={
-            "Action": st.column_config.TextColumn("Action", width=380, required=True),
-            "Owner": st.column_config.TextColumn("Owner", width=190),
-            "Timescale": st.column_config.TextColumn("Timescale", width=150),
-            "Measure of success": st.column_config.TextColumn("Measure of success", width=260),
-            "Sources": st.column_config.TextColumn("Sources", width=80, help="Source cards below the table"),
-            "Evidence": st.column_config.TextColumn("Evidence", width=380,
-                                                    help="The sentence(s) of the report the action rests on"),
-        },
-    )
-    final = edited_plan(plan, frame)
-    st.markdown("**Export the plan as edited**")
-    for column, (label, data, name, mime) in zip(st.columns([1, 1, 1, 4]), export_files(final)):
-        column.download_button(label, data, file_name=name, mime=mime, key=f"export_{label.lower()}",
-                               on_click="ignore", icon=":material/download:")
-    with st.expander(f"The findings these actions rest on ({sum(len(i.citations) for i in plan.items)})"):
+    with st.expander(f"The findings these actions rest on ({len({c.chunk_id for i in plan.items for c in i.citations})})"):
         seen: set[int] = set()
         for item in plan.items:
             for c in item.citations:
@@ -143,7 +164,7 @@ def draft_view(get_assistant: Callable[[], object], reports: list[ReportEntry], 
         assistant = get_assistant()
         answerer = getattr(assistant, "answerer", None)
         try:
-            with st.spinner("Reading the report's shortfalls…"):
+            with st.spinner("Reading the report's plans and shortfalls…"):
                 plan = draft_actions(
                     assistant, authority=authority,
                     quality_statement=None if statement == ALL_STATEMENTS else statement,

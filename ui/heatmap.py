@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import json
+
 import altair as alt
 import pandas as pd
 import streamlit as st
@@ -21,8 +23,9 @@ STATEMENTS = [qs.name for qs in QUALITY_STATEMENTS]
 SCORE_COLOURS = ["#d7301f", "#fc8d59", "#91cf60", "#1a9850"]  # 1 (worst) .. 4 (best)
 SCORE_MEANING = {1: "1: significant shortfalls", 2: "2: some shortfalls", 3: "3: good", 4: "4: exceptional"}
 
-ROW_PX = 42
-HEADER_PX = 130  # authority names over up to three lines, and the legend below
+ROW_PX = 44
+HEADER_PX = 190  # authority names over up to three lines above, the legend (four short rows) below
+LABEL_PX = 150  # statement names wrap over two lines: the cells keep their width on a 390 px phone
 Pick = Callable[[str, str], None]  # (authority, quality statement)
 
 
@@ -35,29 +38,55 @@ def latest_reports(reports: list[ReportEntry]) -> list[ReportEntry]:
     return [latest[a] for a in sorted(latest)]
 
 
+def two_lines(name: str) -> list[str]:
+    """A statement's name over two lines, split at the space nearest its middle."""
+    words = name.split()
+    if len(words) < 3:
+        return [name]
+    best = min(range(1, len(words)), key=lambda i: abs(len(" ".join(words[:i])) - len(" ".join(words[i:]))))
+    return [" ".join(words[:best]), " ".join(words[best:])]
+
+
+def short_authority(name: str) -> str:
+    from ui.suggestions import short_name
+
+    return short_name(name)
+
+
 def heatmap_frame(reports: list[ReportEntry]) -> pd.DataFrame:
     rows = [
-        {"authority": r.authority, "statement": s, "score": r.scores[s], "meaning": SCORE_MEANING.get(r.scores[s], "")}
+        {"authority": r.authority, "short": short_authority(r.authority), "statement": s, "score": r.scores[s],
+         "meaning": SCORE_MEANING.get(r.scores[s], "")}
         for r in latest_reports(reports)
         for s in STATEMENTS
         if s in r.scores
     ]
-    return pd.DataFrame(rows, columns=["authority", "statement", "score", "meaning"])
+    return pd.DataFrame(rows, columns=["authority", "short", "statement", "score", "meaning"])
 
 
 def heatmap_chart(frame: pd.DataFrame) -> alt.LayerChart:
-    """Statements down the side (long names read best horizontally), authorities across the top."""
+    """Statements down the side (long names read best horizontally), authorities across the top.
+
+    Labels are short so the cells keep their size on a phone: statements over two lines, each
+    authority by its short name (the tooltip gives the full one); the legend wraps under the grid.
+    """
     pick = alt.selection_point(name="cell", fields=["authority", "statement"], on="click", clear="dblclick")
+    statement_lines = json.dumps({s: two_lines(s) for s in STATEMENTS})
+    short_names = json.dumps(dict(zip(frame["authority"], frame["short"])))
     base = alt.Chart(frame).encode(
-        y=alt.Y("statement:N", sort=STATEMENTS, title=None, axis=alt.Axis(labelLimit=320, labelFontSize=13)),
+        y=alt.Y("statement:N", sort=STATEMENTS, title=None, axis=alt.Axis(
+            labelLimit=LABEL_PX, labelFontSize=12, labelLineHeight=14,
+            labelExpr=f"{statement_lines}[datum.label] || datum.label")),
         x=alt.X("authority:N", title=None, axis=alt.Axis(
-            orient="bottom", labelAngle=0, labelFontSize=13, labelFontWeight="bold", labelPadding=8,
-            # One word a line: column headers stay within their column.
-            labelExpr="split(datum.label, ' ')", labelLineHeight=15)),
+            # Short names at a slant: every column keeps its name even when a phone makes columns narrow
+            # (level names wider than their column are hidden by Vega).
+            orient="top", labelAngle=-35, labelAlign="left", labelBaseline="middle", labelOverlap=False,
+            labelFontSize=12, labelFontWeight="bold", labelPadding=4, labelLimit=120,
+            labelExpr=f"{short_names}[datum.label] || datum.label")),
     )
     cells = base.mark_rect(stroke="white", strokeWidth=3, cursor="pointer").encode(
         color=alt.Color("score:O", title="Score", scale=alt.Scale(domain=[1, 2, 3, 4], range=SCORE_COLOURS),
-                        legend=alt.Legend(orient="top", labelExpr="datum.label + ' = ' + "
+                        legend=alt.Legend(orient="bottom", columns=1, labelLimit=200, labelExpr="datum.label + ' = ' + "
                                           "['', 'significant shortfalls', 'some shortfalls', 'good', 'exceptional']"
                                           "[datum.value]")),
         opacity=alt.condition(pick, alt.value(1.0), alt.value(0.35)),

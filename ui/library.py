@@ -14,6 +14,7 @@ from typing import Protocol
 import pandas as pd
 import streamlit as st
 
+from assistant.export import inert_cell
 from ingest.errors import IngestError
 from ingest.pipeline import IngestSummary, ingest_paths
 from ingest.uploads import save_upload
@@ -36,6 +37,7 @@ class Upload(Protocol):
 class SavedUploads:
     paths: list[Path] = field(default_factory=list)
     refused: list[tuple[str, str]] = field(default_factory=list)  # (name as uploaded, why not saved)
+    repeated: list[tuple[str, str]] = field(default_factory=list)  # (name as uploaded, why it is read once)
 
 
 def save_uploads(files: Iterable[Upload], uploads: Path) -> SavedUploads:
@@ -44,9 +46,14 @@ def save_uploads(files: Iterable[Upload], uploads: Path) -> SavedUploads:
     saved = SavedUploads()
     for f in files:
         try:
-            saved.paths.append(save_upload(uploads, f.name, f.getvalue()))
+            path = save_upload(uploads, f.name, f.getvalue())
         except IngestError as exc:
             saved.refused.append((f.name, exc.problem))
+            continue
+        if path in saved.paths:  # the same content twice in one batch: one file, read once, and said so
+            saved.repeated.append((f.name, f"the same content as another file of this upload ({path.name}); read once"))
+        else:
+            saved.paths.append(path)
     return saved
 
 
@@ -55,6 +62,7 @@ def ingest_uploads(files: Iterable[Upload], store: LibraryStore,
     saved = save_uploads(files, Path(store.settings.store_dir) / "uploads")
     summary = ingest_paths(saved.paths, store, progress) if saved.paths else IngestSummary()
     summary.failed += [IngestError(name, why) for name, why in saved.refused]
+    summary.skipped += saved.repeated
     return summary
 
 
@@ -74,15 +82,28 @@ def rating_text(r: ReportEntry) -> str:
     return (r.rating or "no rating") + (" (indicative)" if r.rating_is_indicative else "")
 
 
+def report_name(r: ReportEntry) -> str:
+    """A report as people name it: its authority and publication date, never its file or folder."""
+    who = r.authority or f"(no authority found in {Path(r.source).name})"
+    return f"{who}, published {r.published}" if r.published else who
+
+
+def source_text(r: ReportEntry) -> str:
+    """What the report was read from: one file's name, or how many page files."""
+    pages = getattr(r, "pages", 0) or len(r.files)
+    return f"{pages} pages" if pages > 1 else Path(r.files[0] if r.files else r.source).name
+
+
 def reports_frame(reports: list[ReportEntry]) -> pd.DataFrame:
     return pd.DataFrame(
         [
-            {"Authority": r.authority or "(no authority found)", "Rating": rating_text(r),
+            # Report text: the grid's own CSV download must not hand a spreadsheet a formula.
+            {"Authority": inert_cell(r.authority or "(no authority found)"), "Rating": rating_text(r),
              "Overall score": r.overall_score, "Published": r.published or "", "Findings": r.chunks,
-             "File": Path(r.source).name}
+             "Read from": source_text(r)}
             for r in reports
         ],
-        columns=["Authority", "Rating", "Overall score", "Published", "Findings", "File"],
+        columns=["Authority", "Rating", "Overall score", "Published", "Findings", "Read from"],
     )
 
 
@@ -119,19 +140,45 @@ def upload_form(store_for_upload: Callable[[], LibraryStore], on_done: Callable[
         on_done(ingest_uploads(files, store_for_upload(), progress))
 
 
-def show_ingest_summary(summary: IngestSummary | None) -> None:
-    if summary is None:
+def ingest_outcome(summary: IngestSummary, known: set[str]) -> list[str]:
+    """What an upload did, report by report, named by authority: added, updated, or already in the
+    library unchanged (every finding kept, none added or removed)."""
+    added, updated, unchanged = [], [], []
+    for r in summary.reports:
+        name = r.authority or f"(no authority found in {Path(r.source).name})"
+        if r.added == 0 and r.removed == 0:
+            unchanged.append(name)
+        elif r.authority and r.authority in known:
+            updated.append(f"{name} ({r.added} findings new, {r.removed} removed)")
+        else:
+            added.append(name)
+    lines = []
+    if added:
+        lines.append(f"Added {len(added)} report{'s' if len(added) > 1 else ''}: {', '.join(added)}.")
+    if updated:
+        lines.append(f"Updated: {', '.join(updated)}.")
+    unchanged += [name for name in summary.unchanged_reports if name not in unchanged]
+    if unchanged:
+        lines.append(f"Already in the library, unchanged: {', '.join(unchanged)}.")
+    if not lines:
+        lines.append("No report was added.")
+    return lines
+
+
+def show_ingest_summary(outcome: tuple[IngestSummary, set[str]] | None) -> None:
+    if outcome is None:
         return
-    added = ", ".join(r.authority or Path(r.source).name for r in summary.reports) or "none"
-    message = escape(f"Added {len(summary.reports)} report(s): {added}.")
-    (st.warning if summary.failed else st.success)(message)
+    summary, known = outcome
+    message = escape(" ".join(ingest_outcome(summary, known)))
+    (st.warning if summary.failed or not (summary.reports or summary.unchanged) else st.success)(message)
     for err in summary.failed:
         st.error(escape(f"{Path(err.path).name}: {err.problem}"))
+    for path, why in summary.skipped:  # every file of an upload is accounted for
+        st.info(escape(f"{Path(path).name}: {why}"))
 
 
 def remove_form(reports: list[ReportEntry], on_remove: Callable[[ReportEntry], None]) -> None:
-    labels = {f"{r.authority or '(no authority found)'} — {r.published or 'no date'} — {Path(r.source).name}": r
-              for r in reports}
+    labels = {f"{report_name(r)} ({source_text(r)})": r for r in reports}
     with st.form("remove", clear_on_submit=True):
         label = st.selectbox("Report", list(labels), index=None, placeholder="Choose a report to remove",
                              key="remove_choice")

@@ -18,9 +18,11 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$&:=^\"])")
 _MARKER = re.compile(r"(\[\d+\])")  # citation markers: [1]
 _BULLET = re.compile(r"^- \*\*(.+?)\*\*: (.*)$")  # comparison answers: - **Authority**: text
 _NUMBERED = re.compile(r"^(\d+)\. (.*)$")  # action lists: 1. sentence [1]
+_LISTED = re.compile(r"^\s*[-*\u2022]\s+(.*)$")  # score answers and model answers: - line
 _ANCHOR = re.compile(r"^[a-z0-9-]+$")
 
 MarkerLink = Callable[[int], str]  # marker number -> "#anchor" of its source card
+PREVIEW_CHARS = 240
 
 
 def escape(text: str) -> str:
@@ -35,29 +37,54 @@ def anchor_id(*parts: object) -> str:
     return anchor
 
 
-def escape_keeping_markers(text: str, link: MarkerLink | None = None) -> str:
-    """Escaped text in which each [n] stays a marker, linked to its source card when `link` is given."""
+def link_title(text: str) -> str:
+    """A citation's preview as a Markdown link title (shown by the browser on hover): one line,
+    short, with nothing that could end the title early. A title is an attribute, never markup."""
+    flat = " ".join(text.split()).replace("\\", "/").replace('"', "\u201d")
+    return flat if len(flat) <= PREVIEW_CHARS else flat[:PREVIEW_CHARS - 1].rsplit(" ", 1)[0] + "\u2026"
+
+
+def escape_keeping_markers(text: str, link: MarkerLink | None = None, previews: dict[int, str] | None = None) -> str:
+    """Escaped text in which each [n] stays a marker, linked to its source card when `link` is
+    given, with the finding's preview as the link's hover title when `previews` has one."""
     out = []
     for part in _MARKER.split(text):
         if _MARKER.fullmatch(part):
             n = int(part[1:-1])
-            out.append(f"[\\[{n}\\]]({link(n)})" if link else part)
+            if link is None:
+                out.append(part)
+                continue
+            title = f' "{link_title(previews[n])}"' if previews and previews.get(n) else ""
+            out.append(f"[\\[{n}\\]]({link(n)}{title})")
         else:
             out.append(escape(part))
     return "".join(out)
 
 
-def answer_markdown(text: str, link: MarkerLink | None = None) -> str:
-    """The answer as Markdown in which only the assistant's own bullets, numbers and markers render."""
-    lines = []
+def answer_markdown(text: str, link: MarkerLink | None = None, previews: dict[int, str] | None = None) -> str:
+    """The answer as Markdown in which only the assistant's own list items, numbers and markers
+    render: list lines stay one list, other lines are paragraphs."""
+    blocks: list[str] = []
+    listing = False
     for line in text.splitlines():
+        if not line.strip():
+            listing = False
+            continue
+        item = True
         if m := _BULLET.match(line):
-            lines.append(f"- **{escape(m[1])}**: {escape_keeping_markers(m[2], link)}")
+            rendered = f"- **{escape(m[1])}**: {escape_keeping_markers(m[2], link, previews)}"
         elif m := _NUMBERED.match(line):
-            lines.append(f"{m[1]}. {escape_keeping_markers(m[2], link)}")
+            rendered = f"{m[1]}. {escape_keeping_markers(m[2], link, previews)}"
+        elif m := _LISTED.match(line):
+            rendered = f"- {escape_keeping_markers(m[1], link, previews)}"
         else:
-            lines.append(escape_keeping_markers(line, link))
-    return "\n\n".join(lines)  # blank lines: each line its own paragraph or list item
+            rendered, item = escape_keeping_markers(line, link, previews), False
+        if item and listing:
+            blocks[-1] += "\n" + rendered
+        else:
+            blocks.append(rendered)
+        listing = item
+    return "\n\n".join(blocks)
 
 
 def quoted_pieces(text: str, quote: str) -> list[str]:

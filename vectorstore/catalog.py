@@ -19,9 +19,12 @@ from pathlib import Path
 
 import numpy as np
 
-from ingest.models import Chunk
+from ingest.models import Block, Chunk
+from ingest.pages import Page
 
-SCHEMA_VERSION = 1
+# 2: reports are kept per layout (`edition`) with their page files (`pages` table); report ids
+# carry the layout, so a library written by version 1 is rebuilt (the store says how).
+SCHEMA_VERSION = 2
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -36,7 +39,9 @@ CREATE TABLE IF NOT EXISTS reports (
     scores TEXT NOT NULL,
     source TEXT NOT NULL,
     files TEXT NOT NULL,
-    chunks INTEGER NOT NULL
+    chunks INTEGER NOT NULL,
+    edition TEXT NOT NULL DEFAULT '',
+    pages INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE IF NOT EXISTS chunks (
     chunk_id TEXT PRIMARY KEY,
@@ -46,6 +51,17 @@ CREATE TABLE IF NOT EXISTS chunks (
     sentences BLOB  -- the answer sentences' vectors (float16, `pack_vectors`); NULL when not computed
 );
 CREATE INDEX IF NOT EXISTS chunks_by_report ON chunks(report_id, ord);
+-- Each report's pages as read, so a page added in a later run is assembled with them.
+CREATE TABLE IF NOT EXISTS pages (
+    report_id TEXT NOT NULL REFERENCES reports(report_id),
+    file TEXT NOT NULL,
+    sha TEXT NOT NULL,
+    ord INTEGER NOT NULL,
+    data TEXT NOT NULL,
+    PRIMARY KEY (report_id, file)
+);
+CREATE INDEX IF NOT EXISTS pages_by_sha ON pages(sha);
+CREATE INDEX IF NOT EXISTS pages_by_file ON pages(file);
 """
 
 
@@ -62,6 +78,8 @@ class ReportEntry:
     source: str
     files: list[str]
     chunks: int
+    edition: str = ""  # the layout family: "pdf", "html" or "text"
+    pages: int = 1  # page files the report was assembled from
 
     def as_json(self) -> dict:
         """The shape `assistant reports --json` promises."""
@@ -69,11 +87,19 @@ class ReportEntry:
             "authority": self.authority,
             "published": self.published,
             "rating": self.rating,
+            "indicative": self.rating_is_indicative,
             "overall_score": self.overall_score,
             "scores": dict(self.scores),
             "chunks": self.chunks,
+            "pages": self.pages,
+            "layout": self.edition,
             "source": self.source,
         }
+
+    def completeness(self) -> tuple:
+        """How much of the report this entry holds, to choose one of the same report's layouts:
+        rating, the nine scores, then findings."""
+        return (bool(self.rating), len(self.scores), self.overall_score is not None, self.chunks)
 
 
 def chunk_to_json(chunk: Chunk) -> str:
@@ -93,6 +119,25 @@ def unpack_vectors(blob: bytes) -> np.ndarray:
 
 def chunk_from_json(data: str) -> Chunk:
     return Chunk(**json.loads(data))
+
+
+def page_to_json(page: Page) -> str:
+    """A page field by field, so the stored form changes only when this function does."""
+    return json.dumps({
+        "file": page.file, "format": page.format, "title": page.title, "title_name": page.title_name,
+        "council": page.council, "published": page.published, "kind": page.kind, "position": page.position,
+        "sha": page.sha, "warnings": list(page.warnings),
+        "blocks": [[b.kind, b.text, b.level, b.location] for b in page.blocks],
+    }, ensure_ascii=False)
+
+
+def page_from_json(data: str) -> Page:
+    d = json.loads(data)
+    return Page(
+        file=d["file"], format=d["format"], title=d["title"], title_name=d["title_name"], council=d["council"],
+        published=d["published"], kind=d["kind"], position=d["position"], sha=d["sha"],
+        warnings=tuple(d["warnings"]), blocks=tuple(Block(k, t, lv, loc) for k, t, lv, loc in d["blocks"]),
+    )
 
 
 class Catalog:
@@ -149,11 +194,11 @@ class Catalog:
                 return list(self._reports_cache[1])
             rows = self._rows(
                 "SELECT report_id, authority, title, published, rating, rating_is_indicative, overall_score,"
-                " scores, source, files, chunks FROM reports ORDER BY authority, published"
+                " scores, source, files, chunks, edition, pages FROM reports ORDER BY authority, published, report_id"
             )
             entries = [
                 ReportEntry(r[0], r[1], r[2], r[3], r[4], bool(r[5]), r[6], json.loads(r[7]), r[8], json.loads(r[9]),
-                            r[10])
+                            r[10], r[11], r[12])
                 for r in rows
             ]
             self._reports_cache = (generation, entries)
@@ -192,9 +237,18 @@ class Catalog:
         rows = self._rows("SELECT data FROM chunks WHERE report_id = ? ORDER BY ord", (report_id,))
         return [chunk_from_json(r[0]) for r in rows]
 
-    def report_ids_from_source(self, source: str) -> list[str]:
-        rows = self._rows("SELECT report_id FROM reports WHERE source = ?", (source,))
-        return [r[0] for r in rows]
+    def report_pages(self, report_id: str) -> list[Page]:
+        rows = self._rows("SELECT data FROM pages WHERE report_id = ? ORDER BY ord", (report_id,))
+        return [page_from_json(r[0]) for r in rows]
+
+    def page_holder(self, sha: str) -> tuple[str, str] | None:
+        """(report id, file) of a stored page with this content."""
+        rows = self._rows("SELECT report_id, file FROM pages WHERE sha = ? ORDER BY report_id, file LIMIT 1", (sha,))
+        return (rows[0][0], rows[0][1]) if rows else None
+
+    def report_of_file(self, file: str) -> str | None:
+        rows = self._rows("SELECT report_id FROM pages WHERE file = ? ORDER BY report_id LIMIT 1", (file,))
+        return rows[0][0] if rows else None
 
     # -- writes ----------------------------------------------------------------------------
     @contextmanager
@@ -227,18 +281,29 @@ class Catalog:
                                    [(pack_vectors(v), cid) for cid, v in vectors.items()])
 
     def put_report(self, entry: ReportEntry, chunks: list[Chunk],
-                   sentence_vectors: dict[str, np.ndarray] | None = None) -> None:
-        """Replace a report and its chunk rows in one transaction: readers see old or new, never half."""
+                   sentence_vectors: dict[str, np.ndarray] | None = None, pages: list[Page] | None = None,
+                   removed: list[str] = ()) -> None:
+        """Replace a report, its chunk rows and its pages in one transaction (and remove the reports
+        it absorbed): readers see old or new, never half."""
         sentence_vectors = sentence_vectors or {}
         with self._changing() as cur:
-            cur.execute("DELETE FROM chunks WHERE report_id = ?", (entry.report_id,))
+            for report_id in [entry.report_id, *removed]:
+                cur.execute("DELETE FROM chunks WHERE report_id = ?", (report_id,))
+                cur.execute("DELETE FROM pages WHERE report_id = ?", (report_id,))
+            for report_id in removed:
+                cur.execute("DELETE FROM reports WHERE report_id = ?", (report_id,))
             cur.execute(
-                "INSERT OR REPLACE INTO reports VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                "INSERT OR REPLACE INTO reports(report_id, authority, title, published, rating, rating_is_indicative,"
+                " overall_score, scores, source, files, chunks, edition, pages) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (
                     entry.report_id, entry.authority, entry.title, entry.published, entry.rating,
                     int(entry.rating_is_indicative), entry.overall_score, json.dumps(entry.scores),
-                    entry.source, json.dumps(entry.files), entry.chunks,
+                    entry.source, json.dumps(entry.files), entry.chunks, entry.edition, entry.pages,
                 ),
+            )
+            cur.executemany(
+                "INSERT INTO pages(report_id, file, sha, ord, data) VALUES (?,?,?,?,?)",
+                [(entry.report_id, p.file, p.sha, i, page_to_json(p)) for i, p in enumerate(pages or [])],
             )
             cur.executemany(
                 "INSERT INTO chunks(chunk_id, report_id, ord, data, sentences) VALUES (?,?,?,?,?)",
@@ -249,6 +314,7 @@ class Catalog:
 
     def delete_report(self, report_id: str) -> None:
         with self._changing() as cur:
+            cur.execute("DELETE FROM pages WHERE report_id = ?", (report_id,))
             cur.execute("DELETE FROM chunks WHERE report_id = ?", (report_id,))
             cur.execute("DELETE FROM reports WHERE report_id = ?", (report_id,))
 

@@ -34,6 +34,7 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from vectorstore import settings as _settings  # noqa: F401  (sets the offline environment first)
+from vectorstore.errors import UnknownBackend
 
 log = logging.getLogger(__name__)
 
@@ -303,9 +304,14 @@ def configured_backend(recorded: str | None = None) -> str:
     """CQC_EMBEDDING_BACKEND, read each time (tests and the benchmark switch it per process); else
     the backend a library was written with (`recorded`), so its questions are embedded alike; else
     the default."""
-    value = os.environ.get("CQC_EMBEDDING_BACKEND", "").strip().lower() or recorded or DEFAULT_BACKEND
+    asked = os.environ.get("CQC_EMBEDDING_BACKEND", "").strip().lower()
+    value = asked or recorded or DEFAULT_BACKEND
     if value not in BACKENDS:
-        raise ValueError(f"CQC_EMBEDDING_BACKEND={value!r}: expected one of {', '.join(BACKENDS)}")
+        where = f"CQC_EMBEDDING_BACKEND={asked!r}" if asked else f"the backend recorded in the library, {value!r},"
+        raise UnknownBackend(
+            f"{where} is not an embedding backend this program has: use one of {', '.join(BACKENDS)} "
+            f"(or unset CQC_EMBEDDING_BACKEND to use the one the library was built with, else {DEFAULT_BACKEND})."
+        )
     return value
 
 

@@ -59,11 +59,25 @@ class Settings(BaseSettings):
     top_k: int = Field(default=10, description="Findings retrieved for an answer.")
     candidate_k: int = Field(default=40, description="Candidates each retriever passes to fusion.")
     max_file_mb: float = Field(default=50.0, description="Files larger than this are refused at ingest.")
-    # -- Chroma server mode: vectors on a `chroma run` server; catalog and BM25 stay in store_dir --
+    # -- Chroma server mode: vectors on a `chroma run` server; catalog and BM25 in store_dir follow it --
     chroma_host: str = Field(default="", description="Chroma server host; empty means Chroma embedded in store_dir.")
     chroma_port: int = Field(default=8000, description="Chroma server port.")
+    library: str = Field(
+        default="", pattern=r"^([A-Za-z0-9][A-Za-z0-9._-]{0,60}[A-Za-z0-9])?$",
+        description="With a Chroma server: the name of a library shared by every machine and process that sets "
+        "the same name (the catalog and keyword index follow the server). Empty: the store folder's own library.",
+    )
+    sync_seconds: float = Field(
+        default=1.0, description="With a Chroma server: how often (at most) a reader asks it whether the library changed."
+    )
+    lease_seconds: float = Field(
+        default=60.0, description="With a Chroma server: a writer's lease; one that stops renewing it (killed) loses it after this."
+    )
     feedback_file: Path | None = Field(
         default=None, description="JSON lines file for the app's thumbs up/down and comments; unset: feedback.jsonl beside the store folder."
+    )
+    home_authority: str = Field(
+        default="", description="The user's own council, full or short name: what \"we\", \"our\" and a question naming no council mean."
     )
 
     # -- answerer: extractive by default; a chat model only when configured -------------------

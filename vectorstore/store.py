@@ -5,20 +5,23 @@ commits the report (the moment it becomes visible), then stale vectors are delet
 keyword index rebuilt. Every read goes through the catalog, so an orphan vector is never shown,
 and `reconcile` (run at the start of every ingest) removes what a killed run left behind.
 
-Writers take a lock (a thread lock and a file lock in the store folder), so an upload in the app
-and an ingest run in a terminal take turns; readers never wait for it.
+One writer, many readers, in any process. Writers take a lock (a thread lock and a file lock in
+the store folder; with a Chroma server also a lease on the server), so an upload in the app and
+an ingest run in a terminal take turns; readers never wait for it. A long-lived reader (the app)
+catches up with what other processes wrote before it answers: it reopens embedded Chroma
+(`vectorstore.vectors`), pulls the catalog from a Chroma server (`vectorstore.replica`), and
+reloads the keyword index, all keyed on the catalog's generation.
 
-Chroma runs embedded (a folder in the store) or, with `CQC_CHROMA_HOST`/`CQC_CHROMA_PORT` set, as
-a client of a Chroma server; everything else is the same code.
+Every failure of SQLite, the disk or Chroma reaches callers as a `StoreError` whose message says
+what happened and what to do (`vectorstore.errors`).
 """
 
 from __future__ import annotations
 
 import fcntl
-import json
+import functools
+import inspect
 import os
-import re
-import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -29,211 +32,22 @@ from vectorstore.settings import Settings, get_settings  # first: sets the offli
 
 import chromadb
 import numpy as np
-from langchain_chroma import Chroma
 
 from ingest.chunking import sentence_spans
 from ingest.models import Chunk, Report
+from ingest.pages import Page
 from vectorstore.catalog import SCHEMA_VERSION, Catalog, ReportEntry
 from vectorstore.embeddings import SentenceTransformerEmbeddings, configured_backend, load_embeddings
+from vectorstore.errors import (  # noqa: F401  (re-exported: callers import the errors from here)
+    CatalogDamaged, DiskFull, EmbeddingSetupError, LibraryBusy, StoreError, StoreUnavailable, StoreVersionError,
+    VectorsMissing, rebuild_command, repair_command, store_errors,
+)
 from vectorstore.keyword_index import KeywordIndex
-
-
-# -- errors ------------------------------------------------------------------------------------
-class StoreError(RuntimeError):
-    """The library cannot be used as it is; the message says why and what to do."""
-
-
-class StoreUnavailable(StoreError, ConnectionError):
-    """The Chroma server cannot be reached."""
-
-
-class StoreVersionError(StoreError):
-    """The store was built by another schema or embedding model than this program uses."""
-
-
-def rebuild_command(folder: Path | str) -> str:
-    return f"python -m ingest --rebuild --store {folder}"
-
-
-def unavailable(settings: Settings, exc: BaseException) -> StoreUnavailable:
-    where = f"{settings.chroma_host}:{settings.chroma_port}"
-    return StoreUnavailable(
-        f"Cannot reach the Chroma server at {where} ({type(exc).__name__}: {exc}). Start it "
-        f"(chroma run --host {settings.chroma_host} --port {settings.chroma_port} --path DIR) "
-        "or unset CQC_CHROMA_HOST to use the store's own embedded Chroma."
-    )
-
-
-@contextmanager
-def talking_to_server(settings: Settings) -> Iterator[None]:
-    """Turn a dead server's many exception types into one clear StoreUnavailable."""
-    if not settings.chroma_host:
-        yield
-        return
-    import httpx
-
-    try:
-        yield
-    except StoreError:
-        raise
-    except (httpx.TransportError, ConnectionError, OSError) as exc:
-        raise unavailable(settings, exc) from exc
-    except ValueError as exc:  # chromadb's "Could not connect to a Chroma server"
-        if "connect" in str(exc).lower():
-            raise unavailable(settings, exc) from exc
-        raise
-
-
-# -- the embedding model's identity ---------------------------------------------------------------
-@dataclass(frozen=True)
-class ModelIdentity:
-    """What must match between the vectors in a store and the model that embeds questions."""
-
-    name: str
-    fingerprint: str  # of the model's config and weight file sizes: a different model differs
-    dimension: int | None  # None when the model folder does not say; checked once loaded
-
-    def describe(self) -> str:
-        dims = f", {self.dimension} dimensions" if self.dimension else ""
-        return f"'{self.name}' ({self.fingerprint}{dims})"
-
-
-def model_identity(model_path: str) -> ModelIdentity:
-    """Read from the model folder's files, without loading the model (the app defers that)."""
-    import hashlib
-
-    from vectorstore.settings import packaged_model_path
-
-    folder = Path(model_path)
-    name = "all-MiniLM-L6-v2" if str(folder) == packaged_model_path() else folder.name
-    digest = hashlib.sha256()
-    for config in ("config.json", "modules.json", "1_Pooling/config.json"):
-        if (folder / config).is_file():
-            digest.update(config.encode() + b"\0" + (folder / config).read_bytes())
-    for weights in sorted(folder.glob("*.safetensors")) + sorted(folder.glob("*.bin")):
-        digest.update(f"{weights.name}:{weights.stat().st_size}".encode())
-    dimension = None
-    for config, key in (("1_Pooling/config.json", "word_embedding_dimension"), ("config.json", "hidden_size")):
-        try:
-            dimension = int(json.loads((folder / config).read_text())[key])
-            break
-        except (OSError, ValueError, KeyError, TypeError):
-            continue
-    return ModelIdentity(name, digest.hexdigest()[:12], dimension)
-
-
-# -- filters -------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class SearchFilter:
-    """Which findings a search may return. Empty tuples mean no restriction."""
-
-    authorities: tuple[str, ...] = ()
-    quality_statements: tuple[str, ...] = ()
-    themes: tuple[str, ...] = ()
-    report_ids: tuple[str, ...] = ()
-
-    def chroma_where(self) -> dict | None:
-        clauses = [
-            {key: {"$in": list(values)}}
-            for key, values in (
-                ("authority", self.authorities),
-                ("quality_statement", self.quality_statements),
-                ("theme", self.themes),
-                ("report_id", self.report_ids),
-            )
-            if values
-        ]
-        if not clauses:
-            return None
-        return clauses[0] if len(clauses) == 1 else {"$and": clauses}
-
-    def accepts(self, chunk: Chunk) -> bool:
-        return (
-            (not self.authorities or chunk.authority in self.authorities)
-            and (not self.quality_statements or chunk.quality_statement in self.quality_statements)
-            and (not self.themes or chunk.theme in self.themes)
-            and (not self.report_ids or chunk.report_id in self.report_ids)
-        )
-
-
-# -- report versions -----------------------------------------------------------------------------
-_MONTHS = "january february march april may june july august september october november december".split()
-_ISO_DATE = re.compile(r"\b(20\d\d)-(\d\d)(?:-(\d\d))?\b")
-_DAY_MONTH_YEAR = re.compile(rf"\b(?:(\d{{1,2}})(?:st|nd|rd|th)?\s+)?({'|'.join(_MONTHS)})\s+(20\d\d)\b", re.IGNORECASE)
-_YEAR = re.compile(r"\b(20\d\d)\b")
-
-
-def dates_named(text: str) -> list[str]:
-    """Date prefixes a question names ("2024", "2024-09", "2024-09-04"), most precise first."""
-    found: list[str] = []
-    rest = text
-    for m in _ISO_DATE.finditer(text):
-        found.append("-".join(p for p in m.groups() if p))
-    rest = _ISO_DATE.sub(" ", rest)
-    for m in _DAY_MONTH_YEAR.finditer(rest):
-        month = _MONTHS.index(m.group(2).lower()) + 1
-        found.append(f"{m.group(3)}-{month:02d}" + (f"-{int(m.group(1)):02d}" if m.group(1) else ""))
-    rest = _DAY_MONTH_YEAR.sub(" ", rest)
-    found += _YEAR.findall(rest)
-    return sorted(dict.fromkeys(found), key=len, reverse=True)
-
-
-@dataclass(frozen=True)
-class ReportVersions:
-    """Which report of each authority a question is answered from.
-
-    `report_ids` is empty when no authority has more than one report (no restriction is needed);
-    `used` maps each authority that has several reports to the one chosen, `counts` to how many
-    the library holds.
-    """
-
-    report_ids: tuple[str, ...] = ()
-    used: dict[str, ReportEntry] = field(default_factory=dict)
-    counts: dict[str, int] = field(default_factory=dict)
-    published: dict[str, list[str]] = field(default_factory=dict)  # every version's date, oldest first
-
-    def note(self, cited: list[tuple[str, str]]) -> str:
-        """Which report dates an answer rests on, for each authority with more than one report in
-        the library, from the (authority, published) of what it cites:
-        '(Reports used: Fenmarsh County Council, published 2025-03-04 (the newest of 2 in the library).)'"""
-        dates: dict[str, list[str]] = {}
-        for authority, published in cited:
-            if authority in self.counts and published not in dates.setdefault(authority, []):
-                dates[authority].append(published)
-        parts = []
-        for authority, used in dates.items():
-            newest = max(self.published[authority])
-            for date in sorted(used, reverse=True):
-                which = "the newest" if date == newest else "an earlier report"
-                parts.append(f"{authority}, published {date or 'undated'} ({which} of {self.counts[authority]} in the library)")
-        return f"(Reports used: {'; '.join(parts)}.)" if parts else ""
-
-
-def choose_versions(reports: list[ReportEntry], question: str = "") -> ReportVersions:
-    """The newest report of each authority, unless the question names the date of another."""
-    by_authority: dict[str, list[ReportEntry]] = {}
-    for entry in reports:
-        by_authority.setdefault(entry.authority, []).append(entry)
-    if all(len(v) == 1 for a, v in by_authority.items() if a):
-        return ReportVersions()
-    asked = dates_named(question)
-    ids: list[str] = []
-    used: dict[str, ReportEntry] = {}
-    counts: dict[str, int] = {}
-    published: dict[str, list[str]] = {}
-    for authority, entries in by_authority.items():
-        if not authority or len(entries) == 1:  # documents with no authority are not versions
-            ids += [e.report_id for e in entries]
-            continue
-        entries = sorted(entries, key=lambda e: e.published)
-        chosen = next(
-            (e for date in asked for e in reversed(entries) if e.published and e.published.startswith(date)),
-            entries[-1],
-        )
-        ids.append(chosen.report_id)
-        used[authority], counts[authority] = chosen, len(entries)
-        published[authority] = [e.published for e in entries]
-    return ReportVersions(tuple(ids), used, counts, published)
+from vectorstore.model_check import ModelIdentity, check_model_folder, model_identity  # noqa: F401
+from vectorstore.rebuild import Wiped
+from vectorstore.rebuild import wipe as wipe_store
+from vectorstore.scope import ReportVersions, SearchFilter, choose_versions, dates_named  # noqa: F401
+from vectorstore.vectors import VectorIndex, collection_name, talking_to_server, unavailable  # noqa: F401
 
 
 @dataclass
@@ -254,27 +68,60 @@ class ReconcileResult:
     vectors_restored: int = 0
 
 
+class _GuardedCatalog:
+    """The catalog, with every call's SQLite and disk failures turned into StoreErrors that say
+    what to do (a damaged file, a full disk). Attributes pass through unchanged."""
+
+    def __init__(self, catalog: Catalog, folder: Path):
+        self._catalog = catalog
+        self._folder = folder
+
+    def __getattr__(self, name: str):
+        value = getattr(self._catalog, name)
+        if name.startswith("_") or not inspect.ismethod(value):
+            return value  # private parts (its lock, its connection) as they are
+
+        @functools.wraps(value)
+        def guarded(*args, **kwargs):
+            with store_errors(self._folder):
+                return value(*args, **kwargs)
+
+        return guarded
+
+
 # -- the store -----------------------------------------------------------------------------------
 class LibraryStore:
     def __init__(self, settings: Settings | None = None, embeddings: SentenceTransformerEmbeddings | None = None):
         self.settings = settings or get_settings()
         self.folder = Path(self.settings.store_dir)
-        self.folder.mkdir(parents=True, exist_ok=True)
-        self.catalog = Catalog(self.folder / "catalog.sqlite3")
+        with store_errors(self.folder):
+            self.folder.mkdir(parents=True, exist_ok=True)
+            self.catalog: Catalog = _GuardedCatalog(Catalog(self.folder / "catalog.sqlite3"), self.folder)  # type: ignore[assignment]
         # Three locks, so that no reader ever waits for a whole ingest: `_lock` guards small shared
-        # state (the client, the chunk table the keyword index was built from); `_refresh_lock`
-        # lets one thread rebuild or reload the keyword index; `_write_lock` (with a file lock)
-        # lets one writer at a time change the store.
+        # state (the chunk table the keyword index was built from); `_refresh_lock` lets one
+        # thread rebuild or reload the keyword index; `_write_lock` (with a file lock) lets one
+        # writer at a time change the store.
         self._lock = threading.RLock()
         self._refresh_lock = threading.RLock()
         self._write_lock = threading.RLock()
         self._write_depth = 0
         self._lock_file: int | None = None
+        self._embeddings = embeddings
+        self._vectors = VectorIndex(self.settings, self.folder, lambda: self.collection_name,
+                                    lambda: self.embeddings, self.catalog.generation)
+        self._vectors_checked: tuple[int, int | None] | None = None
+        self.replica = None
+        if self.server:
+            from vectorstore.replica import Replica
+
+            self.replica = Replica(self)
+            self.replica.open()  # a new machine's empty folder is filled from the server
+        if embeddings is None:
+            check_model_folder(self.settings)
+        # CQC_EMBEDDING_BACKEND is checked now, not at the first question: a typo is named at once.
+        configured_backend(self.catalog.get_meta("embedding_backend"))
         self.model = model_identity(self.settings.model_path())
         self._check_versions()
-        self._embeddings = embeddings
-        self._client: chromadb.ClientAPI | None = None
-        self._chroma: Chroma | None = None
         self.keywords = KeywordIndex(self.folder / "bm25")
         self._chunk_meta: dict[str, Chunk] = {}
         self._load_keyword_index()
@@ -336,6 +183,7 @@ class LibraryStore:
             self._embeddings = embeddings
         return self._embeddings
 
+
     @property
     def server(self) -> str:
         """host:port of the Chroma server, or "" when Chroma runs embedded in the store folder."""
@@ -344,42 +192,21 @@ class LibraryStore:
 
     @property
     def collection_name(self) -> str:
-        if not self.server:
-            return self.settings.collection
-        # On a server shared by several libraries each has its own collection.
-        return f"{self.settings.collection}-{self.catalog.get_meta('store_id')[:12]}"
+        return collection_name(self.settings, self.catalog.get_meta("store_id") or "")
 
     def _talking_to_chroma(self):
-        return talking_to_server(self.settings)
+        """Hold the vector index open for one use (no reopen closes it meanwhile); failures come
+        out as StoreErrors."""
+        return self._vectors.using()
 
     @property
     def client(self) -> chromadb.ClientAPI:
-        with self._lock:
-            if self._client is None:
-                chroma_settings = chromadb.Settings(anonymized_telemetry=False)
-                if self.server:
-                    with self._talking_to_chroma():
-                        self._client = chromadb.HttpClient(
-                            host=self.settings.chroma_host, port=self.settings.chroma_port, settings=chroma_settings
-                        )
-                else:
-                    self._client = chromadb.PersistentClient(path=str(self.folder / "chroma"), settings=chroma_settings)
-            return self._client
+        return self._vectors.client
 
     @property
-    def chroma(self) -> Chroma:
-        with self._lock:
-            if self._chroma is None:
-                client, embeddings = self.client, self.embeddings
-                with self._talking_to_chroma():
-                    # Always pass our embedding function: Chroma's default one downloads a model.
-                    self._chroma = Chroma(
-                        client=client,
-                        collection_name=self.collection_name,
-                        embedding_function=embeddings,
-                        collection_metadata={"hnsw:space": "cosine"},
-                    )
-            return self._chroma
+    def chroma(self):
+        """The collection as a LangChain vector store (`.chroma._collection` is Chroma's own)."""
+        return self._vectors.chroma
 
     def vector_ids(self) -> set[str]:
         """Every id in the Chroma collection (paged: a large library exceeds one request)."""
@@ -397,8 +224,37 @@ class LibraryStore:
         with self._talking_to_chroma():
             return self.chroma._collection.count()
 
+    # -- following other processes ---------------------------------------------------------
+    def _follow(self) -> None:
+        """Catch up with what other processes wrote since this one last looked: pull the catalog
+        from the Chroma server (server mode), reopen embedded Chroma. The keyword index follows
+        the catalog's generation on its own (`_refresh_if_stale`)."""
+        writing_here = self._write_depth > 0
+        if self.replica is not None and not writing_here:
+            self.replica.follow()
+        self._vectors.follow(writing_here)
+
+    def _check_vectors(self) -> None:
+        """A library whose catalog names more findings than its vector index holds (the chroma
+        folder deleted or damaged, a collection dropped on the server) must not answer from
+        keywords alone as if nothing were wrong. Checked once per change of the library."""
+        key = (id(self._vectors._client), self._vectors.seen)
+        if self._vectors_checked == key:
+            return
+        held, named = self.vector_count(), len(self.catalog.all_chunk_ids())
+        if held < named:
+            where = f"the Chroma server at {self.server}" if self.server else f"{self.folder / 'chroma'}"
+            raise VectorsMissing(
+                f"The library's search vectors are missing: {where} holds {held} of the {named} findings the "
+                "catalog names (its folder was deleted or damaged, or a rebuild is running). Answers would rest "
+                f"on keyword matches alone, so none is given. Repair it with: {repair_command(self.folder)} "
+                "(the findings are embedded again from the catalog; no report file is needed)."
+            )
+        self._vectors_checked = key
+
     # -- reads -----------------------------------------------------------------------------
     def reports(self) -> list[ReportEntry]:
+        self._follow()
         return self.catalog.reports()
 
     def versions(self, question: str = "") -> ReportVersions:
@@ -410,16 +266,26 @@ class LibraryStore:
         return self.catalog.chunks(ids)
 
     def is_empty(self) -> bool:
-        return not self.catalog.reports()
+        return not self.reports()
 
     def dense_search(self, query_vector: list[float], k: int, where: SearchFilter) -> list[tuple[str, float]]:
         """(chunk id, cosine similarity), best first."""
         if self.is_empty():
             return []
-        with self._talking_to_chroma():
-            docs = self.chroma.similarity_search_by_vector_with_relevance_scores(
-                query_vector, k=k, filter=where.chroma_where()
-            )
+        for attempt in range(3):
+            try:
+                with self._talking_to_chroma():
+                    self._check_vectors()
+                    docs = self.chroma.similarity_search_by_vector_with_relevance_scores(
+                        query_vector, k=k, filter=where.chroma_where()
+                    )
+                break
+            except LibraryBusy:
+                # Another process wrote between this process's check and its query: open the
+                # index again (it reads what is on disk now) and ask once more.
+                if attempt == 2:
+                    raise
+                self._vectors.reopen()
         # Chroma reports cosine distance for this collection; similarity is 1 - distance.
         return [(doc.id, 1.0 - float(distance)) for doc, distance in docs if doc.id]
 
@@ -436,32 +302,83 @@ class LibraryStore:
     # -- writes ----------------------------------------------------------------------------
     @contextmanager
     def writing(self) -> Iterator[None]:
-        """One writer at a time, across threads and processes. The file lock dies with its
-        process, so a killed ingest never leaves the store locked."""
+        """One writer at a time, across threads and processes (and machines, with a Chroma server).
+        The file lock dies with its process, so a killed ingest never leaves the store locked; a
+        server lease expires. A writer first catches up with what others wrote."""
         with self._write_lock:
             if self._write_depth == 0:
-                fd = os.open(self.folder / "write.lock", os.O_RDWR | os.O_CREAT, 0o644)
-                try:
-                    fcntl.flock(fd, fcntl.LOCK_EX)
-                except BaseException:
-                    os.close(fd)
-                    raise
-                self._lock_file = fd
+                self._begin_writing()
             self._write_depth += 1
             try:
                 yield
             finally:
-                self._write_depth -= 1
-                if self._write_depth == 0 and self._lock_file is not None:
-                    fcntl.flock(self._lock_file, fcntl.LOCK_UN)
-                    os.close(self._lock_file)
-                    self._lock_file = None
+                if self._write_depth > 1:
+                    self._write_depth -= 1
+                else:
+                    try:
+                        self._end_writing()  # still counted as writing: readers adopt its generation
+                    finally:
+                        self._write_depth -= 1
+                        self._release_file_lock()  # last: after it, another process may write
 
-    def upsert_report(self, report: Report, chunks: list[Chunk]) -> UpsertResult:
+    def _begin_writing(self) -> None:
+        with store_errors(self.folder):
+            fd = os.open(self.folder / "write.lock", os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            self._lock_file = fd
+            if self.replica is not None:
+                self.replica.begin_writing()  # the server lease, then the catalog as the server has it
+            self._vectors.follow(writing_here=False)
+        except BaseException:
+            self._lock_file = None
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            os.close(fd)
+            raise
+
+    def _end_writing(self) -> None:
+        self._vectors.mark_current()
+        if self.replica is not None:
+            self.replica.end_writing()  # publish what changed, then give the lease back
+
+    def _release_file_lock(self) -> None:
+        if self._lock_file is not None:
+            fcntl.flock(self._lock_file, fcntl.LOCK_UN)
+            os.close(self._lock_file)
+            self._lock_file = None
+
+    def _check_backend_for_writing(self) -> None:
+        """Refuse to add vectors of another embedding backend than the library's: they would not
+        match its other vectors quite, and a backend without token states stores no sentence
+        vectors. An empty library takes the backend of whoever writes it first."""
+        recorded = self.catalog.get_meta("embedding_backend")
+        actual = getattr(self.embeddings, "backend", "torch")
+        if not recorded or actual == recorded:
+            return
+        if not self.catalog.all_chunk_ids():
+            self.catalog.set_meta({"embedding_backend": actual})
+            return
+        asked = os.environ.get("CQC_EMBEDDING_BACKEND", "").strip().lower()
+        why = (f"CQC_EMBEDDING_BACKEND={asked}" if asked == actual
+               else f"the {configured_backend(recorded)} backend could not be loaded, so {actual} stood in; see the log")
+        raise EmbeddingSetupError(
+            f"The library at {self.folder} was embedded with the '{recorded}' backend, but this run would embed "
+            f"with '{actual}' ({why}). Mixing them would leave vectors that do not quite match the others"
+            f"{' and findings with no sentence vectors' if actual == 'torch' else ''}. Nothing was written. Ingest "
+            f"with the library's backend (unset CQC_EMBEDDING_BACKEND, or set it to {recorded}), or rebuild the "
+            f"whole library with the other: CQC_EMBEDDING_BACKEND={actual} {rebuild_command(self.folder)}"
+        )
+
+    def upsert_report(self, report: Report, chunks: list[Chunk], pages: list[Page] | None = None,
+                      absorbs: list[str] = ()) -> UpsertResult:
+        """Write a report with its chunks and pages; `absorbs` are reports whose pages it now holds
+        (an undated report its dated pages arrived for), removed in the same transaction."""
         rid = report.report_id
         result = UpsertResult(rid)
         with self.writing(), self._talking_to_chroma():
             existing = self.catalog.chunk_ids(rid)
+            for other in absorbs:
+                existing |= self.catalog.chunk_ids(other)
             new_ids = [c.chunk_id for c in chunks]
             to_add = [c for c in chunks if c.chunk_id not in existing]
             result.embedded, sentence_vectors = self._add_chunks(to_add)
@@ -471,18 +388,14 @@ class LibraryStore:
                 report_id=rid, authority=report.authority, title=report.title, published=report.published,
                 rating=report.rating, rating_is_indicative=report.rating_is_indicative,
                 overall_score=report.overall_score, scores=dict(report.scores), source=report.source,
-                files=list(report.files), chunks=len(chunks),
+                files=list(report.files), chunks=len(chunks), edition=report.edition,
+                pages=len(pages) if pages else max(len(report.files), 1),
             )
-            self.catalog.put_report(entry, chunks, sentence_vectors)
+            self.catalog.put_report(entry, chunks, sentence_vectors, pages, [a for a in absorbs if a != rid])
             stale = sorted(existing - set(new_ids))
-            if stale:
-                self.chroma.delete(ids=stale)
-            # The same file read again under another identity (its date or title was edited):
-            # the old version is this file's previous content, so it goes.
-            for old in self.catalog.report_ids_from_source(report.source):
-                if old != rid:
-                    self.remove_report(old)
-                    result.replaced_reports.append(old)
+            for start in range(0, len(stale), 1000):
+                self.chroma.delete(ids=stale[start: start + 1000])
+            result.replaced_reports = [a for a in absorbs if a != rid]
             result.added, result.removed, result.kept = len(to_add), len(stale), len(chunks) - len(to_add)
         return result
 
@@ -512,6 +425,7 @@ class LibraryStore:
         new = {c.embed_hash: c for c in chunks
                if c.embed_hash not in vectors or (pools and c.embed_hash not in sentences)}
         if new:
+            self._check_backend_for_writing()
             texts = [c.embed_text for c in new.values()]
             if pools:
                 embedded, per_text = self.embeddings.embed_with_sentences(
@@ -550,6 +464,7 @@ class LibraryStore:
         with self.writing(), self._talking_to_chroma():
             if self.is_empty() and not self.server and not (self.folder / "chroma").exists():
                 return result  # nothing was ever written: do not load the model for nothing
+            self._check_backend_for_writing()  # before any change: a run that would mix backends stops here
             in_catalog = self.catalog.all_chunk_ids()
             in_chroma = self.vector_ids()
             orphans = sorted(in_chroma - in_catalog)
@@ -559,6 +474,14 @@ class LibraryStore:
             _, sentence_vectors = self._add_chunks(missing)
             self.catalog.set_sentence_vectors(sentence_vectors)
             result.orphans_removed, result.vectors_restored = len(orphans), len(missing)
+        return result
+
+    def repair(self) -> ReconcileResult:
+        """`python -m ingest --repair`: embed again every finding whose vector is missing (the
+        chroma folder deleted or damaged), drop vectors no finding names, rebuild the keyword index."""
+        with self.writing():
+            result = self.reconcile()
+            self.refresh_keyword_index()
         return result
 
     def refresh_keyword_index(self) -> None:
@@ -595,75 +518,19 @@ class LibraryStore:
             else:
                 self.refresh_keyword_index()
 
+
     def close(self) -> None:
+        if self.replica is not None:
+            self.replica.close()
+        self._vectors.close()
         with self._lock:
-            self._chroma = None
-            if self._client is not None and hasattr(self._client, "close"):
-                try:
-                    self._client.close()
-                except Exception:  # closing is best effort: the process may be going away
-                    pass
-            self._client = None
             self.catalog.close()
 
     # -- rebuilding ------------------------------------------------------------------------
     @staticmethod
-    def wipe(settings: Settings) -> list[str]:
-        """Empty a store whatever its version, and return the report files it was built from.
-
-        Works without opening the store (its schema or model may be unreadable to this
-        program), under the store's write lock. The vectors go first: if the server is down
-        nothing is lost. The file list stays in the catalog until the rebuild finishes, so a
-        rebuild that is itself interrupted can be run again without naming the files.
-        """
-        import shutil
-
-        folder = Path(settings.store_dir)
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / "catalog.sqlite3"
-        lock = os.open(folder / "write.lock", os.O_RDWR | os.O_CREAT, 0o644)
-        conn = sqlite3.connect(str(path), isolation_level=None, timeout=60)
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            conn.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
-            meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
-            sources: list[str] = json.loads(meta.get("rebuild_sources", "[]"))
-            try:
-                for (files,) in conn.execute("SELECT files FROM reports"):
-                    sources += json.loads(files)
-            except (sqlite3.Error, ValueError):
-                pass  # no such table, or another schema: only the files named are read
-            sources = sorted(dict.fromkeys(sources))
-
-            chroma_settings = chromadb.Settings(anonymized_telemetry=False)
-            if settings.chroma_host:
-                if meta.get("store_id"):
-                    with talking_to_server(settings):
-                        client = chromadb.HttpClient(
-                            host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings
-                        )
-                        _drop_collection(client, f"{settings.collection}-{meta['store_id'][:12]}")
-            elif (folder / "chroma").exists():
-                client = chromadb.PersistentClient(path=str(folder / "chroma"), settings=chroma_settings)
-                _drop_collection(client, settings.collection)
-
-            conn.execute("BEGIN IMMEDIATE")
-            conn.execute("DROP TABLE IF EXISTS chunks")
-            conn.execute("DROP TABLE IF EXISTS reports")
-            conn.execute("DELETE FROM meta WHERE key != 'store_id'")
-            conn.execute("INSERT INTO meta(key, value) VALUES ('rebuild_sources', ?)", (json.dumps(sources),))
-            conn.execute("COMMIT")
-            shutil.rmtree(folder / "bm25", ignore_errors=True)
-            return sources
-        finally:
-            conn.close()
-            fcntl.flock(lock, fcntl.LOCK_UN)
-            os.close(lock)
-
-
-def _drop_collection(client: chromadb.ClientAPI, name: str) -> None:
-    if name in {c.name if hasattr(c, "name") else str(c) for c in client.list_collections()}:
-        client.delete_collection(name)
+    def wipe(settings: Settings) -> Wiped:
+        """Empty a store whatever its version or state; see `vectorstore.rebuild`."""
+        return wipe_store(settings)
 
 
 def _by_id(chunks: list[Chunk]) -> dict[str, Chunk]:

@@ -77,7 +77,7 @@ def run_answerer(settings: Settings, items: list[GoldItem], answerer: str, progr
     outcomes, runs = [], []
     for n, item in enumerate(items, 1):
         start = time.perf_counter()
-        stream = assistant.stream(item.question, scope=SearchFilter(authorities=tuple(item.scope)))
+        stream = assistant.stream(item.question, scope=SearchFilter(authorities=tuple(item.scope)), home=item.home)
         first = None
         for piece in stream:
             if first is None and piece.strip():
@@ -89,6 +89,8 @@ def run_answerer(settings: Settings, items: list[GoldItem], answerer: str, progr
             answer=answer.answer, abstained=answer.abstained,
             retrieved=[(f.chunk.authority, f.chunk.text) for f in answer.retrieved[:10]],
             cited=[(c.authority, c.text) for c in answer.citations], seconds=seconds,
+            retrieved_reports=[f.chunk.report_id for f in answer.retrieved[:10]],
+            cited_reports=[c.chunk_id.split(":")[0] for c in answer.citations],
         ))
         runs.append(Run(
             qid=item.qid, type=item.type, question=item.question, answer=answer.answer, abstained=answer.abstained,

@@ -12,7 +12,7 @@ from pathlib import Path
 from bs4 import BeautifulSoup, Tag
 
 from ingest.errors import IngestError
-from ingest.loaders.text_utils import clean_text, decode_bytes, read_file
+from ingest.loaders.text_utils import clean_text, decode_bytes, is_furniture, read_file
 from ingest.models import Block, LoadedDocument
 
 # Elements that are never report content.
@@ -24,6 +24,7 @@ _FURNITURE = re.compile(
     re.IGNORECASE,
 )
 _BLOCK_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "table", "blockquote", "dt", "dd", "pre"}
+_LEAF_CONTAINERS = {"div", "section", "span", "strong", "b", "em", "article"}
 
 
 def _is_furniture(tag: Tag) -> bool:
@@ -84,11 +85,16 @@ def _blocks_from(root: Tag, location: str) -> list[Block]:
                     blocks.append(Block("list_item", text, 0, location))
                 else:
                     blocks.append(Block("paragraph", text, 0, location))
+            elif child.find(list(_BLOCK_TAGS)) is None and name in _LEAF_CONTAINERS:
+                # A box with text and no paragraph markup (a score or rating widget): one block.
+                text = clean_text(child.get_text(" "))
+                if text:
+                    blocks.append(Block("paragraph", text, 0, location))
             else:
                 walk(child)
 
     walk(root)
-    return blocks
+    return [b for b in blocks if not is_furniture(b.text)]
 
 
 def parse_html(raw: bytes, path: Path, warnings: list[str] | None = None) -> tuple[str, list[Block]]:
@@ -107,66 +113,19 @@ def parse_html(raw: bytes, path: Path, warnings: list[str] | None = None) -> tup
     return title, blocks
 
 
-def _natural_key(path: Path) -> list:
-    return [int(t) if t.isdigit() else t for t in re.split(r"(\d+)", path.name.lower())]
-
-
-def _starts_report(blocks: list[Block]) -> bool:
-    return any(b.kind == "heading" and b.text.lower() == "overall summary" for b in blocks)
-
-
-def load_html_files(paths: list[Path]) -> list[LoadedDocument | IngestError]:
-    """Saved pages to reports: pages in one folder with the same title are one report.
-
-    The regulator's site splits a report over several pages (summary, then one per theme),
-    each repeating the title; a folder may also hold pages of different reports.
-    """
-    groups: dict[tuple[Path, str], list[tuple[Path, list[Block]]]] = {}
-    results: list[LoadedDocument | IngestError] = []
-    warnings: dict[Path, list[str]] = {}
-    for path in sorted(paths, key=_natural_key):
-        try:
-            title, blocks = parse_html(read_file(path), path, warnings.setdefault(path, []))
-        except IngestError as exc:
-            results.append(exc)
-            continue
-        except Exception as exc:  # a damaged page can break the parser in many ways; name it and go on
-            results.append(IngestError(str(path), f"cannot read the page ({type(exc).__name__}: {exc})"))
-            continue
-        key = (path.parent, title.strip().lower() or path.name)
-        groups.setdefault(key, []).append((path, blocks))
-    for (folder, _title), pages in groups.items():
-        # The summary page leads; theme pages follow in their natural order.
-        pages.sort(key=lambda page: (not _starts_report(page[1]), _natural_key(page[0])))
-        try:
-            doc = _assemble([p for p, _ in pages], [b for _, b in pages])
-        except IngestError as exc:
-            results.append(exc)
-            continue
-        doc.warnings = [w for p, _ in pages for w in warnings.get(p, [])]
-        results.append(doc)
-    return results
+def load_html(path: Path) -> LoadedDocument:
+    """One saved page. A report split over several pages is put together by `ingest.assembly`,
+    from what each page says (its title, its date), not from its file name or folder."""
+    warnings: list[str] = []
+    _title, blocks = parse_html(read_file(path), path, warnings)
+    if not any(b.kind != "heading" for b in blocks):
+        raise IngestError(str(path), "no report text found in the page (only site navigation or an empty page)")
+    return LoadedDocument(source=str(path), format="html", blocks=blocks, files=[str(path)], warnings=warnings)
 
 
 def load_html_pages(paths: list[Path]) -> LoadedDocument:
-    """One report from the pages given, in that order."""
-    return _assemble(paths, [parse_html(read_file(path), path)[1] for path in paths])
+    """The pages of one report as one document, in report order (summary first), whatever order
+    they are given in."""
+    from ingest.pages import as_document, read_page
 
-
-def _assemble(paths: list[Path], pages: list[list[Block]]) -> LoadedDocument:
-    blocks: list[Block] = []
-    seen_title = False
-    for page_blocks in pages:
-        for block in page_blocks:
-            # Every page of a split report repeats the title and publication line; keep the first.
-            if block.kind == "heading" and block.level == 1:
-                if seen_title:
-                    continue
-                seen_title = True
-            elif block.text.lower().startswith("published") and any(b.text == block.text for b in blocks):
-                continue
-            blocks.append(block)
-    source = str(paths[0]) if len(paths) == 1 else str(paths[0].parent)
-    if not any(b.kind != "heading" for b in blocks):
-        raise IngestError(source, "no report text found in the page (only site navigation or an empty page)")
-    return LoadedDocument(source=source, format="html", blocks=blocks, files=[str(p) for p in paths])
+    return as_document([read_page(load_html(p)) for p in paths])

@@ -1,7 +1,8 @@
 """Plain text and Markdown.
 
-Plain text has no markup: a heading is a short line standing alone between blank lines, as in
-the regulator's pages copied to text. Markdown headings carry their level in '#'.
+Plain text has no markup: a heading is a short line with no closing punctuation, standing as a
+block of its own in whichever layout the file has (`layout.py`). Markdown headings carry their
+level in '#'.
 """
 
 from __future__ import annotations
@@ -11,7 +12,9 @@ from pathlib import Path
 
 from ingest import cqc
 from ingest.errors import IngestError
+from ingest.loaders.layout import plain_text_blocks
 from ingest.loaders.text_utils import clean_text, decode_bytes, read_file
+from ingest.report_lines import title_name
 from ingest.models import Block, LoadedDocument
 
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
@@ -19,12 +22,13 @@ _MD_LIST = re.compile(r"^\s*(?:[-*+•]|\d+[.)])\s+(.*)$")
 _MD_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 # Lines that are short but are content, not headings.
 _NOT_HEADING = re.compile(
-    r"^(©|\(c\) |score\b|\d\s*[-–—]\s*evidence|published\b|page \d+)"
+    r"^(©|\(c\) |(indicative\s+)?score\b|\d\s*[-–—]\s*evidence|(assessment\s+)?published\b|page \d+)"
+    r"|^(outstanding|good|requires improvement|inadequate)\s*[:\-–—]\s*evidence\b"
     r"|:\s*(outstanding|good|requires improvement|inadequate|\d+\s*%)\s*$",
     re.IGNORECASE,
 )
 _SECTION_HEADINGS = {
-    "overall summary": 2, "what people expect": 4, "the local authority commitment": 4,
+    "overall summary": 2, "local authority indicative rating": 3, "what people expect": 4, "the local authority commitment": 4,
     "key findings for this quality statement": 4, "local authority rating and score": 3,
     "quality statement scores": 3, "summary of people's experiences": 3,
     "summary of strengths, areas for development and next steps": 3,
@@ -34,7 +38,7 @@ _SECTION_HEADINGS = {
 def guess_heading_level(text: str) -> int:
     """A level for a heading in a format that does not mark levels, from the report's vocabulary."""
     low = text.lower().strip()
-    if low.endswith("local authority assessment"):
+    if title_name(text):
         return 1
     if cqc.theme_for_heading(text) or low.startswith("about "):
         return 2
@@ -43,14 +47,14 @@ def guess_heading_level(text: str) -> int:
     return _SECTION_HEADINGS.get(low, 5)
 
 
-def _looks_like_heading(paragraph: list[str]) -> bool:
-    if len(paragraph) != 1:
-        return False
-    line = paragraph[0].strip()
+def looks_like_heading(line: str) -> bool:
+    """A short line standing alone with no closing punctuation, unless it is a score, band, date or
+    rating line (those are content the structure reader needs as text)."""
+    line = line.strip()
     if _NOT_HEADING.search(line) or _MD_LIST.match(line):
         return False
     words = line.split()
-    return 0 < len(words) <= 14 and len(line) <= 120 and not re.search(r"[.;,!?]$", line)
+    return 0 < len(words) <= 14 and len(line) <= 120 and not re.search(r"[.;:,!?]$", line)
 
 
 def _table_block(rows: list[str], location: str) -> Block:
@@ -80,40 +84,33 @@ def _paragraphs(text: str) -> list[list[str]]:
 
 
 def blocks_from_text(text: str, location: str, markdown: bool) -> list[Block]:
+    if not markdown:
+        return plain_text_blocks(text, location, looks_like_heading, guess_heading_level)
     blocks: list[Block] = []
     for para in _paragraphs(text):
-        if markdown and len(para) >= 2 and para[0].lstrip().startswith("|") and _MD_TABLE_RULE.match(para[1]):
+        if len(para) >= 2 and para[0].lstrip().startswith("|") and _MD_TABLE_RULE.match(para[1]):
             blocks.append(_table_block(para, location))
             continue
-        if markdown:
-            # Markdown may put a heading directly above its paragraph, without a blank line.
-            pending: list[str] = []
-            for line in para:
-                heading = _MD_HEADING.match(line)
-                listed = _MD_LIST.match(line)
-                if heading or listed:
-                    if pending:
-                        blocks.append(Block("paragraph", clean_text(" ".join(pending)), 0, location))
-                        pending = []
-                    if heading:
-                        blocks.append(Block("heading", clean_text(heading.group(2).strip("*_ ")), len(heading.group(1)), location))
-                    else:
-                        blocks.append(Block("list_item", clean_text(listed.group(1)), 0, location))
-                elif blocks and blocks[-1].kind == "list_item" and not pending and line.startswith((" ", "\t")):
-                    prev = blocks.pop()  # a wrapped list item
-                    blocks.append(Block("list_item", clean_text(prev.text + " " + line), 0, location))
+        # Markdown may put a heading directly above its paragraph, without a blank line.
+        pending: list[str] = []
+        for line in para:
+            heading = _MD_HEADING.match(line)
+            listed = _MD_LIST.match(line)
+            if heading or listed:
+                if pending:
+                    blocks.append(Block("paragraph", clean_text(" ".join(pending)), 0, location))
+                    pending = []
+                if heading:
+                    blocks.append(Block("heading", clean_text(heading.group(2).strip("*_ ")), len(heading.group(1)), location))
                 else:
-                    pending.append(line.lstrip("> "))
-            if pending:
-                blocks.append(Block("paragraph", clean_text(" ".join(pending)), 0, location))
-            continue
-        if _looks_like_heading(para):
-            line = clean_text(para[0])
-            blocks.append(Block("heading", line, guess_heading_level(line), location))
-        elif all(_MD_LIST.match(line) for line in para):
-            blocks.extend(Block("list_item", clean_text(_MD_LIST.match(line).group(1)), 0, location) for line in para)
-        else:
-            blocks.append(Block("paragraph", clean_text(" ".join(para)), 0, location))
+                    blocks.append(Block("list_item", clean_text(listed.group(1)), 0, location))
+            elif blocks and blocks[-1].kind == "list_item" and not pending and line.startswith((" ", "\t")):
+                prev = blocks.pop()  # a wrapped list item
+                blocks.append(Block("list_item", clean_text(prev.text + " " + line), 0, location))
+            else:
+                pending.append(line.lstrip("> "))
+        if pending:
+            blocks.append(Block("paragraph", clean_text(" ".join(pending)), 0, location))
     return blocks
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from selenium.common.exceptions import StaleElementReferenceException
+from selenium.common.exceptions import ElementClickInterceptedException, StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
@@ -43,13 +43,26 @@ def open_app(driver, url: str) -> None:
 
 
 def choose_mode(driver, label: str) -> None:
-    radio = wait_css(driver, '[data-testid="stButtonGroup"]')
-    for option in radio.find_elements(By.CSS_SELECTOR, "button"):
-        if option.text.strip() == label:
-            option.click()
-            wait_idle(driver)
-            return
-    raise AssertionError(f"no mode {label!r} in {radio.text!r}")
+    """Click the mode `label`. The mode switch is found by its options, not as the page's first
+    button group: the example questions are one too, and may be laid out first."""
+    def option_named(d):
+        for group in d.find_elements(By.CSS_SELECTOR, '[data-testid="stButtonGroup"]'):
+            try:
+                for option in group.find_elements(By.CSS_SELECTOR, "button"):
+                    if option.text.strip() == label:
+                        return option
+            except StaleElementReferenceException:
+                return False
+        return False
+
+    option = WebDriverWait(driver, 60).until(option_named, message=f"no mode {label!r} on the page")
+    # Scrolled to the middle first: at the top of a phone's page the toolbar lies over it.
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", option)
+    try:
+        option.click()
+    except ElementClickInterceptedException:  # something still drawn over it: the click itself
+        driver.execute_script("arguments[0].click()", option)
+    wait_idle(driver)
 
 
 def ask(driver, question: str) -> None:
@@ -96,3 +109,20 @@ def click_off_centre(driver, element) -> None:
     time.sleep(0.3)
     rect = element.rect
     ActionChains(driver).move_to_element_with_offset(element, -int(rect["width"] / 3), -int(rect["height"] / 3)).click().perform()
+
+
+def allow_downloads(driver, folder) -> None:
+    """Let the headless browser save downloads into `folder` (it refuses them by default)."""
+    driver.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(folder)})
+
+
+def phone_width(driver, width: int = 390, height: int = 844) -> None:
+    """A phone's viewport (390 x 844 CSS px, as an iPhone 12 to 15) for the rest of the test."""
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                           {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": True})
+
+
+def page_overflows(driver) -> int:
+    """How many CSS px the page is wider than the window (0 when nothing needs sideways scrolling)."""
+    return driver.execute_script(
+        "return Math.max(document.documentElement.scrollWidth, document.body.scrollWidth) - window.innerWidth;")

@@ -50,18 +50,32 @@ def test_ask_and_open_the_source_card_with_the_cited_sentence_highlighted(driver
     assert highlighted, card.text
     background = highlighted[0].value_of_css_property("background-color")
     assert background not in ("rgba(0, 0, 0, 0)", "transparent"), background  # visibly marked
-    assert card.find_element(By.XPATH, ".//button[contains(., 'Open the original')]")
+    assert card.find_element(By.XPATH, ".//button[contains(., 'Download (HTML)')]")
+    # A short preview of the finding when the pointer rests on [1]: the link's title.
+    assert link.get_attribute("title").startswith("[1] Larkbridge Borough Council · Assessing needs: On 30 September")
     screenshot(driver, "03-source-card")
+    # The original at the cited place: the saved page's section, the cited paragraph highlighted.
+    card.find_element(By.XPATH, ".//button[contains(., 'Open in the original')]").click()
+    dialog = wait_css(driver, '[role="dialog"]', timeout=30)
+    WebDriverWait(driver, 30).until(lambda d: SENTENCE in dialog.text)
+    assert "Timeliness of assessments, care planning and reviews" in dialog.text
+    screenshot(driver, "03b-original-at-the-cited-place")
 
 
-def test_compare_shows_one_column_per_authority(driver, demo_app):
+def test_compare_shows_a_table_and_one_column_per_authority(driver, demo_app):
     open_app(driver, demo_app.url)
     choose_mode(driver, "Compare")
     chosen = tags(driver.find_element(
         By.XPATH, "//*[@data-testid='stMultiSelect'][not(ancestor::*[@data-testid='stSidebar'])]"))
     assert chosen == AUTHORITIES
-    ask(driver, "How long do people wait for a Care Act assessment?")
+    ask(driver, "waiting times for assessments")  # a terse topic, not a question
     reply = driver.find_elements(By.CSS_SELECTOR, '[data-testid="stChatMessage"]')[1]
+    table = reply.find_element(By.CSS_SELECTOR, "table")
+    rows = [r.text for r in table.find_elements(By.CSS_SELECTOR, "tbody tr")]
+    for row, (authority, figure) in zip(rows, [("Fenmarsh", "1,274 people"), ("Larkbridge", "187 people"),
+                                              ("Oakhurst", "58 people")]):
+        assert authority in row and figure in row, row  # each council's Care Act assessment wait
+    assert "The figures are from different dates" in reply.text
     headers = [h.text for h in reply.find_elements(By.CSS_SELECTOR, "h5")]
     assert headers == AUTHORITIES
     columns = [h.find_element(By.XPATH, "./ancestor::div[@data-testid='stColumn'][1]")
@@ -69,7 +83,8 @@ def test_compare_shows_one_column_per_authority(driver, demo_app):
     xs = [c.rect["x"] for c in columns]
     assert len(set(xs)) == 3 and xs == sorted(xs)  # side by side, left to right
     for column, authority in zip(columns, AUTHORITIES):
-        assert f"[1] {authority}" in column.text  # each column cites its own authority's report
+        driver.execute_script("arguments[0].click()", column.find_element(By.XPATH, ".//details/summary"))  # its sources
+        WebDriverWait(driver, 10).until(lambda d: f"[1] {authority}" in column.text)  # its own authority's report
     scroll_to(driver, driver.find_elements(By.CSS_SELECTOR, '[data-testid="stChatMessage"]')[0])
     screenshot(driver, "04-compare")
 
@@ -91,6 +106,8 @@ def test_heatmap_click_filters_the_chat(driver, demo_app):
     click_off_centre(driver, cell)
     wait_idle(driver)
     WebDriverWait(driver, 30).until(lambda d: "Filtered to Fenmarsh County Council · Safeguarding" in page_text(d))
+    toast = driver.find_element(By.CSS_SELECTOR, '[data-testid="stToast"]')
+    assert in_viewport(driver, toast)  # seen wherever the page was scrolled to
     # ...and in Ask: the chat is there, the library's chart is not (the page once kept "Library", and the
     # question typed next was asked in a mode with no chat and lost).
     WebDriverWait(driver, 30).until(
@@ -99,6 +116,8 @@ def test_heatmap_click_filters_the_chat(driver, demo_app):
         message="the heatmap click did not switch to Ask")
     sidebar = driver.find_element(By.CSS_SELECTOR, '[data-testid="stSidebar"]')
     assert tags(sidebar) == ["Fenmarsh County Council", "Safeguarding"]
+    banner = driver.find_element(By.CSS_SELECTOR, '[class*="st-key-scope-banner"]')
+    assert "Answers only from" in banner.text and "Safeguarding" in banner.text
     ask(driver, "How quickly are safeguarding concerns screened?")
     reply = driver.find_elements(By.CSS_SELECTOR, '[data-testid="stChatMessage"]')[1]
     assert "Fenmarsh County Council · Safeguarding (score 1)" in reply.text

@@ -1,0 +1,137 @@
+"""One file as a page of a report: what it says about the report it belongs to.
+
+The regulator's site publishes a report as an overall summary page, an "About" page and one page
+per quality statement (older saved copies: one page per theme); a PDF or a whole saved report is a
+single page that holds everything. Each page names its authority in its title; only the summary
+and About pages carry the publication date. `read_page` works this out from the page's blocks,
+whatever format they were loaded from, so assembly never looks at a file format's details.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+from ingest import cqc
+from ingest.models import Block, Format, LoadedDocument
+from ingest.report_lines import published_date
+from ingest.structure import authority_in_text, title_of
+
+PageKind = Literal["full", "summary", "about", "content", "other"]
+
+_SUMMARY_HEADINGS = re.compile(
+    r"^(overall summary|local authority (indicative )?rating( and score)?|quality statement scores|"
+    r"summary of people's experiences)$",
+    re.IGNORECASE,
+)
+_ABOUT_HEADING = re.compile(r"^about\b", re.IGNORECASE)
+# Report order: the whole report, the summary, About, the statement (or theme) pages in the
+# framework's order, then anything else.
+_KIND_RANK = {"full": 0, "summary": 1, "about": 2, "content": 3, "other": 4}
+_STATEMENT_ORDER = {qs.name: i for i, qs in enumerate(cqc.QUALITY_STATEMENTS)}
+
+
+def family_of(fmt: Format) -> str:
+    """The layout family a report edition is kept under: Markdown and plain text are one."""
+    return "text" if fmt in ("text", "markdown") else fmt
+
+
+@dataclass(frozen=True)
+class Page:
+    """One file's blocks with what they say about their report. Stored with the report, so a page
+    added in a later run is assembled with the pages already held."""
+
+    file: str
+    format: Format
+    blocks: tuple[Block, ...]
+    title: str = ""  # the title line ("<Authority>: local authority assessment")
+    title_name: str = ""  # what the title names: an authority, or an area such as "County Durham"
+    council: str = ""  # the council the text names, when the title names an area
+    published: str = ""  # ISO date the page gives, "" for a page that carries none
+    kind: PageKind = "other"
+    position: int = 0  # the first quality statement it holds, in framework order
+    sha: str = ""  # its content: a page whose content is already held is a duplicate
+    warnings: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def family(self) -> str:
+        return family_of(self.format)
+
+    @property
+    def authority(self) -> str:
+        return self.council or self.title_name
+
+    def order_key(self) -> tuple:
+        return (_KIND_RANK[self.kind], self.position, _natural(self.file))
+
+
+def _natural(name: str) -> list:
+    return [int(t) if t.isdigit() else t for t in re.split(r"(\d+)", name.lower())]
+
+
+def content_digest(blocks: list[Block] | tuple[Block, ...]) -> str:
+    h = hashlib.sha256()
+    for b in blocks:
+        h.update(f"{b.kind}\x1f{b.level}\x1f{b.text}\x1e".encode("utf-8"))
+    return h.hexdigest()[:32]
+
+
+def _kind(blocks: list[Block]) -> tuple[PageKind, int]:
+    headings = [b.text for b in blocks if b.kind == "heading"]
+    statements = [qs for qs in (cqc.quality_statement_for_heading(h) for h in headings) if qs]
+    themes = [t for t in (cqc.theme_for_heading(h) for h in headings) if t]
+    summary = any(_SUMMARY_HEADINGS.match(h.strip()) for h in headings)
+    about = any(_ABOUT_HEADING.match(h) for h in headings)
+    theme_first = {qs.theme: _STATEMENT_ORDER[qs.name] for qs in reversed(cqc.QUALITY_STATEMENTS)}
+    position = min([_STATEMENT_ORDER[s] for s in statements] + [theme_first[t] for t in themes] + [99])
+    if summary and len(set(statements)) >= 2:
+        return "full", 0
+    if summary:
+        return "summary", 0
+    if statements or themes:
+        return "content", position
+    if about:
+        return "about", 0
+    return "other", 0
+
+
+def read_page(doc: LoadedDocument) -> Page:
+    """A loaded file as a page: its title, authority, date, kind and content digest."""
+    blocks = list(doc.blocks)
+    title, name = title_of(blocks)
+    published = next((d for d in (published_date(b.text) for b in blocks) if d), "")
+    kind, position = _kind(blocks)
+    return Page(
+        file=doc.source,
+        format=doc.format,
+        blocks=tuple(blocks),
+        title=title,
+        title_name=name,
+        council=authority_in_text(name, blocks) if name else "",
+        published=published,
+        kind=kind,
+        position=position,
+        sha=content_digest(blocks),
+        warnings=tuple(doc.warnings),
+    )
+
+
+def as_document(pages: list[Page], source: str = "") -> LoadedDocument:
+    """The pages of one report as one document, in report order, each page marked where it starts."""
+    ordered = sorted(pages, key=Page.order_key)
+    blocks: list[Block] = []
+    starts: list[int] = []
+    for page in ordered:
+        starts.append(len(blocks))
+        blocks.extend(page.blocks)
+    fmt = ordered[0].format if ordered else "text"
+    return LoadedDocument(
+        source=source or (ordered[0].file if ordered else ""),
+        format=fmt,
+        blocks=blocks,
+        files=[p.file for p in ordered],
+        warnings=[w for p in ordered for w in p.warnings],
+        page_starts=starts or [0],
+    )

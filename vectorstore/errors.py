@@ -1,0 +1,160 @@
+"""What can go wrong with the library, as errors whose messages say what happened and what to do.
+
+Every failure of the store's own machinery (SQLite, Chroma, the disk, a Chroma server) reaches
+callers as a `StoreError`: the app and both command lines show its message and never a traceback.
+`store_errors` does the translation at the store's edges.
+"""
+
+from __future__ import annotations
+
+import errno
+import shutil
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+
+class StoreError(RuntimeError):
+    """The library cannot be used as it is; the message says why and what to do."""
+
+
+class StoreUnavailable(StoreError, ConnectionError):
+    """The Chroma server cannot be reached."""
+
+
+class StoreVersionError(StoreError):
+    """The store was built by another schema or embedding model than this program uses."""
+
+
+class DiskFull(StoreError):
+    """The disk holding the library has no room: nothing can be written, and SQLite cannot open."""
+
+
+class CatalogDamaged(StoreError):
+    """The SQLite catalog is not a readable database any more."""
+
+
+class VectorsMissing(StoreError):
+    """The catalog names findings the vector index does not hold (its folder deleted or damaged)."""
+
+
+class EmbeddingSetupError(StoreError):
+    """The embedding model or backend configured cannot be used (or would spoil this library)."""
+
+
+class UnknownBackend(EmbeddingSetupError, ValueError):
+    """CQC_EMBEDDING_BACKEND names no backend this program has."""
+
+
+class LibraryBusy(StoreError):
+    """Another process changed the library while this one was reading it, more than once in a row."""
+
+
+def rebuild_command(folder: Path | str) -> str:
+    return f"python -m ingest --rebuild --store {folder}"
+
+
+def repair_command(folder: Path | str) -> str:
+    return f"python -m ingest --repair --store {folder}"
+
+
+# -- translation ---------------------------------------------------------------------------------
+_DISK_FULL_WORDS = ("disk is full", "database or disk is full", "no space left", "(code: 13)")
+_DAMAGED_WORDS = ("malformed", "not a database", "file is encrypted", "disk image")
+
+
+def free_bytes(folder: Path) -> int | None:
+    for candidate in (folder, *folder.parents):
+        try:
+            return shutil.disk_usage(candidate).free
+        except OSError:
+            continue
+    return None
+
+
+def disk_full(folder: Path, exc: BaseException) -> DiskFull:
+    free = free_bytes(folder)
+    room = f"{free / 1e6:.1f} MB free" if free is not None else "free space unknown"
+    return DiskFull(
+        f"The disk holding the library at {folder} is full ({room}; {_brief(exc)}). Nothing was changed "
+        "by this step and no report was lost. Free some space on that disk, then try again."
+    )
+
+
+def catalog_damaged(folder: Path, exc: BaseException) -> CatalogDamaged:
+    return CatalogDamaged(
+        f"The library's catalog ({folder / 'catalog.sqlite3'}) is damaged and cannot be read ({_brief(exc)}). "
+        f"Rebuild it from the report files: {rebuild_command(folder)} [PATH...] (the damaged file is kept "
+        "beside it, and uploaded reports in the store's uploads folder are read again)."
+    )
+
+
+def _brief(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    return f"{type(exc).__name__}: {text[:200]}" if text else type(exc).__name__
+
+
+def _is_disk_full(folder: Path, exc: BaseException) -> bool:
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+        return True
+    text = str(exc).lower()
+    if any(w in text for w in _DISK_FULL_WORDS):
+        return True
+    # SQLite says "disk I/O error" when it cannot grow its shared-memory file on a full disk.
+    if "disk i/o error" in text or isinstance(exc, OSError):
+        free = free_bytes(folder)
+        return free is not None and free < 1_000_000
+    return False
+
+
+def translate(folder: Path, exc: BaseException) -> StoreError | None:
+    """The StoreError a low-level failure means, or None when it is not one of the store's."""
+    if isinstance(exc, StoreError):
+        return exc
+    if isinstance(exc, (sqlite3.Error, OSError)) or _is_chroma_error(exc):
+        if _is_disk_full(folder, exc):
+            return disk_full(folder, exc)
+    if isinstance(exc, sqlite3.DatabaseError) and any(w in str(exc).lower() for w in _DAMAGED_WORDS):
+        return catalog_damaged(folder, exc)
+    if _is_chroma_error(exc):
+        if is_stale_index_error(exc):
+            return LibraryBusy(
+                f"The library was changed by another process while this one was reading it ({_brief(exc)}). "
+                "Ask again in a moment."
+            )
+        return StoreError(
+            f"The library's vector index failed ({_brief(exc)}). Try again; if it keeps failing, repair it: "
+            f"{repair_command(folder)}"
+        )
+    if isinstance(exc, sqlite3.OperationalError):
+        return StoreError(
+            f"The library's catalog at {folder} cannot be used right now ({_brief(exc)}). "
+            "If the disk is full or the folder read-only, fix that and try again."
+        )
+    return None
+
+
+@contextmanager
+def store_errors(folder: Path) -> Iterator[None]:
+    """Turn the failures of SQLite, the disk and Chroma into StoreErrors that say what to do."""
+    try:
+        yield
+    except StoreError:
+        raise
+    except Exception as exc:
+        mapped = translate(folder, exc)
+        if mapped is None:
+            raise
+        raise mapped from exc
+
+
+def _is_chroma_error(exc: BaseException) -> bool:
+    return type(exc).__module__.startswith("chromadb")
+
+
+def is_stale_index_error(exc: BaseException) -> bool:
+    """Chroma's embedded index did not know an id its metadata named: another process wrote."""
+    text = str(exc).lower()
+    return _is_chroma_error(exc) and ("error finding id" in text or "does not exist" in text
+                                      or "not found" in text)

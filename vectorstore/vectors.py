@@ -1,0 +1,217 @@
+"""The Chroma side of the library: one client per process, reopened when another process wrote.
+
+Embedded Chroma keeps its vector index in the memory of the process that opened it. When another
+process (`python -m ingest` beside the running app) writes the library, this process's index no
+longer matches Chroma's own tables, and a filtered query fails with "Error finding id". So the
+index remembers the catalog generation it was opened at; a reader that finds the catalog moved on
+by another process closes the client and opens it again, which reads the vectors from disk.
+
+Closing a client under a thread that is querying it would break that query: every use holds a
+shared gate, and a reopen waits for the gate alone. Writes made by this process (it holds the
+store's write lock) go through this client and need no reopen.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import chromadb
+from langchain_core.embeddings import Embeddings
+
+from vectorstore.errors import StoreUnavailable, store_errors
+from vectorstore.settings import Settings
+
+
+def unavailable(settings: Settings, exc: BaseException) -> StoreUnavailable:
+    where = f"{settings.chroma_host}:{settings.chroma_port}"
+    return StoreUnavailable(
+        f"Cannot reach the Chroma server at {where} ({type(exc).__name__}: {exc}). Start it "
+        f"(chroma run --host {settings.chroma_host} --port {settings.chroma_port} --path DIR) "
+        "or unset CQC_CHROMA_HOST to use the store's own embedded Chroma."
+    )
+
+
+@contextmanager
+def talking_to_server(settings: Settings, folder: Path | None = None) -> Iterator[None]:
+    """Turn a dead server's many exception types into one clear StoreUnavailable, and the
+    failures of the disk and of SQLite into messages (`store_errors`)."""
+    with store_errors(folder or Path(settings.store_dir)):
+        if not settings.chroma_host:
+            yield
+            return
+        import httpx
+
+        try:
+            yield
+        except (httpx.TransportError, ConnectionError) as exc:
+            raise unavailable(settings, exc) from exc
+        except ValueError as exc:  # chromadb's "Could not connect to a Chroma server"
+            if "connect" in str(exc).lower():
+                raise unavailable(settings, exc) from exc
+            raise
+
+
+def collection_name(settings: Settings, store_id: str) -> str:
+    """The library's collection: the store folder's own in embedded Chroma; on a server, named by
+    CQC_LIBRARY when several machines share the library, else by the store folder's id (so two
+    libraries on one server never see, or clean up, each other's vectors)."""
+    if not settings.chroma_host:
+        return settings.collection
+    if settings.library:
+        return f"{settings.collection}-{settings.library}"
+    return f"{settings.collection}-{store_id[:12]}" if store_id else ""
+
+
+def open_client(settings: Settings, folder: Path) -> chromadb.ClientAPI:
+    chroma_settings = chromadb.Settings(anonymized_telemetry=False)
+    with talking_to_server(settings, folder):
+        if settings.chroma_host:
+            return chromadb.HttpClient(host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings)
+        return chromadb.PersistentClient(path=str(folder / "chroma"), settings=chroma_settings)
+
+
+class _Gate:
+    """Many users at once, or one reopener alone. A thread may use it again while using it."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._users = 0
+        self._closing = False
+        self._mine = threading.local()
+
+    def held_here(self) -> bool:
+        return getattr(self._mine, "depth", 0) > 0
+
+    @contextmanager
+    def shared(self) -> Iterator[None]:
+        depth = getattr(self._mine, "depth", 0)
+        if depth == 0:
+            with self._cond:
+                while self._closing:
+                    self._cond.wait()
+                self._users += 1
+        self._mine.depth = depth + 1
+        try:
+            yield
+        finally:
+            self._mine.depth = depth
+            if depth == 0:
+                with self._cond:
+                    self._users -= 1
+                    self._cond.notify_all()
+
+    @contextmanager
+    def exclusive(self) -> Iterator[None]:
+        with self._cond:
+            while self._closing:
+                self._cond.wait()
+            self._closing = True
+            while self._users:
+                self._cond.wait()
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._closing = False
+                self._cond.notify_all()
+
+
+class VectorIndex:
+    """The Chroma client and collection, opened lazily and reopened when another process wrote."""
+
+    def __init__(self, settings: Settings, folder: Path, collection_name: Callable[[], str],
+                 embeddings: Callable[[], Embeddings], generation: Callable[[], int]):
+        self.settings = settings
+        self.folder = folder
+        self._collection_name = collection_name
+        self._embeddings = embeddings
+        self._generation = generation
+        self._lock = threading.RLock()
+        self._gate = _Gate()
+        self._client: chromadb.ClientAPI | None = None
+        self._chroma = None  # langchain_chroma.Chroma
+        self.seen: int | None = None  # the catalog generation the open index is known to match
+        self.reopened = 0  # how many times another process's writes made this process reopen
+
+    @property
+    def server(self) -> bool:
+        return bool(self.settings.chroma_host)
+
+    @property
+    def client(self) -> chromadb.ClientAPI:
+        with self._lock:
+            if self._client is None:
+                self.seen = self._generation()  # read before opening: a later write means a later reopen
+                self._client = open_client(self.settings, self.folder)
+            return self._client
+
+    @property
+    def chroma(self):
+        from langchain_chroma import Chroma
+
+        with self._lock:
+            if self._chroma is None:
+                client, embeddings = self.client, self._embeddings()
+                with talking_to_server(self.settings, self.folder):
+                    # Always pass our embedding function: Chroma's default one downloads a model.
+                    self._chroma = Chroma(client=client, collection_name=self._collection_name(),
+                                          embedding_function=embeddings,
+                                          collection_metadata={"hnsw:space": "cosine"})
+            return self._chroma
+
+    @contextmanager
+    def using(self) -> Iterator[None]:
+        """Hold the index open (no reopen closes it meanwhile) for one use, with errors translated."""
+        with self._gate.shared(), talking_to_server(self.settings, self.folder):
+            yield
+
+    def follow(self, writing_here: bool) -> None:
+        """Reopen if another process changed the library since the index was opened. Changes made
+        while this process holds the write lock are its own and went through this client."""
+        if self._client is None:
+            return  # nothing loaded: opening reads what is on disk now
+        now = self._generation()
+        if now == self.seen:
+            return
+        if writing_here or self.server:
+            self.seen = now  # a server holds one index for every client; our own writes are in ours
+            return
+        self.reopen(expected=self.seen)
+
+    def reopen(self, expected: int | None = None) -> bool:
+        """Close the client so the next use opens it again; False when this thread is using it
+        (closing under itself would deadlock) or another thread already reopened it."""
+        if self._gate.held_here():
+            return False
+        with self._gate.exclusive():
+            if expected is not None and self.seen != expected:
+                return False  # another thread reopened while this one waited
+            if self.server:
+                with self._lock:
+                    self._chroma = None  # the server is current; only the collection may have been made anew
+            else:
+                self._close_client()
+            self.reopened += 1
+        return True
+
+    def mark_current(self) -> None:
+        """This process just wrote (holding the write lock): its index holds what the catalog says."""
+        if self._client is not None:
+            self.seen = self._generation()
+
+    def _close_client(self) -> None:
+        with self._lock:
+            self._chroma = None
+            client, self._client = self._client, None
+            self.seen = None
+        if client is not None and hasattr(client, "close"):
+            try:
+                client.close()  # the last client of a path stops its system: the next open reads the disk
+            except Exception:  # noqa: BLE001  (closing is best effort: the process may be going away)
+                pass
+
+    def close(self) -> None:
+        self._close_client()
