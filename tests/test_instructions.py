@@ -184,15 +184,13 @@ def test_no_paragraph_of_the_sample_reports_reads_as_instructions():
     assert flagged == []
 
 
-def test_ingest_sets_aside_each_paraphrase_and_nothing_else(tmp_path, monkeypatch):
-    """Paraphrased instructions inside a report's findings: each is set aside by the parser (with
-    this detector in place of the one it ships), every genuine finding is kept, and none of the
-    instructions is left in a finding's text."""
+def test_ingest_sets_aside_each_paraphrase_and_nothing_else(tmp_path):
+    """Paraphrased instructions inside a report's findings: each is set aside by the parser as it
+    ships, every genuine finding is kept, and none of the instructions is left in a finding's text."""
     from ingest import structure
-    from ingest.hostile import reads_as_instructions as detector
     from ingest.loaders.text import load_text
 
-    monkeypatch.setattr(structure, "reads_as_instructions", detector, raising=False)
+    assert structure.reads_as_instructions is reads_as_instructions  # one detector, not a copy
     clean_text = (DEMO / "fenmarsh.md").read_text(encoding="utf-8")
     anchor = "### Summary of people's experiences\n"
     assert anchor in clean_text
