@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from assistant.answerers import AuthorityEvidence, Evidence
+from assistant.answer_evidence import AuthorityEvidence, Evidence
 from assistant.extractive import Selected, SentenceSelector, wants_figure
 from assistant.models import RetrievedFinding
 from assistant.path import Gathered, Scope

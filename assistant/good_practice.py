@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.answerers import Evidence
+from assistant.answer_evidence import Evidence
 from assistant.extractive import SHORTFALL, Selected, SentenceSelector, compose
 from assistant.models import Citation
 from assistant.path import Exemplar

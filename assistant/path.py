@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from assistant.answerers import Evidence
+from assistant.answer_evidence import Evidence
 from assistant.names import AuthorityNames
 from assistant.query import QueryPlan
 from cqc.records import SearchFilter

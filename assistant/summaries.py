@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.answerers import AuthorityEvidence, Evidence
+from assistant.answer_evidence import AuthorityEvidence, Evidence
 from assistant.models import Citation, RetrievedFinding
 from assistant.query import SummaryAsk
 from cqc.framework import SCORE_BANDS, is_standard_wording

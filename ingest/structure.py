@@ -14,6 +14,7 @@ from cqc import framework
 from cqc.models import Block, Finding, Report
 from cqc.text.markers import defuse_markers
 from ingest.document import LoadedDocument
+from ingest.hostile import reads_as_instructions
 from ingest.report_lines import TITLE_LINES, published_date, title_name
 
 __all__ = ["parse_report", "reads_as_instructions", "authority_in_text"]
@@ -50,21 +51,6 @@ _COPYRIGHT = re.compile(r"^(©|\(c\)\s|copyright\b)", re.IGNORECASE)
 # A score or band line is a short line of its own ("Score: 3 - Evidence shows a good standard");
 # a paragraph that merely starts "Score: 4" is text, whatever it claims.
 _MAX_SCORE_LINE = 80
-# Text addressed to an AI rather than to a reader. No assessment report says these things, so a
-# passage that does is set aside (named in the ingest summary), never indexed or quoted.
-_INSTRUCTIONS = re.compile(
-    r"\b(ignore|disregard|forget|override)\s+(all\s+|any\s+)?(of\s+)?(the\s+|your\s+|my\s+)?"
-    r"(previous|prior|above|earlier|preceding|former|original)\s+(instructions?|prompts?|directions?|messages?|rules)\b"
-    r"|\bsystem\s+prompt\b"
-    r"|\byou\s+are\s+(now\s+)?(an?\s+|the\s+)?(ai|a\.i\.|assistant|chatbot|language\s+model|llm)\b"
-    r"|\b(new|updated)\s+instructions\s*:"
-    r"|<\|?(system|im_start|im_end)\|?>",
-    re.IGNORECASE,
-)
-
-
-def reads_as_instructions(text: str) -> bool:
-    return bool(_INSTRUCTIONS.search(text))
 
 
 @dataclass
@@ -281,6 +267,8 @@ def parse_report(doc: LoadedDocument, authority: str | None = None) -> Report:
             b.flush_list()
             b.place = place = _Place(source=doc.file_at(index))
         text = block.text.strip()
+        # Text addressed to an AI rather than to a reader (paraphrases included: ingest/hostile.py)
+        # is set aside, named in the ingest summary, never indexed or quoted.
         if reads_as_instructions(text):
             report.set_aside.append(f"{block.location or doc.source}: {text[:120]}")
             continue
