@@ -91,7 +91,10 @@ def label_sentences(finding: RetrievedFinding) -> list[Quote]:
             header = s
         elif not _BULLET.match(original):
             header = ""
-        if _NEXT_WORDS.search(s) or (lead == NEXT and not _DEVELOPMENT_WORDS.search(s)):
+        item = bool(header) and bool(_BULLET.match(original))
+        if _NEXT_WORDS.search(s) or (lead == NEXT and not _DEVELOPMENT_WORDS.search(s)) or (item and _NEXT_WORDS.search(header)):
+            # An item of a list introduced as what must happen ("needed to take urgent action to:") is a
+            # next step whatever its own words: "reduce waiting lists ..." names the problem it ends.
             label = NEXT
         elif _DEVELOPMENT_WORDS.search(s) and not (lead == STRENGTH and _STRENGTH_WORDS.search(s)):
             label = DEVELOPMENT

@@ -165,3 +165,38 @@ def test_each_mode_at_phone_width(driver, work_app):
         assert driver.execute_script("return arguments[0].getBoundingClientRect().right", g) <= window + 1
     scroll_to(driver, driver.find_element(By.XPATH, "//h3[contains(., 'Quality statement scores')]"))
     screenshot(driver, "14-phone-library-heatmap")
+
+
+def test_briefing_on_a_report_for_a_board_paper(driver, work_app, tmp_path):
+    """Library: choose a report, write its briefing, read scores and cited summaries, take it to Word."""
+    from docx import Document
+    from selenium.webdriver.common.keys import Keys
+
+    allow_downloads(driver, tmp_path)
+    open_app(driver, work_app.url)
+    choose_mode(driver, "Library")
+    form = WebDriverWait(driver, 60).until(lambda d: next(
+        (f for f in d.find_elements(By.CSS_SELECTOR, '[data-testid="stForm"]') if "Write the briefing" in f.text), None))
+    scroll_to(driver, form)
+    box = form.find_element(By.CSS_SELECTOR, '[data-testid="stSelectbox"] input')
+    box.click()
+    box.send_keys("Oakhurst")
+    box.send_keys(Keys.ENTER)
+    form.find_element(By.XPATH, ".//button[contains(., 'Write the briefing')]").click()
+    WebDriverWait(driver, 180).until(lambda d: "Briefing: Oakhurst City Council" in page_text(d))
+    wait_idle(driver)
+    text = page_text(driver)
+    for title in ("What people said", "Strengths", "Areas for development", "Next steps", "Lowest scored"):
+        assert title in text, title
+    scroll_to(driver, driver.find_element(By.XPATH, "//h4[contains(., 'Briefing: Oakhurst')]"))
+    screenshot(driver, "18-briefing")
+
+    driver.find_element(By.XPATH, "//*[@data-testid='stDownloadButton']//button[contains(., 'DOCX')]").click()
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and not list(tmp_path.glob("*.docx")):
+        time.sleep(0.3)
+    (docx,) = tmp_path.glob("*.docx")
+    doc = Document(str(docx))
+    words = "\n".join(p.text for p in doc.paragraphs)
+    assert "Briefing: Oakhurst City Council" in words and "Next steps" in words
+    assert len(doc.tables[0].rows) == 1 + 4 + 9  # header, four themes, nine statements
