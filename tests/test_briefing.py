@@ -106,3 +106,45 @@ def test_cli_briefs_one_authority_and_names_an_unknown_one(corpus_store, tmp_pat
     assert printed.startswith(f"# Briefing: {report.authority}") and out.read_bytes()[:2] == b"PK"
     assert main(["brief", "--store", folder, "Westshire"]) == 2
     assert "No report of 'Westshire' in the library" in capsys.readouterr().err
+
+
+def _list_items(text: str, introduced_as: str) -> list[str]:
+    """The items of each list in `text` whose introducing line (ending ':') matches `introduced_as`."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    items: list[str] = []
+    for i, line in enumerate(lines):
+        if line.endswith(":") and re.search(introduced_as, line, re.I):
+            for follow in lines[i + 1:]:
+                if follow.endswith(":"):
+                    break
+                items.append(re.sub(r"^[-•*]\s*", "", follow))
+    return items
+
+
+def test_a_list_of_strengths_is_never_read_as_areas_for_development(briefings):
+    checked = 0
+    for b in briefings:
+        sections = {s.title: s.answer for s in b.sections}
+        for c in sections["Strengths"].citations + sections["Areas for development"].citations:
+            for item in _list_items(c.text, r"\bstrength|good practice"):
+                assert item not in sections["Areas for development"].answer, (b.report.authority, item)
+                checked += 1
+    assert checked >= 3
+
+
+def test_a_paragraph_announced_as_areas_for_development_is_given_whole(briefings):
+    """"There were some areas for development. The council should ...": each such sentence is an area
+    for development, though it says what should happen."""
+    from ingest.chunking import answer_sentences
+
+    checked = 0
+    for b in briefings:
+        (dev,) = [s.answer for s in b.sections if s.title == "Areas for development"]
+        for c in dev.citations:
+            sentences = answer_sentences(c.text)
+            if sentences and re.match(r"there were (also )?(some )?areas for development\.?$", sentences[0], re.I):
+                for s in sentences[1:]:
+                    if not re.search(r"\b(these|this|each of these)\b", s, re.I):  # a sentence leaning back is optional
+                        assert s in dev.answer, (b.report.authority, s)
+                        checked += 1
+    assert checked >= 1
