@@ -119,8 +119,8 @@ class RetrieveEvidence:
             if not named and not self.selector.choose(ranked, figure, max_sentences=1):
                 continue  # nothing of this authority answers: leave it out rather than say so for each
             groups.append(AuthorityEvidence(authority, found, ranked))
-        retrieved = sorted((f for g in groups for f in g.findings), key=lambda f: -f.score)
-        return Evidence(scope.question, plan, retrieved, [s for g in groups for s in g.ranked], groups)
+        return Evidence(scope.question, plan, interleaved([g.findings for g in groups]),
+                        [s for g in groups for s in g.ranked], groups)
 
     def _unnamed_note(self, evidence: Evidence) -> str:
         shown = [g.authority for g in evidence.groups]
@@ -160,6 +160,17 @@ class RetrieveEvidence:
             return []
         newest = max(allowed, key=lambda r: r.published)
         return self.store.catalog.report_chunks(newest.report_id)
+
+
+def interleaved(lists: list[list[RetrievedFinding]]) -> list[RetrievedFinding]:
+    """Each authority's best finding, then each one's second, and so on: every list is already in
+    the order its answer reads it (reranked by its sentences), and the fused scores of different
+    authorities' searches do not compare, so sorting them together would bury one council's best
+    finding under another's third."""
+    out: list[RetrievedFinding] = []
+    for rank in range(max((len(found) for found in lists), default=0)):
+        out += [found[rank] for found in lists if rank < len(found)]
+    return out
 
 
 def off_topic_penalty(chunk: Chunk, plan: QueryPlan, asks_for_standard: bool) -> float:
