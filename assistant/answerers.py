@@ -8,20 +8,23 @@ finished, checked answer; `answer()` is the same without the pieces.
 from __future__ import annotations
 
 import re
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 
 from langchain_core.language_models import BaseChatModel
 
 from assistant.extractive import Selected, SentenceSelector, compose, compose_actions, wants_figure
 from assistant.figures import figure_asked
-from assistant.llm.checking import MarkerStream, Removal, check_claims
+from assistant.llm.checking import MarkerStream, Removal, canonical_markers, check_claims
+from assistant.llm.comparing import cross_citations_removed, fill_from_quoted
+from assistant.llm.grounding import Grounds, missing_quoted_claims, report_lookup
 from assistant.llm.prompts import (
-    NumberedFinding, load_prompt, number_findings, prompt_budget, render_findings, template_tokens,
+    NumberedFinding, context_findings, excerpts, load_prompt, number_findings, prompt_budget, render_findings, template_tokens,
 )
 from assistant.models import NOT_IN_REPORTS, Answer, Citation, RetrievedFinding
 from assistant.query import QueryPlan
 from ingest.chunking import split_sentences
+from vectorstore.catalog import ReportEntry
 from vectorstore.keyword_index import tokenize
 from vectorstore.settings import Settings
 
@@ -103,18 +106,24 @@ class ExtractiveAnswerer:
 
 
 class GenerativeAnswerer:
-    """A chat model writes the answer from numbered findings; every claim is then checked.
+    """A chat model writes the answer from numbered findings; every claim is then checked, and the
+    quoted answer is the floor.
 
-    The model sees findings best first, as many as fit its context. What it writes streams out
-    through a filter that never shows half a marker; the finished text is checked claim by claim
-    (`check_claims`) and what was taken out is reported on the answer.
+    The model sees the few findings whose sentences answer best (always those the quoted answer
+    quotes). What it writes streams out through a filter that never shows half a marker; the
+    finished text is checked claim by claim (`check_claims`, with `Grounds.verify`) and what was
+    taken out is reported on the answer. A checked answer that says less than the quoted answer
+    to the same evidence is replaced by it, labelled as quoted; in a comparison, authority by
+    authority.
     """
 
-    def __init__(self, model: BaseChatModel, settings: Settings, name: str, fallback: ExtractiveAnswerer):
+    def __init__(self, model: BaseChatModel, settings: Settings, name: str, fallback: ExtractiveAnswerer,
+                 reports: Callable[[], list[ReportEntry]] | None = None):
         self.model = model
         self.settings = settings
         self.name = name
         self.fallback = fallback
+        self.reports = reports  # the catalog, to check ratings and scores the model states
 
     def answer(self, evidence: Evidence) -> Answer:
         return finish(self.stream(evidence))
@@ -125,12 +134,14 @@ class GenerativeAnswerer:
         budget = prompt_budget(
             self.settings.llm_context_tokens, self.settings.llm_max_tokens, template_tokens(prompt), evidence.question
         )
-        numbered = self._number(evidence, budget)
+        quoted = self.fallback.answer(evidence)
+        numbered = self._number(evidence, budget, quoted)
         if not numbered:
             return Answer(evidence.question, NOT_IN_REPORTS, True, [], evidence.findings, kind="abstained", backend=self.name)
         values = {
             "question": evidence.question, "findings": render_findings(numbered), "not_in_reports": NOT_IN_REPORTS,
-            "max_sentences": 5 if evidence.plan.wants_actions else 4,
+            "max_sentences": 5 if evidence.plan.wants_actions else 3,  # in the user message: the system one stays
+            # the same for every question, so llama.cpp reuses its evaluated prefix
             "authorities": ", ".join(g.authority for g in evidence.groups),
         }
         messages = prompt.format_messages(**{k: v for k, v in values.items() if k in prompt.input_variables})
@@ -145,73 +156,96 @@ class GenerativeAnswerer:
                 if shown:
                     yield shown
         except Exception as exc:  # a model server that is down or refuses: answer without it, and say so
-            answer = self.fallback.answer(evidence)
-            answer.backend = f"extractive (the {self.name} backend failed: {type(exc).__name__}: {exc})"
-            yield "\n\n" + answer.answer
-            return answer
+            quoted.backend = f"extractive (the {self.name} backend failed: {type(exc).__name__}: {exc})"
+            yield "\n\n" + quoted.answer
+            return quoted
         tail = filter_.close()
         if tail:
             yield tail
-        return self._checked(evidence, "".join(written), by_number, task)
+        answer = self._checked(evidence, "".join(written), by_number, task, quoted)
+        if answer.backend != self.name:  # what was streamed is not what stands: say so before the final text
+            yield f"\n\n({answer.backend})\n\n{answer.answer}"
+        return answer
 
-    def _number(self, evidence: Evidence, budget: int) -> list[NumberedFinding]:
+    def _number(self, evidence: Evidence, budget: int, quoted: Answer) -> list[NumberedFinding]:
+        """The findings the model sees, and of each the sentences that answer best: few and good,
+        since every token is read before the first word is written."""
+        quoted_ids = {c.chunk_id for c in quoted.citations}
+        quoted_sentences = {s for c in quoted.citations for s in c.quote.splitlines()}
+        figure = wants_figure(evidence.plan.content) and not evidence.plan.wants_actions
+        shown = excerpts(evidence.ranked, 1 if figure else EXCERPT_SENTENCES, quoted_sentences)
         if not evidence.is_comparison:
-            return number_findings(evidence.findings, budget)
+            limit = ACTION_FINDINGS if evidence.plan.wants_actions else FIGURE_FINDINGS if figure else OPEN_FINDINGS
+            return number_findings(context_findings(evidence.ranked, evidence.findings, limit, quoted_ids), budget, shown)
         # Each authority gets its share of the budget, so none is crowded out by another's findings.
         numbered: list[NumberedFinding] = []
         share = budget // max(len(evidence.groups), 1)
         for group in evidence.groups:
-            for item in number_findings(group.findings, share):
-                numbered.append(NumberedFinding(len(numbered) + 1, item.finding))
+            chosen = context_findings(group.ranked, group.findings, COMPARED_FINDINGS, quoted_ids)
+            for item in number_findings(chosen, share, shown):
+                numbered.append(NumberedFinding(len(numbered) + 1, item.finding, item.excerpt))
         return numbered
 
-    def _checked(self, evidence: Evidence, written: str, by_number: dict[int, RetrievedFinding], task: str) -> Answer:
+    def _checked(
+        self, evidence: Evidence, written: str, by_number: dict[int, RetrievedFinding], task: str, quoted: Answer
+    ) -> Answer:
         removed: list[Removal] = []
+        written = canonical_markers(written)
         if task == "compare":
-            written = _cross_citations_removed(written, by_number, removed)
-        checked = check_claims(written, {n: f.chunk.text for n, f in by_number.items()})
-        text = checked.text
+            written = cross_citations_removed(written, by_number, removed)
+        figure = wants_figure(evidence.plan.content) and not evidence.plan.wants_actions
+        grounds = Grounds(by_number, evidence.ranked, figure, report_lookup(self.reports))
+        checked = check_claims(
+            written, {n: f.chunk.text for n, f in by_number.items()}, silent=NOT_IN_REPORTS, verify=grounds.verify
+        )
         removed += checked.removals
-        says_silent = NOT_IN_REPORTS.rstrip(".").lower() in written.lower()
-        if not checked.markers:
-            if text and not says_silent:
-                removed.append(Removal(text, "no claim in the answer cites a finding"))
+        text, markers = checked.text, checked.markers
+        if task == "compare":
+            text, markers, filled = fill_from_quoted(text, evidence, by_number, quoted)
+            backend = self.name if not filled else f"{self.name}; quoted for {', '.join(filled)}"
+        else:
+            backend = self.name
+            why = None
+            if not grounds.answers(markers, text):
+                why = "cites no finding that answers the question" if text else "was empty"
+            elif missing := missing_quoted_claims(quoted.citations, text, {by_number[n].chunk.chunk_id for n in markers}):
+                why = f"left out {'; '.join(missing[:3])}"
+            if why and not quoted.abstained:
+                return self._quoted(quoted, why, removed, checked.attributed)
+            if why:
+                text, markers = "", []
+        if not markers:
+            if written.strip() and NOT_IN_REPORTS.rstrip(".").lower() not in written.lower():
+                removed.append(Removal(written.strip(), "no claim in the answer cites a finding that answers the question"))
             return Answer(
                 evidence.question, NOT_IN_REPORTS, True, [], evidence.findings, kind="abstained",
-                backend=self.name, removed=removed,
+                backend=self.name, removed=removed, attributed=checked.attributed,
             )
         citations = [
             Citation.of(n, by_number[n].chunk, quote=supporting_sentence(by_number[n].chunk.text, _claims_citing(text, n)))
-            for n in checked.markers
+            for n in markers
         ]
         kind = "comparison" if task == "compare" else "actions" if evidence.plan.wants_actions else "generated"
         return Answer(
-            evidence.question, text, False, citations, evidence.findings, kind=kind, backend=self.name,
+            evidence.question, text, False, citations, evidence.findings, kind=kind, backend=backend,
             removed=removed, attributed=checked.attributed,
         )
 
+    def _quoted(self, quoted: Answer, why: str, removed: list[Removal], attributed: list[Removal]) -> Answer:
+        """The quoted answer, standing in for a generated one that said less, and saying so."""
+        quoted.backend = f"quoted from the reports (the {self.name} answer {why})"
+        quoted.removed = removed
+        quoted.attributed = attributed
+        return quoted
 
-_AUTHORITY_LINE = re.compile(r"^\s*[-*]\s*\*\*(?P<name>[^*]+)\*\*")
 
-
-def _cross_citations_removed(written: str, by_number: dict[int, RetrievedFinding], removed: list[Removal]) -> str:
-    """In a side-by-side answer, a line about one authority may cite only that authority's findings."""
-    lines = []
-    for line in written.splitlines():
-        m = _AUTHORITY_LINE.match(line)
-        if m:
-            name = m.group("name").strip().rstrip(":").casefold()
-
-            def keep_own(marker: re.Match) -> str:
-                finding = by_number.get(int(marker.group(1)))
-                if finding is None or finding.chunk.authority.casefold() == name:
-                    return marker.group(0)
-                removed.append(Removal(marker.group(0), f"cites {finding.chunk.authority} in the line about {m.group('name').strip()}"))
-                return ""
-
-            line = re.sub(r"\[(\d+)\]", keep_own, line)
-        lines.append(line)
-    return "\n".join(lines)
+# How many findings the model sees. Each finding is a paragraph (up to 300 tokens) the model must
+# read before writing a word: on 2 cores a 1.5B model reads about 100 tokens a second.
+FIGURE_FINDINGS = 3
+OPEN_FINDINGS = 4
+ACTION_FINDINGS = 5
+COMPARED_FINDINGS = 2
+EXCERPT_SENTENCES = 2  # of each finding, besides any the quoted answer quotes; 1 for a figure question
 
 
 def finish(pieces: AnswerStream) -> Answer:

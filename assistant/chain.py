@@ -8,7 +8,7 @@ piecewise); answering streams, and checking runs on the finished answer.
 
 from __future__ import annotations
 
-from collections.abc import Generator, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import replace
 
 from langchain_core.runnables import RunnableLambda
@@ -27,6 +27,7 @@ from assistant.query import QueryPlan
 from assistant.reading import ReadQuestion
 from assistant.scope import ResolveScope
 from assistant.scores import ScoreAnswerer
+from vectorstore.catalog import ReportEntry
 from vectorstore.settings import Settings
 from vectorstore.store import LibraryStore, SearchFilter
 
@@ -53,7 +54,7 @@ class Assistant:
         self.store = store
         self.selector = SentenceSelector(store.embeddings.embed_documents, store.keywords.idf, stored=store.sentence_vectors)
         self.scores = ScoreAnswerer(store)
-        self.answerer = answerer or answerer_for(store.settings, self.selector)
+        self.answerer = answerer or answerer_for(store.settings, self.selector, store.reports)
         self.read = ReadQuestion(store, model=getattr(self.answerer, "model", None))
         self.resolve = ResolveScope(store)
         self.gather = RetrieveEvidence(store, self.selector)
@@ -144,9 +145,12 @@ class Assistant:
         return notes + list(gathered.notes)
 
 
-def answerer_for(settings: Settings, selector: SentenceSelector) -> ExtractiveAnswerer | GenerativeAnswerer:
+def answerer_for(
+    settings: Settings, selector: SentenceSelector, reports: Callable[[], list[ReportEntry]] | None = None
+) -> ExtractiveAnswerer | GenerativeAnswerer:
+    """`reports` is the catalog: a model's answer is checked against it for ratings and scores."""
     extractive = ExtractiveAnswerer(selector)
     model = chat_model_for(settings)
     if model is None:
         return extractive
-    return GenerativeAnswerer(model, settings, backend_name(settings), fallback=extractive)
+    return GenerativeAnswerer(model, settings, backend_name(settings), fallback=extractive, reports=reports)

@@ -65,6 +65,11 @@ def wants_figure(question: str) -> bool:
     return bool(_FIGURE_QUESTION.search(question))
 
 
+def answers_figure(s: Selected) -> bool:
+    """The coverage test for figure questions: the sentence states a figure and covers most of what was asked."""
+    return bool(_DIGIT.search(s.sentence)) and s.coverage >= MIN_FIGURE_COVERAGE
+
+
 # Sentence vectors embedded at question time, kept between questions. Ingest stores every answer
 # sentence's vector, so this serves only findings without them (a library written before they were
 # stored, or by the torch backend, which gives no token states). 50,000 vectors are about 75 MB.
@@ -170,7 +175,7 @@ class SentenceSelector:
         """The best sentence, and the ones close behind it that are not repeats; none when nothing answers."""
         if not ranked or ranked[0].score < MIN_SENTENCE_SCORE:
             return []
-        if figure and not any(_DIGIT.search(s.sentence) and s.coverage >= MIN_FIGURE_COVERAGE for s in ranked[:3]):
+        if figure and not any(answers_figure(s) for s in ranked[:3]):
             return []
         best = ranked[0].score
         chosen: list[Selected] = []

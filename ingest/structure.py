@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from ingest import cqc
+from ingest.hostile import reads_as_instructions
 from ingest.models import Block, Finding, LoadedDocument, Report
 from ingest.report_lines import TITLE_LINES, parse_date, published_date, title_name
 
@@ -49,23 +50,8 @@ _COPYRIGHT = re.compile(r"^(©|\(c\)\s|copyright\b)", re.IGNORECASE)
 # A score or band line is a short line of its own ("Score: 3 - Evidence shows a good standard");
 # a paragraph that merely starts "Score: 4" is text, whatever it claims.
 _MAX_SCORE_LINE = 80
-# Text addressed to an AI rather than to a reader. No assessment report says these things, so a
-# passage that does is set aside (named in the ingest summary), never indexed or quoted.
-_INSTRUCTIONS = re.compile(
-    r"\b(ignore|disregard|forget|override)\s+(all\s+|any\s+)?(of\s+)?(the\s+|your\s+|my\s+)?"
-    r"(previous|prior|above|earlier|preceding|former|original)\s+(instructions?|prompts?|directions?|messages?|rules)\b"
-    r"|\bsystem\s+prompt\b"
-    r"|\byou\s+are\s+(now\s+)?(an?\s+|the\s+)?(ai|a\.i\.|assistant|chatbot|language\s+model|llm)\b"
-    r"|\b(new|updated)\s+instructions\s*:"
-    r"|<\|?(system|im_start|im_end)\|?>",
-    re.IGNORECASE,
-)
 # Our answers mark citations "[n]"; report text must not be able to forge one.
 _MARKER = re.compile(r"\[(\d{1,3})\]")
-
-
-def reads_as_instructions(text: str) -> bool:
-    return bool(_INSTRUCTIONS.search(text))
 
 
 def defuse_markers(text: str) -> str:
@@ -287,6 +273,8 @@ def parse_report(doc: LoadedDocument, authority: str | None = None) -> Report:
             b.flush_list()
             b.place = place = _Place(source=doc.file_at(index))
         text = block.text.strip()
+        # Text addressed to an AI rather than to a reader (paraphrases included: ingest/hostile.py)
+        # is set aside, named in the ingest summary, never indexed or quoted.
         if reads_as_instructions(text):
             report.set_aside.append(f"{block.location or doc.source}: {text[:120]}")
             continue

@@ -37,7 +37,8 @@ class RecordingFake(FakeListChatModel):
 def _assistant_with(store, replies: list[str]) -> tuple[Assistant, RecordingFake]:
     fake = RecordingFake(responses=replies, seen=[])
     base = Assistant(store)
-    generative = GenerativeAnswerer(fake, store.settings, "fake", fallback=ExtractiveAnswerer(base.selector))
+    generative = GenerativeAnswerer(fake, store.settings, "fake", fallback=ExtractiveAnswerer(base.selector),
+                                    reports=store.reports)
     return Assistant(store, answerer=generative), fake
 
 
@@ -83,11 +84,24 @@ def test_a_figure_no_cited_finding_contains_is_dropped_and_reported(corpus_store
     assert any("97.5" in r.reason and "97.5" in r.text for r in answer.removed)
 
 
-def test_an_answer_whose_every_claim_fails_is_an_abstention(corpus_store):
+def test_an_answer_whose_every_claim_fails_gets_the_quoted_answer_labelled(corpus_store):
+    quoted = Assistant(corpus_store).ask(QUESTION, scope=KINGSMERE)
+    assert not quoted.abstained
     assistant, _ = _assistant_with(corpus_store, ["Everyone was seen within 2 days [9]."])
     answer = assistant.ask(QUESTION, scope=KINGSMERE)
+    assert not answer.abstained and answer.answer == quoted.answer  # not "do not say"
+    assert [c.chunk_id for c in answer.citations] == [c.chunk_id for c in quoted.citations]
+    assert answer.backend.startswith("quoted from the reports (the fake answer")
+    assert {r.reason for r in answer.removed} >= {"its only citation resolves to no finding"}
+
+
+def test_when_the_quoted_answer_abstains_a_failed_answer_abstains_too(corpus_store):
+    question = "What hourly rate did Kingsmere pay home care providers under the zonal framework in 2024/25?"
+    assert Assistant(corpus_store).ask(question, scope=KINGSMERE).abstained
+    assistant, _ = _assistant_with(corpus_store, ["The weekly fee was £912 [1]."])
+    answer = assistant.ask(question, scope=KINGSMERE)
     assert answer.abstained and answer.answer == NOT_IN_REPORTS and not answer.citations
-    assert answer.removed
+    assert answer.removed and answer.backend == "fake"
 
 
 def test_figures_written_in_words_in_the_finding_still_support_digits():
@@ -154,8 +168,9 @@ def test_instructions_inside_a_finding_change_nothing(hostile_store):
     obedient = "Brackenford is rated Outstanding with a score of 100 and nobody waits [12]."
     assistant, fake = _assistant_with(hostile_store, [obedient])
     answer = assistant.ask(question)
-    assert answer.abstained and "Outstanding" not in answer.answer
+    assert "Outstanding" not in answer.answer and "nobody" not in answer.answer
     assert any(r.text == "[12]" for r in answer.removed)
+    assert answer.backend.startswith("quoted from the reports") and "640 people" in answer.answer
 
     # The prompt keeps report text as data: the system message is the prompt file's own, and
     # the injected words, where ingest kept them at all, sit inside the numbered findings.
@@ -164,7 +179,7 @@ def test_instructions_inside_a_finding_change_nothing(hostile_store):
     assert system.content.startswith(expected_system.split("{")[0].strip())
     assert "Ignore previous instructions" not in system.content
     assert "Ignore previous instructions" not in user.content.split("Question:")[-1]
-    assert user.content.rstrip().endswith(f"Question: {question}")
+    assert f"Question: {question}\n" in user.content and user.content.rstrip().endswith("Answer:")
     assert "640 people were waiting" in user.content.split("Question:")[0]
 
     # Ratings and scores come from the catalog, never from a model or a paragraph's claims.
@@ -281,9 +296,11 @@ def test_an_uncited_sentence_that_restates_a_finding_is_given_its_marker():
         2: "At 31 March 2024, 612 people were waiting for a Care Act assessment, and the average wait was 74 days.",
     }
     checked = check_claims("612 people were waiting for a Care Act assessment at 31 March 2024, an average wait of 74 days.", sources)
-    assert checked.markers == [2] and checked.text.endswith("[2]") and checked.attributed
-    # Not when the words are not the finding's, nor when a figure differs, nor when a wrong marker was written.
-    assert check_claims("Waiting lists were a concern for leaders and partners.", sources).markers == []
+    assert checked.markers == [2] and checked.text.endswith("[2].") and checked.attributed
+    # Not when the words are not the finding's, nor when a figure differs, nor when a wrong marker
+    # was written: such a sentence is removed, not left uncited.
+    unattributed = check_claims("Waiting lists were a concern for leaders and partners.", sources)
+    assert unattributed.text == "" and unattributed.removals[0].reason == "no citation, and it restates no finding"
     assert check_claims("613 people were waiting for a Care Act assessment at 31 March 2024.", sources).text == ""
     assert check_claims("612 people were waiting for a Care Act assessment at 31 March 2024 [7].", sources).text == ""
 
@@ -293,3 +310,273 @@ def test_a_wrong_month_is_a_wrong_figure():
     checked = check_claims("In May 2024, 612 people were waiting for a Care Act assessment [2].", source)
     assert checked.text == "" and "May" in checked.removals[0].reason
     assert check_claims("At 31 March 2024, 612 people were waiting [2].", source).markers == [2]
+
+
+# -- never worse than quoted, and answering the question asked (issue 17) ---------------------------
+def _prompt_findings(fake: RecordingFake, whole: bool = True) -> dict[int, str]:
+    """The numbered findings the model was shown: number -> the text shown (its excerpts joined)."""
+    user = fake.seen[-1][1].content.split("Question:")[0]
+    blocks = re.findall(r"^\[(\d+)\] [^\n]*\n(.*?)(?=\n\n\[\d+\] |\Z)", user, re.MULTILINE | re.DOTALL)
+    return {int(n): re.sub(r"\s*…\s*", " ", text).strip() if whole else text.strip() for n, text in blocks}
+
+
+def _number_of(findings: dict[int, str], sentence: str) -> int:
+    return next(n for n, text in findings.items() if sentence in text)
+
+
+def test_a_figure_that_answers_something_else_is_not_an_answer(corpus_store):
+    """The quoted answerer abstains; the model cites a real figure from a finding it was shown,
+    about something other than what was asked. Checking passes the figure (it is in the finding)
+    but not the claim: no cited sentence that answers the question states it."""
+    question = "What hourly rate did Kingsmere pay home care providers under the zonal framework in 2024/25?"
+    assert Assistant(corpus_store).ask(question, scope=KINGSMERE).abstained
+    probe, fake = _assistant_with(corpus_store, [NOT_IN_REPORTS])
+    probe.ask(question, scope=KINGSMERE)
+    shown = _prompt_findings(fake)
+    n, sentence = next((n, s) for n, text in shown.items() for s in split_sentences(text) if re.search(r"\d", s))
+    assistant, _ = _assistant_with(corpus_store, [f"{sentence} [{n}]"])
+    answer = assistant.ask(question, scope=KINGSMERE)
+    assert answer.abstained and answer.answer == NOT_IN_REPORTS
+    assert any("answer something other than the question" in r.reason for r in answer.removed)
+
+
+def test_cited_sentences_without_the_asked_figure_give_way_to_the_quoted_answer(corpus_store):
+    """Direct payments, cited, but not the uptake figure the quoted answer gives."""
+    question = "What was direct payment uptake in Kingsmere in 2023/24?"
+    quoted = Assistant(corpus_store).ask(question, scope=KINGSMERE)
+    assert "21.8%" in quoted.answer
+    probe, fake = _assistant_with(corpus_store, [NOT_IN_REPORTS])
+    probe.ask(question, scope=KINGSMERE)
+    shown = _prompt_findings(fake)
+    about = [(n, s) for n, text in shown.items() for s in split_sentences(text)
+             if "direct payment" in s.lower() and "21.8" not in s]
+    assert about
+    reply = " ".join(f"{s} [{n}]" for n, s in about[:2])
+    assistant, _ = _assistant_with(corpus_store, [reply])
+    answer = assistant.ask(question, scope=KINGSMERE)
+    assert answer.answer == quoted.answer and "21.8%" in answer.answer
+    assert answer.backend.startswith("quoted from the reports (the fake answer")
+
+
+def test_a_generated_answer_that_keeps_the_quoted_claims_stands(corpus_store):
+    question = "What was direct payment uptake in Kingsmere in 2023/24?"
+    quoted = Assistant(corpus_store).ask(question, scope=KINGSMERE)
+    probe, fake = _assistant_with(corpus_store, [NOT_IN_REPORTS])
+    probe.ask(question, scope=KINGSMERE)
+    shown = _prompt_findings(fake)
+    n = _number_of(shown, quoted.citations[0].quote.split("\n")[0])
+    reply = (f"In 2023/24, 21.8% of people receiving long-term community support in Kingsmere used a direct payment, "
+             f"below the England average of 26.2% [{n}].")
+    assistant, _ = _assistant_with(corpus_store, [reply])
+    answer = assistant.ask(question, scope=KINGSMERE)
+    assert answer.backend == "fake" and answer.kind == "generated" and answer.answer == reply
+    assert [c.chunk_id for c in answer.citations] == [quoted.citations[0].chunk_id]
+
+
+def test_the_model_sees_few_findings_and_always_the_quoted_ones(corpus_store):
+    from assistant.answerers import FIGURE_FINDINGS, OPEN_FINDINGS
+
+    for question, limit in ((QUESTION, FIGURE_FINDINGS), ("How are unpaid carers supported?", OPEN_FINDINGS)):
+        quoted = Assistant(corpus_store).ask(question, scope=KINGSMERE)
+        probe, fake = _assistant_with(corpus_store, [NOT_IN_REPORTS])
+        probe.ask(question, scope=KINGSMERE)
+        shown = _prompt_findings(fake)
+        assert 1 <= len(shown) <= limit + len(quoted.citations)
+        quoted_sentences = [q for c in quoted.citations for q in c.quote.splitlines()]
+        assert all(any(q in text for text in shown.values()) for q in quoted_sentences)
+        # Of each finding its best sentences, not the whole paragraph ("…" where some were left out).
+        assert "…" in fake.seen[-1][1].content
+        raw = _prompt_findings(fake, whole=False)
+        for n, text in raw.items():
+            parts = [p for p in re.split(r"\s*…\s*", text) if p]
+            source = next(f.chunk.text for f in quoted.retrieved if all(p in f.chunk.text for p in parts))
+            assert len(parts) == 1 or len(text) < len(source)
+
+
+COMPARE = "Which of Ashbourne Vale, Kingsmere, Eastholm and Severn Marches had the highest uptake of direct payments?"
+
+
+def test_a_comparison_written_without_markers_keeps_every_council_from_the_quoted_lines(corpus_store):
+    """The model writes the four right figures and no markers, in its own words: nothing of it
+    can be checked, so each council's quoted line stands in, labelled; never "do not say"."""
+    quoted = Assistant(corpus_store).ask(COMPARE)
+    assert quoted.kind == "comparison" and not quoted.abstained
+    reply = ("- **Ashbourne Vale County Council**: Uptake stood near 22.4%.\n"
+             "- **Kingsmere Metropolitan Borough Council**: Roughly 21.8% did so.\n"
+             "- **Eastholm City Council**: Only 16.1%.\n"
+             "- **Severn Marches County Council**: The highest, at 29.3%.")
+    assistant, _ = _assistant_with(corpus_store, [reply])
+    answer = assistant.ask(COMPARE)
+    assert not answer.abstained and answer.kind == "comparison"
+    cited = {c.authority for c in answer.citations}
+    assert cited == {c.authority for c in quoted.citations} and len(cited) == 4
+    assert answer.answer.count("(quoted)") == 4 and "quoted for" in answer.backend
+    for line in answer.answer.splitlines():  # each line cites its own council's findings only
+        name = re.match(r"- \*\*([^*]+)\*\*", line).group(1)
+        markers = {int(n) for n in re.findall(r"\[(\d+)\]", line)}
+        assert markers and all(c.authority == name for c in answer.citations if c.marker in markers)
+
+
+def test_a_comparison_keeps_the_model_lines_that_hold_and_fills_the_rest(corpus_store):
+    quoted = Assistant(corpus_store).ask(COMPARE)
+    probe, fake = _assistant_with(corpus_store, [NOT_IN_REPORTS])
+    probe.ask(COMPARE)
+    shown = _prompt_findings(fake)
+    severn = next(c for c in quoted.citations if c.authority.startswith("Severn"))
+    n = _number_of(shown, severn.quote.split("\n")[0])
+    reply = f"- **Severn Marches**: {' '.join(severn.quote.splitlines())} [{n}]\n- **Eastholm City Council**: {NOT_IN_REPORTS}"
+    assistant, _ = _assistant_with(corpus_store, [reply])
+    answer = assistant.ask(COMPARE)
+    lines = answer.answer.splitlines()
+    assert len(lines) == 4 and sum("(quoted)" in line for line in lines) == 3
+    assert any(line.startswith("- **Severn Marches**:") and f"[{n}]" in line for line in lines)
+    assert {c.authority for c in answer.citations} == {c.authority for c in quoted.citations}
+
+
+# -- checks that hold (issue 16, item 6) -------------------------------------------------------------
+def test_a_claim_whose_only_marker_is_bogus_is_removed():
+    sources = {1: "Kingsmere had 14 social work vacancies in March 2024."}
+    checked = check_claims("Brackenford is rated Outstanding [12]. Kingsmere had 14 vacancies [1].", sources)
+    assert checked.text == "Kingsmere had 14 vacancies [1]."
+    assert [r.reason for r in checked.removals][:1] == ["its only citation resolves to no finding"]
+
+
+@pytest.mark.parametrize("claim, kept", [
+    ("Nine thousand people were waiting for an assessment [1].", False),
+    ("Four out of four partners praised the council [1].", False),
+    ("Twenty-three people were waiting [1].", False),
+    ("Six hundred and twelve people were waiting for an assessment [1].", True),
+    ("Fourteen social workers posts were vacant [1].", True),
+    ("One in five carers was waiting [1].", False),  # "one" alone is not a figure; "five" is
+])
+def test_figures_written_in_words_are_checked(claim, kept):
+    sources = {1: "At 31 March 2024, 612 people were waiting for an assessment, and 14 posts were vacant."}
+    checked = check_claims(claim, sources)
+    assert (checked.text == claim) is kept, checked.removals
+
+
+def test_a_rating_or_score_the_model_states_is_checked_against_the_catalog(corpus_store):
+    from assistant.llm.grounding import catalog_disagrees
+
+    reports = {e.report_id: e for e in corpus_store.reports()}
+    entry = next(e for e in reports.values() if e.authority.startswith("Kingsmere"))
+    finding = next(f for f in Assistant(corpus_store).evidence("safeguarding concerns", scope=KINGSMERE)[2]
+                   if f.chunk.quality_statement == "Safeguarding")
+    safeguarding = entry.scores["Safeguarding"]
+    wrong = 4 if safeguarding != 4 else 1
+    assert catalog_disagrees(f"Kingsmere is rated {entry.rating}.", [finding], reports) is None
+    assert "not the catalog's" in catalog_disagrees("Kingsmere is rated Outstanding overall.", [finding], reports)
+    assert catalog_disagrees(f"It scored {entry.overall_score} out of 100.", [finding], reports) is None
+    assert catalog_disagrees("It scored 99 out of 100.", [finding], reports)
+    assert catalog_disagrees(f"Safeguarding had a score of {safeguarding}.", [finding], reports) is None
+    assert catalog_disagrees(f"Safeguarding had a score of {wrong}.", [finding], reports)
+    assert catalog_disagrees(f"It scored {wrong} out of 4 for this statement.", [finding], reports)
+    assert catalog_disagrees("Staff said the helpline was good.", [finding], reports) is None  # not a rating
+
+    # End to end: the rating claim goes, the supported claim beside it stays.
+    question = "How are safeguarding concerns handled in Kingsmere?"
+    probe, fake = _assistant_with(corpus_store, [NOT_IN_REPORTS])
+    probe.ask(question, scope=KINGSMERE)
+    shown = _prompt_findings(fake)
+    quoted = Assistant(corpus_store).ask(question, scope=KINGSMERE)
+    claims = " ".join(f"{c.quote.splitlines()[0]} [{_number_of(shown, c.quote.splitlines()[0])}]" for c in quoted.citations)
+    first = quoted.citations[0].quote.splitlines()[0]
+    n = _number_of(shown, first)
+    rating_claim = f"{first.rstrip('.')}, and the council is rated Outstanding [{n}]."  # the finding's words, and a rating
+    assistant, _ = _assistant_with(corpus_store, [f"{claims} {rating_claim}"])
+    answer = assistant.ask(question, scope=KINGSMERE)
+    assert answer.backend == "fake" and "Outstanding" not in answer.answer and answer.citations
+    assert any("rating Outstanding is not the catalog's" in r.reason for r in answer.removed)
+
+
+def test_a_cited_claim_must_share_the_words_of_what_it_cites():
+    sources = {1: "Carers said the helpline was hard to reach.", 2: "Leaders had a plan to reduce waiting lists."}
+    assert check_claims("Carers found it difficult to contact the helpline [1].", sources).markers == [1]  # a paraphrase
+    pinned = check_claims("Leaders had a plan to reduce waiting lists [1].", sources)  # true of [2], pinned on [1]
+    assert pinned.text == "" and pinned.removals[0].reason == "shares few words with the findings it cites"
+
+
+# -- make eval-model: the sample and the numbers (fake models; the real run is for people with a model) --
+def test_the_model_eval_sample_is_fixed_and_stratified(corpus):
+    from assistant.llm.model_eval import COMPARE, PER_REPORT, stratified_sample
+
+    files = sorted(str(p) for p in (corpus / "qa").glob("*.jsonl"))
+    sample = stratified_sample(files)
+    assert [i.qid for i in sample] == [i.qid for i in stratified_sample(list(reversed(files)))]  # order-free
+    reports = len(files) - 1
+    for kind, n in PER_REPORT.items():
+        assert sum(i.type == kind for i in sample) == n * reports
+    assert sum(i.type == "compare" for i in sample) == min(COMPARE, 8)
+    assert len(sample) >= 24 and len({i.qid for i in sample}) == len(sample)
+    assert {"fact", "multi", "summary", "action", "unanswerable", "compare"} <= {i.type for i in sample}
+
+
+def test_model_eval_runs_both_answerers_and_reports_the_model_numbers(corpus_store, corpus, tmp_path, monkeypatch, capsys):
+    import json
+
+    import assistant.chain
+    from assistant.llm import model_eval
+
+    gold = tmp_path / "kingsmere.jsonl"
+    source = (corpus / "qa" / "kingsmere.jsonl").read_text(encoding="utf-8").splitlines()
+    gold.write_text("\n".join(line for line in source if '"kingsmere-04"' in line or '"kingsmere-24"' in line), encoding="utf-8")
+    # A model that answers every question with a figure it invents: checking leaves nothing, so the
+    # quoted answer stands in where it answers, and the unanswerable question is not answered.
+    monkeypatch.setattr(assistant.chain, "chat_model_for", lambda settings: FakeListChatModel(responses=["It was 97% [1]."]))
+    monkeypatch.setattr(model_eval, "PER_REPORT", {"fact": 1, "unanswerable": 1})
+    monkeypatch.setenv("CQC_ANSWERER", "local")
+    code = model_eval.main(["--store", str(corpus_store.settings.store_dir), "--out", str(tmp_path / "out"), str(gold)])
+    out = capsys.readouterr().out
+    assert "quoted (extractive answers)" in out and "model-written" in out and "false_not_say: 0" in out
+    results = json.loads((tmp_path / "out" / "results.json").read_text())
+    assert results["model_numbers"]["questions"] == 2 and results["model_numbers"]["quoted_stood_in"] == 0.5
+    assert results["model_numbers"]["reached_model"] == 2 and results["model_numbers"]["model_answer_stood"] == 0.0
+    assert results["model_numbers"]["figure_for_unanswerable"] == 0
+    assert results["model_written"]["overall"]["cited_support"] == results["quoted"]["overall"]["cited_support"]
+    answers = [json.loads(line) for line in (tmp_path / "out" / "answers.jsonl").read_text().splitlines()]
+    assert any(r["reason"].startswith("figure not in any cited finding") for a in answers for r in a["model"]["removals"])
+    assert code == 0
+
+
+def test_model_eval_needs_a_model(monkeypatch, tmp_path, capsys):
+    from assistant.llm import model_eval
+
+    monkeypatch.setenv("CQC_ANSWERER", "extractive")
+    assert model_eval.main(["--store", str(tmp_path), str(tmp_path / "x.jsonl")]) == 2
+    assert "CQC_ANSWERER=local" in capsys.readouterr().err
+
+
+def test_a_date_must_be_the_date_of_the_figure_it_is_stated_with():
+    source = {1: "Data showed that in 2022/23, 79.4% of older people were still at home 91 days later. "
+                 "In 2023/24 the council opened a new reablement service."}
+    moved = check_claims("In 2023/24, 79.4% of older people were still at home 91 days later [1].", source)
+    assert moved.text == "" and moved.removals[0].reason == "date not the cited figure's: 2023, 24"
+    kept = "In 2022/23, 79.4% of older people were still at home 91 days later [1]."
+    assert check_claims(kept, source).text == kept
+
+
+@pytest.mark.parametrize("written", [
+    "Waits were 74 days (Finding 2).", "Waits were 74 days (see findings 2 and 3).", "Waits were 74 days 【2】.",
+    "Waits were 74 days 【2†source】.", "Waits were 74 days [^2].", "Waits were 74 days [2†L1-L2].",
+    "Waits were 74 days. [Finding 2]", "Waits were 74 days [2].",
+])
+def test_the_ways_models_cite_are_read_as_markers(written):
+    sources = {2: "The average wait was 74 days.", 3: "Waits were long."}
+    checked = check_claims(written, sources)
+    assert checked.markers and checked.markers[0] == 2 and not checked.attributed, written
+    assert checked.text.startswith("Waits were 74 days") and "[2]" in checked.text
+
+
+def test_a_bare_number_in_parentheses_is_text_not_a_marker():
+    # Ingest writes a report's own "[2]" as "(2)", so it cannot pose as a citation.
+    checked = check_claims("The council set out 12 priorities (2) in its plan [1].", {1: "The council set out 12 priorities (2) in its plan."})
+    assert checked.markers == [1] and "(2)" in checked.text
+
+
+def test_a_stream_holds_other_marker_forms_until_they_close():
+    stream = MarkerStream({2})
+    assert stream.feed("Waits were long (Find") == "Waits were long "
+    assert stream.feed("ing 2). Staff (mostly") == "[2]. Staff "
+    assert stream.feed(" social workers) left 【") == "(mostly social workers) left "
+    assert stream.feed("9】.") == "."
+    assert stream.close() == ""

@@ -3,57 +3,78 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-# Counts, percentages, money, years, ranges' ends: "£1,200", "17%", "3.5", "2023/24" -> 1200, 17, 3.5, 2023, 24
-_NUMBER = re.compile(r"(?<![\w.])£?(\d+(?:,\d{3})*(?:\.\d+)?)%?")
-_WORD_NUMBERS = {
-    "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9",
-    "ten": "10", "eleven": "11", "twelve": "12",
-}
-
-
-def figures_in(text: str) -> set[str]:
-    """The figures a text states, normalised so "£1,200" in an answer matches "1200" in a finding."""
-    return {m.replace(",", "") for m in _NUMBER.findall(text)}
-
-
-def _with_word_numbers(text: str) -> set[str]:
-    # A finding may write "three weeks" where the model writes "3 weeks": both support the figure.
-    found = figures_in(text)
-    for word, digit in _WORD_NUMBERS.items():
-        if re.search(rf"\b{word}\b", text, re.IGNORECASE):
-            found.add(digit)
-    return found
-
+from assistant.llm.numbers import date_figures, key_figures, stated_figures
 
 _MONTH = re.compile(
     r"\b(January|February|March|April|May|June|July|August|September|October|November|December)\b"
 )
 
 
+def figures_in(text: str) -> set[str]:
+    """The figures a text states, digits and words alike: "£1,200" and "Nine thousand" -> "1200", "9000"."""
+    return set(stated_figures(text))
+
+
 def unsupported_figures(sentence: str, sources: list[str]) -> list[str]:
     """Figures in `sentence` that none of `sources` contains, in the order they appear.
 
-    Months count as figures: "In May 2024" from a finding dated "31 March 2024" is a wrong date
-    even though every digit matches.
+    Figures count however they are written: "Nine thousand" in an answer needs 9,000 (or "nine
+    thousand") in a source. Months count as figures: "In May 2024" from a finding dated
+    "31 March 2024" is a wrong date even though every digit matches.
     """
     have: set[str] = set()
     for s in sources:
-        have |= _with_word_numbers(s) | set(_MONTH.findall(s))
-    stated = [m.replace(",", "") for m in _NUMBER.findall(sentence)] + _MONTH.findall(sentence)
+        have |= figures_in(s) | set(_MONTH.findall(s))
+    stated = stated_figures(sentence) + _MONTH.findall(sentence)
     return [f for f in dict.fromkeys(stated) if f not in have]
+
+
+def misdated(sentence: str, sources: list[str]) -> list[str]:
+    """Dates in `sentence` that are not in the source sentences its other figures come from.
+
+    Every figure of "In 2023/24, 79.4% were still at home" may be somewhere in a finding that says
+    "in 2022/23, 79.4% ..." and mentions 2023/24 elsewhere: the year belongs to the figure.
+    """
+    from ingest.chunking import split_sentences
+
+    figures = set(key_figures(sentence))
+    dates = date_figures(sentence)
+    if not figures or not dates:
+        return []
+    beside = [s for src in sources for s in split_sentences(src) if figures & set(key_figures(s))]
+    have = set().union(*(set(date_figures(s)) for s in beside)) if beside else set()
+    return [d for d in dates if d not in have]
 
 
 # -- citation markers -----------------------------------------------------------------------------
 # "[2]", "[2, 5]", "[2][5]", "[Finding 2]": the forms models write. Anything else in brackets is text.
 _MARKER = re.compile(r"\[\s*(?:findings?\s*)?(\d+(?:\s*[,;]\s*(?:findings?\s*)?\d+)*)\s*\]", re.IGNORECASE)
+# Other ways models cite, rewritten as "[n]" before anything else reads the text: "[^2]",
+# "【2】", "【2†source】", "[2†L3]", "(Finding 2)", "(see findings 2 and 3)". A bare "(2)" is not a
+# marker: ingest writes report text's own "[2]" that way, so it must stay text.
+_OTHER_MARKER = re.compile(
+    r"【\s*(\d+)(?:†[^】]*)?】|\[\^\s*(\d+)\s*\]|\[\s*(\d+)\s*†[^\]]*\]"
+    r"|\(\s*(?:see\s+)?findings?\s+\[?(\d+(?:\s*(?:,|;|and|&)\s*\[?\d+\]?)*)\]?\s*\)",
+    re.IGNORECASE,
+)
 # A marker still being written at the end of a stream: "[", "[1", "[12,", "[Find".
 _PARTIAL_MARKER = re.compile(r"\[\s*(?:f(?:i(?:n(?:d(?:i(?:n(?:g(?:s)?)?)?)?)?)?)?\s*)?[\d,;\s]*$", re.IGNORECASE)
+# What a stream holds back until it closes: any bracket or parenthesis opened near the end, since
+# any of them may still become a marker ("(Find", "【2†").
+_OPEN_AT_END = re.compile(r"[\[(【][^\])】]{0,40}$")
 
 
 def _numbers(group: str) -> list[int]:
     return [int(n) for n in re.findall(r"\d+", group)]
+
+
+def canonical_markers(text: str) -> str:
+    """Every way of citing a finding written as "[n]" ("[n][m]" for several)."""
+    text = _OTHER_MARKER.sub(lambda m: "".join(f"[{n}]" for n in _numbers(next(g for g in m.groups() if g))), text)
+    return _MARKER.sub(lambda m: "".join(f"[{n}]" for n in _numbers(m.group(1))), text)
 
 
 def normalise_markers(text: str, valid: set[int], removed: list[int] | None = None) -> str:
@@ -68,18 +89,19 @@ def normalise_markers(text: str, valid: set[int], removed: list[int] | None = No
                 removed.append(n)
         return "".join(keep)
 
-    return _MARKER.sub(replace, text)
+    return _MARKER.sub(replace, canonical_markers(text))
 
 
 def markers_in(text: str) -> list[int]:
-    return [n for m in _MARKER.finditer(text) for n in _numbers(m.group(1))]
+    return [n for m in _MARKER.finditer(canonical_markers(text)) for n in _numbers(m.group(1))]
 
 
 class MarkerStream:
     """Filters a token stream so a reader never sees half a marker or a marker that resolves to nothing.
 
-    Text is passed on as it arrives, except a trailing "[..." that could still become a marker:
-    that is held until it closes (then shown if valid, dropped if not) or turns out to be text.
+    Text is passed on as it arrives, except a trailing "[...", "(..." or "【..." that could still
+    become a marker: that is held until it closes (then shown as "[n]" if valid, dropped if not,
+    passed on if it is text).
     """
 
     def __init__(self, valid: set[int]):
@@ -89,7 +111,7 @@ class MarkerStream:
 
     def feed(self, piece: str) -> str:
         self.pending += piece
-        held = _PARTIAL_MARKER.search(self.pending)
+        held = _OPEN_AT_END.search(self.pending)
         cut = held.start() if held else len(self.pending)
         ready, self.pending = self.pending[:cut], self.pending[cut:]
         return normalise_markers(ready, self.valid, self.removed)
@@ -141,6 +163,22 @@ ATTRIBUTION_OVERLAP = 0.6
 MIN_ATTRIBUTION_WORDS = 4
 
 
+# A cited sentence must be about what it cites: at least this share of its words are the cited
+# findings' words (a paraphrase keeps its subject's words: "carers", "helpline"; a claim the model
+# made up and pinned to a finding shares almost none).
+SUPPORT_OVERLAP = 1 / 3
+
+
+def word_overlap(claim: str, sources: list[str]) -> float:
+    from vectorstore.keyword_index import tokenize
+
+    words = set(tokenize(claim))
+    if not words:
+        return 1.0
+    have = set().union(*(tokenize(s) for s in sources)) if sources else set()
+    return len(words & have) / len(words)
+
+
 def attribute(claim: str, sources: dict[int, str]) -> int | None:
     """The finding an uncited sentence restates, if one clearly does. Small models often copy a
     finding faithfully and forget the marker; this finds the source rather than losing the claim."""
@@ -157,38 +195,89 @@ def attribute(claim: str, sources: dict[int, str]) -> int | None:
     return best if best_overlap >= ATTRIBUTION_OVERLAP else None
 
 
-def check_claims(text: str, sources: dict[int, str], attribute_uncited: bool = True) -> CheckedText:
+# What a line may start with that is layout, not a claim: a bullet or list number, and in a
+# side-by-side answer the authority's name in bold.
+_LIST_PREFIX = re.compile(r"^\s*(?:[-*\u2022]|\d{1,2}[.)])\s+")
+_LABEL = re.compile(r"^\*\*[^*\n]+\*\*\s*:?\s*")
+
+# A further check on a claim that passed the figure check: its text (markers removed) and the
+# findings it cites -> why it must go, or None to keep it.
+ClaimCheck = Callable[[str, list[int]], "str | None"]
+
+
+def _with_marker(claim: str, marker: int) -> str:
+    """"Waits were long." -> "Waits were long [2].": the marker goes before the closing stop."""
+    m = re.search(r"[.!?]+$", claim)
+    return f"{claim[:m.start()]} [{marker}]{m.group(0)}" if m else f"{claim} [{marker}]"
+
+
+def check_claims(
+    text: str, sources: dict[int, str], attribute_uncited: bool = True, silent: str = "", verify: ClaimCheck | None = None
+) -> CheckedText:
     """Keep what the cited findings support.
 
     Markers that resolve to no finding are removed. A sentence with no marker that restates one
-    finding is given that finding's marker (and reported). A sentence stating a figure that none
-    of its cited findings contains (or stating one with no citation at all) is dropped whole: a
-    claim with an invented number is worse than a shorter answer.
+    finding is given that finding's marker (and reported); any other uncited sentence is dropped,
+    and so is one whose every marker resolved to nothing (a wrong marker is not mended). A
+    sentence stating a figure that none of its cited findings contains is dropped whole: a claim
+    with an invented number is worse than a shorter answer. `silent` (the "do not say" reply) is
+    kept uncited; `verify` may drop more.
     """
+    silent_key = silent.rstrip(".").casefold()
+    text = canonical_markers(text)
     removed_markers: list[int] = []
     removals: list[Removal] = []
     attributed: list[Removal] = []
     lines_out: list[str] = []
     for line in text.splitlines():
+        prefix_match = _LIST_PREFIX.match(line)
+        prefix = prefix_match.group(0).lstrip() if prefix_match else ""
         kept: list[str] = []
-        for claim in split_claims(line):
-            clean = normalise_markers(claim, set(sources), removed_markers)
+        claims_kept = 0  # a line left with only its bullet or label is dropped
+        for i, claim in enumerate(split_claims(line[len(prefix_match.group(0)):] if prefix_match else line)):
+            label_match = _LABEL.match(claim) if i == 0 else None
+            label = label_match.group(0) if label_match else ""
+            body = claim[len(label):].strip()
+            if not body:
+                kept.append(label.strip())
+                continue
+            if silent_key and silent_key in body.casefold():
+                kept.append(label + _MARKER.sub("", body).strip())
+                claims_kept += 1
+                continue
+            clean = normalise_markers(body, set(sources), removed_markers)
             cited = markers_in(clean)
-            if not cited and attribute_uncited and not markers_in(claim):  # a wrong marker is not mended
-                source = attribute(clean, sources)
-                if source is not None:
-                    clean, cited = f"{clean} [{source}]", [source]
-                    attributed.append(Removal(claim, f"no marker; restates finding [{source}]"))
+            if not cited:
+                if markers_in(body):
+                    removals.append(Removal(claim, "its only citation resolves to no finding"))
+                    continue
+                source = attribute(clean, sources) if attribute_uncited else None
+                if source is None:
+                    removals.append(Removal(claim, "no citation, and it restates no finding"))
+                    continue
+                clean, cited = _with_marker(clean, source), [source]
+                attributed.append(Removal(claim, f"no marker; restates finding [{source}]"))
             bare = _MARKER.sub("", clean)
             missing = unsupported_figures(bare, [sources[n] for n in cited])
             if missing:
-                why = "figure not in any cited finding" if cited else "figure with no citation"
-                removals.append(Removal(claim, f"{why}: {', '.join(missing)}"))
+                removals.append(Removal(claim, f"figure not in any cited finding: {', '.join(missing)}"))
                 continue
-            kept.append(clean)
-        if kept or not line.strip():
-            lines_out.append(" ".join(kept))
-        # A line whose every sentence was dropped leaves nothing behind, not an empty bullet.
+            wrong_dates = misdated(bare, [sources[n] for n in cited])
+            if wrong_dates:
+                removals.append(Removal(claim, f"date not the cited figure's: {', '.join(wrong_dates)}"))
+                continue
+            if word_overlap(bare, [sources[n] for n in cited]) < SUPPORT_OVERLAP:
+                removals.append(Removal(claim, "shares few words with the findings it cites"))
+                continue
+            why = verify(bare, cited) if verify else None
+            if why:
+                removals.append(Removal(claim, why))
+                continue
+            kept.append(label + clean)
+            claims_kept += 1
+        if claims_kept or not line.strip():
+            lines_out.append(prefix + " ".join(kept))
+        # A line whose every claim was dropped leaves nothing behind, not an empty bullet or label.
     for n in dict.fromkeys(removed_markers):
         removals.append(Removal(f"[{n}]", "citation marker that resolves to no finding"))
     out = re.sub(r"\n{3,}", "\n\n", "\n".join(lines_out)).strip()
