@@ -86,7 +86,7 @@ EVAL_MODEL_DIR := build/eval-model
 eval-model: venv
 	rm -rf $(EVAL_MODEL_DIR)/store
 	$(BIN)/python -m ingest --store $(EVAL_MODEL_DIR)/store $(SHARED)/reports $(SHARED)/seed
-	$(BIN)/python -m assistant.llm.model_eval --store $(EVAL_MODEL_DIR)/store --out $(EVAL_MODEL_DIR) $(SHARED)/qa/*.jsonl
+	$(BIN)/python -m evaluation.model_eval --store $(EVAL_MODEL_DIR)/store --out $(EVAL_MODEL_DIR) $(SHARED)/qa/*.jsonl
 
 # Speed on a synthetic national set beside a plain LangChain pipeline (README "Benchmark");
 # ~20 minutes on a 2-core machine. Options: make bench BENCH_ARGS="--reports 20 --large 0".

@@ -14,14 +14,16 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from vectorstore.settings import Settings  # first: sets the offline environment before any model loads
+from vectorstore.settings import Settings, configure_offline
+
+configure_offline()  # an entry point: before anything loads a model, Chroma or Streamlit
 
 import streamlit as st
 
 from assistant.chain import Assistant
 from assistant.llm.backends import BackendConfigError
 from assistant.llm.local import LocalModelError
-from ingest.pipeline import IngestSummary
+from ingest.summary import IngestSummary
 from ui import chat, conversations, drafting, heatmap, layout, library
 from ui.briefing_view import briefing_view
 from ui.compare_view import compare
@@ -30,7 +32,7 @@ from ui.feedback import feedback_path
 from ui.filters import Scope, choose_home, choose_scope, scope_banner
 from ui.safe import escape
 from ui.suggestions import picked_suggestion
-from vectorstore.catalog import ReportEntry
+from cqc.records import ReportEntry
 from vectorstore.store import LibraryStore, StoreError
 
 ASK, COMPARE, DRAFT, LIBRARY = "Ask", "Compare", "Draft actions", "Library"

@@ -17,7 +17,9 @@ import sys
 import traceback
 from pathlib import Path
 
-from vectorstore.settings import Settings, get_settings
+from vectorstore.settings import Settings, configure_offline, get_settings
+
+configure_offline()  # an entry point: before anything loads a model, Chroma or Streamlit
 
 
 def _settings(store: str | None) -> Settings:
@@ -26,7 +28,8 @@ def _settings(store: str | None) -> Settings:
 
 def _ask(args: argparse.Namespace) -> int:
     from assistant.chain import Assistant
-    from vectorstore.store import LibraryStore, SearchFilter
+    from vectorstore.store import LibraryStore
+    from cqc.records import SearchFilter
 
     store = LibraryStore(_settings(args.store))
     if store.is_empty():
@@ -142,7 +145,7 @@ def _reports(args: argparse.Namespace) -> int:
 def _brief(args: argparse.Namespace) -> int:
     from assistant.briefing import brief, briefing_markdown, write_briefing_docx
     from assistant.chain import Assistant
-    from vectorstore.scope import choose_versions
+    from assistant.versions import choose_versions
     from vectorstore.store import LibraryStore
 
     store = LibraryStore(_settings(args.store))
@@ -174,7 +177,7 @@ def _brief(args: argparse.Namespace) -> int:
 
 
 def _eval(args: argparse.Namespace) -> int:
-    from assistant.evaluation import run_eval
+    from evaluation.cli import run_eval
 
     return run_eval(_settings(args.store), args.files, as_json=args.json, baseline=args.baseline, floors=args.floors,
                     library=args.library, facts=args.facts)

@@ -12,7 +12,9 @@ from __future__ import annotations
 import re
 
 from assistant.extractive import SHORTFALL
-from ingest import cqc
+from cqc import framework
+from cqc.text.dates import MONTH_NAMES
+from cqc.text.sentences import is_list_item
 
 SUGGESTED = "(suggested)"
 FROM_REPORT = "(from the report)"
@@ -30,7 +32,6 @@ _NEUTRAL = re.compile(
     r"|\bdelay\w* (a |their |the need for )?(move|admission|entry)\b",
     re.IGNORECASE,
 )
-_LIST_ITEM = re.compile(r"^\s*[-•*]\s")
 
 
 # SHORTFALL's cues are broad on purpose (they favour sentences when ranking): "not" and "wait"
@@ -61,14 +62,13 @@ def shows_shortfall(sentence: str) -> bool:
 
     List items are left out: in these reports they are usually an authority's own priorities.
     """
-    if _LIST_ITEM.match(sentence):
+    if is_list_item(sentence):
         return False
     text = _NEUTRAL.sub(" ", sentence)
     return bool(SHORTFALL.search(text) and _FALLS_SHORT.search(text))
 
 
-_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
-_PERIOD = re.compile(rf"\b(?:\d{{1,2}} )?(?:{_MONTHS}) \d{{4}}\b|\b(?:19|20)\d\d/\d\d\b|\b(?:19|20)\d\d\b")
+_PERIOD = re.compile(rf"\b(?:\d{{1,2}} )?(?:{MONTH_NAMES}) \d{{4}}\b|\b(?:19|20)\d\d/\d\d\b|\b(?:19|20)\d\d\b")
 # A figure a measure can start from, best kind first: a share, money, "1 in 4", then a count.
 _MEASURABLE = (
     re.compile(r"(?<![\w.])\d+(?:\.\d+)?%"),
@@ -78,7 +78,7 @@ _MEASURABLE = (
     # A count, not a date ("31 March"), year, legal reference ("Section 42") or list number.
     re.compile(
         rf"(?<![\w.£/-])(?<!Section )(?<!Part )(?<!Schedule )(?<!Article )(?<!Level )"
-        rf"(?!(?:19|20)\d\d\b)\d+(?:,\d{3})*(?:\.\d+)?(?![\d%/])(?! (?:{_MONTHS})\b)(?! in \d)"
+        rf"(?!(?:19|20)\d\d\b)\d+(?:,\d{3})*(?:\.\d+)?(?![\d%/])(?! (?:{MONTH_NAMES})\b)(?! in \d)"
         r"(?: (?:working )?(?:days?|weeks?|months?|years?|hours?)\b)?"  # "22 weeks" says more than "22"
     ),
 )
@@ -92,8 +92,8 @@ _REDUCE = re.compile(
 _RAISE = re.compile(r"\b(only|below|lower than|fell|dropped|declined)\b", re.IGNORECASE)
 
 
-# A clause about what was put in (money spent, posts funded) is no outcome: "Improve on £410,000" read as a
-# measure of success for a backlog that "8 additional posts funded at a cost of £410,000" had not reduced.
+# A clause about what was put in (money spent, posts funded) is no outcome: the money a council spent
+# on a backlog is not how the backlog is measured, so a measure never starts from it.
 _INPUT = re.compile(r"\b(at a cost of|costing|funded|funding for|invest\w*|grants? of|spent on|additional posts?|"
                     r"commissioned)\b", re.IGNORECASE)
 
@@ -247,7 +247,7 @@ def area_of(chunk) -> str:
     """What a finding is about: its sub-heading, or its quality statement when the heading only
     says where it sits."""
     heading = chunk.heading.strip()
-    if heading and not _GENERIC_HEADING.match(heading) and not cqc.is_standard_wording(heading):
+    if heading and not _GENERIC_HEADING.match(heading) and not framework.is_standard_wording(heading):
         words = heading.split()
         if len(words) > 1 and words[0][:1].isupper() and words[0][1:].islower() and not words[1][:1].isupper():
             heading = heading[0].lower() + heading[1:]

@@ -9,17 +9,15 @@ from __future__ import annotations
 import json
 import re
 
-from assistant.action_measures import labelled, suggested_owner, suggested_timescale, timescale_from
+from assistant.action_measures import labelled, shows_shortfall, suggested_owner, suggested_timescale, timescale_from
 from assistant.action_wording import dangling, date_in
-from assistant.actions import ActionItem, ActionPlan, _Shortfall, _sources, _usable
+from assistant.action_plan import ActionItem, ActionPlan, Shortfall, sources_of, usable
 from assistant.llm.checking import unsupported_figures
 from assistant.models import Citation, RetrievedFinding
 from assistant.verbs import ACTION_VERBS, base_verb
-from ingest.chunking import split_sentences
-from vectorstore.keyword_index import tokenize
-from assistant.action_measures import shows_shortfall
-
-_LIST_ITEM = re.compile(r"^\s*[-\u2022*]\s")
+from cqc.text.markers import MODEL_MARKER
+from cqc.text.sentences import is_list_item, split_sentences
+from cqc.text.tokens import tokenize
 
 
 def model_name(model) -> str:
@@ -37,7 +35,7 @@ def _tokens(text: str) -> set[str]:
 def best_basis(finding_text: str, action: str) -> str:
     """The shortfall sentence of a finding that an action (written by a model) rests on: the one
     sharing most words with it, shortfall sentences preferred."""
-    sentences = [s for s in split_sentences(finding_text) if not _LIST_ITEM.match(s)] or [finding_text]
+    sentences = [s for s in split_sentences(finding_text) if not is_list_item(s)] or [finding_text]
     words = _tokens(action)
     return max(sentences, key=lambda s: (len(words & _tokens(s)) + (1 if shows_shortfall(s) else 0), shows_shortfall(s)))
 
@@ -70,22 +68,19 @@ def _cited_numbers(value, action: str) -> list[int]:
     return list(dict.fromkeys(numbers or [int(n) for n in re.findall(r"\[\s*(\d+)\s*\]", action)]))
 
 
-_MARKERS = re.compile(r"\s*\[\s*(?:findings?\s*)?\d+(?:\s*[,;]\s*\d+)*\s*\]", re.IGNORECASE)
-
-
-def model_order(planned: list[RetrievedFinding], shortfalls: list[_Shortfall],
+def model_order(planned: list[RetrievedFinding], shortfalls: list[Shortfall],
                 retrieved: list[RetrievedFinding]) -> list[RetrievedFinding]:
     """The findings as the model sees them, numbered from 1: what the report says must happen,
     then the shortfall findings (best first), then the rest of the evidence as context."""
     ordered: list[RetrievedFinding] = []
-    for f in planned + [s.finding for s in shortfalls] + [f for f in retrieved if _usable(f)]:
+    for f in planned + [s.finding for s in shortfalls] + [f for f in retrieved if usable(f)]:
         if f.chunk.chunk_id not in {g.chunk.chunk_id for g in ordered}:
             ordered.append(f)
     return ordered
 
 
 def draft_with_model(
-    model, plan: ActionPlan, planned: list[RetrievedFinding], shortfalls: list[_Shortfall], retrieved: list[RetrievedFinding],
+    model, plan: ActionPlan, planned: list[RetrievedFinding], shortfalls: list[Shortfall], retrieved: list[RetrievedFinding],
     settings, max_actions: int,
 ) -> tuple[list[ActionItem], list[str]]:
     """Actions a chat model writes from numbered findings, each checked against what it cites.
@@ -122,7 +117,7 @@ def draft_with_model(
     markers: dict[str, int] = {}  # chunk_id -> marker in this plan, in order of first citation
     for entry in raw[:max_actions]:
         written = str(entry.get("action") or "").strip()
-        action = _MARKERS.sub("", written).strip().rstrip(".")
+        action = MODEL_MARKER.sub("", written).strip().rstrip(".")
         if not action:
             notes.append("Dropped an entry with no action text.")
             continue
@@ -135,7 +130,7 @@ def draft_with_model(
             continue
         if invalid:
             notes.append(f"Removed citation(s) {invalid} that resolve to no finding from: {action}")
-        sources = [t for n in valid for t in _sources(by_number[n].chunk)]
+        sources = [t for n in valid for t in sources_of(by_number[n].chunk)]
         missing = unsupported_figures(action, sources)
         if missing:
             notes.append(f"Dropped an action with figure(s) {', '.join(missing)} not in its cited finding(s): {action}")

@@ -8,7 +8,8 @@ import re
 from dataclasses import dataclass
 
 from assistant.query import understand
-from ingest import cqc
+from cqc import framework
+from cqc.records import newest_per_authority
 
 
 class ActionsError(ValueError):
@@ -45,16 +46,16 @@ def _read_request(assistant, authority: str | None, quality_statement: str | Non
     if not reports:
         held = ", ".join(sorted({r.authority for r in assistant.store.reports() if r.authority})) or "none"
         raise ActionsError(f"No report in the library for {chosen!r}. Authorities held: {held}.")
-    latest = max(reports, key=lambda r: r.published or "")
+    latest = newest_per_authority(reports)[chosen]
 
     if plan and plan.quality_statements:
         statements: tuple[str, ...] = plan.quality_statements
     elif quality_statement:
-        canonical = cqc.QS_BY_NAME.get(quality_statement) or next(
-            (cqc.QS_BY_NAME[s] for s in understand(quality_statement, names).quality_statements), None
+        canonical = framework.QS_BY_NAME.get(quality_statement) or next(
+            (framework.QS_BY_NAME[s] for s in understand(quality_statement, names).quality_statements), None
         )
         if canonical is None:
-            known = "; ".join(qs.name for qs in cqc.QUALITY_STATEMENTS)
+            known = "; ".join(qs.name for qs in framework.QUALITY_STATEMENTS)
             raise ActionsError(f"Unknown quality statement {quality_statement!r}. Known: {known}.")
         statements = (canonical.name,)
     else:

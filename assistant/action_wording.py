@@ -20,9 +20,10 @@ import re
 from dataclasses import dataclass
 
 from assistant.verbs import ACTION_VERBS, base_verb, present_tense
+from cqc.text.dates import MONTH_NAMES
+from cqc.text.sentences import LIST_ITEM
 
-_SPLIT_SENTENCES = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
-_DATE = r"(?:(?:\d{1,2} )?(?:January|February|March|April|May|June|July|August|September|October|November|December) \d{4}|(?:the )?(?:end|start|spring|summer|autumn|winter) of \d{4}|\d{4}/\d\d|\d{4})"
+_DATE = rf"(?:(?:\d{{1,2}} )?(?:{MONTH_NAMES}) \d{{4}}|(?:the )?(?:end|start|spring|summer|autumn|winter) of \d{{4}}|\d{{4}}/\d\d|\d{{4}})"
 _BY_DATE = re.compile(rf"\b(?:by|before|from|in|during|due to \w+ in|due in|planned for|within) ({_DATE})\b", re.IGNORECASE)
 
 # -- what the report says must happen or is planned ----------------------------------------------------
@@ -40,7 +41,6 @@ _PLANNED = re.compile(
 _NEXT_STEPS = re.compile(rf"\b(?:next steps|priorities|actions) (?:included|include|were|are|was|is)\s*:?\s+(?P<rest>{_CLAUSE})", re.IGNORECASE)
 _LIST_INTRO = re.compile(r"\b(?:priorit\w*|commit\w*|actions?|next steps|plans?|needed|needs|must|aims?|agreed|improve\w*)\b[^:]*:\s*$",
                          re.IGNORECASE)
-_LIST_ITEM = re.compile(r"^\s*[-\u2022*]\s+(?P<item>.+?)[;.,]?\s*$")
 _NOUN_PLANS = re.compile(
     r"\b(?:an?|the) (?P<noun>upgrade|review|refresh|restructure|expansion|roll-out|launch|introduction|"
     r"recommissioning|redesign) of (?P<what>[^.;,]+?) (?:was|were|is|are) (?:planned|due|scheduled|expected)\b",
@@ -62,17 +62,6 @@ class Wording:
     action: str
     timescale: str = ""  # a date the report gives for it ("March 2025"), else empty
     planned: bool = False  # from what the report says must happen or is planned
-
-
-def sentences_of(text: str) -> list[str]:
-    """Sentences and list items of a finding, each list item on its own, with the line before a list."""
-    out: list[str] = []
-    for line in text.split("\n"):
-        if _LIST_ITEM.match(line):
-            out.append(line.strip())
-        else:
-            out += [s.strip() for s in _SPLIT_SENTENCES.split(line) if s.strip()]
-    return out
 
 
 def date_in(text: str) -> str:
@@ -125,7 +114,7 @@ def tidy(action: str, council_subject: bool = True) -> str:
 def planned_wordings(sentence: str) -> list[Wording]:
     """The actions a sentence says must happen or are planned, each with the date it gives."""
     out: list[Wording] = []
-    if m := _LIST_ITEM.match(sentence):
+    if m := LIST_ITEM.match(sentence):
         action = imperative(m.group("item"))
         return [Wording(tidy(action), date_in(m.group("item")), True)] if action else []
     for pattern in (_NEXT_STEPS, _REQUIRED, _PLANNED):

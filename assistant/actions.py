@@ -13,25 +13,27 @@ findings, planned ones first, and every action is checked as answers are (`assis
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from assistant.action_measures import (
     area_of, measurable_figure, measure_for, measure_from, shortfall_cues,  # noqa: F401 (re-exported for callers)
     shows_shortfall, suggested_owner, suggested_timescale, timescale_from,
 )
+from assistant.action_plan import (  # noqa: F401 (ActionItem, ActionPlan: the API)
+    EXTRACTIVE, ActionItem, ActionPlan, Shortfall, usable,
+)
 from assistant.action_request import ActionsError, _Request, _read_request  # noqa: F401 (ActionsError: the API)
-from assistant.action_wording import Wording, dangling, introduces_list, leans_on_another, planned_wordings, sentences_of
+from assistant.action_wording import Wording, dangling, introduces_list, leans_on_another, planned_wordings
 from assistant.shortfall_wording import area_action, shortfall_wording
 from assistant.extractive import Selected
 from assistant.llm.checking import unsupported_figures
 from assistant.models import Citation, RetrievedFinding
-from ingest import cqc
-from ingest.chunking import split_sentences
-from ingest.models import Chunk
-from vectorstore.keyword_index import tokenize
-from vectorstore.store import SearchFilter
+from cqc import framework
+from cqc.text.sentences import split_sentences, split_wording
+from cqc.models import Chunk
+from cqc.text.tokens import tokenize
+from cqc.records import SearchFilter
 
-EXTRACTIVE = "extractive (no model)"
 MAX_ACTIONS = 8
 # Enough candidates to hold every finding of one quality statement (about ten in a report) and a
 # broad sample of a whole report when no statement is named.
@@ -39,77 +41,15 @@ EVIDENCE_K = 25
 SAME_ACTION = 0.5  # share of words two actions have in common for the later one to add nothing
 
 
-# -- typed results -------------------------------------------------------------------------------
-@dataclass
-class ActionItem:
-    action: str
-    citations: list[Citation]  # the finding(s) the action rests on
-    basis: list[str]  # the sentence(s) it rests on, verbatim from the cited finding(s)
-    measure: str = ""  # a baseline from the cited findings' own figures and the direction of change
-    owner: str = ""  # ends "(suggested)"
-    timescale: str = ""  # ends "(from the report)" or "(suggested)"
-    origin: str = "shortfall"  # planned: the report says it must happen or is planned; shortfall: what fell short
-
-    def as_json(self) -> dict:
-        return {
-            "action": self.action,
-            "citations": [c.as_json() for c in self.citations],
-            "basis": list(self.basis),
-            "measure": self.measure,
-            "owner": self.owner,
-            "timescale": self.timescale,
-            "origin": self.origin,
-        }
-
-
-@dataclass
-class ActionPlan:
-    authority: str
-    quality_statement: str  # empty when the request named none
-    topic: str  # the quality statement, or what the request asked about
-    report_date: str  # publication date of the report the findings come from
-    items: list[ActionItem] = field(default_factory=list)
-    backend: str = EXTRACTIVE
-    notes: list[str] = field(default_factory=list)  # what was dropped or fell back, and why
-    question: str = ""
-
-    def as_json(self) -> dict:
-        return {
-            "question": self.question,
-            "authority": self.authority,
-            "quality_statement": self.quality_statement,
-            "topic": self.topic,
-            "report_date": self.report_date,
-            "backend": self.backend,
-            "actions": [i.as_json() for i in self.items],
-            "notes": list(self.notes),
-        }
-
-
 # -- gathering evidence ----------------------------------------------------------------------------
-def _usable(finding: RetrievedFinding) -> bool:
-    """Findings that record practice: not score lines, not the regulator's standard wording."""
-    c = finding.chunk
-    return c.kind not in ("score", "rating") and not cqc.is_standard_wording(c.heading)
-
-
-@dataclass
-class _Shortfall:
-    finding: RetrievedFinding
-    basis: list[str]  # the sentence(s) quoted: the shortfall, any it leans on, any giving its figure
-    measure_source: str  # the sentence whose figure is the baseline, or ""
-    sentence: str  # the shortfall sentence itself
-    others: list[str] = field(default_factory=list)  # further shortfall sentences of the finding, next best first
-
-
-def _shortfalls(retrieved: list[RetrievedFinding], ranked: list[Selected]) -> list[_Shortfall]:
+def _shortfalls(retrieved: list[RetrievedFinding], ranked: list[Selected]) -> list[Shortfall]:
     """One entry per finding that records a shortfall, in the evidence's order (best first)."""
     by_finding: dict[str, list[str]] = {}
     for s in ranked:  # best first
         by_finding.setdefault(s.finding.chunk.chunk_id, []).append(s.sentence)
-    out: list[_Shortfall] = []
+    out: list[Shortfall] = []
     seen: set[str] = set()
-    for finding in filter(_usable, retrieved):
+    for finding in filter(usable, retrieved):
         sentences = by_finding.get(finding.chunk.chunk_id) or split_sentences(finding.chunk.text)
         # The sentence naming most of what fell short leads; ties keep the evidence's order.
         short = sorted((s for s in sentences if shows_shortfall(s)), key=lambda s: -min(shortfall_cues(s), 3))
@@ -128,13 +68,8 @@ def _shortfalls(retrieved: list[RetrievedFinding], ranked: list[Selected]) -> li
         # paragraph is no measure of whether thresholds became consistent.
         measure_source = next((s for s in basis if measurable_figure(s)), "")
         seen.update(basis)
-        out.append(_Shortfall(finding, basis, measure_source, short[0], [x for x in short[1:3] if x not in seen]))
+        out.append(Shortfall(finding, basis, measure_source, short[0], [x for x in short[1:3] if x not in seen]))
     return out
-
-
-def _sources(chunk) -> list[str]:
-    # The heading belongs to the finding: "Section 42" in an action's area is the finding's own.
-    return [chunk.heading, chunk.text]
 
 
 # -- what the report says must happen ---------------------------------------------------------------
@@ -165,10 +100,10 @@ def planned_actions(chunks: list[Chunk], statements: tuple[str, ...], topic_word
     """What the report says must happen or is planned, in report order (the summary's next steps first)."""
     out: list[_Planned] = []
     for chunk in chunks:
-        if chunk.kind != "paragraph" or cqc.is_standard_wording(chunk.heading):
+        if chunk.kind != "paragraph" or framework.is_standard_wording(chunk.heading):
             continue
         listing = False
-        for sentence in sentences_of(chunk.text):
+        for sentence in split_wording(chunk.text):
             is_item = sentence.lstrip().startswith(("-", "\u2022", "*"))
             if is_item and not listing:
                 continue  # a list that no plan introduces: strengths, examples
@@ -184,7 +119,7 @@ def _same(a: str, b: str) -> bool:
     return bool(wa and wb) and len(wa & wb) / min(len(wa), len(wb)) >= SAME_ACTION
 
 
-def _related_figure(action: str, shortfalls: list[_Shortfall], chunk: Chunk) -> tuple[str, Chunk] | None:
+def _related_figure(action: str, shortfalls: list[Shortfall], chunk: Chunk) -> tuple[str, Chunk] | None:
     """A sentence with a figure that says how far from the planned action things are: from the
     action's own finding, else from a shortfall finding about the same thing."""
     words = _words(action) - _COMMON
@@ -240,7 +175,7 @@ def draft_actions(
 
 
 def plan_evidence(assistant, authority: str | None = None, quality_statement: str | None = None,
-                  question: str | None = None) -> tuple[_Request, list[_Planned], list[_Shortfall], list[RetrievedFinding]]:
+                  question: str | None = None) -> tuple[_Request, list[_Planned], list[Shortfall], list[RetrievedFinding]]:
     """What a plan is drafted from: the request as read, what the report says must happen or is
     planned, the shortfall findings (best first) and the rest of the evidence."""
     request = _read_request(assistant, authority, quality_statement, question)
@@ -276,7 +211,7 @@ def _item(action: str, chunks_and_quotes: list[tuple[Chunk, str]], measure_sourc
     )
 
 
-def _fill_without_model(plan: ActionPlan, planned: list[_Planned], shortfalls: list[_Shortfall], max_actions: int) -> None:
+def _fill_without_model(plan: ActionPlan, planned: list[_Planned], shortfalls: list[Shortfall], max_actions: int) -> None:
     plan.backend = EXTRACTIVE
     plan.items = []
     markers: dict[str, int] = {}

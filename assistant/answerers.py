@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Generator
-from dataclasses import dataclass, field
 
 from langchain_core.language_models import BaseChatModel
 
-from assistant.extractive import Selected, SentenceSelector, compose, compose_actions, wants_figure
+from assistant.answer_evidence import Evidence
+from assistant.extractive import SentenceSelector, compose, compose_actions, wants_figure
 from assistant.figures import figure_asked
 from assistant.llm.checking import MarkerStream, Removal, canonical_markers, check_claims
 from assistant.llm.comparing import cross_citations_removed, fill_from_quoted
@@ -22,35 +22,12 @@ from assistant.llm.prompts import (
     NumberedFinding, context_findings, excerpts, load_prompt, number_findings, prompt_budget, render_findings, template_tokens,
 )
 from assistant.models import NOT_IN_REPORTS, Answer, Citation, RetrievedFinding
-from assistant.query import QueryPlan
-from ingest.chunking import split_sentences
-from vectorstore.catalog import ReportEntry
-from vectorstore.keyword_index import tokenize
+from cqc.records import ReportEntry
+from cqc.text.sentences import split_sentences
+from cqc.text.tokens import tokenize
 from vectorstore.settings import Settings
 
 AnswerStream = Generator[str, None, Answer]
-
-
-@dataclass
-class AuthorityEvidence:
-    authority: str
-    findings: list[RetrievedFinding]
-    ranked: list[Selected]
-
-
-@dataclass
-class Evidence:
-    """What an answer may be built from: findings best first, and their sentences scored."""
-
-    question: str  # as the user asked it
-    plan: QueryPlan
-    findings: list[RetrievedFinding]
-    ranked: list[Selected] = field(default_factory=list)
-    groups: list[AuthorityEvidence] = field(default_factory=list)  # set for a comparison
-
-    @property
-    def is_comparison(self) -> bool:
-        return bool(self.groups)
 
 
 class ExtractiveAnswerer:

@@ -20,9 +20,9 @@ from assistant.models import NOT_IN_REPORTS, Answer, RetrievedFinding
 from assistant.parts import PartAnswerer
 from assistant.path import Gathered
 from assistant.query import Intent
-from assistant.scope import report_per_authority
 from assistant.scores import ScoreAnswerer
 from assistant.summaries import SummaryAnswerer
+from cqc.records import newest_per_authority
 from vectorstore.store import LibraryStore
 
 AnswerPieces = Generator[str, None, Answer]
@@ -96,7 +96,7 @@ class AnswerQuestion:
         chosen = {e.authority for e in scope.exemplars}
         others = []
         if statement:
-            reports = report_per_authority(self.store.reports(), scope.reading.asked.filters.report_ids)
+            reports = newest_per_authority(self.store.reports(), scope.reading.asked.filters.report_ids)
             others = sorted(((a, r.scores[statement]) for a, r in reports.items()
                              if a not in chosen and statement in r.scores), key=lambda x: (x[1], x[0]))
         text, citations = self.good.answer(evidence, scope.exemplars, others, statement)

@@ -17,9 +17,8 @@ from typing import Protocol
 from assistant.export import describe, written_by
 from assistant.inert import escape_for_file
 from assistant.models import Answer
-from ingest.cqc import QUALITY_STATEMENTS, SCORE_BANDS, THEMES
-from vectorstore.catalog import ReportEntry
-from vectorstore.scope import SearchFilter
+from cqc.framework import QUALITY_STATEMENTS, SCORE_BANDS, THEMES
+from cqc.records import ReportEntry, SearchFilter
 
 # (section title, the question that section answers); {name} is the authority's name.
 SECTIONS = (

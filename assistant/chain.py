@@ -27,9 +27,10 @@ from assistant.query import QueryPlan
 from assistant.reading import ReadQuestion
 from assistant.scope import ResolveScope
 from assistant.scores import ScoreAnswerer
-from vectorstore.catalog import ReportEntry
+from assistant.versions import choose_versions
+from cqc.records import ReportEntry, SearchFilter
 from vectorstore.settings import Settings
-from vectorstore.store import LibraryStore, SearchFilter
+from vectorstore.store import LibraryStore
 
 
 class AnswerStream:
@@ -103,7 +104,7 @@ class Assistant:
         plan = reading.plan
         where = replace(scope, authorities=tuple(plan.authorities or scope.authorities))
         if not scope.report_ids:
-            where = replace(where, report_ids=self.store.versions(reading.standalone).report_ids)
+            where = replace(where, report_ids=choose_versions(self.store.reports(), reading.standalone).report_ids)
         vector = self.store.embeddings.embed_query(plan.content or reading.standalone)
         retrieved, ranked = self.gather.retrieve(plan, reading.standalone, where, k or self.store.settings.top_k, vector)
         return plan, where, retrieved, ranked
@@ -137,7 +138,7 @@ class Assistant:
         if answer.kind in ("clarify", "absent"):
             return []
         # Where the library holds several reports of an authority, say which one the answer used.
-        notes = [self.store.versions(scope.reading.standalone).note([(c.authority, c.published) for c in answer.citations])]
+        notes = [choose_versions(self.store.reports(), scope.reading.standalone).note([(c.authority, c.published) for c in answer.citations])]
         if answer.abstained:
             return notes
         if scope.home_used:

@@ -14,9 +14,9 @@ from dataclasses import replace
 
 from assistant.models import NOT_IN_REPORTS, Answer, Citation
 from assistant.path import Scope
+from cqc.text.markers import MARKER as _MARKER
+from cqc.text.sentences import split_answer
 
-_MARKER = re.compile(r"\[(\d+)\]")
-_SENTENCE_END = re.compile(r"(?<=[.!?\]])\s+(?=[^\s[])")  # a marker stays with the sentence before it
 _GROUPED = re.compile(r"^\s*(?:[-*]\s*)?\*\*[^*]+\*\*", re.MULTILINE)
 # Kinds whose text names the authority on every line already.
 SELF_NAMING = ("catalog", "comparison", "summary", "good_practice", "clarify", "absent")
@@ -48,7 +48,7 @@ def _without_markers(text: str, markers: set[int]) -> str:
     lines = []
     for line in text.split("\n"):
         kept = []
-        for sentence in _SENTENCE_END.split(line):
+        for sentence in split_answer(line):
             cited = {int(m) for m in _MARKER.findall(sentence)}
             if cited and cited <= markers:
                 continue
@@ -64,7 +64,7 @@ def grouped_by_authority(text: str, citations: list[Citation]) -> str:
     owner = {c.marker: c.authority for c in citations}
     groups: dict[str, list[str]] = {}
     current = ""
-    for sentence in _SENTENCE_END.split(" ".join(text.split("\n"))):
+    for sentence in split_answer(" ".join(text.split("\n"))):
         whose = list(dict.fromkeys(owner.get(int(m), "") for m in _MARKER.findall(sentence)))
         whose = [w for w in whose if w]
         if whose:

@@ -17,25 +17,13 @@ from dataclasses import dataclass, field
 
 from assistant.extractive import Selected
 from assistant.models import Citation
-from vectorstore.keyword_index import tokenize
-from vectorstore.store import SearchFilter
+from cqc.records import SearchFilter, newest_per_authority
+from cqc.text.figures import quoted_figures, stated_date
+from cqc.text.tokens import tokenize
 
 CANDIDATES = 5  # each authority's best figure sentences considered for agreement with the others
 AGREEMENT_WEIGHT = 0.15  # how much talking of the same thing as the other columns counts
 
-_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
-_DATE = re.compile(
-    rf"\b(?:\d{{1,2}} )?(?:{_MONTHS}) \d{{4}}\b|\b(?:end|start|beginning) of (?:{_MONTHS}) \d{{4}}\b"
-    r"|\b(?:19|20)\d\d/\d\d\b|\b(?:in|during|for) (?:19|20)\d\d\b(?!/)"
-)
-_FIGURE = re.compile(
-    r"(?<![\w./£-])(?<!Section )(?<!Part )(?<!Level )(?<!Article )(?:£\s?)?\d[\d,]*(?:\.\d+)?(?:%| per cent)?"
-    r"(?: (?:in \d+|out of \d+|of (?:the )?\d[\d,]*))?"
-    r"(?: (?:working )?(?:days?|weeks?|months?|years?|hours?|people|carers|adults|enquiries|concerns|"
-    r"assessments|reviews|beds|homes|staff|posts|complaints|million|m|bn)\b)?(?![\d/])",
-    re.IGNORECASE,
-)
-_YEARISH = re.compile(r"^(?:19|20)\d\d(?:/\d\d)?$")
 _UNIT = re.compile(r"\b(working days|days|weeks|months|years|hours)\b", re.IGNORECASE)
 MEDIAN, AVERAGE = "median", "average"
 
@@ -62,32 +50,12 @@ class Comparison:
         return [r.citation for r in self.rows if r.citation is not None]
 
 
-def figures_in(sentence: str) -> tuple[str, ...]:
-    """The figures of a sentence (counts, shares, money, durations), not its dates or years."""
-    dates = " ".join(m.group(0) for m in _DATE.finditer(sentence))
-    out = []
-    for m in _FIGURE.finditer(sentence):
-        text = m.group(0).strip().rstrip(",")
-        number = re.match(r"(?:£\s?)?([\d,.]+)", text)
-        if number is None or _YEARISH.match(number.group(1)) or (text.isdigit() and text in dates):
-            continue
-        if re.fullmatch(r"\d{1,2}", text) and re.search(rf"\b{text} (?:{_MONTHS})\b", sentence):
-            continue  # the day of a date ("31 March")
-        out.append(text)
-    return tuple(dict.fromkeys(out))
-
-
 def measure_of(sentence: str) -> str:
     if re.search(r"\bmedian\b", sentence, re.IGNORECASE):
         return MEDIAN
     if re.search(r"\b(average|mean|on average)\b", sentence, re.IGNORECASE):
         return AVERAGE
     return ""
-
-
-def date_of(sentence: str) -> str:
-    m = _DATE.search(sentence)
-    return re.sub(r"^(?:in|during|for) ", "", m.group(0)) if m else ""
 
 
 def _words(sentence: str) -> set[str]:
@@ -98,8 +66,8 @@ def _figure_sentences(ranked: list[Selected]) -> list[Selected]:
     """Sentences with a figure, best first, at most one per distinct sentence."""
     seen: set[str] = set()
     out = []
-    for s in sorted(ranked, key=lambda s: -s.score):
-        if s.sentence not in seen and figures_in(s.sentence):
+    for s in sorted(ranked, key=lambda s: -s.relevance):
+        if s.sentence not in seen and quoted_figures(s.sentence):
             seen.add(s.sentence)
             out.append(s)
     return out
@@ -121,7 +89,7 @@ def choose_figures(per_authority: dict[str, list[Selected]]) -> dict[str, Select
             mine = _words(s.sentence)
             return sum(len(mine & o) / max(len(mine | o), 1) for o in others) / len(others)
 
-        chosen[authority] = max(options, key=lambda s: s.score + AGREEMENT_WEIGHT * agreement(s))
+        chosen[authority] = max(options, key=lambda s: s.relevance + AGREEMENT_WEIGHT * agreement(s))
     return chosen
 
 
@@ -157,9 +125,9 @@ def build(topic: str, per_authority: dict[str, list[Selected]], published: dict[
         marker = sum(1 for r in rows if r.citation is not None) + 1
         sentence = chosen.sentence
         unit = _UNIT.search(sentence)
-        date = date_of(sentence)
+        date = stated_date(sentence)
         rows.append(ComparisonRow(
-            authority=authority, sentence=sentence, figures=figures_in(sentence), measure=measure_of(sentence),
+            authority=authority, sentence=sentence, figures=quoted_figures(sentence), measure=measure_of(sentence),
             as_at=date or (f"report published {published[authority]}" if published.get(authority) else ""),
             unit=unit.group(1).lower() if unit and measure_of(sentence) else "",
             citation=Citation.of(marker, chosen.finding.chunk, quote=sentence),
@@ -176,10 +144,7 @@ def compare_topic(assistant, topic: str, authorities: list[str], scope: SearchFi
             authorities=(authority,), quality_statements=scope.quality_statements, themes=scope.themes,
             report_ids=scope.report_ids))
         per[authority] = [s for s in ranked if s.finding.chunk.authority == authority]
-    published = {}
-    for r in assistant.store.reports():
-        if r.authority in per and r.published > published.get(r.authority, ""):
-            published[r.authority] = r.published
+    published = {a: e.published for a, e in newest_per_authority(assistant.store.reports()).items() if a in per}
     return build(topic, per, published)
 
 

@@ -13,15 +13,16 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from assistant.answerers import AuthorityEvidence, Evidence
+from assistant.answer_evidence import AuthorityEvidence, Evidence
 from assistant.extractive import Selected, SentenceSelector, wants_figure
 from assistant.models import RetrievedFinding
 from assistant.path import Gathered, Scope
 from assistant.query import Intent, QueryPlan
 from assistant.retrieval import RRF_K, HybridSearch
-from ingest.cqc import is_standard_wording
-from ingest.models import Chunk
-from vectorstore.store import LibraryStore, SearchFilter
+from cqc.framework import is_standard_wording
+from cqc.models import Chunk
+from cqc.records import SearchFilter, newest_per_authority
+from vectorstore.store import LibraryStore
 
 # Enough to move a finding below every one that is about the question, not out of the results.
 STANDARD_WORDING_PENALTY = 0.5
@@ -85,7 +86,7 @@ class RetrieveEvidence:
         ranked = self.selector.rank(content, list(vector), candidates, shortfalls=plan.wants_actions)
         sentence_scores: dict[str, list[float]] = {}
         for s in ranked:  # best first, so each list is in descending order
-            sentence_scores.setdefault(s.finding.chunk.chunk_id, []).append(s.score)
+            sentence_scores.setdefault(s.finding.chunk.chunk_id, []).append(s.relevance)
         asks_for_standard = bool(_ASKS_FOR_STANDARD.search(content))
 
         def value(item: tuple[int, RetrievedFinding]) -> float:
@@ -154,12 +155,10 @@ class RetrieveEvidence:
         return Evidence(scope.question, plan, retrieved, [s for g in groups for s in g.ranked], groups)
 
     def _report_chunks(self, authority: str, report_ids: tuple[str, ...]) -> list[Chunk]:
+        """The chunks of the authority's report answers use (its newest, if none of `report_ids` is its)."""
         reports = [r for r in self.store.reports() if r.authority == authority]
-        allowed = [r for r in reports if not report_ids or r.report_id in report_ids] or reports
-        if not allowed:
-            return []
-        newest = max(allowed, key=lambda r: r.published)
-        return self.store.catalog.report_chunks(newest.report_id)
+        newest = newest_per_authority(reports, report_ids).get(authority) or newest_per_authority(reports).get(authority)
+        return self.store.catalog.report_chunks(newest.report_id) if newest else []
 
 
 def interleaved(lists: list[list[RetrievedFinding]]) -> list[RetrievedFinding]:

@@ -15,8 +15,8 @@ import numpy as np
 
 from assistant.figures import LEANS_BACK, with_measure_words
 from assistant.models import Citation, RetrievedFinding
-from ingest.chunking import answer_sentences
-from vectorstore.keyword_index import tokenize
+from cqc.text.sentences import answer_sentences
+from cqc.text.tokens import tokenize
 
 # Words that carry no evidence about the answer: every question about a report shares them, they
 # ask for a comparison or a draft, or they name a measure that the figure itself answers.
@@ -54,7 +54,7 @@ FOLLOW_ON_MARGIN = 0.1
 class Selected:
     finding: RetrievedFinding
     sentence: str
-    score: float
+    relevance: float  # how well the sentence answers: similarity and coverage of the question's terms
     coverage: float
     lead: str = ""  # the sentence before it, when it leans on it ("Its actual spend ..."): quoted with it
 
@@ -159,13 +159,13 @@ class SentenceSelector:
             own = with_measure_words(f"{finding.chunk.heading} {sentence}")
             # A sentence quoted with the one it leans on covers the question with both.
             cov = self.coverage(terms, f"{own} {lead}" if lead else own)
-            score = 0.5 * float(sim) + 0.5 * cov
+            relevance = 0.5 * float(sim) + 0.5 * cov
             if figure:
-                score += 0.06 if _DIGIT.search(sentence) else -0.06
+                relevance += 0.06 if _DIGIT.search(sentence) else -0.06
             if shortfalls and SHORTFALL.search(sentence):
-                score += 0.1
-            ranked.append(Selected(finding, sentence, score, cov, lead))
-        ranked.sort(key=lambda s: -s.score)
+                relevance += 0.1
+            ranked.append(Selected(finding, sentence, relevance, cov, lead))
+        ranked.sort(key=lambda s: -s.relevance)
         return ranked
 
     def choose(
@@ -173,14 +173,14 @@ class SentenceSelector:
         margin: float = FOLLOW_ON_MARGIN,
     ) -> list[Selected]:
         """The best sentence, and the ones close behind it that are not repeats; none when nothing answers."""
-        if not ranked or ranked[0].score < MIN_SENTENCE_SCORE:
+        if not ranked or ranked[0].relevance < MIN_SENTENCE_SCORE:
             return []
         if figure and not any(answers_figure(s) for s in ranked[:3]):
             return []
-        best = ranked[0].score
+        best = ranked[0].relevance
         chosen: list[Selected] = []
         for cand in ranked:
-            if len(chosen) >= max_sentences or cand.score < max(MIN_SENTENCE_SCORE, best - margin):
+            if len(chosen) >= max_sentences or cand.relevance < max(MIN_SENTENCE_SCORE, best - margin):
                 break
             if sum(c.finding is cand.finding for c in chosen) >= per_finding:
                 continue

@@ -11,22 +11,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 
-from vectorstore.keyword_index import tokenize
+from cqc.text.figures import Figure, figures_in
+from cqc.text.tokens import tokenize
 
-_FIGURE = re.compile(
-    r"(?P<value>£\s?\d[\d,]*(?:\.\d+)?(?:\s?(?:million|billion|bn|m|k)\b)?|\d[\d,]*(?:\.\d+)?\s?%|\d[\d,]*(?:\.\d+)?)"
-    r"(?P<unit>\s+(?:days?|weeks?|months?|years?|hours?|working days|people|carers|posts|complaints|enquiries)\b)?",
-    re.IGNORECASE,
-)
-_DATE_AROUND = re.compile(
-    r"(?:\b\d{1,2}\s+)?(?:january|february|march|april|may|june|july|august|september|october|november|december)"
-    r"\s+(?:\d{1,2},\s+)?\d{4}|\b\d{1,2}\s+(?:january|february|march|april|may|june|july|august|september|october|"
-    r"november|december)\b|\b(?:19|20)\d\d(?:/\d\d(?:\d\d)?)?\b",
-    re.IGNORECASE,
-)
-_CLAUSE_BREAK = re.compile(r",\s+|;\s+|\s+(?:which|while|whereas|compared with|against|and|but)\s+", re.IGNORECASE)
 # Ways reports say a measure without its usual word: the clause gets that word too.
 _MEASURE_WORDS = (
     (re.compile(r"\bmore than (?:estimated|budgeted|planned|forecast)\b|\bover budget\b|\boverspen[dt]\w*", re.I),
@@ -35,36 +23,6 @@ _MEASURE_WORDS = (
      "underspend"),
     (re.compile(r"\bspent\b", re.I), "spend"),
 )
-
-
-@dataclass(frozen=True)
-class Figure:
-    text: str  # as written: "£146,300,000", "63 days", "24.6%"
-    kind: str  # "money" | "percent" | "duration" | "count"
-    clause: str  # the part of the sentence the figure belongs to
-
-
-def _kind(value: str, unit: str) -> str:
-    if value.startswith("£"):
-        return "money"
-    if value.endswith("%"):
-        return "percent"
-    if unit and re.match(r"\s*(days?|weeks?|months?|years?|hours?|working days)", unit, re.I):
-        return "duration"
-    return "count"
-
-
-def figures_in(sentence: str) -> list[Figure]:
-    """The figures of a sentence with their clauses; dates and years are not figures."""
-    masked = _DATE_AROUND.sub(lambda m: " " * len(m.group(0)), sentence)
-    bounds = [0] + [m.end() for m in _CLAUSE_BREAK.finditer(sentence)] + [len(sentence)]
-    out = []
-    for m in _FIGURE.finditer(masked):
-        value, unit = m.group("value").strip().rstrip(",."), m.group("unit") or ""
-        start = max(b for b in bounds if b <= m.start())
-        end = min(b for b in bounds if b > m.start())
-        out.append(Figure((value + unit).strip(), _kind(value, unit), sentence[start:end].strip(" ,;.")))
-    return out
 
 
 def wanted_kind(question: str) -> str | None:

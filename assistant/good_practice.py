@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import re
 
-from assistant.answerers import Evidence
+from assistant.answer_evidence import Evidence
 from assistant.extractive import SHORTFALL, Selected, SentenceSelector, compose
 from assistant.models import Citation
 from assistant.path import Exemplar
 from assistant.query import SummaryAsk
 from assistant.scope import listing
 from assistant.summaries import SummaryAnswerer
-from ingest import cqc
-from ingest.cqc import is_standard_wording
+from cqc import framework
+from cqc.framework import is_standard_wording
 
 SENTENCES_PER_AUTHORITY = 2
 # Lower than a direct answer's bar: the findings are already those of the statement asked about,
@@ -34,10 +34,10 @@ def practice(ranked: list[Selected]) -> list[Selected]:
     """An authority's best sentences describing what it does: no shortfalls, no score lines, one per finding."""
     chosen: list[Selected] = []
     # On the subject first (its words in the sentence or its heading), then best scored.
-    for s in sorted(ranked, key=lambda s: (-round(s.coverage, 1), -s.score)):
+    for s in sorted(ranked, key=lambda s: (-round(s.coverage, 1), -s.relevance)):
         if len(chosen) >= SENTENCES_PER_AUTHORITY:
             break
-        if (s.score < MIN_PRACTICE_SCORE or s.finding.chunk.kind != "paragraph" or is_standard_wording(s.finding.chunk.heading) or SHORTFALL.search(s.sentence) or len(s.sentence) < MIN_PRACTICE_CHARS
+        if (s.relevance < MIN_PRACTICE_SCORE or s.finding.chunk.kind != "paragraph" or is_standard_wording(s.finding.chunk.heading) or SHORTFALL.search(s.sentence) or len(s.sentence) < MIN_PRACTICE_CHARS
                 or _LEANS_ON_CONTEXT.search(s.sentence)
                 or any(c.finding is s.finding for c in chosen)):
             continue
@@ -72,7 +72,7 @@ class GoodPracticeAnswerer:
             text, cites = compose(chosen, first_marker=len(citations) + 1)
             citations.extend(cites)
             n = score_of.get(group.authority)
-            lines.append(f"- **{group.authority}** ({statement}: {n} - {cqc.SCORE_BANDS.get(n, '')}): {text}")
+            lines.append(f"- **{group.authority}** ({statement}: {n} - {framework.SCORE_BANDS.get(n, '')}): {text}")
         if not lines:
             return "", []
         lead = f"How authorities in the library that scored 3 or 4 for {statement} work, from their reports:"

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from cqc.text.markers import MARKER_TEXT
+
 # GitHub-flavoured Markdown turns bare "http://...", "www.x" and "name@host.org" into links
 # *after* escapes are undone, so backslashes cannot stop it. A word joiner (U+2060, invisible and
 # zero-width) inside each trigger does: the text reads the same and nothing becomes a link.
@@ -16,7 +18,7 @@ WORD_JOINER = "\u2060"
 _AUTOLINK = re.compile(r"(?<=:)(?=//)|(?<=\bwww)(?=\\?\.)|(?<=@)(?=[\w-])", re.IGNORECASE)
 _FILE_SPECIAL = re.compile(r"([\\`<>\[\]])")
 # Our own citation markers stay readable ("[2]", not "\[2\]") unless a "(" after one could make a link.
-_MARKER = re.compile(r"(\[\d+\])(?!\()")
+_MARKER = re.compile(rf"({MARKER_TEXT})(?!\()")
 
 
 def break_autolinks(text: str) -> str:

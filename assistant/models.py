@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from assistant.llm.checking import Removal
-from ingest.models import Chunk
+from cqc.models import Chunk
 
 # The fixed reply when the library's reports do not answer; tests and the app reuse it.
 NOT_IN_REPORTS = "The reports in the library do not say."
@@ -41,7 +41,7 @@ class Citation:
 @dataclass(frozen=True)
 class RetrievedFinding:
     chunk: Chunk
-    score: float  # fused rank score; higher is better
+    rank_score: float  # the fused rank of retrieval (reciprocal rank fusion); higher is better
     dense: float = 0.0  # cosine similarity to the question, 0 when only BM25 found it
 
     def as_json(self) -> dict:

@@ -9,8 +9,8 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from cqc import framework
 from cqc.councils import council_named, councils_in
-from ingest import cqc
 
 
 @dataclass
@@ -24,7 +24,7 @@ class AuthorityNames:
     def from_authorities(cls, authorities: list[str]) -> AuthorityNames:
         table: dict[str, str] = {}
         for authority in authorities:
-            for name in cqc.short_names(authority):
+            for name in framework.short_names(authority):
                 table.setdefault(name.lower(), authority)
         # A library authority that is a council on the national list also answers to that
         # council's other names ("Hull" for "Kingston upon Hull City Council").
@@ -66,6 +66,7 @@ class AuthorityNames:
 @lru_cache(maxsize=8)
 def _names_pattern(names: tuple[str, ...]) -> re.Pattern:
     """One pattern for every name, longest first so "Severn Marches County Council" wins over
-    "Severn Marches" (one pattern per name per question cost 265 ms at 350 reports)."""
+    "Severn Marches". One pattern, cached per set of names, because a pattern per name per
+    question grows with the library: every question reads every name."""
     alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
     return re.compile(rf"(?<![\w-])({alternatives})(?:'s|’s|')?(?![\w-])", re.IGNORECASE)

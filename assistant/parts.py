@@ -16,7 +16,7 @@ from assistant.extractive import Selected, SentenceSelector, compose, wants_figu
 from assistant.models import NOT_IN_REPORTS, Answer
 from assistant.path import Gathered
 from assistant.query import WEAK_WORDS
-from ingest.chunking import split_sentences
+from cqc.text.sentences import split_sentences
 
 _LEAD = re.compile(r"^\s*(how (many|much|long|often)|what (proportion|percentage|share|number) of)\s+", re.IGNORECASE)
 MIN_PART_COVERAGE = 0.5  # of a part's own subject words, in one sentence the answer quotes

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from assistant.answerers import Evidence
+from assistant.answer_evidence import Evidence
 from assistant.names import AuthorityNames
 from assistant.query import QueryPlan
-from vectorstore.store import SearchFilter
+from cqc.records import SearchFilter
 
 
 @dataclass(frozen=True)

@@ -13,10 +13,14 @@ from __future__ import annotations
 import re
 
 from assistant.names import AuthorityNames
-from assistant.plan import Intent, QueryPlan, ScoreAsk, SummaryAsk
+from assistant.plan import Intent, QueryPlan, ScoreAsk, SummaryAsk  # noqa: F401 (the plan's types, from here)
+from assistant.score_asks import (
+    EXTREME_AREAS, HIGHEST, LOWEST, PROVIDER_RATING, RATING_NAMES, SCORE_WORDS, UNSCORED, score_ask_kind, score_range,
+)
+from cqc import framework
+from cqc.text.dates import MONTHS
+from cqc.text.tokens import tokenize
 from cqc.topics import STATEMENT_TOPICS
-from ingest import cqc
-from vectorstore.keyword_index import tokenize
 
 __all__ = ["AuthorityNames", "Intent", "QueryPlan", "ScoreAsk", "SummaryAsk", "TOPICS", "WEAK_WORDS", "understand"]
 
@@ -52,62 +56,6 @@ _COMPARE = re.compile(
     r"|\b(did|does|do|was|were|is|are|has|had)\b[^?]*\bor\b[^?]*\b(higher|lower|more|fewer|better|worse|longer|shorter)\b",
     re.IGNORECASE,
 )
-
-# -- scores ------------------------------------------------------------------------------------
-_SCORE_WORDS = re.compile(r"\b(score[sd]?|scoring|ratings?|rated)\b", re.IGNORECASE)
-# "care providers rated good or outstanding" is about providers, not the authority's rating.
-_PROVIDER_RATING = re.compile(
-    r"\b(providers?|care homes?|agenc(?:y|ies)|services?)\b[^.?]*\brated\b|\brated\b[^.?]*\bby cqc\b", re.IGNORECASE
-)
-# Measures the assessment reports do not score: never answered with the authority's rating.
-_UNSCORED = re.compile(
-    r"\bascof\b|\boutcomes? framework\b|\bquality of life\b|\bsurvey\b|\bsatisfaction\b|\bsalt\b|\bgp\b"
-    r"|\bprovider ratings?\b|\bratings? of (care )?(providers|homes|services)\b",
-    re.IGNORECASE,
-)
-_BANDS = (  # the regulator's band words, as people ask for them
-    (re.compile(r"\bexceptional\b", re.I), (4, 4)),
-    (re.compile(r"\bgood standard\b", re.I), (3, 3)),
-    (re.compile(r"\bsignificant shortfalls?\b", re.I), (1, 1)),
-    (re.compile(r"\bsome shortfalls?\b", re.I), (2, 2)),
-    (re.compile(r"\bshortfalls?\b", re.I), (1, 2)),
-)
-_N = r"(100|[1-9]\d?)"
-_RANGE_PATTERNS = (  # (pattern, how its numbers become an inclusive range)
-    (re.compile(rf"\b{_N}\s+or\s+{_N}\b"), lambda a, b: (min(a, b), max(a, b))),
-    (re.compile(rf"\b{_N}\s+or\s+(below|less|lower|under|fewer|worse)\b"), lambda a, _: (0, a)),
-    (re.compile(rf"\b{_N}\s+or\s+(above|more|higher|over|better)\b"), lambda a, _: (a, 100)),
-    (re.compile(rf"\b(?:below|less than|lower than|under|fewer than)\s+{_N}\b"), lambda a, _: (0, a - 1)),
-    (re.compile(rf"\b(?:above|more than|higher than|over|better than)\s+{_N}\b"), lambda a, _: (a + 1, 100)),
-    (re.compile(rf"\b(?:at least|no less than|a minimum of)\s+{_N}\b"), lambda a, _: (a, 100)),
-    (re.compile(rf"\b(?:at most|no more than|a maximum of)\s+{_N}\b"), lambda a, _: (0, a)),
-    (re.compile(rf"\b(?:score[sd]?|scoring|rated|got|get|received?)\s+(?:of\s+|as\s+|an?\s+|only\s+)?{_N}\b(?!\s*%)"),
-     lambda a, _: (a, a)),
-    (re.compile(r"\b([1-4])\s*(?:out of|/)\s*4\b"), lambda a, _: (a, a)),
-)
-_OUT_OF_100 = re.compile(r"\bout of 100\b|\boverall\b|%", re.IGNORECASE)
-# "our weakest area", "strongest quality statements": the scores answer it.
-_EXTREME_AREAS = re.compile(r"\b(weakest|strongest|worst|best|lowest|highest)[- ](scoring |scored |rated )?"
-                            r"(areas?|quality statements?|statements?)\b", re.IGNORECASE)
-# A rating named as the thing asked about ("Which councils are inadequate?").
-_RATING_NAMES = re.compile(r"\b(outstanding|inadequate|requires improvement|good)\b", re.IGNORECASE)
-_STATEMENTS_ASKED = re.compile(r"\b(which|what)\b[^?]*\b(quality statements|statements|areas)\b", re.IGNORECASE)
-_CHANGE = re.compile(
-    r"\b(change[sd]?|changing|improved|worsened|moved|went (up|down)|since (the|its|their) "
-    r"(last|previous|earlier|first)|between (the|its|their|his) (reports|assessments|versions)|(previous|last|earlier|"
-    r"first|older|newer|latest) (report|assessment|version)s?)\b",
-    re.IGNORECASE,
-)
-_COUNTS = re.compile(
-    r"\bhow many\b[^?]*\b(councils|authorities|las|reports)\b|\b(count|breakdown|distribution|split|spread|number)"
-    r" (of|by)\b[^?]*\bratings?\b|\beach rating\b|\bby rating\b",
-    re.IGNORECASE,
-)
-_RANK = re.compile(r"\brank\w*\b|\bleague table\b|\border(ed)? (of|by)\b|\bfrom (highest|lowest|best|worst) to\b|\bsort\w*\b", re.I)
-_AVERAGE = re.compile(r"\b(average|median|typical)\b|\bmean (score|rating|of)\b", re.IGNORECASE)
-_LOWEST = re.compile(r"\b(lowest|worst|weakest)\b", re.IGNORECASE)
-# "best interests assessors" and "best practice" ask for no extreme.
-_HIGHEST = re.compile(r"\b(highest|strongest)\b|\bbest\b(?!\s+(practice|interests?|ways?|examples?))", re.IGNORECASE)
 
 # -- summaries, good practice, actions -----------------------------------------------------------
 _ACTIONS = re.compile(
@@ -198,15 +146,15 @@ _OPENERS = frozenset(
 _NOT_PLACES = frozenset(
     ["england", "cqc", "nhs", "ascof", "lgsco", "care act", "section", "ombudsman", "the", "i", "council", "county",
      "city", "borough", "local", "overall", "quality", "theme", "score", "rating", "report", "please", "thanks",
-     "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-     "november", "december", *(r.lower() for r in cqc.RATINGS), *(qs.name.lower() for qs in cqc.QUALITY_STATEMENTS)]
+     *(m.lower() for m in MONTHS), *(r.lower() for r in framework.RATINGS),
+     *(qs.name.lower() for qs in framework.QUALITY_STATEMENTS)]
 )
 
 
 def _statements_named(text: str) -> list[str]:
     low = text.lower().replace("’", "'")
     named = []
-    for qs in cqc.QUALITY_STATEMENTS:
+    for qs in framework.QUALITY_STATEMENTS:
         for name in (qs.name.lower(), *qs.aliases):
             if len(name) > 6 and re.search(rf"\b{re.escape(name)}\b", low):
                 named.append(qs.name)
@@ -221,44 +169,9 @@ def _topics(text: str) -> list[str]:
 
 def _themes_named(text: str) -> list[str]:
     low = text.lower()
-    named = [t for t in cqc.THEMES.values() if t.lower() in low]
-    named += [cqc.THEMES[int(n)] for n in re.findall(r"\btheme\s*([1-4])\b", low)]
+    named = [t for t in framework.THEMES.values() if t.lower() in low]
+    named += [framework.THEMES[int(n)] for n in re.findall(r"\btheme\s*([1-4])\b", low)]
     return list(dict.fromkeys(named))
-
-
-def _score_range(text: str) -> tuple[tuple[int, int] | None, bool]:
-    """The scores a question asks for, and whether they are overall scores out of 100."""
-    for pattern, band in _BANDS:
-        if pattern.search(text):
-            return band, False
-    for pattern, make in _RANGE_PATTERNS:
-        m = pattern.search(text)
-        if m:
-            numbers = [int(g) for g in m.groups() if g and g.isdigit()]
-            lo, hi = make(numbers[0], numbers[-1])
-            overall = max(numbers) > 4 or bool(_OUT_OF_100.search(text))
-            return (max(lo, 0), min(hi, 100 if overall else 4)), overall
-    return None, False
-
-
-def _score_ask(content: str, across: bool, statements: list[str], extremes: str, wanted: tuple[int, int] | None) -> ScoreAsk:
-    if _CHANGE.search(content):
-        return ScoreAsk.CHANGE
-    if _COUNTS.search(content) and not statements:
-        return ScoreAsk.RATING_COUNTS
-    if _RANK.search(content) and not statements:
-        return ScoreAsk.RANK
-    if _AVERAGE.search(content):
-        return ScoreAsk.AVERAGE
-    if _EXTREME_AREAS.search(content) and not across and not statements:
-        return ScoreAsk.EXTREMES
-    if _STATEMENTS_ASKED.search(content) and not across:
-        return ScoreAsk.STATEMENTS_AT if wanted else ScoreAsk.EXTREMES if extremes else ScoreAsk.LOOKUP
-    if wanted and (across or not statements):
-        return ScoreAsk.AUTHORITIES_AT if across else ScoreAsk.STATEMENTS_AT
-    if extremes and not statements and not across:
-        return ScoreAsk.EXTREMES
-    return ScoreAsk.LOOKUP
 
 
 def _summary(content: str, statements: list[str]) -> tuple[SummaryAsk | None, str]:
@@ -321,9 +234,9 @@ def understand(question: str, names: AuthorityNames) -> QueryPlan:
     statements = _statements_named(content)
     low = content.lower()
     across = bool(_ACROSS.search(question)) and not authorities
-    unscored = bool(_UNSCORED.search(content) or _PROVIDER_RATING.search(content))
-    extremes = "lowest" if _LOWEST.search(low) else "highest" if _HIGHEST.search(low) else ""
-    wanted, overall_range = _score_range(content)
+    unscored = bool(UNSCORED.search(content) or PROVIDER_RATING.search(content))
+    extremes = "lowest" if LOWEST.search(low) else "highest" if HIGHEST.search(low) else ""
+    wanted, overall_range = score_range(content)
     comparative = bool(_COMPARE.search(question)) or len(authorities) >= 2
     absent = names.absent_councils(content)
     places = [p for p in places_in(content) if not names.absent_councils(p)]
@@ -337,13 +250,13 @@ def understand(question: str, names: AuthorityNames) -> QueryPlan:
     topic_statements = tuple(s for s in _topics(content) if s not in statements)
     if _ACTIONS.search(content):
         intent = Intent.ACTIONS
-    elif _GOOD_PRACTICE.search(content) or (across and _DOES_WELL.search(content) and not _SCORE_WORDS.search(content)):
+    elif _GOOD_PRACTICE.search(content) or (across and _DOES_WELL.search(content) and not SCORE_WORDS.search(content)):
         intent = Intent.GOOD_PRACTICE
-    elif (_SCORE_WORDS.search(content) or _EXTREME_AREAS.search(content)) and not unscored:
+    elif (SCORE_WORDS.search(content) or EXTREME_AREAS.search(content)) and not unscored:
         intent = Intent.SCORES
-        score_ask = _score_ask(content, across, statements, extremes, wanted)
-    elif (comparative or across or _RATING_NAMES.search(content)) and not unscored and not [
-            t for t in tokenize(_RATING_NAMES.sub(" ", unnamed)) if t not in _COMPARE_WORDS]:
+        score_ask = score_ask_kind(content, across, statements, extremes, wanted)
+    elif (comparative or across or RATING_NAMES.search(content)) and not unscored and not [
+            t for t in tokenize(RATING_NAMES.sub(" ", unnamed)) if t not in _COMPARE_WORDS]:
         # Nothing asked about but councils, their standing or a rating: the catalog answers.
         intent, score_ask = Intent.SCORES, ScoreAsk.LOOKUP
     else:

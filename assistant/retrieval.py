@@ -7,7 +7,8 @@ search misses. Reciprocal rank fusion needs no score calibration between the two
 from __future__ import annotations
 
 from assistant.models import RetrievedFinding
-from vectorstore.store import LibraryStore, SearchFilter
+from cqc.records import SearchFilter
+from vectorstore.store import LibraryStore
 
 RRF_K = 60  # the constant from Cormack et al.; dampens the weight of the very top ranks
 # A finding in a quality statement the question names gains a top rank's weight; one in a

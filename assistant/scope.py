@@ -19,9 +19,10 @@ from dataclasses import replace
 
 from assistant.path import Exemplar, Reading, Scope
 from assistant.query import Intent, ScoreAsk
-from vectorstore.catalog import ReportEntry
-from vectorstore.keyword_index import tokenize
-from vectorstore.store import LibraryStore, SearchFilter
+from assistant.versions import choose_versions
+from cqc.records import ReportEntry, SearchFilter, newest_per_authority
+from cqc.text.tokens import tokenize
+from vectorstore.store import LibraryStore
 
 # Score questions that are about the library as a whole, whoever the user is.
 ACROSS_SCORE_ASKS = (ScoreAsk.RANK, ScoreAsk.RATING_COUNTS, ScoreAsk.AVERAGE, ScoreAsk.AUTHORITIES_AT)
@@ -92,7 +93,7 @@ class ResolveScope:
         nothing_left = bool(absent or filtered_out) and not targets and not clarify
         where = replace(filters, authorities=tuple(targets))
         if not filters.report_ids:  # one report per authority: the newest, or the one whose date is asked
-            where = replace(where, report_ids=self.store.versions(reading.standalone).report_ids)
+            where = replace(where, report_ids=choose_versions(self.store.reports(), reading.standalone).report_ids)
         exemplars: tuple[Exemplar, ...] = ()
         if plan.intent is Intent.GOOD_PRACTICE and not nothing_left and not clarify:
             exemplars = self._exemplars(reading, where, reports, passes)
@@ -160,7 +161,7 @@ class ResolveScope:
         rated Good or Outstanding), best first: the ones whose practice shows what good looks like."""
         plan = reading.plan
         statement = (plan.quality_statements or plan.topic_statements or ("",))[0]
-        chosen = report_per_authority(reports, where.report_ids)
+        chosen = newest_per_authority(reports, where.report_ids)
         out = []
         for authority, entry in chosen.items():
             if (where.authorities and authority not in where.authorities) or not passes(authority):
@@ -173,16 +174,6 @@ class ResolveScope:
                 out.append(Exemplar(authority, "", entry.overall_score or 0))
         out.sort(key=lambda e: (-e.score, e.authority))
         return tuple(out)
-
-
-def report_per_authority(reports: list[ReportEntry], report_ids: tuple[str, ...] = ()) -> dict[str, ReportEntry]:
-    """Each authority's report that answers use: its newest among `report_ids` (the versions a
-    question or the user's filters chose), or its newest when none are chosen."""
-    chosen: dict[str, ReportEntry] = {}
-    for entry in sorted(reports, key=lambda e: e.published):
-        if entry.authority and (not report_ids or entry.report_id in report_ids):
-            chosen[entry.authority] = entry
-    return chosen
 
 
 def _passes(filters: SearchFilter, reports: list[ReportEntry]):

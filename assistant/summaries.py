@@ -11,11 +11,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.answerers import AuthorityEvidence, Evidence
+from assistant.answer_evidence import AuthorityEvidence, Evidence
 from assistant.models import Citation, RetrievedFinding
 from assistant.query import SummaryAsk
-from ingest.chunking import answer_sentences
-from ingest.cqc import SCORE_BANDS, is_standard_wording
+from cqc.framework import SCORE_BANDS, is_standard_wording
+from cqc.text.sentences import answer_sentences
 
 MAX_SENTENCES = 8  # per authority; a briefing, not the whole section
 SHORT_LEAD_WORDS = 8

@@ -3,7 +3,7 @@ side by side with a plain LangChain pipeline. Prints a table, then one JSON line
 
 Phases, each in its own process (see bench/worker.py):
   1. a synthetic set of --reports reports (and up to --large) from the shared reports;
-  2. our ingest (ingest.pipeline.ingest_paths) and the baseline's (assistant/baseline.py's splitter
+  2. our ingest (library.ingesting.ingest_paths) and the baseline's (evaluation/baseline.py's splitter
      and the same embedding model, Chroma.from_documents), at --reports;
   3. --questions questions: our retrieval (hybrid search) and end-to-end (Assistant.ask, default
      extractive answerer) latencies, the baseline's similarity_search, at --reports;
@@ -27,6 +27,7 @@ from pathlib import Path
 from bench.questions import make_questions
 from bench.stats import machine_load
 from bench.synthetic import build_set, load_templates
+from vectorstore.settings import configure_offline
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus" / "reports"
@@ -83,6 +84,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> int:
+    configure_offline()  # an entry point: its workers inherit the offline environment
     args = parse_args(argv)
     work = args.work.resolve()
     if work.exists():

@@ -13,9 +13,10 @@ from pathlib import Path
 
 import numpy as np
 
-from vectorstore.settings import Settings  # first: sets the offline environment
+from vectorstore.settings import Settings
 
-from ingest.chunking import chunk_report, split_sentences
+from ingest.chunking import chunk_report
+from cqc.text.sentences import split_sentences
 from vectorstore.embeddings import BACKENDS, DEFAULT_BACKEND, load_embeddings
 
 QUESTIONS = (
@@ -28,7 +29,7 @@ QUESTIONS = (
 
 def report_chunks(files: list[str], limit_reports: int) -> list[list[str]]:
     """The embedded text of each report's chunks, for the first few reports."""
-    from ingest.pipeline import read_reports
+    from ingest.reading import read_reports
 
     return [[c.embed_text for c in chunk_report(report)] for _, report in read_reports(files[:limit_reports])]
 

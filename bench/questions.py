@@ -12,7 +12,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from ingest import cqc
+from cqc import framework
 
 # {a}: the authority's short name. Subjects every shared report covers.
 SCOPED = (
@@ -69,7 +69,7 @@ class BenchQuestion:
 
 
 def short_name(authority: str) -> str:
-    return cqc.short_names(authority)[-1]
+    return framework.short_names(authority)[-1]
 
 
 def make_questions(authorities: list[str], n: int = 240, seed: int = 11) -> list[BenchQuestion]:

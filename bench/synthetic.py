@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from ingest import cqc
-from ingest.models import Block
+from cqc import framework
+from cqc.models import Block
+from cqc.text.dates import MONTH_NAMES
 
 FORMATS = ("md", "html", "txt")
 
@@ -35,9 +36,8 @@ _PREFIXES = ("", "North ", "South ", "East ", "West ", "Upper ", "Lower ", "Grea
 _KINDS = ("County Council", "City Council", "Metropolitan Borough Council", "Borough Council", "District Council", "Council")
 
 _NUMBER = re.compile(r"(?P<pound>£)?(?P<num>\d{1,3}(?:,\d{3})+|\d+)(?P<dec>\.\d+)?(?P<pct>%)?")
-_MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
 # Numbers that are names or structure, not figures: dates, years, scores, statutory sections.
-_KEEP_AFTER = re.compile(rf"^\s*(?:{_MONTHS}|out of|-day|-year|\s*[-–—]\s*evidence)", re.IGNORECASE)
+_KEEP_AFTER = re.compile(rf"^\s*(?:{MONTH_NAMES}|out of|-day|-year|\s*[-–—]\s*evidence)", re.IGNORECASE)
 _KEEP_BEFORE = re.compile(r"(?:section|theme|score:?|page|aged|over|under|care act|out of|/)\s*$", re.IGNORECASE)
 _PUBLISHED = re.compile(r"^(published|date published|publication date)\b", re.IGNORECASE)
 
@@ -72,7 +72,7 @@ def authority_names(n: int, seed: int = 7) -> list[str]:
 
 def load_templates(reports_dir: Path) -> list[Template]:
     """Every report in the shared folder (PDF, HTML pages, text), read as ingest reads it."""
-    from ingest.pipeline import read_reports
+    from ingest.reading import read_reports
 
     if not reports_dir.is_dir():
         raise FileNotFoundError(f"{reports_dir}: no such folder (the shared reports the benchmark copies)")
@@ -81,7 +81,7 @@ def load_templates(reports_dir: Path) -> list[Template]:
     for doc, report in sorted(read, key=lambda pair: pair[0].source):
         if not report.authority:
             continue  # an excerpt with no authority cannot be renamed
-        names = tuple(sorted(set(cqc.short_names(report.authority)), key=len, reverse=True))
+        names = tuple(sorted(set(framework.short_names(report.authority)), key=len, reverse=True))
         templates.append(Template(doc.source, report.authority, names, tuple(doc.blocks)))
     if not templates:
         raise ValueError(f"{reports_dir}: no report with an authority name found to build the synthetic set from")
@@ -120,7 +120,7 @@ def _rename(text: str, template: Template, names: tuple[str, str]) -> str:
 
 def synthesise(template: Template, authority: str, published: date, seed: int) -> list[Block]:
     rng = random.Random(seed)
-    short = cqc.short_names(authority)[-1]
+    short = framework.short_names(authority)[-1]
     out: list[Block] = []
     for block in template.blocks:
         text = _rename(block.text, template, (authority, short))

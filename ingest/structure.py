@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
 
-from ingest import cqc
+from cqc import framework
+from cqc.models import Block, Finding, Report
+from cqc.text.markers import defuse_markers
+from ingest.document import LoadedDocument
 from ingest.hostile import reads_as_instructions
-from ingest.models import Block, Finding, LoadedDocument, Report
-from ingest.report_lines import TITLE_LINES, parse_date, published_date, title_name
+from ingest.report_lines import TITLE_LINES, published_date, title_name
 
-__all__ = ["parse_report", "parse_date", "reads_as_instructions", "defuse_markers", "authority_in_text"]
+__all__ = ["parse_report", "reads_as_instructions", "authority_in_text"]
 # "Score: 3", "Score 3", "Score: 3 - Evidence shows a good standard"
 _QS_SCORE = re.compile(r"^score\s*:?\s*(?P<n>[1-4])\b(?!\s*(?:%|out of|/))", re.IGNORECASE)
 # "3 - Evidence shows a good standard", also with an en or em dash
@@ -28,7 +29,7 @@ _OVERALL_SCORE = (
     re.compile(r"^overall (?:rating|score)\b[^:]*:\s*(?P<n>\d{1,3})\s*%", re.IGNORECASE),
     re.compile(r"^(?:overall )?score\s*:?\s*(?P<n>\d{1,3})\s*(?:%|out of 100|/\s*100)?\s*$", re.IGNORECASE),
 )
-_RATING_WORDS = "|".join(re.escape(r) for r in cqc.RATINGS)
+_RATING_WORDS = "|".join(re.escape(r) for r in framework.RATINGS)
 _RATING = re.compile(
     rf"^(?:(?P<indicative>indicative)\s+)?(?:overall\s+)?(?:rating\b[^:]*|.+?)\s*:\s*(?P<rating>{_RATING_WORDS})\s*\.?$",
     re.IGNORECASE,
@@ -50,13 +51,6 @@ _COPYRIGHT = re.compile(r"^(©|\(c\)\s|copyright\b)", re.IGNORECASE)
 # A score or band line is a short line of its own ("Score: 3 - Evidence shows a good standard");
 # a paragraph that merely starts "Score: 4" is text, whatever it claims.
 _MAX_SCORE_LINE = 80
-# Our answers mark citations "[n]"; report text must not be able to forge one.
-_MARKER = re.compile(r"\[(\d{1,3})\]")
-
-
-def defuse_markers(text: str) -> str:
-    """'[3]' in a report becomes '(3)': only the assistant writes citation markers."""
-    return _MARKER.sub(r"(\1)", text)
 
 
 @dataclass
@@ -136,7 +130,7 @@ class _Builder:
         m = _SUMMARY_SCORE.match(text)
         if not m:
             return None
-        qs = cqc.quality_statement_for_heading(m.group("qs"))
+        qs = framework.quality_statement_for_heading(m.group("qs"))
         return (qs, int(m.group("n"))) if qs else None
 
 
@@ -186,7 +180,7 @@ def _read_rating(report: Report, text: str, in_rating_section: bool, settled: se
     banded = _BAND_RATING.match(text) if in_rating_section else None
     if banded or (m and (in_rating_section or report.authority and text.lower().startswith(report.authority.lower())
                          or "rating" in text.lower())):
-        rating = cqc.canonical_rating((banded or m).group("rating")) or ""
+        rating = framework.canonical_rating((banded or m).group("rating")) or ""
         if take("rating", report.rating, rating):
             if report.rating != rating:
                 report.rating, report.rating_is_indicative = rating, False
@@ -236,10 +230,10 @@ def _read_statement_score(b: _Builder, text: str, location: str) -> bool:
 
 def _enter_heading(b: _Builder, text: str, level: int) -> None:
     place = b.place
-    qs = cqc.quality_statement_for_heading(text)
-    theme = cqc.theme_for_heading(text)
+    qs = framework.quality_statement_for_heading(text)
+    theme = framework.theme_for_heading(text)
     if qs:
-        place.quality_statement, place.theme = qs, cqc.theme_of(qs)
+        place.quality_statement, place.theme = qs, framework.theme_of(qs)
         place.section = place.theme
         place.statement_open = True
         place.enter_heading("")
@@ -320,7 +314,7 @@ def parse_report(doc: LoadedDocument, authority: str | None = None) -> Report:
         if held != n:
             report.conflicts.append(f"{qs}: the summary list says {n}, the statement's own score line {held}; {held} kept")
     # Keep scores in the framework's order, whatever order the document gave them in.
-    order = [qs.name for qs in cqc.QUALITY_STATEMENTS]
+    order = [qs.name for qs in framework.QUALITY_STATEMENTS]
     report.scores = {qs: report.scores[qs] for qs in order if qs in report.scores}
     if not report.authority:
         # Without the title we cannot know it is an assessment report: keep only its text.

@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from vectorstore.settings import Settings  # sets the offline environment before anything loads
+from vectorstore.settings import Settings, configure_offline
+
+configure_offline()  # an entry point: before anything loads a model, Chroma or Streamlit
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus"
@@ -28,7 +30,7 @@ def corpus() -> Path:
 @pytest.fixture(scope="session")
 def corpus_store(tmp_path_factory, corpus):
     """A store holding every shared report and the seed excerpt."""
-    from ingest.pipeline import ingest_paths
+    from library.ingesting import ingest_paths
     from vectorstore.store import LibraryStore
 
     store = LibraryStore(Settings(store_dir=tmp_path_factory.mktemp("corpus-store")))

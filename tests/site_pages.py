@@ -10,7 +10,7 @@ import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
-from ingest import cqc
+from cqc import framework
 
 AUTHORITY = "Calderholt Metropolitan Borough Council"
 AREA = "Calderholt"  # the short name people use
@@ -29,7 +29,7 @@ SCORES = {
     "Governance, management and sustainability": 2,
     "Learning, improvement and innovation": 3,
 }
-BANDS = {n: text for n, text in cqc.SCORE_BANDS.items()}
+BANDS = {n: text for n, text in framework.SCORE_BANDS.items()}
 
 # Two findings per statement, each under a sub-heading of our own, with figures a question can ask for.
 FINDINGS: dict[str, list[tuple[str, str]]] = {

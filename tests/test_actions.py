@@ -14,16 +14,15 @@ from langchain_core.language_models.fake_chat_models import FakeListChatModel, G
 from langchain_core.messages import AIMessage
 
 from assistant.__main__ import main as assistant_main
-from assistant.actions import (
-    ActionItem, ActionPlan, ActionsError, draft_actions, measurable_figure, measure_from,
-    shows_shortfall,
-)
 from assistant.action_model import parse_actions_reply
+from assistant.actions import (
+    ActionItem, ActionPlan, ActionsError, draft_actions, measurable_figure, measure_from, shows_shortfall,
+)
 from assistant.export import PLAN_COLUMNS, ExportError, conversation_markdown, export_plan, plan_csv
 from assistant.extractive import SHORTFALL
-from assistant.verbs import ACTION_VERBS
 from assistant.llm.checking import unsupported_figures
 from assistant.models import Answer, Citation
+from assistant.verbs import ACTION_VERBS
 
 KINGSMERE = "Kingsmere Metropolitan Borough Council"
 EASTHOLM = "Eastholm City Council"

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from vectorstore.settings import Settings, get_settings  # sets the offline environment first
+from vectorstore.settings import Settings, get_settings
 
 from streamlit.testing.v1 import AppTest
 
@@ -60,7 +60,7 @@ def shown(block) -> str:
 
 @pytest.fixture(scope="module")
 def demo_store(tmp_path_factory) -> Path:
-    from ingest.pipeline import ingest_paths
+    from library.ingesting import ingest_paths
     from vectorstore.store import LibraryStore
 
     folder = tmp_path_factory.mktemp("app-store") / "store"
@@ -183,7 +183,7 @@ STREAM_SCRIPT = """
 import streamlit as st
 from assistant.models import Answer
 from ui.chat import answer_now
-from vectorstore.store import SearchFilter
+from cqc.records import SearchFilter
 
 class Stream:
     def __init__(self):
@@ -709,7 +709,7 @@ def test_the_users_council_is_passed_to_an_assistant_that_takes_it():
     goes to it as is and the scope is left alone; with one that does not, a question saying "our"
     is scoped to that council by the app."""
     from ui.chat import home_scope, takes_home
-    from vectorstore.store import SearchFilter
+    from cqc.records import SearchFilter
 
     class Takes:
         def stream(self, question, history=None, scope=None, home=None): ...

@@ -9,11 +9,11 @@ import re
 import pytest
 
 from assistant.__main__ import main as assistant_main
-from assistant.evaluation import load_gold
+from evaluation.gold import load_gold
 from assistant.followup import rewrite
 from assistant.models import NOT_IN_REPORTS
 from assistant.query import AuthorityNames, understand
-from vectorstore.store import SearchFilter
+from cqc.records import SearchFilter
 
 AUTHORITIES = [
     "Ashbourne Vale County Council", "Eastholm City Council",
@@ -123,7 +123,7 @@ def test_ask_cli_answers_a_questions_file_in_order(corpus_store, tmp_path, capsy
 def test_standard_wording_and_score_lists_do_not_ground_improvement_actions(corpus_assistant):
     """Each statement's "commitment" and "what people expect" text is the regulator's, the same in
     every report; it names the statement and so matches the question, but records no finding."""
-    from ingest.cqc import QUALITY_STATEMENTS, is_standard_wording
+    from cqc.framework import QUALITY_STATEMENTS, is_standard_wording
 
     for qs in QUALITY_STATEMENTS:
         answer = corpus_assistant.ask(f"Suggest improvement actions on {qs.name.lower()} for Kingsmere")
@@ -138,7 +138,7 @@ def test_standard_wording_is_still_found_when_asked_for(corpus_assistant):
 
 
 def test_key_figures_leave_out_years_and_fiscal_years():
-    from assistant.evaluation import figures
+    from cqc.text.figures import numbers_in as figures
 
     assert figures("In 2022/23, 412 people (23%) paid £1,200; in 2024 it rose.") == ["412", "23", "1200"]
     assert figures("During 2023/2024 the wait was 6 weeks") == ["6"]

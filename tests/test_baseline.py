@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from vectorstore.settings import Settings  # sets the offline environment before anything loads
+from vectorstore.settings import Settings
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 KINGSMERE = "Kingsmere Metropolitan Borough Council"
@@ -19,7 +19,7 @@ def small_settings(tmp_path_factory) -> Settings:
     kingsmere = CORPUS / "reports" / "kingsmere.html"
     if not (seed.exists() and kingsmere.exists()):
         pytest.skip("../shared/corpus is not beside the project")
-    from ingest.pipeline import ingest_paths
+    from library.ingesting import ingest_paths
     from vectorstore.store import LibraryStore
 
     settings = Settings(store_dir=tmp_path_factory.mktemp("baseline-store"))
@@ -32,8 +32,8 @@ def small_settings(tmp_path_factory) -> Settings:
 
 
 def test_baseline_retrieves_plain_chunks(small_settings):
-    from assistant.baseline import run_baseline
-    from assistant.evaluation import GoldItem, norm
+    from evaluation.baseline import run_baseline
+    from evaluation.gold import GoldItem, norm
 
     items = [
         GoldItem(
@@ -66,8 +66,8 @@ def test_baseline_retrieves_plain_chunks(small_settings):
 
 def test_baseline_runs_again_in_the_same_process(small_settings):
     """The in-memory Chroma client is shared per process: a second run must not see duplicates."""
-    from assistant.baseline import run_baseline
-    from assistant.evaluation import GoldItem
+    from evaluation.baseline import run_baseline
+    from evaluation.gold import GoldItem
 
     item = GoldItem(qid="t-3", type="fact", question="carer's assessment waiting", answer="", quotes=[], authorities=[])
     first = run_baseline(small_settings, [item])[0]

@@ -14,11 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, corpus_or_skip
-
 from bench.questions import make_questions
 from bench.stats import percentile
 from bench.synthetic import authority_names, build_set, load_templates, vary_figures
+from tests.conftest import ROOT, corpus_or_skip
 
 
 @pytest.fixture(scope="module")
@@ -27,7 +26,7 @@ def templates():
 
 
 def test_authority_names_are_distinct_in_full_and_short_form():
-    from ingest.cqc import short_names
+    from cqc.framework import short_names
 
     names = authority_names(1500)
     assert len(set(names)) == 1500
@@ -50,7 +49,7 @@ def test_figures_vary_but_dates_scores_and_statutory_numbers_do_not():
 
 
 def test_synthetic_reports_parse_as_distinct_reports(templates, tmp_path):
-    from ingest.pipeline import read_reports
+    from ingest.reading import read_reports
 
     reports = build_set(templates, 6, tmp_path)
     assert {r.path.suffix for r in reports} == {".md", ".html", ".txt"}

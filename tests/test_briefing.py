@@ -9,7 +9,7 @@ import pytest
 
 from assistant.briefing import NOT_COVERED, SECTIONS, brief, briefing_markdown, score_lines, write_briefing_docx
 from assistant.models import Answer
-from ingest.cqc import QUALITY_STATEMENTS
+from cqc.framework import QUALITY_STATEMENTS
 
 
 @pytest.fixture(scope="module")
@@ -135,7 +135,7 @@ def test_a_list_of_strengths_is_never_read_as_areas_for_development(briefings):
 def test_a_paragraph_announced_as_areas_for_development_is_given_whole(briefings):
     """"There were some areas for development. The council should ...": each such sentence is an area
     for development, though it says what should happen."""
-    from ingest.chunking import answer_sentences
+    from cqc.text.sentences import answer_sentences
 
     checked = 0
     for b in briefings:

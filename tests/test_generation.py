@@ -15,10 +15,10 @@ from assistant.llm.backends import openai_compatible
 from assistant.llm.checking import MarkerStream, check_claims
 from assistant.llm.prompts import load_prompt
 from assistant.models import NOT_IN_REPORTS
-from ingest.chunking import split_sentences
+from cqc.records import SearchFilter
+from cqc.text.sentences import split_sentences
 from tests.chat_server import ChatServer
 from vectorstore.settings import Settings
-from vectorstore.store import SearchFilter
 
 KINGSMERE = SearchFilter(authorities=("Kingsmere Metropolitan Borough Council",))
 QUESTION = "How long were people waiting for a Care Act assessment?"
@@ -153,7 +153,7 @@ Staff told us that reviews were often late because of vacancies in the locality 
 
 @pytest.fixture()
 def hostile_store(empty_store, tmp_path):
-    from ingest.pipeline import ingest_paths
+    from library.ingesting import ingest_paths
 
     path = tmp_path / "brackenford.md"
     path.write_text(HOSTILE, encoding="utf-8")
@@ -498,7 +498,7 @@ def test_a_cited_claim_must_share_the_words_of_what_it_cites():
 
 # -- make eval-model: the sample and the numbers (fake models; the real run is for people with a model) --
 def test_the_model_eval_sample_is_fixed_and_stratified(corpus):
-    from assistant.llm.model_eval import COMPARE, PER_REPORT, stratified_sample
+    from evaluation.model_eval import COMPARE, PER_REPORT, stratified_sample
 
     files = sorted(str(p) for p in (corpus / "qa").glob("*.jsonl"))
     sample = stratified_sample(files)
@@ -515,7 +515,7 @@ def test_model_eval_runs_both_answerers_and_reports_the_model_numbers(corpus_sto
     import json
 
     import assistant.chain
-    from assistant.llm import model_eval
+    from evaluation import model_eval
 
     gold = tmp_path / "kingsmere.jsonl"
     source = (corpus / "qa" / "kingsmere.jsonl").read_text(encoding="utf-8").splitlines()
@@ -539,7 +539,7 @@ def test_model_eval_runs_both_answerers_and_reports_the_model_numbers(corpus_sto
 
 
 def test_model_eval_needs_a_model(monkeypatch, tmp_path, capsys):
-    from assistant.llm import model_eval
+    from evaluation import model_eval
 
     monkeypatch.setenv("CQC_ANSWERER", "extractive")
     assert model_eval.main(["--store", str(tmp_path), str(tmp_path / "x.jsonl")]) == 2

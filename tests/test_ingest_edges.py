@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.pipeline import ingest_paths
+from library.ingesting import ingest_paths
 from tests import site_pages as sp
 from tests.conftest import DEMO
 from vectorstore.settings import Settings

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from vectorstore.settings import Settings  # sets the offline environment first
+from vectorstore.settings import Settings
 
 from assistant.llm import local
 from assistant.llm.local import LocalModelError, PartsModel

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from ingest.__main__ import main as ingest_main
-from ingest.pipeline import ingest_paths
+from library.ingesting import ingest_paths
 from tests import site_pages as sp
 from vectorstore.settings import Settings
 from vectorstore.store import LibraryStore

@@ -15,8 +15,8 @@ from assistant.__main__ import main as assistant_main
 from assistant.check import CheckAnswer
 from assistant.models import NOT_IN_REPORTS, Answer, Citation
 from assistant.path import Asked
-from ingest.cqc import SCORE_BANDS
-from vectorstore.store import SearchFilter
+from cqc.framework import SCORE_BANDS
+from cqc.records import SearchFilter
 
 AV, EH, KM, SM = ("Ashbourne Vale County Council", "Eastholm City Council",
                   "Kingsmere Metropolitan Borough Council", "Severn Marches County Council")
@@ -206,7 +206,7 @@ def test_a_council_outside_the_users_filters_is_named_and_nothing_else_answered(
 def test_with_one_report_in_the_library_an_unknown_council_gets_nothing_of_it(tmp_path):
     """Issue 16 item 5: the library's only council must not answer for another."""
     from assistant.chain import Assistant
-    from ingest.pipeline import ingest_paths
+    from library.ingesting import ingest_paths
     from vectorstore.settings import Settings
     from vectorstore.store import LibraryStore
     from tests.conftest import DEMO

@@ -9,10 +9,11 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from assistant.chain import Assistant
-from ingest.pipeline import ingest_paths
+from cqc.records import SearchFilter
+from library.ingesting import ingest_paths
 from tests.conftest import DEMO
 from vectorstore.settings import Settings
-from vectorstore.store import LibraryStore, SearchFilter
+from vectorstore.store import LibraryStore
 
 AUTHORITIES = ["Fenmarsh County Council", "Larkbridge Borough Council", "Oakhurst City Council"]
 NEW_AUTHORITY = "Brackenford County Council"  # ingested while the questions run

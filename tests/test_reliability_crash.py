@@ -19,11 +19,13 @@ from pathlib import Path
 
 import pytest
 
+from cqc.records import SearchFilter
 from ingest.chunking import chunk_report
-from ingest.pipeline import ingest_paths, read_reports
+from ingest.reading import read_reports
+from library.ingesting import ingest_paths
 from tests.conftest import DEMO, ROOT
 from vectorstore.settings import Settings
-from vectorstore.store import LibraryStore, SearchFilter
+from vectorstore.store import LibraryStore
 
 # The child: ingest, after arranging to SIGKILL itself at one point of the write path.
 CHILD = textwrap.dedent(
@@ -32,7 +34,7 @@ CHILD = textwrap.dedent(
     from vectorstore.settings import Settings
     import vectorstore.catalog as catalog
     import vectorstore.keyword_index as keyword_index
-    from ingest.pipeline import ingest_paths
+    from library.ingesting import ingest_paths
     from vectorstore.store import LibraryStore
 
     mode, store_dir, paths = sys.argv[1], sys.argv[2], sys.argv[3:]

@@ -19,12 +19,12 @@ import sys
 
 import pytest
 
-from vectorstore.settings import Settings, get_settings, packaged_model_path  # sets the offline environment first
+from vectorstore.settings import Settings, get_settings, packaged_model_path
 
 from streamlit.testing.v1 import AppTest
 
 from assistant.chain import Assistant
-from ingest.pipeline import ingest_paths
+from library.ingesting import ingest_paths
 from tests.conftest import DEMO, ROOT
 from vectorstore.store import LibraryStore, StoreError
 

@@ -8,10 +8,11 @@ import re
 import pytest
 
 from assistant.chain import Assistant
-from ingest.pipeline import ingest_paths
+from cqc.records import SearchFilter
+from library.ingesting import ingest_paths
 from tests.conftest import DEMO
 from vectorstore.settings import Settings
-from vectorstore.store import LibraryStore, SearchFilter
+from vectorstore.store import LibraryStore
 
 INJECTIONS = [
     # Before the rating section: a claimed overall score.

@@ -11,7 +11,7 @@ from fpdf import FPDF
 
 from ingest.__main__ import main as ingest_main
 from ingest.errors import IngestError
-from ingest.pipeline import ingest_paths
+from library.ingesting import ingest_paths
 from ingest.uploads import safe_upload_name, safe_upload_path, save_upload
 from tests.conftest import DEMO
 from vectorstore.settings import Settings
@@ -125,16 +125,16 @@ def test_non_utf8_text_is_read_with_a_warning_naming_the_file(bad_run):
 
 
 def test_a_parser_failure_on_one_file_does_not_stop_the_others(tmp_path, monkeypatch):
-    import ingest.pipeline as pipeline
+    import ingest.reading as reading
 
-    real = pipeline.parse_report
+    real = reading.parse_report
 
     def fragile(doc, **kwargs):
         if doc.source.endswith("larkbridge.html"):
             raise RuntimeError("parser bug")
         return real(doc, **kwargs)
 
-    monkeypatch.setattr(pipeline, "parse_report", fragile)
+    monkeypatch.setattr(reading, "parse_report", fragile)
     store = LibraryStore(Settings(store_dir=tmp_path / "store"))
     summary = ingest_paths([DEMO / "larkbridge.html", DEMO / "fenmarsh.md"], store)
     assert [r.authority for r in summary.reports] == ["Fenmarsh County Council"]

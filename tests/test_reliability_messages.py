@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from vectorstore.settings import Settings, get_settings  # sets the offline environment first
+from vectorstore.settings import Settings, get_settings
 
 from streamlit.testing.v1 import AppTest
 
-from ingest.pipeline import ingest_paths
+from library.ingesting import ingest_paths
 from tests.conftest import DEMO, ROOT
 from vectorstore.store import LibraryStore, StoreError
 
@@ -149,7 +149,7 @@ out = {"ingest_before": cli("ingest", "--store", str(store_dir), str(root / "dem
 from vectorstore.settings import Settings
 from vectorstore.store import LibraryStore, StoreError
 from assistant.chain import Assistant
-from ingest.pipeline import ingest_paths
+from library.ingesting import ingest_paths
 library = LibraryStore(Settings(store_dir=store_dir))  # a long-lived process (the app), opened before
 assistant = Assistant(library)
 assistant.ask(QUESTION)

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from assistant.chain import Assistant
-from ingest.pipeline import ingest_paths
+from library.ingesting import ingest_paths
 from tests.conftest import DEMO, ROOT
 from vectorstore.settings import Settings
 from vectorstore.store import LibraryStore

@@ -21,11 +21,12 @@ import pytest
 
 from assistant.__main__ import main as assistant_main
 from assistant.chain import Assistant
+from cqc.records import SearchFilter
 from ingest.__main__ import main as ingest_main
-from ingest.pipeline import ingest_paths
+from library.ingesting import ingest_paths
 from tests.conftest import DEMO
 from vectorstore.settings import Settings
-from vectorstore.store import LibraryStore, SearchFilter, StoreUnavailable
+from vectorstore.store import LibraryStore, StoreUnavailable
 
 QUESTION = "How many people were waiting for a Care Act assessment in Fenmarsh?"
 

@@ -9,7 +9,7 @@ import sqlite3
 import pytest
 
 from ingest.__main__ import main as ingest_main
-from ingest.pipeline import ingest_paths
+from library.ingesting import ingest_paths
 from tests.conftest import DEMO
 from vectorstore.catalog import SCHEMA_VERSION
 from vectorstore.settings import Settings, packaged_model_path

@@ -12,10 +12,12 @@ from pathlib import Path
 import pytest
 
 from assistant.chain import Assistant
-from ingest.pipeline import ingest_paths
+from cqc.records import SearchFilter
+from cqc.text.dates import dates_named
+from library.ingesting import ingest_paths
 from tests.conftest import DEMO, ROOT
 from vectorstore.settings import Settings
-from vectorstore.store import LibraryStore, SearchFilter, dates_named
+from vectorstore.store import LibraryStore
 
 FENMARSH = DEMO / "fenmarsh.md"
 

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import json
 import shutil
+from pathlib import Path
 
 from assistant.__main__ import main as assistant_main
 from ingest.__main__ import main as ingest_main
-from ingest.pipeline import ingest_paths
+from library.ingesting import ingest_paths
 from tests.conftest import DEMO
 
 
@@ -100,7 +99,7 @@ def test_ingest_stores_each_answer_sentence_vector_and_questions_use_them(empty_
     import numpy as np
 
     from assistant.chain import Assistant
-    from ingest.chunking import answer_sentences
+    from cqc.text.sentences import answer_sentences
 
     ingest_paths([DEMO / "fenmarsh.md"], empty_store)
     chunks = empty_store.catalog.all_chunks()

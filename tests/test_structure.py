@@ -9,7 +9,7 @@ import pytest
 
 from ingest.loaders.html import load_html_pages
 from ingest.loaders.text import load_text
-from ingest.pipeline import read_reports
+from ingest.reading import read_reports
 from ingest.structure import parse_report
 from tests.conftest import DEMO, ROOT
 
@@ -80,7 +80,7 @@ def test_split_report_pages_become_one_report(corpus):
 
 def test_score_line_variants_are_tolerated():
     from ingest.loaders.text import blocks_from_text
-    from ingest.models import LoadedDocument
+    from ingest.document import LoadedDocument
 
     text = (
         "Northfold Council: local authority assessment\n\nPublished: 2 May 2024\n\nOverall summary\n\n"
@@ -103,7 +103,7 @@ def test_score_line_variants_are_tolerated():
 
 def test_a_document_that_is_not_a_report_still_ingests_by_headings():
     from ingest.loaders.text import blocks_from_text
-    from ingest.models import LoadedDocument
+    from ingest.document import LoadedDocument
 
     md = "# Team notes\n\n## Visits\n\nWe visited three homes in June.\n\nAll three had new managers.\n"
     report = parse_report(LoadedDocument("notes.md", "markdown", blocks_from_text(md, "notes.md", markdown=True)))

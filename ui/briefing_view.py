@@ -17,7 +17,7 @@ import streamlit as st
 from assistant.briefing import NOT_COVERED, Asks, Briefing, brief, briefing_markdown, write_briefing_docx
 from ui.cards import show_answer
 from ui.safe import escape
-from vectorstore.catalog import ReportEntry
+from cqc.records import ReportEntry
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 

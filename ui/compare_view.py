@@ -13,17 +13,16 @@ import streamlit as st
 
 from assistant.comparison import Comparison, compare_topic, table_rows
 from assistant.models import Answer
+from cqc.records import SearchFilter
 from ui.cards import card_anchor, preview, show_answer, show_card
 from ui.safe import escape, escape_keeping_markers
-from vectorstore.store import SearchFilter
+from ui.turns import COMPARE, ChatTurn, answer_now, history
 
 TABLE_HEADERS = ["Authority", "Figures", "Measure", "As at", "What the report says"]
 
 
 def compare(assistant, question: str, authorities: list[str], scope: SearchFilter, extra_chips: list[str],
             home: str | None = None):
-    from ui.chat import COMPARE, ChatTurn, answer_now, history
-
     earlier = history()
     with st.chat_message("user"):
         st.text(question)

@@ -17,11 +17,11 @@ import pandas as pd
 import streamlit as st
 
 from assistant.export import PLAN_COLUMNS, inert_cell
-from ingest.cqc import QUALITY_STATEMENTS
+from cqc.framework import QUALITY_STATEMENTS
+from cqc.records import ReportEntry
 from ui.cards import show_card
 from ui.filters import Scope
 from ui.safe import anchor_id, escape
-from vectorstore.catalog import ReportEntry
 
 ALL_STATEMENTS = "All quality statements"
 COLUMNS = list(PLAN_COLUMNS)  # the same headers in the table and in every export

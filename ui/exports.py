@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from ui.chat import ASK, ChatTurn
 from assistant.export import answer_markdown_lines
 from assistant.inert import escape_for_file as escape
+from ui.chat import ASK, ChatTurn
 
 
 def conversation_markdown(turns: list[ChatTurn], title: str = "CQC report assistant: conversation") -> str:

@@ -12,10 +12,9 @@ from datetime import date
 
 import streamlit as st
 
-from ingest.cqc import QUALITY_STATEMENTS, THEMES
+from cqc.framework import QUALITY_STATEMENTS, THEMES
+from cqc.records import ReportEntry, SearchFilter
 from ui.safe import escape
-from vectorstore.catalog import ReportEntry
-from vectorstore.store import SearchFilter
 
 FULL_SCORE = (0, 100)
 

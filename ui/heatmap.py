@@ -8,16 +8,15 @@ filters and switches to Ask; a pair of select boxes does the same without a poin
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import json
+from collections.abc import Callable
 
 import altair as alt
 import pandas as pd
 import streamlit as st
 
-from ingest.cqc import QUALITY_STATEMENTS
-from vectorstore.catalog import ReportEntry
+from cqc.framework import QUALITY_STATEMENTS
+from cqc.records import ReportEntry
 
 STATEMENTS = [qs.name for qs in QUALITY_STATEMENTS]
 SCORE_COLOURS = ["#d7301f", "#fc8d59", "#91cf60", "#1a9850"]  # 1 (worst) .. 4 (best)

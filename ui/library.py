@@ -15,11 +15,12 @@ import pandas as pd
 import streamlit as st
 
 from assistant.export import inert_cell
+from cqc.records import ReportEntry
 from ingest.errors import IngestError
-from ingest.pipeline import IngestSummary, ingest_paths
+from ingest.summary import IngestSummary
+from library.ingesting import ingest_paths
 from ingest.uploads import save_upload
 from ui.safe import escape
-from vectorstore.catalog import ReportEntry
 from vectorstore.store import LibraryStore
 
 UPLOAD_TYPES = ["pdf", "html", "htm", "txt", "md"]

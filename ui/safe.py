@@ -13,9 +13,10 @@ import re
 from collections.abc import Callable
 
 from assistant.inert import break_autolinks
+from cqc.text.markers import MARKER_TEXT
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$&:=^\"])")
-_MARKER = re.compile(r"(\[\d+\])")  # citation markers: [1]
+_MARKER = re.compile(rf"({MARKER_TEXT})")  # citation markers: [1]
 _BULLET = re.compile(r"^- \*\*(.+?)\*\*: (.*)$")  # comparison answers: - **Authority**: text
 _NUMBERED = re.compile(r"^(\d+)\. (.*)$")  # action lists: 1. sentence [1]
 _LISTED = re.compile(r"^\s*[-*\u2022]\s+(.*)$")  # score answers and model answers: - line

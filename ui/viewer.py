@@ -85,7 +85,7 @@ def page_image(path: str, modified: float, page: int, quote: str) -> bytes | Non
 @st.cache_data(show_spinner=False, max_entries=32)
 def document_blocks(path: str, modified: float) -> list[tuple[str, str, str]]:
     """(kind, text, location) of every block of a saved page or text file, read as at ingest."""
-    from ingest.pipeline import load_file
+    from ingest.reading import load_file
 
     return [(b.kind, b.text, b.location) for b in load_file(Path(path)).blocks]
 

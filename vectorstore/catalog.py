@@ -14,13 +14,12 @@ import threading
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from ingest.models import Block, Chunk
-from ingest.pages import Page
+from cqc.models import Block, Chunk, Page
+from cqc.records import ReportEntry
 
 # 2: reports are kept per layout (`edition`) with their page files (`pages` table); report ids
 # carry the layout, so a library written by version 1 is rebuilt (the store says how).
@@ -65,45 +64,17 @@ CREATE INDEX IF NOT EXISTS pages_by_file ON pages(file);
 """
 
 
-@dataclass(frozen=True)
-class ReportEntry:
-    report_id: str
-    authority: str
-    title: str
-    published: str
-    rating: str
-    rating_is_indicative: bool
-    overall_score: int | None
-    scores: dict[str, int]
-    source: str
-    files: list[str]
-    chunks: int
-    edition: str = ""  # the layout family: "pdf", "html" or "text"
-    pages: int = 1  # page files the report was assembled from
-
-    def as_json(self) -> dict:
-        """The shape `assistant reports --json` promises."""
-        return {
-            "authority": self.authority,
-            "published": self.published,
-            "rating": self.rating,
-            "indicative": self.rating_is_indicative,
-            "overall_score": self.overall_score,
-            "scores": dict(self.scores),
-            "chunks": self.chunks,
-            "pages": self.pages,
-            "layout": self.edition,
-            "source": self.source,
-        }
-
-    def completeness(self) -> tuple:
-        """How much of the report this entry holds, to choose one of the same report's layouts:
-        rating, the nine scores, then findings."""
-        return (bool(self.rating), len(self.scores), self.overall_score is not None, self.chunks)
-
-
+# -- rows ----------------------------------------------------------------------------------------
+# Chunks and pages are stored field by field, so the stored form changes only when these functions
+# do, never because a dataclass gained a field.
 def chunk_to_json(chunk: Chunk) -> str:
-    return json.dumps(chunk.__dict__, ensure_ascii=False)
+    return json.dumps({
+        "chunk_id": chunk.chunk_id, "report_id": chunk.report_id, "text": chunk.text, "embed_text": chunk.embed_text,
+        "authority": chunk.authority, "published": chunk.published, "theme": chunk.theme,
+        "quality_statement": chunk.quality_statement, "score": chunk.score, "heading": chunk.heading,
+        "paragraph_no": chunk.paragraph_no, "part": chunk.part, "kind": chunk.kind, "location": chunk.location,
+        "source": chunk.source, "order": chunk.order, "embed_hash": chunk.embed_hash,
+    }, ensure_ascii=False)
 
 
 def pack_vectors(vectors: np.ndarray) -> bytes:
@@ -118,7 +89,14 @@ def unpack_vectors(blob: bytes) -> np.ndarray:
 
 
 def chunk_from_json(data: str) -> Chunk:
-    return Chunk(**json.loads(data))
+    d = json.loads(data)
+    return Chunk(
+        chunk_id=d["chunk_id"], report_id=d["report_id"], text=d["text"], embed_text=d["embed_text"],
+        authority=d["authority"], published=d["published"], theme=d["theme"],
+        quality_statement=d["quality_statement"], score=d["score"], heading=d["heading"],
+        paragraph_no=d["paragraph_no"], part=d["part"], kind=d["kind"], location=d["location"],
+        source=d["source"], order=d["order"], embed_hash=d.get("embed_hash", ""),  # older rows: computed again
+    )
 
 
 def page_to_json(page: Page) -> str:

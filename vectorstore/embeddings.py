@@ -20,12 +20,11 @@ package missing, an unusual architecture) the torch backend is used and the reas
 
 from __future__ import annotations
 
-import hashlib
-import json
+import functools
 import logging
 import os
 import threading
-import warnings
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -33,13 +32,12 @@ from typing import Literal
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from vectorstore import settings as _settings  # noqa: F401  (sets the offline environment first)
 from vectorstore.errors import UnknownBackend
+from vectorstore.onnx_export import export_onnx, read_json
 
 log = logging.getLogger(__name__)
 
 Backend = Literal["torch", "onnx", "onnx-int8"]
-BACKENDS: tuple[str, ...] = ("torch", "onnx", "onnx-int8")
 DEFAULT_BACKEND: Backend = "onnx-int8"
 # Texts per ONNX forward pass. Measured on the 2-core machine (CPU time, interleaved rounds): 8
 # beats 32 by 5-25% and 64 by 15-40% (activations of small batches stay in cache); texts are
@@ -50,10 +48,28 @@ DEFAULT_BATCH = 8
 # function of the text, as the question's is. And it is the fastest size measured: 70 texts/s
 # against 54 at 8 (240 chunks of the shared reports).
 INT8_BATCH = 1
-TORCH_BATCH = 64  # sentence-transformers as it was configured before the ONNX backend
+TORCH_BATCH = 64  # torch keeps sentence-transformers' usual batch: the measurements above are ONNX's
 
 
-class SentenceTransformerEmbeddings(Embeddings):
+class TextEmbedder(Embeddings):
+    """What the library asks of an embedding backend, declared rather than probed: its name (recorded
+    in the library, so questions are embedded alike), the size of its vectors, and whether one
+    forward pass also gives each answer sentence its vector (pooled from the text's token states),
+    so the store keeps sentence vectors and a question embeds none."""
+
+    backend: str
+    gives_sentence_vectors: bool = False
+
+    def dimension(self) -> int:
+        raise NotImplementedError
+
+    def embed_with_sentences(self, texts: list[str], spans: list[list[tuple[int, int] | None]]
+                             ) -> tuple[list[list[float]], list[np.ndarray]]:
+        """Each text's vector, and its sentences' vectors (rows in `spans` order)."""
+        raise NotImplementedError(f"the {self.backend} backend gives no sentence vectors")
+
+
+class SentenceTransformerEmbeddings(TextEmbedder):
     """LangChain Embeddings over a sentence-transformers model folder, normalised vectors."""
 
     backend: Backend = "torch"
@@ -76,6 +92,10 @@ class SentenceTransformerEmbeddings(Embeddings):
     def embed_query(self, text: str) -> list[float]:
         return self.embed_documents([text])[0]
 
+    def dimension(self) -> int:
+        get_dimension = getattr(self.model, "get_embedding_dimension", None) or self.model.get_sentence_embedding_dimension
+        return get_dimension()
+
 
 # -- ONNX ----------------------------------------------------------------------------------------
 class _ModelInfo:
@@ -90,9 +110,11 @@ class _ModelInfo:
     get_embedding_dimension = get_sentence_embedding_dimension
 
 
-class OnnxEmbeddings(Embeddings):
+class OnnxEmbeddings(TextEmbedder):
     """The model's transformer run by onnxruntime; tokenising, mean pooling and normalising as
     sentence-transformers does them (read from the model folder's own configuration)."""
+
+    gives_sentence_vectors = True
 
     def __init__(self, model_path: str, quantized: bool = False, batch_size: int | None = None,
                  cache_dir: Path | None = None):
@@ -103,10 +125,10 @@ class OnnxEmbeddings(Embeddings):
         self.model_path = model_path
         self.backend: Backend = "onnx-int8" if quantized else "onnx"
         self.batch_size = batch_size or (INT8_BATCH if quantized else DEFAULT_BATCH)
-        pooling = _read_json(folder / "1_Pooling" / "config.json")
+        pooling = read_json(folder / "1_Pooling" / "config.json")
         if pooling and not pooling.get("pooling_mode_mean_tokens", False):
             raise ValueError(f"{folder}: the ONNX backend does mean pooling only; this model pools otherwise")
-        max_len = int((_read_json(folder / "sentence_bert_config.json") or {}).get("max_seq_length", 256))
+        max_len = int((read_json(folder / "sentence_bert_config.json") or {}).get("max_seq_length", 256))
         self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
         self.tokenizer.enable_truncation(max_length=max_len)
         self.tokenizer.no_padding()  # padded per batch below, to the batch's longest text
@@ -121,7 +143,7 @@ class OnnxEmbeddings(Embeddings):
         self.session = ort.InferenceSession(str(self.file), options, providers=["CPUExecutionProvider"])
         self._inputs = {i.name for i in self.session.get_inputs()}
         self._run_lock = threading.Lock()  # one forward pass at a time: the threads are already all busy
-        config = _read_json(folder / "config.json") or {}
+        config = read_json(folder / "config.json") or {}
         dimension = (pooling or {}).get("word_embedding_dimension") or config.get("hidden_size") or 0
         self.model = _ModelInfo(int(dimension))
 
@@ -172,6 +194,9 @@ class OnnxEmbeddings(Embeddings):
     def embed_query(self, text: str) -> list[float]:
         return self.embed_documents([text])[0]
 
+    def dimension(self) -> int:
+        return self.model.dimension
+
 
 def _pool_spans(hidden: np.ndarray, offsets: list[tuple[int, int]], spans: list[tuple[int, int] | None]) -> np.ndarray:
     """Normalised mean of the token states inside each character span (special and padding tokens
@@ -190,115 +215,6 @@ def _pool_spans(hidden: np.ndarray, offsets: list[tuple[int, int]], spans: list[
     return out
 
 
-def _read_json(path: Path) -> dict | None:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-
-
-def cache_root() -> Path:
-    configured = os.environ.get("CQC_MODEL_CACHE", "")
-    if configured:
-        return Path(configured).expanduser()
-    base = Path(os.environ.get("XDG_CACHE_HOME", "") or Path.home() / ".cache")
-    return base / "cqc-report-assistant"
-
-
-def _fingerprint(folder: Path) -> str:
-    """The model folder's configuration and weight files (name, size, mtime): a new model, a new export."""
-    digest = hashlib.sha256(str(folder.resolve()).encode())
-    for name in ("config.json", "tokenizer.json", "sentence_bert_config.json", "1_Pooling/config.json"):
-        if (folder / name).is_file():
-            digest.update(name.encode() + b"\0" + (folder / name).read_bytes())
-    for weights in sorted(folder.glob("*.safetensors")) + sorted(folder.glob("*.bin")):
-        st = weights.stat()
-        digest.update(f"{weights.name}:{st.st_size}:{int(st.st_mtime)}".encode())
-    return digest.hexdigest()[:16]
-
-
-_EXPORT_LOCK = threading.Lock()
-
-
-def export_onnx(model_path: str, quantized: bool, cache_dir: Path | None = None) -> Path:
-    """The model as an optimised ONNX file (int8 when asked), made once from the local folder."""
-    folder = Path(model_path)
-    target_dir = (cache_dir or cache_root()) / "onnx" / _fingerprint(folder)
-    fp32 = target_dir / "model.onnx"
-    int8 = target_dir / "model-int8.onnx"
-    wanted = int8 if quantized else fp32
-    if wanted.is_file():
-        return wanted
-    with _EXPORT_LOCK:
-        if wanted.is_file():
-            return wanted
-        target_dir.mkdir(parents=True, exist_ok=True)
-        if not fp32.is_file():
-            _export_fp32(folder, fp32)
-        if quantized and not int8.is_file():
-            _quantize(fp32, int8)
-    return wanted
-
-
-def _atomic_target(final: Path) -> Path:
-    return final.with_name(f".{final.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-
-
-def _export_fp32(folder: Path, final: Path) -> None:
-    import torch
-    from onnxruntime.transformers.optimizer import optimize_model
-    from transformers import AutoConfig, AutoModel
-
-    config = AutoConfig.from_pretrained(str(folder), local_files_only=True)
-    model = AutoModel.from_pretrained(str(folder), local_files_only=True).eval()
-
-    class LastHidden(torch.nn.Module):  # keyword arguments: positional order differs between versions
-        def __init__(self, inner: torch.nn.Module):
-            super().__init__()
-            self.inner = inner
-
-        def forward(self, input_ids, attention_mask, token_type_ids):
-            return self.inner(
-                input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
-            ).last_hidden_state
-
-    example = torch.ones((2, 8), dtype=torch.int64)
-    raw = _atomic_target(final.with_name("raw.onnx"))
-    names = ["input_ids", "attention_mask", "token_type_ids"]
-    try:
-        with torch.no_grad(), warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # tracer notes about shapes; the dynamic axes cover them
-            torch.onnx.export(
-                LastHidden(model), (example, example, torch.zeros_like(example)), str(raw),
-                input_names=names, output_names=["last_hidden_state"],
-                dynamic_axes={n: {0: "batch", 1: "tokens"} for n in names + ["last_hidden_state"]},
-                opset_version=17, dynamo=False,
-            )
-        # Fuse attention, layer norm and GELU into onnxruntime's kernels: same maths, fewer passes.
-        optimized = optimize_model(
-            str(raw), model_type="bert", num_heads=int(config.num_attention_heads), hidden_size=int(config.hidden_size)
-        )
-        tmp = _atomic_target(final)
-        optimized.save_model_to_file(str(tmp))
-        os.replace(tmp, final)
-    finally:
-        raw.unlink(missing_ok=True)
-
-
-def _quantize(fp32: Path, final: Path) -> None:
-    import onnx
-    from onnxruntime.quantization import QuantType, quantize_dynamic
-
-    tmp = _atomic_target(final)
-    # Per-channel weights keep vectors within ~0.99 cosine of fp32; per-tensor drops to ~0.95.
-    # The fused graph's custom ops have no inferred types, hence the default tensor type.
-    quantize_dynamic(
-        str(fp32), str(tmp), weight_type=QuantType.QInt8, per_channel=True,
-        extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
-    )
-    os.replace(tmp, final)
-
-
 # -- choosing ----------------------------------------------------------------------------------
 def configured_backend(recorded: str | None = None) -> str:
     """CQC_EMBEDDING_BACKEND, read each time (tests and the benchmark switch it per process); else
@@ -315,18 +231,28 @@ def configured_backend(recorded: str | None = None) -> str:
     return value
 
 
-def load_embeddings(model_path: str, backend: str | None = None) -> Embeddings:
+# The backends by name; the first is the one every other falls back to when it cannot be loaded.
+FALLBACK_BACKEND = "torch"
+BACKEND_LOADERS: dict[str, Callable[[str], TextEmbedder]] = {
+    "torch": SentenceTransformerEmbeddings,
+    "onnx": functools.partial(OnnxEmbeddings, quantized=False),
+    "onnx-int8": functools.partial(OnnxEmbeddings, quantized=True),
+}
+BACKENDS: tuple[str, ...] = tuple(BACKEND_LOADERS)
+
+
+def load_embeddings(model_path: str, backend: str | None = None) -> TextEmbedder:
     """One model per (path, backend) per process: the app, the store and the answerer share it."""
     return _load(model_path, backend or configured_backend())
 
 
 @lru_cache(maxsize=4)
-def _load(model_path: str, backend: str) -> Embeddings:
-    if backend == "torch":
-        return SentenceTransformerEmbeddings(model_path)
+def _load(model_path: str, backend: str) -> TextEmbedder:
+    if backend == FALLBACK_BACKEND:
+        return BACKEND_LOADERS[backend](model_path)
     try:
-        return OnnxEmbeddings(model_path, quantized=backend == "onnx-int8")
+        return BACKEND_LOADERS[backend](model_path)
     except Exception as exc:  # noqa: BLE001  (any failure to export or load: fall back, logged)
         # Same vectors from torch for the fp32 export; slower, never wrong.
         log.warning("ONNX embedding backend unavailable for %s (%s: %s); using torch", model_path, type(exc).__name__, exc)
-        return SentenceTransformerEmbeddings(model_path)
+        return BACKEND_LOADERS[FALLBACK_BACKEND](model_path)

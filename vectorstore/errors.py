@@ -8,6 +8,8 @@ callers as a `StoreError`: the app and both command lines show its message and n
 from __future__ import annotations
 
 import errno
+import functools
+import inspect
 import shutil
 import sqlite3
 from collections.abc import Iterator
@@ -158,3 +160,24 @@ def is_stale_index_error(exc: BaseException) -> bool:
     text = str(exc).lower()
     return _is_chroma_error(exc) and ("error finding id" in text or "does not exist" in text
                                       or "not found" in text)
+
+
+class GuardedCatalog:
+    """The catalog, with every call's SQLite and disk failures turned into StoreErrors that say
+    what to do (a damaged file, a full disk). Attributes pass through unchanged."""
+
+    def __init__(self, catalog, folder: Path):
+        self._catalog = catalog
+        self._folder = folder
+
+    def __getattr__(self, name: str):
+        value = getattr(self._catalog, name)
+        if name.startswith("_") or not inspect.ismethod(value):
+            return value  # private parts (its lock, its connection) as they are
+
+        @functools.wraps(value)
+        def guarded(*args, **kwargs):
+            with store_errors(self._folder):
+                return value(*args, **kwargs)
+
+        return guarded

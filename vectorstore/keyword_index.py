@@ -14,43 +14,14 @@ import re
 import threading
 import uuid
 from collections import Counter
-from functools import lru_cache
 from pathlib import Path
 
 import bm25s
-import snowballstemmer
 import numpy as np
 
-_TOKEN = re.compile(r"£?\d+(?:[.,]\d+)*%?|[a-z]+(?:'[a-z]+)?")
-# Short function words carry no evidence; keeping the list small keeps "not", "no" and "without".
-STOPWORDS = frozenset(
-    "a an and are as at be been by did do does for from had has have how in is it its of on or "
-    "our so than that the their there these they this to was we were what when where which who "
-    "why will with would".split()
-)
+from cqc.text.tokens import tokenize
 
-
-_STEMMER = snowballstemmer.stemmer("english")
 CURRENT = "current.json"  # names the saved version readers load
-
-
-@lru_cache(maxsize=65536)
-def stem(word: str) -> str:
-    """Snowball English stem after dropping possessives: carers/carer's/carer, allocate/allocation."""
-    if word.endswith("'s"):
-        word = word[:-2]
-    return _STEMMER.stemWord(word.replace("'", ""))
-
-
-def tokenize(text: str) -> list[str]:
-    text = text.lower().replace("’", "'")
-    tokens = []
-    for raw in _TOKEN.findall(text):
-        if raw[0].isdigit() or raw[0] == "£":
-            tokens.append(raw.replace(",", "").rstrip("."))
-        elif raw not in STOPWORDS:
-            tokens.append(stem(raw))
-    return tokens
 
 
 class KeywordIndex:
@@ -156,3 +127,63 @@ def _rmtree(path: Path) -> None:
     import shutil
 
     shutil.rmtree(path, ignore_errors=True)
+
+
+class KeywordSearch:
+    """The keyword side of the library: the BM25 index kept in step with the catalog, and every
+    finding by id so hits are filtered without a catalog query per hit.
+
+    `index` is reloaded in place, never replaced: the answerer holds a reference to it for word
+    weights. Two locks, so no search waits for a rebuild: `_lock` guards the findings by id,
+    `_refresh_lock` lets one thread rebuild or reload the index."""
+
+    def __init__(self, folder: Path, catalog):
+        self.index = KeywordIndex(folder)
+        self._catalog = catalog
+        self._lock = threading.RLock()
+        self._refresh_lock = threading.RLock()
+        self._chunks: dict = {}
+        self._load()
+
+    def search(self, query: str, k: int, where) -> list[tuple[str, float]]:
+        self._refresh_if_stale()
+        with self._lock:
+            chunks = self._chunks
+        scored = self.index.scores(query)
+        # Ids the chunk table does not know yet (an index newer than it by a moment) are left out.
+        hits = [(cid, s) for cid, s in scored.items() if cid in chunks and where.accepts(chunks[cid])]
+        hits.sort(key=lambda item: -item[1])
+        return hits[:k]
+
+    def refresh(self) -> None:
+        """Rebuild BM25 from the catalog if anything changed since it was last built."""
+        with self._refresh_lock:
+            generation = self._catalog.generation()
+            if self.index.generation == generation:
+                return
+            chunks = self._catalog.all_chunks()
+            self.index.build([c.chunk_id for c in chunks], [c.embed_text for c in chunks], generation)
+            with self._lock:
+                self._chunks = {c.chunk_id: c for c in chunks}
+
+    def _load(self) -> None:
+        with self._refresh_lock:
+            if self.index.load(expect_generation=self._catalog.generation()):
+                with self._lock:
+                    self._chunks = {c.chunk_id: c for c in self._catalog.all_chunks()}
+            else:
+                self.refresh()  # missing or left stale by an interrupted ingest
+
+    def _refresh_if_stale(self) -> None:
+        # Another process (an ingest run beside the app) may have changed the catalog.
+        generation = self._catalog.generation()
+        if self.index.generation == generation:
+            return
+        with self._refresh_lock:
+            if self.index.generation == generation:
+                return  # another thread got here first
+            if self.index.load(expect_generation=generation):
+                with self._lock:
+                    self._chunks = {c.chunk_id: c for c in self._catalog.all_chunks()}
+            else:
+                self.refresh()

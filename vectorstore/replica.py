@@ -23,16 +23,28 @@ import logging
 import sqlite3
 import threading
 import time
-from typing import TYPE_CHECKING
+from contextlib import AbstractContextManager
+from pathlib import Path
+from typing import Any, Protocol
 
 from vectorstore.catalog import SCHEMA_VERSION
 from vectorstore.errors import LibraryBusy, StoreError, StoreUnavailable, StoreVersionError, store_errors
 from vectorstore.ledger import HEAD, PLACEHOLDER, TABLES, Head, Lease, open_ledger, read_head, report_key, write_head
 
-if TYPE_CHECKING:
-    from vectorstore.store import LibraryStore
-
 log = logging.getLogger(__name__)
+
+
+class ReplicaHost(Protocol):
+    """What a replica needs of the store it serves (the store holds the replica, so the replica
+    names only these, not the store's class)."""
+
+    settings: Any
+    folder: Path
+    client: Any
+    collection_name: str
+
+    def _talking_to_chroma(self) -> AbstractContextManager: ...
+
 
 # Meta that describes this folder, not the library: never sent, never overwritten by a pull.
 LOCAL_META = frozenset({"generation", "store_id", "rebuild_sources", "replica_head", "replica_manifest"})
@@ -53,7 +65,7 @@ def _digest(rows: dict) -> str:
 
 
 class Replica:
-    def __init__(self, store: LibraryStore):
+    def __init__(self, store: ReplicaHost):
         self.store = store
         self.settings = store.settings
         self.folder = store.folder

@@ -1,7 +1,10 @@
 """One settings object for the store and the models, read from CQC_* environment variables.
 
-Importing this module also makes the process offline: no model hub downloads, no telemetry.
-A council network blocks those calls, and a call that hangs is worse than one that fails.
+`configure_offline()` makes a process offline: no model hub downloads, no telemetry. A council
+network blocks those calls, and a call that hangs is worse than one that fails. Importing this
+module changes nothing: each entry point (`python -m ingest`, `python -m assistant`, `python -m
+bench` and its workers, `python -m evaluation.model_eval`, app.py, the tests' conftest) calls it
+before it imports anything that loads a model, Chroma or Streamlit.
 """
 
 from __future__ import annotations
@@ -29,11 +32,9 @@ OFFLINE_ENVIRONMENT = {
 
 
 def configure_offline() -> None:
+    """Set the offline environment, keeping any value the user set."""
     for key, value in OFFLINE_ENVIRONMENT.items():
         os.environ.setdefault(key, value)
-
-
-configure_offline()
 
 
 def packaged_model_path() -> str:
@@ -44,7 +45,7 @@ def packaged_model_path() -> str:
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="CQC_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="CQC_", extra="forbid")  # a mistyped key is an error, not a default
 
     store_dir: Path = Field(
         default=Path("data/store"),
@@ -93,7 +94,7 @@ class Settings(BaseSettings):
     llm_context_tokens: int = Field(default=4096, description="The model's context window; prompts are cut to fit it.")
     llm_max_tokens: int = Field(default=600, description="Most tokens the model may write for one answer.")
     llm_threads: int = Field(default=1, description="CPU threads for the local model (one is steadier on a busy machine).")
-    llm_temperature: float = Field(default=0.0)
+    llm_temperature: float = Field(default=0.0, description="Sampling temperature; 0 gives the same answer to the same question.")
     llm_timeout_s: float = Field(default=120.0, description="Give up on the endpoint after this many seconds.")
     llm_rewrite: bool = Field(
         default=False, description="Let the chat model rewrite follow-ups (prompts/followup.md); the deterministic rewrite is the default."

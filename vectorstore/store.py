@@ -19,8 +19,6 @@ what happened and what to do (`vectorstore.errors`).
 from __future__ import annotations
 
 import fcntl
-import functools
-import inspect
 import os
 import threading
 from collections.abc import Iterator
@@ -28,26 +26,26 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from vectorstore.settings import Settings, get_settings  # first: sets the offline environment
-
 import chromadb
 import numpy as np
 
-from ingest.chunking import sentence_spans
-from ingest.models import Chunk, Report
-from ingest.pages import Page
-from vectorstore.catalog import SCHEMA_VERSION, Catalog, ReportEntry
-from vectorstore.embeddings import SentenceTransformerEmbeddings, configured_backend, load_embeddings
+from cqc.models import Chunk, Page, Report
+from cqc.records import ReportEntry, SearchFilter
+from vectorstore.catalog import SCHEMA_VERSION, Catalog  # noqa: F401 (SCHEMA_VERSION: re-exported)
+from vectorstore.embeddings import TextEmbedder, configured_backend, load_embeddings
 from vectorstore.errors import (  # noqa: F401  (re-exported: callers import the errors from here)
     CatalogDamaged, DiskFull, EmbeddingSetupError, LibraryBusy, StoreError, StoreUnavailable, StoreVersionError,
-    VectorsMissing, rebuild_command, repair_command, store_errors,
+    GuardedCatalog, VectorsMissing, rebuild_command, repair_command, store_errors,
 )
-from vectorstore.keyword_index import KeywordIndex
+from vectorstore.identity import check_backend_for_writing, check_loaded_model, check_versions
+from vectorstore.keyword_index import KeywordSearch
 from vectorstore.model_check import ModelIdentity, check_model_folder, model_identity  # noqa: F401
 from vectorstore.rebuild import Wiped
 from vectorstore.rebuild import wipe as wipe_store
-from vectorstore.scope import ReportVersions, SearchFilter, choose_versions, dates_named  # noqa: F401
-from vectorstore.vectors import VectorIndex, collection_name, talking_to_server, unavailable  # noqa: F401
+from vectorstore.settings import Settings, get_settings
+from vectorstore.vectors import (  # noqa: F401
+    VectorIndex, add_chunks, chroma_metadata, chroma_where, collection_name, talking_to_server, unavailable,
+)
 
 
 @dataclass
@@ -68,41 +66,17 @@ class ReconcileResult:
     vectors_restored: int = 0
 
 
-class _GuardedCatalog:
-    """The catalog, with every call's SQLite and disk failures turned into StoreErrors that say
-    what to do (a damaged file, a full disk). Attributes pass through unchanged."""
-
-    def __init__(self, catalog: Catalog, folder: Path):
-        self._catalog = catalog
-        self._folder = folder
-
-    def __getattr__(self, name: str):
-        value = getattr(self._catalog, name)
-        if name.startswith("_") or not inspect.ismethod(value):
-            return value  # private parts (its lock, its connection) as they are
-
-        @functools.wraps(value)
-        def guarded(*args, **kwargs):
-            with store_errors(self._folder):
-                return value(*args, **kwargs)
-
-        return guarded
-
-
 # -- the store -----------------------------------------------------------------------------------
 class LibraryStore:
-    def __init__(self, settings: Settings | None = None, embeddings: SentenceTransformerEmbeddings | None = None):
+    def __init__(self, settings: Settings | None = None, embeddings: TextEmbedder | None = None):
         self.settings = settings or get_settings()
         self.folder = Path(self.settings.store_dir)
         with store_errors(self.folder):
             self.folder.mkdir(parents=True, exist_ok=True)
-            self.catalog: Catalog = _GuardedCatalog(Catalog(self.folder / "catalog.sqlite3"), self.folder)  # type: ignore[assignment]
-        # Three locks, so that no reader ever waits for a whole ingest: `_lock` guards small shared
-        # state (the chunk table the keyword index was built from); `_refresh_lock` lets one
-        # thread rebuild or reload the keyword index; `_write_lock` (with a file lock) lets one
-        # writer at a time change the store.
+            self.catalog: Catalog = GuardedCatalog(Catalog(self.folder / "catalog.sqlite3"), self.folder)  # type: ignore[assignment]
+        # No reader ever waits for a whole ingest: `_write_lock` (with a file lock) lets one writer
+        # at a time change the store, `_lock` only guards closing; the keyword side has its own.
         self._lock = threading.RLock()
-        self._refresh_lock = threading.RLock()
         self._write_lock = threading.RLock()
         self._write_depth = 0
         self._lock_file: int | None = None
@@ -121,68 +95,19 @@ class LibraryStore:
         # CQC_EMBEDDING_BACKEND is checked now, not at the first question: a typo is named at once.
         configured_backend(self.catalog.get_meta("embedding_backend"))
         self.model = model_identity(self.settings.model_path())
-        self._check_versions()
-        self.keywords = KeywordIndex(self.folder / "bm25")
-        self._chunk_meta: dict[str, Chunk] = {}
-        self._load_keyword_index()
-
-    # -- versions --------------------------------------------------------------------------
-    def _check_versions(self) -> None:
-        """Refuse a store whose vectors or tables this program would misread."""
-        meta = self.catalog
-        schema = meta.get_meta("schema_version")
-        if schema != str(SCHEMA_VERSION):
-            raise StoreVersionError(
-                f"The store at {self.folder} has schema version {schema}, but this program reads version "
-                f"{SCHEMA_VERSION}. Rebuild it with: {rebuild_command(self.folder)} [PATH...]"
-            )
-        recorded = meta.get_meta("embedding_fingerprint")
-        if recorded is None:
-            # A new store, or one written before models were recorded (only the packaged model
-            # existed then): record the model in use.
-            self._record_model(self.model.dimension)
-            return
-        dim = meta.get_meta("embedding_dimension")
-        stored = ModelIdentity(meta.get_meta("embedding_model") or "?", recorded, int(dim) if dim else None)
-        if stored.fingerprint != self.model.fingerprint or (
-            stored.dimension and self.model.dimension and stored.dimension != self.model.dimension
-        ):
-            raise StoreVersionError(
-                f"The store at {self.folder} was built with the embedding model {stored.describe()}, but this "
-                f"configuration uses {self.model.describe()}; its vectors cannot be compared. Rebuild it with: "
-                f"{rebuild_command(self.folder)} [PATH...]"
-            )
-
-    def _record_model(self, dimension: int | None) -> None:
-        values = {"embedding_model": self.model.name, "embedding_fingerprint": self.model.fingerprint}
-        if dimension:
-            values["embedding_dimension"] = str(dimension)
-        self.catalog.set_meta(values)
+        check_versions(self.catalog, self.folder, self.model)
+        self._keyword_search = KeywordSearch(self.folder / "bm25", self.catalog)
+        self.keywords = self._keyword_search.index
 
     # -- models ----------------------------------------------------------------------------
     @property
-    def embeddings(self) -> SentenceTransformerEmbeddings:
+    def embeddings(self) -> TextEmbedder:
         if self._embeddings is None:
             recorded = self.catalog.get_meta("embedding_backend")
             embeddings = load_embeddings(self.settings.model_path(), configured_backend(recorded))
-            model = embeddings.model
-            get_dimension = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
-            dimension = get_dimension()
-            recorded_dimension = self.catalog.get_meta("embedding_dimension")
-            if recorded_dimension and dimension and int(recorded_dimension) != dimension:
-                raise StoreVersionError(
-                    f"The store at {self.folder} holds {recorded_dimension}-dimension vectors, but the embedding model "
-                    f"{self.model.name} makes {dimension}. Rebuild it with: {rebuild_command(self.folder)} [PATH...]"
-                )
-            if not recorded_dimension and dimension:
-                self._record_model(dimension)
-            # Recorded, and used for later questions unless the environment names another:
-            # torch and ONNX give the same vectors, int8 nearly the same.
-            if recorded is None:
-                self.catalog.set_meta({"embedding_backend": getattr(embeddings, "backend", "torch")})
+            check_loaded_model(self.catalog, self.folder, self.model, embeddings, recorded)
             self._embeddings = embeddings
         return self._embeddings
-
 
     @property
     def server(self) -> str:
@@ -205,24 +130,19 @@ class LibraryStore:
 
     @property
     def chroma(self):
-        """The collection as a LangChain vector store (`.chroma._collection` is Chroma's own)."""
+        """The collection as a LangChain vector store (dense search, deletes); `collection` is
+        Chroma's own under it."""
         return self._vectors.chroma
 
+    @property
+    def collection(self):
+        return self._vectors.collection
+
     def vector_ids(self) -> set[str]:
-        """Every id in the Chroma collection (paged: a large library exceeds one request)."""
-        ids: set[str] = set()
-        page = 5000
-        with self._talking_to_chroma():
-            collection = self.chroma._collection
-            while True:
-                got = collection.get(include=[], limit=page, offset=len(ids))["ids"]
-                ids.update(got)
-                if len(got) < page:
-                    return ids
+        return self._vectors.ids()
 
     def vector_count(self) -> int:
-        with self._talking_to_chroma():
-            return self.chroma._collection.count()
+        return self._vectors.count()
 
     # -- following other processes ---------------------------------------------------------
     def _follow(self) -> None:
@@ -257,11 +177,6 @@ class LibraryStore:
         self._follow()
         return self.catalog.reports()
 
-    def versions(self, question: str = "") -> ReportVersions:
-        """The report of each authority a question is answered from: the newest unless it names
-        the date of another."""
-        return choose_versions(self.reports(), question)
-
     def chunks(self, ids: list[str]) -> list[Chunk]:
         return self.catalog.chunks(ids)
 
@@ -277,7 +192,7 @@ class LibraryStore:
                 with self._talking_to_chroma():
                     self._check_vectors()
                     docs = self.chroma.similarity_search_by_vector_with_relevance_scores(
-                        query_vector, k=k, filter=where.chroma_where()
+                        query_vector, k=k, filter=chroma_where(where)
                     )
                 break
             except LibraryBusy:
@@ -290,14 +205,7 @@ class LibraryStore:
         return [(doc.id, 1.0 - float(distance)) for doc, distance in docs if doc.id]
 
     def keyword_search(self, query: str, k: int, where: SearchFilter) -> list[tuple[str, float]]:
-        self._refresh_if_stale()
-        with self._lock:
-            meta = self._chunk_meta
-        scored = self.keywords.scores(query)
-        # Ids the chunk table does not know yet (an index newer than it by a moment) are left out.
-        hits = [(cid, s) for cid, s in scored.items() if cid in meta and where.accepts(meta[cid])]
-        hits.sort(key=lambda item: -item[1])
-        return hits[:k]
+        return self._keyword_search.search(query, k, where)
 
     # -- writes ----------------------------------------------------------------------------
     @contextmanager
@@ -347,28 +255,6 @@ class LibraryStore:
             os.close(self._lock_file)
             self._lock_file = None
 
-    def _check_backend_for_writing(self) -> None:
-        """Refuse to add vectors of another embedding backend than the library's: they would not
-        match its other vectors quite, and a backend without token states stores no sentence
-        vectors. An empty library takes the backend of whoever writes it first."""
-        recorded = self.catalog.get_meta("embedding_backend")
-        actual = getattr(self.embeddings, "backend", "torch")
-        if not recorded or actual == recorded:
-            return
-        if not self.catalog.all_chunk_ids():
-            self.catalog.set_meta({"embedding_backend": actual})
-            return
-        asked = os.environ.get("CQC_EMBEDDING_BACKEND", "").strip().lower()
-        why = (f"CQC_EMBEDDING_BACKEND={asked}" if asked == actual
-               else f"the {configured_backend(recorded)} backend could not be loaded, so {actual} stood in; see the log")
-        raise EmbeddingSetupError(
-            f"The library at {self.folder} was embedded with the '{recorded}' backend, but this run would embed "
-            f"with '{actual}' ({why}). Mixing them would leave vectors that do not quite match the others"
-            f"{' and findings with no sentence vectors' if actual == 'torch' else ''}. Nothing was written. Ingest "
-            f"with the library's backend (unset CQC_EMBEDDING_BACKEND, or set it to {recorded}), or rebuild the "
-            f"whole library with the other: CQC_EMBEDDING_BACKEND={actual} {rebuild_command(self.folder)}"
-        )
-
     def upsert_report(self, report: Report, chunks: list[Chunk], pages: list[Page] | None = None,
                       absorbs: list[str] = ()) -> UpsertResult:
         """Write a report with its chunks and pages; `absorbs` are reports whose pages it now holds
@@ -400,50 +286,10 @@ class LibraryStore:
         return result
 
     def _add_chunks(self, chunks: list[Chunk]) -> tuple[int, dict[str, np.ndarray]]:
-        """Write chunks with their vectors, and return how many texts were embedded and each chunk's
-        sentence vectors (where the embedding backend gives them). A text whose vector the store
-        already holds (same embed_hash) is not embedded again: its vector and sentence vectors are
-        copied from the chunk that has them."""
-        if not chunks:
-            return 0, {}
-        collection = self.chroma._collection
-        wanted = sorted({c.embed_hash for c in chunks})
-        vectors: dict[str, list[float]] = {}
-        holder: dict[str, str] = {}  # embed_hash -> a chunk id already stored with that text
-        for start in range(0, len(wanted), 500):
-            got = collection.get(where={"embed_hash": {"$in": wanted[start: start + 500]}},
-                                 include=["embeddings", "metadatas"])
-            for cid, meta, vector in zip(got["ids"], got["metadatas"], got["embeddings"]):
-                h = str(meta.get("embed_hash"))
-                if h not in vectors:
-                    vectors[h], holder[h] = list(vector), cid
-        stored = self.catalog.sentence_vectors(list(holder.values()))
-        sentences = {h: stored[cid] for h, cid in holder.items() if cid in stored}
-        pools = hasattr(self.embeddings, "embed_with_sentences")
-        # One chunk per text to embed: never seen, or seen without its sentence vectors (a run
-        # killed before its catalog rows were written; a library written before they were kept).
-        new = {c.embed_hash: c for c in chunks
-               if c.embed_hash not in vectors or (pools and c.embed_hash not in sentences)}
-        if new:
-            self._check_backend_for_writing()
-            texts = [c.embed_text for c in new.values()]
-            if pools:
-                embedded, per_text = self.embeddings.embed_with_sentences(
-                    texts, [sentence_spans(c) for c in new.values()])
-                sentences.update(zip(new, per_text))
-            else:  # this backend gives no token states: the answerer embeds sentences when asked
-                embedded = self.embeddings.embed_documents(texts)
-            vectors.update(zip(new, embedded))
-        # Upserted, so vectors a killed run left behind are overwritten, never doubled.
-        for start in range(0, len(chunks), 1000):  # under Chroma's largest batch
-            part = chunks[start: start + 1000]
-            collection.upsert(
-                ids=[c.chunk_id for c in part],
-                embeddings=[vectors[c.embed_hash] for c in part],
-                metadatas=[c.metadata() for c in part],
-                documents=[c.embed_text for c in part],
-            )
-        return len(new), {c.chunk_id: sentences[c.embed_hash] for c in chunks if c.embed_hash in sentences}
+        return add_chunks(self._vectors.collection, chunks, self.catalog, self.embeddings, self._check_backend_for_writing)
+
+    def _check_backend_for_writing(self) -> None:
+        check_backend_for_writing(self.catalog, self.folder, self.embeddings)
 
     def sentence_vectors(self, chunk_ids: list[str]) -> dict[str, np.ndarray]:
         """Stored sentence vectors of these findings, rows in `answer_sentences` order."""
@@ -486,38 +332,7 @@ class LibraryStore:
 
     def refresh_keyword_index(self) -> None:
         """Rebuild BM25 from the catalog if anything changed since it was last built."""
-        with self._refresh_lock:
-            generation = self.catalog.generation()
-            if self.keywords.generation == generation:
-                return
-            chunks = self.catalog.all_chunks()
-            self.keywords.build([c.chunk_id for c in chunks], [c.embed_text for c in chunks], generation)
-            with self._lock:
-                self._chunk_meta = _by_id(chunks)
-
-    def _load_keyword_index(self) -> None:
-        with self._refresh_lock:
-            if self.keywords.load(expect_generation=self.catalog.generation()):
-                with self._lock:
-                    self._chunk_meta = _by_id(self.catalog.all_chunks())
-            else:
-                self.refresh_keyword_index()  # missing or left stale by an interrupted ingest
-
-    def _refresh_if_stale(self) -> None:
-        # Another process (an ingest run beside the app) may have changed the catalog. The index
-        # is reloaded in place: the answerer holds a reference to it for word weights.
-        generation = self.catalog.generation()
-        if self.keywords.generation == generation:
-            return
-        with self._refresh_lock:
-            if self.keywords.generation == generation:
-                return  # another thread got here first
-            if self.keywords.load(expect_generation=generation):
-                with self._lock:
-                    self._chunk_meta = _by_id(self.catalog.all_chunks())
-            else:
-                self.refresh_keyword_index()
-
+        self._keyword_search.refresh()
 
     def close(self) -> None:
         if self.replica is not None:
@@ -532,7 +347,3 @@ class LibraryStore:
         """Empty a store whatever its version or state; see `vectorstore.rebuild`."""
         return wipe_store(settings)
 
-
-def _by_id(chunks: list[Chunk]) -> dict[str, Chunk]:
-    """Every finding by id: the keyword side filters on these without a catalog query per hit."""
-    return {c.chunk_id: c for c in chunks}

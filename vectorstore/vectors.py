@@ -19,10 +19,52 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import chromadb
+import numpy as np
 from langchain_core.embeddings import Embeddings
 
+from cqc.models import Chunk
+from cqc.records import SearchFilter
+from cqc.text.sentences import sentence_spans
 from vectorstore.errors import StoreUnavailable, store_errors
 from vectorstore.settings import Settings
+
+
+def chroma_metadata(chunk: Chunk) -> dict[str, str | int]:
+    """A chunk's flat metadata for Chroma (which takes no None values): what searches filter on,
+    and the hash that finds a vector already held for the same text."""
+    return {
+        "report_id": chunk.report_id,
+        "authority": chunk.authority,
+        "published": chunk.published,
+        "theme": chunk.theme,
+        "quality_statement": chunk.quality_statement,
+        "score": chunk.score if chunk.score is not None else -1,
+        "heading": chunk.heading,
+        "paragraph_no": chunk.paragraph_no,
+        "part": chunk.part,
+        "kind": chunk.kind,
+        "location": chunk.location,
+        "source": chunk.source,
+        "order": chunk.order,
+        "embed_hash": chunk.embed_hash,
+    }
+
+
+def chroma_where(where: SearchFilter) -> dict | None:
+    """A search filter as Chroma's `where` clause."""
+    clauses = [
+        {key: {"$in": list(values)}}
+        for key, values in (
+            ("authority", where.authorities),
+            ("quality_statement", where.quality_statements),
+            ("theme", where.themes),
+            ("report_id", where.report_ids),
+        )
+        if values
+    ]
+    if not clauses:
+        return None
+    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
 
 def unavailable(settings: Settings, exc: BaseException) -> StoreUnavailable:
@@ -162,6 +204,12 @@ class VectorIndex:
                                           collection_metadata={"hnsw:space": "cosine"})
             return self._chroma
 
+    @property
+    def collection(self):
+        """Chroma's collection under the LangChain store, the one handle for what LangChain does not
+        offer (get by metadata, upsert with given vectors, count, paging ids): never a second client."""
+        return self.chroma._collection
+
     @contextmanager
     def using(self) -> Iterator[None]:
         """Hold the index open (no reopen closes it meanwhile) for one use, with errors translated."""
@@ -197,6 +245,22 @@ class VectorIndex:
             self.reopened += 1
         return True
 
+    def ids(self) -> set[str]:
+        """Every id in the Chroma collection (paged: a large library exceeds one request)."""
+        ids: set[str] = set()
+        page = 5000
+        with self.using():
+            collection = self.collection
+            while True:
+                got = collection.get(include=[], limit=page, offset=len(ids))["ids"]
+                ids.update(got)
+                if len(got) < page:
+                    return ids
+
+    def count(self) -> int:
+        with self.using():
+            return self.collection.count()
+
     def mark_current(self) -> None:
         """This process just wrote (holding the write lock): its index holds what the catalog says."""
         if self._client is not None:
@@ -215,3 +279,52 @@ class VectorIndex:
 
     def close(self) -> None:
         self._close_client()
+
+
+# -- writing vectors, each text embedded once ------------------------------------------------------
+def add_chunks(collection, chunks: list[Chunk], catalog, embeddings,
+               before_embedding: Callable[[], None]) -> tuple[int, dict[str, np.ndarray]]:
+    """Write chunks with their vectors into Chroma's `collection`, and return how many texts were
+    embedded and each chunk's sentence vectors (where the embedding backend gives them). A text
+    whose vector the store already holds (same embed_hash) is not embedded again: its vector and
+    sentence vectors are copied from the chunk that has them. `before_embedding` runs once, only
+    when something must be embedded (the backend check: nothing is embedded for nothing)."""
+    if not chunks:
+        return 0, {}
+    wanted = sorted({c.embed_hash for c in chunks})
+    vectors: dict[str, list[float]] = {}
+    holder: dict[str, str] = {}  # embed_hash -> a chunk id already stored with that text
+    for start in range(0, len(wanted), 500):
+        got = collection.get(where={"embed_hash": {"$in": wanted[start: start + 500]}},
+                             include=["embeddings", "metadatas"])
+        for cid, meta, vector in zip(got["ids"], got["metadatas"], got["embeddings"]):
+            h = str(meta.get("embed_hash"))
+            if h not in vectors:
+                vectors[h], holder[h] = list(vector), cid
+    stored = catalog.sentence_vectors(list(holder.values()))
+    sentences = {h: stored[cid] for h, cid in holder.items() if cid in stored}
+    pools = embeddings.gives_sentence_vectors
+    # One chunk per text to embed: never seen, or seen without its sentence vectors (a run
+    # killed before its catalog rows were written; a library written before they were kept).
+    new = {c.embed_hash: c for c in chunks
+           if c.embed_hash not in vectors or (pools and c.embed_hash not in sentences)}
+    if new:
+        before_embedding()
+        texts = [c.embed_text for c in new.values()]
+        if pools:
+            embedded, per_text = embeddings.embed_with_sentences(
+                texts, [sentence_spans(c.text, c.embed_text) for c in new.values()])
+            sentences.update(zip(new, per_text))
+        else:  # this backend gives no token states: the answerer embeds sentences when asked
+            embedded = embeddings.embed_documents(texts)
+        vectors.update(zip(new, embedded))
+    # Upserted, so vectors a killed run left behind are overwritten, never doubled.
+    for start in range(0, len(chunks), 1000):  # under Chroma's largest batch
+        part = chunks[start: start + 1000]
+        collection.upsert(
+            ids=[c.chunk_id for c in part],
+            embeddings=[vectors[c.embed_hash] for c in part],
+            metadatas=[chroma_metadata(c) for c in part],
+            documents=[c.embed_text for c in part],
+        )
+    return len(new), {c.chunk_id: sentences[c.embed_hash] for c in chunks if c.embed_hash in sentences}

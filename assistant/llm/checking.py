@@ -6,11 +6,12 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from assistant.llm.numbers import date_figures, key_figures, stated_figures
+from cqc.text.dates import MONTH_NAMES
+from cqc.text.numbers import date_figures, key_figures, stated_figures
+from cqc.text.sentences import split_sentences
+from cqc.text.tokens import tokenize
 
-_MONTH = re.compile(
-    r"\b(January|February|March|April|May|June|July|August|September|October|November|December)\b"
-)
+_MONTH = re.compile(rf"\b({MONTH_NAMES})\b")
 
 
 def figures_in(text: str) -> set[str]:
@@ -38,8 +39,6 @@ def misdated(sentence: str, sources: list[str]) -> list[str]:
     Every figure of "In 2023/24, 79.4% were still at home" may be somewhere in a finding that says
     "in 2022/23, 79.4% ..." and mentions 2023/24 elsewhere: the year belongs to the figure.
     """
-    from ingest.chunking import split_sentences
-
     figures = set(key_figures(sentence))
     dates = date_figures(sentence)
     if not figures or not dates:
@@ -170,8 +169,6 @@ SUPPORT_OVERLAP = 1 / 3
 
 
 def word_overlap(claim: str, sources: list[str]) -> float:
-    from vectorstore.keyword_index import tokenize
-
     words = set(tokenize(claim))
     if not words:
         return 1.0
@@ -182,7 +179,7 @@ def word_overlap(claim: str, sources: list[str]) -> float:
 def attribute(claim: str, sources: dict[int, str]) -> int | None:
     """The finding an uncited sentence restates, if one clearly does. Small models often copy a
     finding faithfully and forget the marker; this finds the source rather than losing the claim."""
-    from vectorstore.keyword_index import tokenize
+    from cqc.text.tokens import tokenize
 
     words = set(tokenize(claim))
     if len(words) < MIN_ATTRIBUTION_WORDS:

@@ -10,15 +10,13 @@ out altogether, gets the quoted line, labelled "(quoted)".
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
+from assistant.answer_evidence import Evidence
 from assistant.llm.checking import Removal, markers_in
 from assistant.llm.grounding import missing_quoted_claims
 from assistant.models import NOT_IN_REPORTS, Answer, Citation, RetrievedFinding
-from ingest.cqc import short_names
+from cqc.framework import short_names
 
-if TYPE_CHECKING:
-    from assistant.answerers import Evidence
 
 _AUTHORITY_LINE = re.compile(r"^\s*[-*]\s*\*\*(?P<name>[^*]+)\*\*")
 _MARKER = re.compile(r"\[(\d+)\]")

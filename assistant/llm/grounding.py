@@ -17,10 +17,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from assistant.extractive import Selected, answers_figure
-from assistant.llm.numbers import key_figures, stated_figures
+from cqc.text.numbers import key_figures, stated_figures
 from assistant.models import Citation, RetrievedFinding
-from ingest.cqc import QUALITY_STATEMENTS, canonical_rating
-from vectorstore.catalog import ReportEntry
+from cqc.framework import QUALITY_STATEMENTS, canonical_rating
+from cqc.records import ReportEntry
 
 _RATING = r"(outstanding|good|requires\s+improvement|inadequate)"
 _RATING_CLAIMS = (

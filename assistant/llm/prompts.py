@@ -11,7 +11,8 @@ from langchain_core.prompts import ChatPromptTemplate
 
 from assistant.extractive import Selected
 from assistant.models import RetrievedFinding
-from ingest.chunking import answer_sentences, count_tokens
+from cqc.text.sentences import answer_sentences
+from cqc.text.tokens import count_tokens
 
 PROMPTS_DIR = Path(__file__).resolve().parents[2] / "prompts"
 _SECTION = re.compile(r"^## (system|user)\s*$", re.MULTILINE)

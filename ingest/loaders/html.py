@@ -11,9 +11,10 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup, Tag
 
+from cqc.models import Block
+from ingest.document import LoadedDocument
 from ingest.errors import IngestError
 from ingest.loaders.text_utils import clean_text, decode_bytes, is_furniture, read_file
-from ingest.models import Block, LoadedDocument
 
 # Elements that are never report content.
 _DROP_TAGS = ("script", "style", "noscript", "template", "iframe", "form", "button", "header",

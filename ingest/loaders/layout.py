@@ -18,8 +18,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from cqc.models import Block
 from ingest.loaders.text_utils import clean_text, is_furniture
-from ingest.models import Block
 
 _BULLET = re.compile(r"^(?P<indent>\s*)(?:[•◦▪▫●○■□‣⁃∙·*\-–]|\d{1,2}[.)])\s+(?P<text>\S.*)$")
 _ENDS_SENTENCE = re.compile(r"[.!?:;][\"'”’)\]]*$")

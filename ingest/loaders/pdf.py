@@ -19,50 +19,24 @@ from __future__ import annotations
 
 import re
 import statistics
-import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pdfplumber
-from pdfminer.pdfdocument import PDFEncryptionError
 from pdfminer.psexceptions import PSException
 from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 
+from cqc.models import Block
+from ingest.document import LoadedDocument
 from ingest.errors import IngestError
-from ingest.models import Block, LoadedDocument
+from ingest.loaders.pdf_lines import Line, Table, check_file, explain, read_page
 
-_SUBSET_PREFIX = re.compile(r"^[A-Z]{6}\+")  # "BAAAAA+DejaVuSans-Bold" -> "DejaVuSans-Bold"
 _PAGE_NUMBER = re.compile(r"^(page\s*)?\d+(\s*(of|/)\s*\d+)?$", re.IGNORECASE)
 # ﬀ ﬁ ﬂ ﬃ ﬄ ﬅ ﬆ: fonts emit these as one glyph; quotes and search terms spell the letters out.
-_LIGATURES = re.compile("[\ufb00-\ufb06]")
-_BULLET_GLYPH = re.compile(r"^[•◦▪▫●○■□‣⁃∙·]\s+")
 _SENTENCE_END = re.compile(r"[.!?:;][\"'”’)\]]*$")
 _MARGIN = 0.1  # share of the page height at top and bottom where headers and footers live
 _MAX_HEADING_CHARS = 150
-
-
-@dataclass
-class _Line:
-    page: int
-    text: str
-    x0: float  # where the words start, after any typed bullet
-    x1: float
-    top: float
-    bottom: float
-    style: tuple[str, float] | None  # (font, size) when every glyph shares it, else None
-    main_style: tuple[str, float]  # the style of most glyphs
-    first_word_width: float
-    bullet: bool = False
-    glyph_x0: float = 0.0  # where a typed bullet sits (continuation lines may align with it)
-
-
-@dataclass
-class _Table:
-    page: int
-    top: float
-    header: list[str]
-    rows: list[list[str]]
 
 
 @dataclass
@@ -73,29 +47,29 @@ class _Open:
     lines: list[str]
     page: int
     x0s: tuple[float, ...]  # left edges that a continuation line may have
-    last: _Line | None  # None for a table
+    last: Line | None  # None for a table
     level: int = 0
-    table: _Table | None = None
+    table: Table | None = None
     rows: list[list[str]] = field(default_factory=list)
 
 
 def load_pdf(path: Path) -> LoadedDocument:
     """Read a PDF report into headings, paragraphs, list items and tables, boilerplate dropped."""
     path = Path(path)
-    _check_file(path)
+    check_file(path)
     try:
         with pdfplumber.open(path) as pdf:
             if not pdf.pages:
                 raise IngestError(str(path), "the PDF has no pages")
-            pages = [_read_page(page) for page in pdf.pages]
+            pages = [read_page(page) for page in pdf.pages]
             heights = {page.page_number: float(page.height) for page in pdf.pages}
     except IngestError:
         raise
     except (PdfminerException, MalformedPDFException, PSException) as exc:
-        raise IngestError(str(path), _explain(path, exc)) from exc
+        raise IngestError(str(path), explain(path, exc)) from exc
 
     items = [item for page_items in pages for item in page_items]
-    if not any(isinstance(item, (_Line, _Table)) for item in items):
+    if not any(isinstance(item, (Line, Table)) for item in items):
         raise IngestError(str(path), "no text layer (scanned PDF?); OCR is not supported")
     items = _drop_running_lines(items, heights)
     blocks = _assemble(items)
@@ -104,131 +78,29 @@ def load_pdf(path: Path) -> LoadedDocument:
     return LoadedDocument(source=str(path), format="pdf", blocks=blocks, files=[str(path)])
 
 
-# --- reading -------------------------------------------------------------------------------
-
-
-def _check_file(path: Path) -> None:
-    """Catch the cheap cases before pdfminer, whose own messages are cryptic."""
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(1024)
-    except OSError as exc:
-        raise IngestError(str(path), f"cannot be opened ({exc.strerror or exc})") from exc
-    if not head:
-        raise IngestError(str(path), "the file is empty (0 bytes)")
-    if b"%PDF-" not in head:
-        raise IngestError(str(path), "not a PDF file (no %PDF header)")
-
-
-def _explain(path: Path, exc: Exception) -> str:
-    cause = exc.args[0] if isinstance(exc, PdfminerException) and exc.args else exc
-    if isinstance(cause, PDFEncryptionError):
-        return "the PDF is encrypted or password-protected"
-    with path.open("rb") as handle:
-        handle.seek(max(0, path.stat().st_size - 1024))
-        if b"%%EOF" not in handle.read():
-            return "the PDF is truncated (no end-of-file marker) and cannot be read"
-    return f"the PDF is corrupt and cannot be read ({type(cause).__name__})"
-
-
-def _read_page(page) -> list[_Line | _Table]:
-    """One page's text lines and tables, in reading order (top to bottom)."""
-    number = page.page_number
-    tables = []
-    for found in page.find_tables():
-        rows = [[_clean(cell or "") for cell in row] for row in found.extract()]
-        rows = [row for row in rows if any(row)]
-        if len(rows) >= 2 and max(len(row) for row in rows) >= 2:
-            tables.append((found.bbox, _Table(number, found.bbox[1], rows[0], rows[1:])))
-
-    def in_table(obj) -> bool:
-        cx, cy = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
-        return any(x0 <= cx <= x1 and top <= cy <= bottom for (x0, top, x1, bottom), _ in tables)
-
-    # Table text is emitted by the table block, so its glyphs must not also make lines.
-    text_page = page
-    if tables:
-        text_page = page.filter(lambda obj: obj.get("object_type") != "char" or not in_table(obj))
-    # Bullets in these reports are drawn shapes, not characters: small curves or squares.
-    marks = [
-        shape
-        for shape in (*page.curves, *page.rects)
-        if 0 < shape["width"] <= 8 and 0 < shape["height"] <= 8 and not in_table(shape)
-    ]
-    items: list[_Line | _Table] = [table for _, table in tables]
-    for raw in text_page.extract_text_lines(return_chars=True, strip=True):
-        line = _make_line(number, raw, marks)
-        if line is not None:
-            items.append(line)
-    items.sort(key=lambda item: item.top)
-    return items
-
-
-def _make_line(number: int, raw: dict, marks: list[dict]) -> _Line | None:
-    chars = [c for c in raw["chars"] if c["text"].strip()]
-    if not chars:
-        return None
-    text = _clean(raw["text"])
-    bullet = False
-    if _BULLET_GLYPH.match(text):  # a typed bullet: drop the glyph, measure from the words
-        bullet = True
-        text = _BULLET_GLYPH.sub("", text)
-        chars = chars[1:] or chars
-    styles = Counter((_SUBSET_PREFIX.sub("", c["fontname"]), round(c["size"], 1)) for c in chars)
-    first_word = chars[0]
-    for a, b in zip(chars, chars[1:]):  # extend while the glyphs touch: stop at the first space
-        if b["x0"] - a["x1"] > 0.15 * a["size"]:
-            break
-        first_word = b
-    glyph_x0, x0, top, bottom = raw["x0"], chars[0]["x0"], raw["top"], raw["bottom"]
-    bullet = bullet or any(  # a mark just left of the words, level with the line
-        m["x1"] <= x0 + 1 and m["x0"] >= x0 - 40 and top <= (m["top"] + m["bottom"]) / 2 <= bottom
-        for m in marks
-    )
-    return _Line(
-        page=number,
-        text=text,
-        x0=x0,
-        x1=raw["x1"],
-        top=top,
-        bottom=bottom,
-        style=next(iter(styles)) if len(styles) == 1 else None,
-        main_style=styles.most_common(1)[0][0],
-        first_word_width=first_word["x1"] - chars[0]["x0"],
-        bullet=bullet,
-        glyph_x0=glyph_x0,
-    )
-
-
-def _clean(text: str) -> str:
-    """Collapse whitespace (cells and lines wrap) and spell out typographic ligatures."""
-    text = _LIGATURES.sub(lambda m: unicodedata.normalize("NFKC", m[0]), text)
-    return " ".join(text.split())
-
-
 # --- boilerplate ---------------------------------------------------------------------------
 
 
 def _drop_running_lines(items: list, heights: dict[int, float]) -> list:
     """Drop running headers, footers and page numbers, which would otherwise split paragraphs."""
 
-    def in_margin(line: _Line) -> bool:
+    def in_margin(line: Line) -> bool:
         height = heights[line.page]
         return line.bottom < height * _MARGIN or line.top > height * (1 - _MARGIN)
 
-    def key(line: _Line) -> tuple[str, int]:
+    def key(line: Line) -> tuple[str, int]:
         return re.sub(r"\d+", "#", line.text.lower()), round(line.top / 2)
 
     pages_with = defaultdict(set)
     for item in items:
-        if isinstance(item, _Line) and in_margin(item):
+        if isinstance(item, Line) and in_margin(item):
             pages_with[key(item)].add(item.page)
     needed = max(2, (len(heights) + 1) // 2)  # "on most pages"; two pages is the least that repeats
     return [
         item
         for item in items
         if not (
-            isinstance(item, _Line)
+            isinstance(item, Line)
             and in_margin(item)
             and (_PAGE_NUMBER.match(item.text) or len(pages_with[key(item)]) >= needed)
         )
@@ -247,7 +119,7 @@ class _Layout:
     levels: dict[tuple[str, float], int]
 
 
-def _measure(lines: list[_Line]) -> _Layout:
+def _measure(lines: list[Line]) -> _Layout:
     weight = Counter()
     for line in lines:
         weight[line.main_style] += len(line.text)
@@ -290,18 +162,18 @@ def _measure(lines: list[_Line]) -> _Layout:
 
 
 def _assemble(items: list) -> list[Block]:
-    lines = [item for item in items if isinstance(item, _Line)]
+    lines = [item for item in items if isinstance(item, Line)]
     layout = _measure(lines) if lines else None
     blocks: list[_Open] = []
     current: _Open | None = None  # the block that the next line may continue
 
-    def start(kind: str, line: _Line, level: int = 0) -> _Open:
+    def start(kind: str, line: Line, level: int = 0) -> _Open:
         block = _Open(kind, [line.text], line.page, (line.x0, line.glyph_x0), line, level)
         blocks.append(block)
         return block
 
     for item in items:
-        if isinstance(item, _Table):
+        if isinstance(item, Table):
             last = blocks[-1] if blocks else None
             # A table broken over a page repeats its header: carry on the same block.
             if last and last.table and last.page < item.page and last.table.header == item.header:
@@ -340,7 +212,7 @@ def _assemble(items: list) -> list[Block]:
     return [_to_block(block) for block in blocks]
 
 
-def _continues(block: _Open, line: _Line, layout: _Layout) -> bool:
+def _continues(block: _Open, line: Line, layout: _Layout) -> bool:
     """Does `line` carry on `block` (the block that ended with the previous line)?"""
     if all(abs(line.x0 - x0) > 2 for x0 in block.x0s):
         return False

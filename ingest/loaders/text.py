@@ -10,12 +10,13 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ingest import cqc
+from cqc import framework
+from cqc.models import Block
+from ingest.document import LoadedDocument
 from ingest.errors import IngestError
 from ingest.loaders.layout import plain_text_blocks
 from ingest.loaders.text_utils import clean_text, decode_bytes, read_file
 from ingest.report_lines import title_name
-from ingest.models import Block, LoadedDocument
 
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _MD_LIST = re.compile(r"^\s*(?:[-*+•]|\d+[.)])\s+(.*)$")
@@ -40,9 +41,9 @@ def guess_heading_level(text: str) -> int:
     low = text.lower().strip()
     if title_name(text):
         return 1
-    if cqc.theme_for_heading(text) or low.startswith("about "):
+    if framework.theme_for_heading(text) or low.startswith("about "):
         return 2
-    if cqc.quality_statement_for_heading(text):
+    if framework.quality_statement_for_heading(text):
         return 3
     return _SECTION_HEADINGS.get(low, 5)
 

@@ -98,9 +98,9 @@ def _wait_healthy(url: str, process: subprocess.Popen, log: Path) -> None:
 
 def start_app(paths: list[Path], folder: Path) -> RunningApp:
     """Ingest `paths` into a store under `folder`, then `streamlit run app.py` against it."""
-    from vectorstore.settings import Settings  # sets the offline environment first
+    from vectorstore.settings import Settings
 
-    from ingest.pipeline import ingest_paths
+    from library.ingesting import ingest_paths
     from vectorstore.store import LibraryStore
 
     store_dir = folder / "store"

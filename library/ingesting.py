@@ -1,7 +1,8 @@
 """Paths in, reports in the store out, with a summary of what happened to every file.
 
-files -> pages (one per file, any format) -> reports (pages placed with the library's own, see
-`assembly`) -> structure -> chunks -> store.
+files -> pages -> reports (pages placed with the library's own, see `ingest.assembly`) ->
+structure -> chunks -> store. This sits above both ingest (which reads) and the store (which
+keeps): neither of them knows the other.
 
 A run holds the store's write lock throughout and starts by reconciling the store, so a run
 killed at any point leaves nothing half present to queries, and the next run (any run) repairs
@@ -13,40 +14,19 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from cqc.models import Page
 from ingest.assembly import Assembly, Library, ReportKey, place_pages
 from ingest.chunking import chunk_report
-from ingest.discovery import HTML_SUFFIXES, PDF_SUFFIXES, discover
+from ingest.discovery import discover
 from ingest.errors import IngestError
-from ingest.loaders.html import load_html
-from ingest.loaders.text import load_text
-from ingest.models import LoadedDocument, Report
-from ingest.pages import Page, as_document, read_page
-from ingest.structure import parse_report
-from ingest.summary import IngestedReport, IngestSummary
+from ingest.pages import read_page
+from ingest.reading import load_file, report_from_pages
+from ingest.summary import IngestSummary, IngestedReport
 from vectorstore.store import LibraryStore, StoreError
 
 __all__ = ["IngestSummary", "IngestedReport", "ingest_paths"]
 
 Progress = Callable[[int, int, str], None]  # (done, total, current name)
-
-
-def _loader(path: Path) -> Callable[[Path], LoadedDocument]:
-    suffix = path.suffix.lower()
-    if suffix in PDF_SUFFIXES:
-        from ingest.loaders.pdf import load_pdf  # pdfplumber is only imported when there are PDFs
-
-        return load_pdf
-    return load_html if suffix in HTML_SUFFIXES else load_text
-
-
-def load_file(path: Path) -> LoadedDocument:
-    """One file with the loader for its type; any parser failure becomes an IngestError naming it."""
-    try:
-        return _loader(path)(path)
-    except IngestError:
-        raise
-    except Exception as exc:  # a damaged file can break a parser in many ways; name it and go on
-        raise IngestError(str(path), f"cannot read the file ({type(exc).__name__}: {exc})") from exc
 
 
 class StoreLibrary(Library):
@@ -72,64 +52,9 @@ class StoreLibrary(Library):
         return self.catalog.report_of_file(file)
 
 
-class EmptyLibrary(Library):
-    def held_reports(self) -> list[tuple[str, ReportKey, str]]:
-        return []
-
-    def pages_of(self, report_id: str) -> list[Page]:
-        return []
-
-    def holder_of(self, sha: str) -> tuple[str, str] | None:
-        return None
-
-    def report_of_file(self, file: str) -> str | None:
-        return None
-
-
-def read_reports(paths: Iterable[str | Path], max_mb: float = 50.0) -> list[tuple[LoadedDocument, Report]]:
-    """The reports files make, each with the document its pages make, put together as an ingest
-    into an empty library would but without a store: for the benchmark's templates and for tests.
-    Files and reports that cannot be read are left out."""
-    found = discover(paths, int(max_mb * 1e6))
-    pages = []
-    for path in found.files:
-        try:
-            pages.append(read_page(load_file(path)))
-        except IngestError:
-            continue
-    out = []
-    for assembly in place_pages(pages, EmptyLibrary()).assemblies:
-        try:
-            out.append((as_document(assembly.pages), _report_from(assembly.pages, assembly.key)))
-        except IngestError:
-            continue
-    return out
-
-
-def _check_is_report(report: Report) -> None:
-    """A document with no assessment title must at least be part of an assessment (the seed
-    excerpt is one quality statement); anything else is not a report and stays out."""
-    if report.authority or report.scores or any(f.quality_statement or f.theme for f in report.findings):
-        return
-    raise IngestError(
-        report.source,
-        "no CQC assessment report found in it (no '<authority>: local authority assessment' or "
-        "'<authority> assessment' title, and no quality statement or theme of the assessment framework)",
-    )
-
-
-def _report_from(pages: list[Page], key: ReportKey) -> Report:
-    authority, _, family = key
-    doc = as_document(pages)
-    report = parse_report(doc, authority=authority or None)
-    report.edition = family if authority else ""
-    _check_is_report(report)
-    return report
-
-
 def _write(store: LibraryStore, pages: list[Page], key: ReportKey, absorbs: list[str], summary: IngestSummary,
            added: list[str], note_source: str) -> IngestedReport | None:
-    report = _report_from(pages, key)
+    report = report_from_pages(pages, key)
     chunks = chunk_report(report, store.settings.chunk_max_tokens)
     if not chunks:
         raise IngestError(note_source, "no paragraphs found to index")

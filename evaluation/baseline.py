@@ -31,17 +31,16 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from vectorstore.settings import Settings  # first: sets the offline environment
-
 import chromadb
 from langchain_chroma import Chroma
 from langchain_core.documents import Document
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
-from assistant.evaluation import GoldItem, Outcome
-from ingest.models import LoadedDocument
-from vectorstore.catalog import ReportEntry
+from cqc.records import ReportEntry
+from evaluation.gold import GoldItem, Outcome
+from ingest.document import LoadedDocument
 from vectorstore.embeddings import load_embeddings
+from vectorstore.settings import Settings
 from vectorstore.store import LibraryStore
 
 CHUNK_SIZE = 1000
@@ -54,7 +53,7 @@ def load_report_text(entry: ReportEntry) -> str:
     """The report's text as our loaders extracted it, every page file of it, in report order:
     block texts joined by blank lines."""
     from ingest.pages import as_document, read_page
-    from ingest.pipeline import load_file
+    from ingest.reading import load_file
 
     files = [Path(f) for f in entry.files] or [Path(entry.source)]
     doc: LoadedDocument = as_document([read_page(load_file(f)) for f in files])

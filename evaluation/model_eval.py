@@ -1,6 +1,6 @@
 """`make eval-model`: the configured chat model beside the quoted answers, on a fixed sample of the gold.
 
-    python -m assistant.llm.model_eval --store DIR [--out DIR] [--per-report N] QA.jsonl...
+    python -m evaluation.model_eval --store DIR [--out DIR] [--per-report N] QA.jsonl...
 
 The sample is stratified and fixed: from each report's file, its fact, multi, summary, action and
 unanswerable questions, and from the comparison file its compare questions, each type's questions
@@ -22,9 +22,10 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from assistant.evaluation import GoldItem, Outcome, format_table, load_gold, score
-from assistant.llm.numbers import stated_figures
-from vectorstore.settings import Settings, get_settings
+from evaluation.gold import GoldItem, Outcome, load_gold
+from evaluation.metrics import format_table, measure
+from cqc.text.numbers import stated_figures
+from vectorstore.settings import Settings, configure_offline, get_settings
 
 # Per report file: how many questions of each type; compare questions come from compare.jsonl.
 PER_REPORT = {"fact": 2, "multi": 1, "summary": 1, "action": 1, "unanswerable": 1}
@@ -70,7 +71,8 @@ class Run:
 
 def run_answerer(settings: Settings, items: list[GoldItem], answerer: str, progress: bool = True) -> tuple[list[Outcome], list[Run]]:
     from assistant.chain import Assistant
-    from vectorstore.store import LibraryStore, SearchFilter
+    from cqc.records import SearchFilter
+    from vectorstore.store import LibraryStore
 
     store = LibraryStore(settings.model_copy(update={"answerer": answerer}))
     assistant = Assistant(store)
@@ -143,7 +145,8 @@ def targets(quoted: dict, model: dict, extra: dict) -> list[tuple[str, bool]]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m assistant.llm.model_eval", description=__doc__.split("\n\n")[0])
+    configure_offline()  # an entry point: before anything loads a model
+    parser = argparse.ArgumentParser(prog="python -m evaluation.model_eval", description=__doc__.split("\n\n")[0])
     parser.add_argument("files", nargs="+")
     parser.add_argument("--store")
     parser.add_argument("--out", default="build/eval-model", help="folder for results.json and answers.jsonl")
@@ -164,9 +167,9 @@ def main(argv: list[str] | None = None) -> int:
         q_out, q_runs = run_answerer(settings, items, "extractive")
         m_out, m_runs = run_answerer(settings, items, settings.answerer)
     except (StoreError, BackendConfigError, LocalModelError) as exc:
-        print(f"python -m assistant.llm.model_eval: {exc}", file=sys.stderr)
+        print(f"python -m evaluation.model_eval: {exc}", file=sys.stderr)
         return 2
-    quoted, model = score(items, q_out), score(items, m_out)
+    quoted, model = measure(items, q_out), measure(items, m_out)
     extra = model_numbers(items, q_runs, m_runs)
     name = backend_name(settings)
     print()

@@ -1,69 +1,12 @@
-"""What a search may return: the filter on findings, and which report of each authority a
-question is answered from (the newest, unless the question names the date of another)."""
+"""Which report of each authority a question is answered from: the newest, unless the question
+names the date of another; and what the answer says about it when the library holds several."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
-from ingest.models import Chunk
-from vectorstore.catalog import ReportEntry
-
-
-# -- filters -------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class SearchFilter:
-    """Which findings a search may return. Empty tuples mean no restriction."""
-
-    authorities: tuple[str, ...] = ()
-    quality_statements: tuple[str, ...] = ()
-    themes: tuple[str, ...] = ()
-    report_ids: tuple[str, ...] = ()
-
-    def chroma_where(self) -> dict | None:
-        clauses = [
-            {key: {"$in": list(values)}}
-            for key, values in (
-                ("authority", self.authorities),
-                ("quality_statement", self.quality_statements),
-                ("theme", self.themes),
-                ("report_id", self.report_ids),
-            )
-            if values
-        ]
-        if not clauses:
-            return None
-        return clauses[0] if len(clauses) == 1 else {"$and": clauses}
-
-    def accepts(self, chunk: Chunk) -> bool:
-        return (
-            (not self.authorities or chunk.authority in self.authorities)
-            and (not self.quality_statements or chunk.quality_statement in self.quality_statements)
-            and (not self.themes or chunk.theme in self.themes)
-            and (not self.report_ids or chunk.report_id in self.report_ids)
-        )
-
-
-# -- report versions -----------------------------------------------------------------------------
-_MONTHS = "january february march april may june july august september october november december".split()
-_ISO_DATE = re.compile(r"\b(20\d\d)-(\d\d)(?:-(\d\d))?\b")
-_DAY_MONTH_YEAR = re.compile(rf"\b(?:(\d{{1,2}})(?:st|nd|rd|th)?\s+)?({'|'.join(_MONTHS)})\s+(20\d\d)\b", re.IGNORECASE)
-_YEAR = re.compile(r"\b(20\d\d)\b")
-
-
-def dates_named(text: str) -> list[str]:
-    """Date prefixes a question names ("2024", "2024-09", "2024-09-04"), most precise first."""
-    found: list[str] = []
-    rest = text
-    for m in _ISO_DATE.finditer(text):
-        found.append("-".join(p for p in m.groups() if p))
-    rest = _ISO_DATE.sub(" ", rest)
-    for m in _DAY_MONTH_YEAR.finditer(rest):
-        month = _MONTHS.index(m.group(2).lower()) + 1
-        found.append(f"{m.group(3)}-{month:02d}" + (f"-{int(m.group(1)):02d}" if m.group(1) else ""))
-    rest = _DAY_MONTH_YEAR.sub(" ", rest)
-    found += _YEAR.findall(rest)
-    return sorted(dict.fromkeys(found), key=len, reverse=True)
+from cqc.records import ReportEntry
+from cqc.text.dates import dates_named
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,58 @@
+"""`python -m assistant eval`: retrieval and answer quality on gold questions, as numbers.
+
+Per-report question files are asked as a user of that council would ask them in the app, with
+their authority selected (questions such as "What was our score ...?" name none); comparison
+questions are asked with no authority selected.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from evaluation.gold import load_gold
+from evaluation.metrics import check_floors, format_table, measure
+from evaluation.runners import catalog_exact, run_ours
+from vectorstore.settings import Settings
+
+
+def run_eval(settings: Settings, files: list[str], as_json: bool, baseline: bool, floors: str | None,
+             library: str | None = None, facts: str | None = None) -> int:
+    items = load_gold(files)
+    if not items:
+        print("No gold questions in the files given.", file=sys.stderr)
+        return 2
+    results = {"ours": measure(items, run_ours(settings, items))}
+    if facts:
+        exact, total, misses = catalog_exact(settings, facts)
+        results["ours"].setdefault("catalog", {})["catalog_exact"] = exact / total if total else 0.0
+    if baseline:
+        from evaluation.baseline import run_baseline
+
+        results["baseline"] = measure(items, run_baseline(settings, items))
+    if as_json:
+        print(json.dumps(results, indent=2))
+    else:
+        label = f" [{library}]" if library else ""
+        print(f"{len(items)} gold questions from {len(files)} file(s){label}; per-report questions asked with their "
+              "authority selected.\n")
+        if facts:
+            print(f"catalog exact against {Path(facts).name}: {exact}/{total}")
+            for miss in misses:
+                print(f"  differs: {miss}")
+            print()
+        print(format_table(f"ours (hybrid retrieval, extractive answers){label}", results["ours"]))
+        if baseline:
+            print()
+            print(format_table("baseline (RecursiveCharacterTextSplitter 1000/200, same embeddings, Chroma k=5)",
+                               results["baseline"]))
+    if floors:
+        table = json.loads(Path(floors).read_text())
+        if library:
+            if library not in table:
+                print(f"{floors}: no floors for library '{library}'", file=sys.stderr)
+                return 2
+            table = table[library]
+        return check_floors(results["ours"], table)
+    return 0
