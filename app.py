@@ -3,7 +3,8 @@
     streamlit run app.py          (store folder: $CQC_STORE_DIR, default data/store)
 
 Modes: Ask (chat with cited answers), Compare (one column per authority), Draft actions (an
-editable action plan to export) and Library (reports, the heatmap of scores, upload, remove).
+editable action plan to export) and Library (reports, the heatmap of scores, a briefing on one
+report, upload, remove).
 Retrieval and answering live in the library; the page's pieces live in `ui/`. Report text is
 shown as text everywhere (`ui.safe`).
 """
@@ -24,6 +25,7 @@ from assistant.llm.backends import BackendConfigError
 from assistant.llm.local import LocalModelError
 from ingest.summary import IngestSummary
 from ui import chat, conversations, drafting, heatmap, layout, library
+from ui.briefing_view import briefing_view
 from ui.compare_view import compare
 from ui.exports import conversation_markdown
 from ui.feedback import feedback_path
@@ -175,6 +177,10 @@ def library_view(folder: str, reports: list[ReportEntry]) -> None:
     library.show_reports(reports)
     st.subheader("Quality statement scores")
     heatmap.show_heatmap(reports, pick_cell)
+    st.subheader("Briefing on a report")
+    st.caption("Rating, scores and the report's own summaries of what people said, strengths, areas for "
+               "development and next steps, each cited: for a board paper.")
+    briefing_view(lambda: get_assistant(folder), reports)
     left, right = st.columns(2)
     with left:
         st.subheader("Add reports")

@@ -4,6 +4,7 @@
     python -m assistant ask --mode actions [--json] [--authority NAME] [--export FILE.md|.csv|.docx ...] REQUEST
     python -m assistant ask [--store DIR] --json --questions FILE.jsonl   (lines {"id", "question", "as"?})
     python -m assistant reports [--store DIR] --json
+    python -m assistant brief [--store DIR] AUTHORITY [--export FILE.docx|.md ...]
     python -m assistant eval [--store DIR] [--json] [--baseline] QA.jsonl...
 """
 
@@ -141,6 +142,40 @@ def _reports(args: argparse.Namespace) -> int:
     return 0
 
 
+def _brief(args: argparse.Namespace) -> int:
+    from assistant.briefing import brief, briefing_markdown, write_briefing_docx
+    from assistant.chain import Assistant
+    from assistant.versions import choose_versions
+    from vectorstore.store import LibraryStore
+
+    store = LibraryStore(_settings(args.store))
+    wanted = args.authority.strip().lower()
+    matches = [r for r in store.reports() if r.authority and wanted in r.authority.lower()]
+    if not matches:
+        held = ", ".join(sorted({r.authority for r in store.reports() if r.authority})) or "none"
+        print(f"No report of {args.authority!r} in the library (it holds: {held}).", file=sys.stderr)
+        return 2
+    if len({r.authority for r in matches}) > 1:
+        print(f"{args.authority!r} names several authorities: {', '.join(sorted({r.authority for r in matches}))}.",
+              file=sys.stderr)
+        return 2
+    chosen = choose_versions(matches).report_ids  # the newest, most complete edition, as questions use
+    report = next((r for r in matches if r.report_id in chosen), matches[0])
+    b = brief(Assistant(store), report)
+    for path in args.export or ():
+        suffix = Path(path).suffix.lower()
+        if suffix == ".docx":
+            write_briefing_docx(b, path)
+        elif suffix == ".md":
+            Path(path).write_text(briefing_markdown(b), encoding="utf-8")
+        else:
+            print(f"{path}: a briefing exports to .docx or .md", file=sys.stderr)
+            return 2
+        print(f"wrote {path}", file=sys.stderr)
+    print(briefing_markdown(b))
+    return 0
+
+
 def _eval(args: argparse.Namespace) -> int:
     from evaluation.cli import run_eval
 
@@ -168,6 +203,10 @@ def main(argv: list[str] | None = None) -> int:
     reports = sub.add_parser("reports", help="list the reports in the library")
     reports.add_argument("--store")
     reports.add_argument("--json", action="store_true")
+    br = sub.add_parser("brief", help="a briefing on one authority's report: rating, scores, cited summaries")
+    br.add_argument("authority")
+    br.add_argument("--store")
+    br.add_argument("--export", action="append", metavar="FILE", help="also write to FILE.docx or FILE.md (repeatable)")
     ev = sub.add_parser("eval", help="measure retrieval and answers on gold questions")
     ev.add_argument("files", nargs="+")
     ev.add_argument("--store")
@@ -184,7 +223,7 @@ def main(argv: list[str] | None = None) -> int:
     from vectorstore.store import StoreError
 
     try:
-        return {"ask": _ask, "reports": _reports, "eval": _eval}[args.command](args)
+        return {"ask": _ask, "reports": _reports, "brief": _brief, "eval": _eval}[args.command](args)
     except (StoreError, BackendConfigError, LocalModelError) as exc:
         # A library that cannot be opened or read (a damaged catalog, a full disk, missing vectors),
         # or a model that is not set up: say what and how to fix it.

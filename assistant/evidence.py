@@ -120,8 +120,8 @@ class RetrieveEvidence:
             if not named and not self.selector.choose(ranked, figure, max_sentences=1):
                 continue  # nothing of this authority answers: leave it out rather than say so for each
             groups.append(AuthorityEvidence(authority, found, ranked))
-        retrieved = sorted((f for g in groups for f in g.findings), key=lambda f: -f.rank_score)
-        return Evidence(scope.question, plan, retrieved, [s for g in groups for s in g.ranked], groups)
+        return Evidence(scope.question, plan, interleaved([g.findings for g in groups]),
+                        [s for g in groups for s in g.ranked], groups)
 
     def _unnamed_note(self, evidence: Evidence) -> str:
         shown = [g.authority for g in evidence.groups]
@@ -159,6 +159,17 @@ class RetrieveEvidence:
         reports = [r for r in self.store.reports() if r.authority == authority]
         newest = newest_per_authority(reports, report_ids).get(authority) or newest_per_authority(reports).get(authority)
         return self.store.catalog.report_chunks(newest.report_id) if newest else []
+
+
+def interleaved(lists: list[list[RetrievedFinding]]) -> list[RetrievedFinding]:
+    """Each authority's best finding, then each one's second, and so on: every list is already in
+    the order its answer reads it (reranked by its sentences), and the fused scores of different
+    authorities' searches do not compare, so sorting them together would bury one council's best
+    finding under another's third."""
+    out: list[RetrievedFinding] = []
+    for rank in range(max((len(found) for found in lists), default=0)):
+        out += [found[rank] for found in lists if rank < len(found)]
+    return out
 
 
 def off_topic_penalty(chunk: Chunk, plan: QueryPlan, asks_for_standard: bool) -> float:

@@ -135,6 +135,13 @@ _PLACE_RES = (
     re.compile(rf"\b({_NAME})(?:'s|’s)(?!\w)"),
     re.compile(rf"\b({_NAME})\s+(?:(?:County|City|Borough|Metropolitan Borough|District)\s+)?Council\b"),
     re.compile(rf"\b(?:in|at|for|from|about|than|with|and|versus|vs\.?)\s+({_NAME})(?=\s*(?:[?.!,;:]|$|\b(?:and|or|compared|versus|vs)\b))"),
+    re.compile(rf"\bthe\s+({_NAME})\s+(?:report|assessment)\b"),
+)
+# Words that open a question or an instruction: capitalised there, never part of a council's name
+# ("Summarise Harrowfield's report" names Harrowfield).
+_OPENERS = frozenset(
+    "summarise summarize compare list show describe give tell explain draft outline brief rank find please "
+    "what which how why when where who whose is are was were did does do has have had can could should".split()
 )
 _NOT_PLACES = frozenset(
     ["england", "cqc", "nhs", "ascof", "lgsco", "care act", "section", "ombudsman", "the", "i", "council", "county",
@@ -208,7 +215,12 @@ def places_in(text: str) -> list[str]:
     for pattern in _PLACE_RES:
         for m in pattern.finditer(text):
             name = m.group(1).strip()
-            if m.start(1) == 0 and pattern is not _PLACE_RES[1] and not text[m.end(1):].startswith(("'s", "’s")):
+            first, _, rest = name.partition(" ")
+            if first.lower() in _OPENERS:
+                if not rest:
+                    continue
+                name = rest.strip()
+            elif m.start(1) == 0 and pattern is not _PLACE_RES[1] and not text[m.end(1):].startswith(("'s", "’s")):
                 continue  # the question's first word is capitalised whatever it is
             if name.lower() in _NOT_PLACES or name.lower().split()[0] in _NOT_PLACES:
                 continue

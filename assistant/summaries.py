@@ -72,6 +72,21 @@ class Quote:
     label: str = OTHER
     header: str = ""  # for a list item, the sentence that introduces the list ("... including:")
     shown: str = ""  # what the answer says, when not the sentence itself (a score line in words)
+    lead: str = ""  # what the paragraph's opening announces it is about ("There were some areas for development.")
+
+
+def _lead_label(sentence: str) -> str:
+    return next((label for pattern, label in _LEAD_LABELS if pattern.search(sentence)), "")
+
+
+def _up_to(quotes: list[Quote], limit: int) -> list[Quote]:
+    """The first `limit` quotes, and the rest of a list the cut would break off mid-way."""
+    out = quotes[:limit]
+    for q in quotes[limit:]:
+        if not (out and q.header and q.header == out[-1].header):
+            break
+        out.append(q)
+    return out
 
 
 def label_sentences(finding: RetrievedFinding) -> list[Quote]:
@@ -81,17 +96,23 @@ def label_sentences(finding: RetrievedFinding) -> list[Quote]:
     sentences = [_BULLET.sub("", s) for s in raw]
     if not sentences:
         return []
-    lead = next((label for pattern, label in _LEAD_LABELS if pattern.search(sentences[0])), "")
+    lead = _lead_label(sentences[0])
     out = []
-    header = ""
+    header, header_label = "", ""
     for original, s in zip(raw, sentences):
         if _RATING_CLAIM.search(s):
             continue
+        bullet = bool(_BULLET.match(original))
         if _HEADER.search(s):
-            header = s
-        elif not _BULLET.match(original):
-            header = ""
-        if _NEXT_WORDS.search(s) or (lead == NEXT and not _DEVELOPMENT_WORDS.search(s)):
+            header, header_label = s, _lead_label(s) or (NEXT if _NEXT_WORDS.search(s) else "")
+        elif not bullet:
+            header, header_label = "", ""
+        if bullet and header_label:
+            # An item takes what its list is introduced as: under "needed to take urgent action to:",
+            # "reduce waiting lists ..." is a next step; under "Areas of particular strength included:",
+            # "assessments ... with very few people waiting" is a strength, whatever their own words.
+            label = header_label
+        elif _NEXT_WORDS.search(s) or (lead == NEXT and not _DEVELOPMENT_WORDS.search(s)):
             label = NEXT
         elif _DEVELOPMENT_WORDS.search(s) and not (lead == STRENGTH and _STRENGTH_WORDS.search(s)):
             label = DEVELOPMENT
@@ -99,7 +120,7 @@ def label_sentences(finding: RetrievedFinding) -> list[Quote]:
             label = lead
         else:
             label = STRENGTH if _STRENGTH_WORDS.search(s) else OTHER
-        out.append(Quote(finding, s, label, header=header if _BULLET.match(original) else ""))
+        out.append(Quote(finding, s, label, header=header if bullet else "", lead=lead))
     return out
 
 
@@ -173,12 +194,15 @@ class SummaryAnswerer:
                   SummaryAsk.NEXT_STEPS: (NEXT,)}[ask]
         section = [f for f in summary if _STRENGTHS_SECTION.search(f.chunk.heading)] or summary
         quotes = [q for f in section for q in label_sentences(f) if not _is_header(q.sentence)]
-        chosen = [q for q in quotes if q.label in wanted]
+        # "There were some areas for development. The council should ...": in a paragraph announced as
+        # areas for development, what should change is an area for development as well as a next step.
+        chosen = [q for q in quotes if q.label in wanted
+                  or (ask is SummaryAsk.DEVELOPMENT and q.label == NEXT and q.lead == DEVELOPMENT)]
         if not chosen and ask is SummaryAsk.NEXT_STEPS:  # "should" points written as areas for development
             chosen = [q for q in quotes if q.label == DEVELOPMENT]
         if not chosen and ask is SummaryAsk.DEVELOPMENT:
             chosen = [q for q in quotes if q.label == NEXT]
-        return chosen[:MAX_SENTENCES]
+        return _up_to(chosen, MAX_SENTENCES)
 
     @staticmethod
     def _statement(group: AuthorityEvidence, paragraphs: list[RetrievedFinding], ask: SummaryAsk) -> list[Quote]:

@@ -345,6 +345,28 @@ def test_library_view_lists_reports_and_heatmap_cell_filters_the_chat(monkeypatc
     assert "Answers only from:" in banner and "Authority: Fenmarsh County Council" in banner
 
 
+def test_briefing_on_a_report_shows_its_scores_and_cited_summaries(monkeypatch, demo_store):
+    at = start_app(monkeypatch, demo_store).at
+    choose_mode(at, "Library")
+    choice = at.selectbox(key="brief_choice")
+    fenmarsh = next(o for o in choice.options if o.startswith("Fenmarsh County Council"))
+    choice.set_value(fenmarsh)
+    next(b for b in at.button if b.proto.label == "Write the briefing").click()
+    run(at)
+    text = "\n".join(plain(m.value) for m in at.markdown)
+    assert "Briefing: Fenmarsh County Council" in text and "out of 100" in text
+    scores = next(d.value for d in at.dataframe if "Quality statement" in d.value.columns)
+    assert len(scores) == 9
+    assert scores.set_index("Quality statement")["Score"]["Safeguarding"] == 1
+    for title in ("What people said", "Strengths", "Areas for development", "Next steps"):
+        assert title in text
+    b = at.session_state["briefing"]
+    assert all(c.authority == "Fenmarsh County Council" for s in b.sections for c in s.answer.citations)
+    assert any(s.answer.citations for s in b.sections)
+    labels = {btn.proto.label for btn in at.get("download_button")}
+    assert {"Download DOCX", "Download MD"} <= labels
+
+
 def test_heatmap_frame_holds_nine_scores_per_authority(demo_store):
     from ui.heatmap import STATEMENTS, heatmap_chart, heatmap_frame
     from vectorstore.store import LibraryStore

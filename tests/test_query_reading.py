@@ -119,6 +119,11 @@ def test_places_are_capitalised_names_where_a_council_would_stand():
     assert places_in("What support is there for Black Caribbean people?") == []  # followed by a noun: not a place
     assert places_in("What happened in September?") == []
     assert places_in("Westshire is where?") == []  # the first word is capitalised whatever it is
+    # An opening verb or question word is capitalised too, and is not part of the name it stands before.
+    assert places_in("Summarise Harrowfield's report") == ["Harrowfield"]
+    assert places_in("Summarise the Harrowfield report") == ["Harrowfield"]
+    assert places_in("Compare Severn Marches's carers with ours") == ["Severn Marches"]
+    assert places_in("Summarise the report") == []
 
 
 def test_library_names_answer_to_the_national_list_of_names():

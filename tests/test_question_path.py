@@ -250,3 +250,14 @@ def test_cli_as_and_per_line_as(corpus_store, tmp_path, capsys):
     bad.write_text(json.dumps({"id": "c", "question": "x", "as": 3}) + "\n")
     assert assistant_main(["ask", "--store", str(corpus_store.folder), "--json", "--questions", str(bad)]) == 2
     assert "bad.jsonl:1" in capsys.readouterr().err
+
+
+def test_compared_councils_evidence_is_interleaved_best_first():
+    """Each council's best finding comes before any council's second: fused scores of separate
+    searches do not compare, and sorting by them buried one council's answer (site-text vacancy rates)."""
+    from assistant.evidence import interleaved
+
+    a = [object() for _ in range(3)]
+    b = [object()]
+    assert interleaved([a, b]) == [a[0], b[0], a[1], a[2]]
+    assert interleaved([]) == [] and interleaved([[], b]) == b

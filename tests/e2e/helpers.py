@@ -116,6 +116,19 @@ def allow_downloads(driver, folder) -> None:
     driver.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(folder)})
 
 
+def download(driver, folder, button: str, pattern: str = "*.docx", timeout: float = 30):
+    """Click the download button whose label holds `button`; the file it saves into `folder`
+    (`allow_downloads` first)."""
+    from pathlib import Path
+
+    driver.find_element(By.XPATH, f"//*[@data-testid='stDownloadButton']//button[contains(., '{button}')]").click()
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and not list(Path(folder).glob(pattern)):
+        time.sleep(0.3)
+    (saved,) = Path(folder).glob(pattern)
+    return saved
+
+
 def phone_width(driver, width: int = 390, height: int = 844) -> None:
     """A phone's viewport (390 x 844 CSS px, as an iPhone 12 to 15) for the rest of the test."""
     driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
