@@ -219,7 +219,9 @@ def statement_page(qs: str, v: Variant) -> str:
             blocks.append(heading)
         blocks.append(text)
     if qs == "Assessing needs":
-        blocks.append("\n".join("\t".join(row) for row in WAIT_TABLE))
+        # A table copied from the page: one row per block, as a browser copies a table's rows (in the
+        # blank-line layouts a blank line between rows).
+        blocks += ["\t".join(row) for row in WAIT_TABLE]
     return _lines_to_text(blocks, v)
 
 

@@ -67,19 +67,25 @@ def _runs_on(previous: str, line: str, layout: Layout) -> bool:
 
 
 def _table_rows(lines: list[str], start: int) -> int:
-    """How many lines from `start` form a tab-separated table (two or more, same cell count)."""
-    cells = len(lines[start].strip("\n").split("\t"))
+    """How many lines from `start` form a tab-separated table (two or more rows, same cell count).
+    Blank lines between rows do not end it: a browser copies each row of a table as its own block."""
+    cells = len(lines[start].split("\t"))
     if cells < 2:
         return 0
-    end = start
-    while end < len(lines) and lines[end].strip() and len(lines[end].split("\t")) == cells:
-        end += 1
-    return end - start if end - start >= 2 else 0
+    end, rows = start, 0
+    while True:
+        ahead = end
+        while ahead < len(lines) and not lines[ahead].strip():
+            ahead += 1
+        if ahead == len(lines) or len(lines[ahead].split("\t")) != cells:
+            break
+        end, rows = ahead + 1, rows + 1
+    return end - start if rows >= 2 else 0
 
 
 def _table_block(rows: list[str], location: str) -> Block:
     """Each data row on a line, each cell named by its column header, so a row reads alone."""
-    cells = [[clean_text(c) for c in row.split("\t")] for row in rows]
+    cells = [[clean_text(c) for c in row.split("\t")] for row in rows if row.strip()]
     header, body = cells[0], cells[1:]
     lines = ["; ".join(f"{h}: {v}" if h else v for h, v in zip(header, row) if v) for row in body]
     return Block("table", "\n".join(line for line in lines if line), 0, location)
