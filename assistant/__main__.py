@@ -143,35 +143,28 @@ def _reports(args: argparse.Namespace) -> int:
 
 
 def _brief(args: argparse.Namespace) -> int:
-    from assistant.briefing import brief, briefing_markdown, write_briefing_docx
+    from assistant.briefing import brief, briefing_markdown, export_briefing
     from assistant.chain import Assistant
-    from assistant.versions import choose_versions
+    from assistant.export import ExportError
+    from cqc.records import newest_per_authority
     from vectorstore.store import LibraryStore
 
     store = LibraryStore(_settings(args.store))
     wanted = args.authority.strip().lower()
-    matches = [r for r in store.reports() if r.authority and wanted in r.authority.lower()]
-    if not matches:
+    chosen = newest_per_authority([r for r in store.reports() if wanted in r.authority.lower()])  # as questions use
+    if len(chosen) != 1:
+        names = ", ".join(sorted(chosen)) or "none"
         held = ", ".join(sorted({r.authority for r in store.reports() if r.authority})) or "none"
-        print(f"No report of {args.authority!r} in the library (it holds: {held}).", file=sys.stderr)
+        print(f"{args.authority!r} names several authorities: {names}." if chosen else
+              f"No report of {args.authority!r} in the library (it holds: {held}).", file=sys.stderr)
         return 2
-    if len({r.authority for r in matches}) > 1:
-        print(f"{args.authority!r} names several authorities: {', '.join(sorted({r.authority for r in matches}))}.",
-              file=sys.stderr)
+    b = brief(Assistant(store), next(iter(chosen.values())))
+    try:
+        for path in args.export or ():
+            print(f"wrote {export_briefing(b, path)}", file=sys.stderr)
+    except ExportError as exc:
+        print(exc, file=sys.stderr)
         return 2
-    chosen = choose_versions(matches).report_ids  # the newest, most complete edition, as questions use
-    report = next((r for r in matches if r.report_id in chosen), matches[0])
-    b = brief(Assistant(store), report)
-    for path in args.export or ():
-        suffix = Path(path).suffix.lower()
-        if suffix == ".docx":
-            write_briefing_docx(b, path)
-        elif suffix == ".md":
-            Path(path).write_text(briefing_markdown(b), encoding="utf-8")
-        else:
-            print(f"{path}: a briefing exports to .docx or .md", file=sys.stderr)
-            return 2
-        print(f"wrote {path}", file=sys.stderr)
     print(briefing_markdown(b))
     return 0
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from assistant.export import describe, written_by
+from assistant.export import ExportError, describe, written_by
 from assistant.inert import escape_for_file
 from assistant.models import Answer
 from cqc.framework import QUALITY_STATEMENTS, SCORE_BANDS, THEMES
@@ -118,6 +118,21 @@ def briefing_markdown(b: Briefing) -> str:
         lines += ["", f"*{e(written_by(section.answer))}. Sources:*", ""]
         lines += [f"- {e(describe(c))}" for c in section.answer.citations]
     return "\n".join(lines).rstrip() + "\n"
+
+
+BRIEFING_SUFFIXES = (".docx", ".md")
+
+
+def export_briefing(b: Briefing, path: str | Path) -> Path:
+    """Write the briefing in the format the file name's suffix asks for (.docx or .md)."""
+    path = Path(path)
+    if path.suffix.lower() not in BRIEFING_SUFFIXES:
+        raise ExportError(f"{path}: a briefing exports to {' or '.join(BRIEFING_SUFFIXES)}")
+    if path.suffix.lower() == ".docx":
+        return write_briefing_docx(b, path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(briefing_markdown(b), encoding="utf-8")
+    return path
 
 
 def write_briefing_docx(b: Briefing, path: str | Path) -> Path:

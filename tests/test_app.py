@@ -21,6 +21,7 @@ from vectorstore.settings import Settings, get_settings
 from streamlit.testing.v1 import AppTest
 
 from assistant.models import NOT_IN_REPORTS
+from tests.fakes import Upload as FakeUpload
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
@@ -405,15 +406,6 @@ def test_remove_a_report(monkeypatch, demo_store, tmp_path):
 
 
 # -- upload ------------------------------------------------------------------------------------
-@dataclass
-class FakeUpload:
-    name: str
-    data: bytes
-
-    def getvalue(self) -> bytes:
-        return self.data
-
-
 def test_save_uploads_keeps_files_inside_the_uploads_folder(tmp_path):
     from ui.library import save_uploads
 

@@ -10,7 +10,6 @@ import os
 import shutil
 import subprocess
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -21,6 +20,7 @@ from streamlit.testing.v1 import AppTest
 
 from library.ingesting import ingest_paths
 from tests.conftest import DEMO, ROOT
+from tests.fakes import Upload
 from vectorstore.store import LibraryStore, StoreError
 
 QUESTION = "How many people were waiting for a Care Act assessment in Fenmarsh?"
@@ -37,15 +37,6 @@ def says(done: subprocess.CompletedProcess, *words: str) -> None:
     assert "Traceback" not in done.stderr and "Traceback" not in done.stdout, done.stderr[-3000:]
     for word in words:
         assert word in done.stderr, (word, done.stderr[-2000:])
-
-
-@dataclass
-class Upload:
-    name: str
-    data: bytes
-
-    def getvalue(self) -> bytes:
-        return self.data
 
 
 @pytest.fixture()

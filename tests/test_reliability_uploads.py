@@ -8,7 +8,6 @@ upload overwrote the first, and the first authority's report left the library wi
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -18,15 +17,7 @@ from tests.conftest import DEMO
 from ui.library import ingest_uploads
 from vectorstore.settings import Settings
 from vectorstore.store import LibraryStore
-
-
-@dataclass
-class Upload:
-    name: str
-    data: bytes
-
-    def getvalue(self) -> bytes:
-        return self.data
+from tests.fakes import Upload
 
 
 def report(name: str, figure: str) -> bytes:

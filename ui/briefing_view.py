@@ -15,20 +15,18 @@ import pandas as pd
 import streamlit as st
 
 from assistant.briefing import NOT_COVERED, Asks, Briefing, brief, briefing_markdown, write_briefing_docx
+from cqc.ids import slugify
 from ui.cards import show_answer
+from ui.library import report_name
 from ui.safe import escape
 from cqc.records import ReportEntry
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-def report_label(r: ReportEntry) -> str:
-    return f"{r.authority}, published {r.published}" if r.published else r.authority
-
-
 def briefing_files(b: Briefing) -> list[tuple[str, bytes, str]]:
     """(file name, content, mime) of the briefing as Word and Markdown."""
-    stem = "briefing-" + "".join(ch if ch.isalnum() else "-" for ch in b.report.authority.lower()).strip("-")
+    stem = f"briefing-{slugify(b.report.authority)}"
     with tempfile.TemporaryDirectory() as tmp:
         docx = write_briefing_docx(b, Path(tmp) / f"{stem}.docx").read_bytes()
     return [(f"{stem}.docx", docx, DOCX_MIME), (f"{stem}.md", briefing_markdown(b).encode("utf-8"), "text/markdown")]
@@ -59,7 +57,7 @@ def show_briefing(b: Briefing) -> None:
 
 
 def briefing_view(get_assistant: Callable[[], Asks], reports: list[ReportEntry]) -> None:
-    named = {report_label(r): r for r in reports if r.authority}
+    named = {report_name(r): r for r in reports if r.authority}
     if not named:
         st.caption("No report in the library names its authority, so none can be briefed on.")
         return

@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 
 from cqc.models import Block
-from ingest.loaders.text_utils import clean_text, is_furniture
+from ingest.loaders.text_utils import clean_text, is_furniture, table_lines
 
 _BULLET = re.compile(r"^(?P<indent>\s*)(?:[•◦▪▫●○■□‣⁃∙·*\-–]|\d{1,2}[.)])\s+(?P<text>\S.*)$")
 _ENDS_SENTENCE = re.compile(r"[.!?:;][\"'”’)\]]*$")
@@ -84,11 +84,8 @@ def _table_rows(lines: list[str], start: int) -> int:
 
 
 def _table_block(rows: list[str], location: str) -> Block:
-    """Each data row on a line, each cell named by its column header, so a row reads alone."""
     cells = [[clean_text(c) for c in row.split("\t")] for row in rows if row.strip()]
-    header, body = cells[0], cells[1:]
-    lines = ["; ".join(f"{h}: {v}" if h else v for h, v in zip(header, row) if v) for row in body]
-    return Block("table", "\n".join(line for line in lines if line), 0, location)
+    return Block("table", "\n".join(line for line in table_lines(cells[0], cells[1:]) if line), 0, location)
 
 
 def _bullet_text(head: str, continuation: list[str]) -> str:

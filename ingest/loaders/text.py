@@ -15,7 +15,7 @@ from cqc.models import Block
 from ingest.document import LoadedDocument
 from ingest.errors import IngestError
 from ingest.loaders.layout import plain_text_blocks
-from ingest.loaders.text_utils import clean_text, decode_bytes, read_file
+from ingest.loaders.text_utils import clean_text, decode_bytes, read_file, table_lines
 from ingest.report_lines import title_name
 
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
@@ -61,13 +61,7 @@ def looks_like_heading(line: str) -> bool:
 def _table_block(rows: list[str], location: str) -> Block:
     cells = [[clean_text(c) for c in row.strip().strip("|").split("|")] for row in rows]
     header, body = cells[0], [r for r in cells[1:] if not _MD_TABLE_RULE.match("|".join(r))]
-    lines = []
-    for row in body:
-        if len(row) == len(header):
-            lines.append("; ".join(f"{h}: {v}" for h, v in zip(header, row)))
-        else:
-            lines.append("; ".join(row))
-    return Block("table", "\n".join(lines), 0, location)
+    return Block("table", "\n".join(table_lines(header, body, keep_empty=True)), 0, location)
 
 
 def _paragraphs(text: str) -> list[list[str]]:

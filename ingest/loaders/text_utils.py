@@ -80,3 +80,14 @@ def decode_bytes(raw: bytes, path: Path, warnings: list[str] | None = None) -> s
     if warnings is not None:
         warnings.append(f"{path}: not UTF-8; read as Windows-1252 text (check any accented letters and symbols)")
     return text
+
+
+def table_lines(header: list[str], body: list[list[str]], keep_empty: bool = False) -> list[str]:
+    """Each data row on a line, each cell named by its column header ("Team: North; Waiting: 812"),
+    so a row reads alone when it is quoted. A row whose cells do not match the header keeps its cells.
+    Empty cells and headers are left out unless `keep_empty` (Markdown tables have always kept them,
+    and changing that would change stored finding texts)."""
+    def cell(h: str, v: str) -> str:
+        return f"{h}: {v}" if h or keep_empty else v
+    return ["; ".join(cell(h, v) for h, v in zip(header, row) if v or keep_empty) if len(row) == len(header)
+            else "; ".join(row) for row in body]

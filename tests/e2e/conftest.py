@@ -16,6 +16,7 @@ import threading
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -125,6 +126,18 @@ def start_app(paths: list[Path], folder: Path) -> RunningApp:
         process.terminate()
         raise
     return RunningApp(url, store_dir, folder / "feedback.jsonl", process, log)
+
+
+@contextmanager
+def demo_app(prefix: str) -> Iterator[RunningApp]:
+    """The app over the demo reports, in a fresh folder a test may also write its files to (`.folder`)."""
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
+    app = start_app(sorted(DEMO.iterdir()), folder)
+    app.folder = folder
+    try:
+        yield app
+    finally:
+        stop_app(app)
 
 
 def stop_app(app: RunningApp) -> None:

@@ -3,25 +3,20 @@ council the library does not hold, asked about in the chat. Screenshots go to sc
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
 
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 from tests import site_pages as sp
-from tests.e2e.conftest import DEMO, screenshot, start_app, stop_app
+from tests.e2e.conftest import demo_app, screenshot
 from tests.e2e.helpers import ask, choose_mode, open_app, page_text, scroll_to, wait_idle
 
 
 @pytest.fixture(scope="module")
 def pages_app(browser_paths):
-    folder = Path(tempfile.mkdtemp(prefix="cqc-e2e-pages-"))
-    app = start_app(sorted(DEMO.iterdir()), folder)
-    app.folder = folder
-    yield app
-    stop_app(app)
+    with demo_app("cqc-e2e-pages-") as app:
+        yield app
 
 
 def test_page_files_uploaded_together_make_one_report_whose_answers_cite_their_page(driver, pages_app):

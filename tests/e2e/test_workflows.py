@@ -4,14 +4,13 @@ plan to Word, and uses the app on a phone. Screenshots go to screenshots/."""
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from tests.e2e.conftest import DEMO, screenshot, start_app, stop_app
+from tests.e2e.conftest import DEMO, demo_app, screenshot
 from tests.e2e.helpers import (
     allow_downloads, ask, choose_mode, download, open_app, page_overflows, page_text, phone_width, scroll_to, wait_css, wait_idle,
 )
@@ -30,11 +29,8 @@ def later_report(folder: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def work_app(browser_paths):
-    folder = Path(tempfile.mkdtemp(prefix="cqc-e2e-work-"))
-    app = start_app(sorted(DEMO.iterdir()), folder)
-    app.folder = folder
-    yield app
-    stop_app(app)
+    with demo_app("cqc-e2e-work-") as app:
+        yield app
 
 
 def test_upload_then_ask_about_the_new_council_with_no_reload(driver, work_app):

@@ -1,0 +1,16 @@
+"""Stand-ins the tests share."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass
+class Upload:
+    """What Streamlit's file uploader hands over: a name and bytes (`ui.library.Upload`)."""
+
+    name: str
+    data: bytes
+
+    def getvalue(self) -> bytes:
+        return self.data
