@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
-from assistant.briefing import NOT_COVERED, Asks, Briefing, brief, briefing_markdown, write_briefing_docx
+from assistant.briefing import NOT_COVERED, Asks, Briefing, brief, export_briefing
 from cqc.ids import slugify
 from ui.cards import show_answer
 from ui.library import report_name
@@ -24,12 +25,17 @@ from cqc.records import ReportEntry
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-def briefing_files(b: Briefing) -> list[tuple[str, bytes, str]]:
-    """(file name, content, mime) of the briefing as Word and Markdown."""
-    stem = f"briefing-{slugify(b.report.authority)}"
+def _file_bytes(b: Briefing, name: str) -> bytes:
     with tempfile.TemporaryDirectory() as tmp:
-        docx = write_briefing_docx(b, Path(tmp) / f"{stem}.docx").read_bytes()
-    return [(f"{stem}.docx", docx, DOCX_MIME), (f"{stem}.md", briefing_markdown(b).encode("utf-8"), "text/markdown")]
+        return export_briefing(b, Path(tmp) / name).read_bytes()
+
+
+def briefing_files(b: Briefing) -> list[tuple[str, Callable[[], bytes], str]]:
+    """(file name, what writes it, mime) of the briefing as Word and Markdown. Written when a
+    download is clicked, not on every rerun of the page that shows the briefing."""
+    stem = f"briefing-{slugify(b.report.authority)}"
+    return [(f"{stem}{suffix}", partial(_file_bytes, b, f"{stem}{suffix}"), mime)
+            for suffix, mime in ((".docx", DOCX_MIME), (".md", "text/markdown"))]
 
 
 def scores_frame(b: Briefing) -> pd.DataFrame:
