@@ -14,11 +14,12 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from vectorstore.settings import Settings, configure_offline
+from config import Settings, configure_offline, invalid_settings
 
 configure_offline()  # an entry point: before anything loads a model, Chroma or Streamlit
 
 import streamlit as st
+from pydantic import ValidationError
 
 from assistant.chain import Assistant
 from assistant.llm.backends import BackendConfigError
@@ -53,9 +54,10 @@ AUTHORITY_KEYS = ("authorities", "compare_authorities", "pick_authority", "draft
 
 
 # -- cached resources --------------------------------------------------------------------------
-def store_dir() -> str:
-    # Settings() rather than the lru_cached get_settings(): CQC_STORE_DIR is read on every run.
-    return str(Path(Settings().store_dir).resolve())
+def run_settings() -> Settings:
+    # Read on every run rather than cached for the process: a changed CQC_* variable (the tests set
+    # a store folder per app) takes effect at the next run.
+    return Settings()
 
 
 @st.cache_resource(show_spinner=False)
@@ -140,14 +142,15 @@ def uploaded(summary: IngestSummary, before: list[ReportEntry]) -> None:
 
 
 # -- views -------------------------------------------------------------------------------------
-def chat_view(folder: str, reports: list[ReportEntry], scope: Scope, mode: str, home: str | None) -> None:
+def chat_view(folder: str, reports: list[ReportEntry], scope: Scope, mode: str, home: str | None,
+              feedback_file: Path) -> None:
     search = scope.search_filter(reports)
     authorities: list[str] = []
     if mode == COMPARE:
         names = sorted({r.authority for r in reports if r.authority})
         authorities = st.multiselect("Authorities to compare", names, default=names[:4], key="compare_authorities",
                                      help="Each authority is searched and answered on its own, one column each.")
-    chat.show_conversation(feedback_path(Settings(store_dir=folder)))
+    chat.show_conversation(feedback_file)
     if mode == COMPARE and len(authorities) < 2:
         st.info("Choose at least two authorities to compare.")
     placeholder = ("Compare them on a topic or question, e.g. waiting times for assessments" if mode == COMPARE
@@ -197,13 +200,13 @@ def library_view(folder: str, reports: list[ReportEntry]) -> None:
         library.remove_form(reports, remove)
 
 
-def sidebar(folder: str, reports: list[ReportEntry]) -> tuple[Scope, str | None]:
+def sidebar(folder: str, reports: list[ReportEntry], configured_home: str) -> tuple[Scope, str | None]:
     conversations.conversations_sidebar(conversations.store_for(folder))
     if chat.turns():
         st.download_button("Export this conversation (Markdown)", conversation_markdown(chat.turns()),
                            file_name="cqc-conversation.md", mime="text/markdown", key="export_conversation",
                            on_click="ignore", icon=":material/download:")
-    home = choose_home(reports) if reports else None
+    home = choose_home(reports, configured_home) if reports else None
     scope = choose_scope(reports)
     library.library_sidebar(reports)
     return scope, home
@@ -218,6 +221,8 @@ def main() -> None:
         st.caption("The app is still running; reload the page once the library is back.")
     except (BackendConfigError, LocalModelError) as exc:
         st.error(f"The answering model is not set up: {exc}")
+    except ValidationError as exc:
+        st.error(f"A CQC_ setting is not valid: {invalid_settings(exc)}. Correct it and restart the app.")
     except Exception:  # noqa: BLE001  (a bug: the user gets a message, the log gets the traceback)
         logging.getLogger("app").exception("unexpected error while drawing the page")
         st.error("Something went wrong on our side while doing that. The app is still running: try again, and "
@@ -225,14 +230,15 @@ def main() -> None:
 
 
 def page() -> None:
-    folder = store_dir()
+    settings = run_settings()
+    folder = str(Path(settings.store.dir).resolve())
     reports = list_reports(folder)
     layout.narrow_screen_styles()
     st.session_state["_library_authorities"] = sorted({r.authority for r in reports if r.authority})
     conversations.start(conversations.store_for(folder))
     follow_library(reports)
     with st.sidebar:
-        scope, home = sidebar(folder, reports)
+        scope, home = sidebar(folder, reports, settings.app.home_authority)
     st.title("CQC adult social care assessments")
     if notice := st.session_state.pop("notice", None):
         st.toast(escape(notice), icon=":material/filter_alt:", duration="long")
@@ -252,7 +258,7 @@ def page() -> None:
     else:
         st.caption("Answers quote the reports; each [n] links to the finding it comes from (rest the pointer on it "
                    "for a preview).")
-        chat_view(folder, reports, scope, mode, home)
+        chat_view(folder, reports, scope, mode, home, feedback_path(settings))
 
 
 if __name__ == "__main__":  # streamlit runs the script as __main__; tests import the helpers

@@ -12,12 +12,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import traceback
 from pathlib import Path
 
-from vectorstore.settings import Settings, configure_offline, get_settings
+from config import Settings, configure_offline, debug_wanted, get_settings, invalid_settings
 
 configure_offline()  # an entry point: before anything loads a model, Chroma or Streamlit
 
@@ -223,13 +222,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"python -m assistant: {exc}", file=sys.stderr)
         return 2
     except ValidationError as exc:
-        problems = "; ".join(f"CQC_{'_'.join(str(p) for p in e['loc']).upper()}: {e['msg']}" for e in exc.errors())
-        print(f"python -m assistant: a CQC_ setting is not valid: {problems}", file=sys.stderr)
+        print(f"python -m assistant: a CQC_ setting is not valid: {invalid_settings(exc)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # noqa: BLE001  (a bug: one line, the traceback only when asked)
-        if os.environ.get("CQC_DEBUG"):
+        if debug_wanted():
             traceback.print_exc()
         print(f"python -m assistant: unexpected {type(exc).__name__}: {exc}. Please report this "
               "(set CQC_DEBUG=1 to see the traceback).", file=sys.stderr)

@@ -92,7 +92,7 @@ def draft_with_model(
 
     prompt = load_prompt("actions")
     ordered = model_order(planned, shortfalls, retrieved)
-    budget = prompt_budget(settings.llm_context_tokens, settings.llm_max_tokens, template_tokens(prompt), plan.question)
+    budget = prompt_budget(settings.llm.context_tokens, settings.llm.max_tokens, template_tokens(prompt), plan.question)
     numbered = number_findings(ordered, budget)
     if not numbered:
         return [], ["No finding fitted in the model's context window (CQC_LLM_CONTEXT_TOKENS)."]

@@ -25,7 +25,7 @@ from assistant.models import NOT_IN_REPORTS, Answer, Citation, RetrievedFinding
 from cqc.records import ReportEntry
 from cqc.text.sentences import split_sentences
 from cqc.text.tokens import tokenize
-from vectorstore.settings import Settings
+from config import Settings
 
 AnswerStream = Generator[str, None, Answer]
 
@@ -109,7 +109,7 @@ class GenerativeAnswerer:
         task = "compare" if evidence.is_comparison else "answer"
         prompt = load_prompt(task)
         budget = prompt_budget(
-            self.settings.llm_context_tokens, self.settings.llm_max_tokens, template_tokens(prompt), evidence.question
+            self.settings.llm.context_tokens, self.settings.llm.max_tokens, template_tokens(prompt), evidence.question
         )
         quoted = self.fallback.answer(evidence)
         numbered = self._number(evidence, budget, quoted)

@@ -29,7 +29,7 @@ from assistant.scope import ResolveScope
 from assistant.scores import ScoreAnswerer
 from assistant.versions import choose_versions
 from cqc.records import ReportEntry, SearchFilter
-from vectorstore.settings import Settings
+from config import Settings
 from vectorstore.store import LibraryStore
 
 
@@ -91,7 +91,7 @@ class Assistant:
 
     def home(self, home: str | None = None) -> str:
         """The home authority in force: the one given, else the configured default."""
-        return (self.store.settings.home_authority if home is None else home).strip()
+        return (self.store.settings.app.home_authority if home is None else home).strip()
 
     def evidence(
         self, question: str, scope: SearchFilter | None = None, k: int | None = None
@@ -106,7 +106,7 @@ class Assistant:
         if not scope.report_ids:
             where = replace(where, report_ids=choose_versions(self.store.reports(), reading.standalone).report_ids)
         vector = self.store.embeddings.embed_query(plan.content or reading.standalone)
-        retrieved, ranked = self.gather.retrieve(plan, reading.standalone, where, k or self.store.settings.top_k, vector)
+        retrieved, ranked = self.gather.retrieve(plan, reading.standalone, where, k or self.store.settings.retrieval.top_k, vector)
         return plan, where, retrieved, ranked
 
     def names(self) -> AuthorityNames:

@@ -46,7 +46,7 @@ class RetrieveEvidence:
             return Gathered(scope, Evidence(scope.question, plan, []))
         vector = self.store.embeddings.embed_query(plan.subject or plan.content or scope.reading.standalone)
         where = scope.where
-        k = self.store.settings.top_k
+        k = self.store.settings.retrieval.top_k
         exemplars = scope.exemplars
         if plan.intent is Intent.GOOD_PRACTICE and not exemplars:
             evidence = Evidence(scope.question, plan, [])
@@ -108,9 +108,9 @@ class RetrieveEvidence:
         named = list(where.authorities)
         authorities = named
         if not named:
-            found = self.fused(plan, text, where, self.store.settings.candidate_k, vector)
+            found = self.fused(plan, text, where, self.store.settings.retrieval.candidate_k, vector)
             authorities = list(dict.fromkeys(f.chunk.authority for f in found if f.chunk.authority))[:MAX_COMPARED]
-        per = max(3, self.store.settings.top_k // max(len(authorities), 1))
+        per = max(3, self.store.settings.retrieval.top_k // max(len(authorities), 1))
         figure = wants_figure(plan.content)
         groups = []
         subject = plan.subject or None  # what good looks like: ranked by the subject, not the asking words
@@ -148,7 +148,7 @@ class RetrieveEvidence:
             ranked: list[Selected] = []
             if plan.voices:  # what people said is also quoted in the findings on each subject
                 found, ranked = self.retrieve(plan, scope.reading.standalone, replace(where, authorities=(authority,)),
-                                              self.store.settings.top_k, vector)
+                                              self.store.settings.retrieval.top_k, vector)
                 findings = found + [f for f in findings if f.chunk.chunk_id not in {r.chunk.chunk_id for r in found}]
             groups.append(AuthorityEvidence(authority, findings, ranked))
         retrieved = [f for g in groups for f in g.findings]

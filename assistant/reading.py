@@ -21,7 +21,7 @@ class ReadQuestion:
     def run(self, asked: Asked) -> Reading:
         names = self.names()
         history = list(asked.history)
-        if self.model is not None and self.store.settings.llm_rewrite:
+        if self.model is not None and self.store.settings.llm.rewrite:
             standalone = rewrite_with_model(self.model, asked.question, history, names)
         else:
             standalone = rewrite(asked.question, history, names)

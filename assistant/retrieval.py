@@ -39,7 +39,7 @@ class HybridSearch:
         topic_statements: tuple[str, ...] = (),
         query_vector: list[float] | None = None,
     ) -> list[RetrievedFinding]:
-        candidates = self.store.settings.candidate_k
+        candidates = self.store.settings.retrieval.candidate_k
         vector = query_vector if query_vector is not None else self.store.embeddings.embed_query(text)
         dense = self.store.dense_search(vector, candidates, where)
         keyword = self.store.keyword_search(keyword_text or text, candidates, where)

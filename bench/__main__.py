@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -27,7 +26,7 @@ from pathlib import Path
 from bench.questions import make_questions
 from bench.stats import machine_load
 from bench.synthetic import build_set, load_templates
-from vectorstore.settings import configure_offline
+from config import Settings, configure_offline
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus" / "reports"
@@ -42,7 +41,7 @@ def run_phase(phase: str, work: Path, *args: str) -> dict:
     out = work / f"{phase}-{int(time.time() * 1000)}.json"
     command = [sys.executable, "-m", "bench.worker", phase, "--out", str(out), *args]
     started = time.perf_counter()
-    done = subprocess.run(command, cwd=ROOT, env=os.environ.copy())
+    done = subprocess.run(command, cwd=ROOT)  # the child inherits the offline environment
     if done.returncode != 0 or not out.exists():
         raise SystemExit(f"bench: phase '{phase}' failed (exit {done.returncode}); its error is printed above")
     result = json.loads(out.read_text(encoding="utf-8"))
@@ -92,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
     (work / "results").mkdir(parents=True)
     results_dir = work / "results"
     load_before = machine_load()
-    log(f"machine: {load_before}; embedding backend: {os.environ.get('CQC_EMBEDDING_BACKEND') or 'default'}")
+    log(f"machine: {load_before}; embedding backend: {Settings().embedding.backend or 'default'}")
     bench_started = time.perf_counter()
 
     log(f"building {args.reports} synthetic reports from {args.corpus}")

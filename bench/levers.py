@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from vectorstore.settings import Settings
+from config import Settings
 
 from ingest.chunking import chunk_report
 from cqc.text.sentences import split_sentences
@@ -51,7 +51,7 @@ def measure_levers(files: list[str], rounds: int = 2, limit_reports: int = 2, pe
     per_report = [report[:per_report_chunks] for report in report_chunks(files, limit_reports)]
     chunks = [t for report in per_report for t in report]
     sentences = [s for t in chunks[:30] for s in split_sentences(t) if len(s) > 15][:125]
-    model_path = Settings().model_path()
+    model_path = Settings().embedding.model_path()
 
     loads, models = {}, {}
     for backend in BACKENDS:

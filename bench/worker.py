@@ -14,7 +14,7 @@ import time
 from dataclasses import asdict
 from pathlib import Path
 
-from vectorstore.settings import Settings, configure_offline
+from config import Settings, configure_offline
 
 configure_offline()  # an entry point: before anything loads a model, Chroma or Streamlit
 
@@ -90,7 +90,7 @@ def ingest_baseline(args: argparse.Namespace) -> dict:
     ours = LibraryStore(settings)
     entries = ours.reports()  # which files make up each report (untimed: a listing)
     ours.close()
-    embeddings = load_embeddings(settings.model_path())
+    embeddings = load_embeddings(settings.embedding.model_path())
     with timed() as load:
         embeddings.embed_query("warm up")
     splitter = RecursiveCharacterTextSplitter(chunk_size=CHUNK_SIZE, chunk_overlap=CHUNK_OVERLAP)
@@ -137,7 +137,7 @@ def queries_ours(args: argparse.Namespace) -> dict:
     for i, q in enumerate(questions):
         scope = SearchFilter(authorities=q.scope)
         with timed() as r:
-            assistant.search.search(q.text, scope, k=store.settings.top_k)
+            assistant.search.search(q.text, scope, k=store.settings.retrieval.top_k)
         with timed() as a:
             answer = assistant.ask(q.text, scope=scope)
         retrieval.append(r.seconds)
@@ -216,7 +216,7 @@ def queries_baseline(args: argparse.Namespace) -> dict:
     from vectorstore.embeddings import load_embeddings
 
     questions = _questions(args.questions)
-    embeddings = load_embeddings(Settings().model_path())
+    embeddings = load_embeddings(Settings().embedding.model_path())
     db = Chroma(collection_name=BASELINE_COLLECTION, persist_directory=args.store, embedding_function=embeddings,
                 client_settings=chromadb.Settings(anonymized_telemetry=False))
     for q in questions[:3]:

@@ -40,7 +40,7 @@ from cqc.records import ReportEntry
 from evaluation.gold import GoldItem, Outcome
 from ingest.document import LoadedDocument
 from vectorstore.embeddings import load_embeddings
-from vectorstore.settings import Settings
+from config import Settings
 from vectorstore.store import LibraryStore
 
 CHUNK_SIZE = 1000
@@ -84,7 +84,7 @@ def run_baseline(settings: Settings, items: list[GoldItem]) -> list[Outcome]:
         pass
     db = Chroma.from_documents(
         docs,
-        load_embeddings(settings.model_path()),
+        load_embeddings(settings.embedding.model_path()),
         collection_name=COLLECTION,
         client=client,
     )

@@ -14,7 +14,7 @@ from pathlib import Path
 from evaluation.gold import load_gold
 from evaluation.metrics import check_floors, format_table, measure
 from evaluation.runners import catalog_exact, run_ours
-from vectorstore.settings import Settings
+from config import Settings
 
 
 def run_eval(settings: Settings, files: list[str], as_json: bool, baseline: bool, floors: str | None,

@@ -25,7 +25,7 @@ from pathlib import Path
 from evaluation.gold import GoldItem, Outcome, load_gold
 from evaluation.metrics import format_table, measure
 from cqc.text.numbers import stated_figures
-from vectorstore.settings import Settings, configure_offline, get_settings
+from config import Settings, configure_offline, get_settings
 
 # Per report file: how many questions of each type; compare questions come from compare.jsonl.
 PER_REPORT = {"fact": 2, "multi": 1, "summary": 1, "action": 1, "unanswerable": 1}
@@ -74,7 +74,7 @@ def run_answerer(settings: Settings, items: list[GoldItem], answerer: str, progr
     from cqc.records import SearchFilter
     from vectorstore.store import LibraryStore
 
-    store = LibraryStore(settings.model_copy(update={"answerer": answerer}))
+    store = LibraryStore(settings.replace(answerer=answerer))
     assistant = Assistant(store)
     outcomes, runs = [], []
     for n, item in enumerate(items, 1):
@@ -152,7 +152,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", default="build/eval-model", help="folder for results.json and answers.jsonl")
     args = parser.parse_args(argv)
     settings = Settings(store_dir=args.store) if args.store else get_settings()
-    if settings.answerer == "extractive":
+    if settings.llm.answerer == "extractive":
         print("make eval-model measures a chat model: set CQC_ANSWERER=local (with CQC_LLM_MODEL_PACKAGE or "
               "CQC_LLM_MODEL_PATH) or CQC_ANSWERER=openai (with CQC_LLM_BASE_URL and CQC_LLM_MODEL).", file=sys.stderr)
         return 2
@@ -165,7 +165,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{len(items)} questions sampled: " + ", ".join(f"{t} {n}" for t, n in counts.items()), flush=True)
     try:
         q_out, q_runs = run_answerer(settings, items, "extractive")
-        m_out, m_runs = run_answerer(settings, items, settings.answerer)
+        m_out, m_runs = run_answerer(settings, items, settings.llm.answerer)
     except (StoreError, BackendConfigError, LocalModelError) as exc:
         print(f"python -m evaluation.model_eval: {exc}", file=sys.stderr)
         return 2
@@ -177,7 +177,7 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print(format_table(f"model-written ({name}, checked)", model))
     print()
-    print(f"model: {name}; threads {settings.llm_threads}; context {settings.llm_context_tokens} tokens")
+    print(f"model: {name}; threads {settings.llm.threads}; context {settings.llm.context_tokens} tokens")
     for key, value in extra.items():
         print(f"  {key}: {value:.3f}" if isinstance(value, float) else f"  {key}: {value}")
     checks = targets(quoted, model, extra)

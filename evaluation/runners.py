@@ -10,7 +10,7 @@ from pathlib import Path
 from assistant.chain import Assistant
 from cqc.records import SearchFilter
 from evaluation.gold import GoldItem, Outcome
-from vectorstore.settings import Settings
+from config import Settings
 from vectorstore.store import LibraryStore
 
 

@@ -5,12 +5,11 @@ catalog, a full disk, an embedding model or backend that cannot be used); never 
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import traceback
 from pathlib import Path
 
-from vectorstore.settings import Settings, configure_offline, get_settings
+from config import Settings, configure_offline, debug_wanted, get_settings, invalid_settings
 
 configure_offline()  # an entry point: before anything loads a model, Chroma or Streamlit
 
@@ -46,13 +45,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except ValidationError as exc:
-        print(f"error: a CQC_ setting is not valid: {_settings_problem(exc)}", file=sys.stderr)
+        print(f"error: a CQC_ setting is not valid: {invalid_settings(exc)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted: nothing half-written is visible; run the same command again to finish.", file=sys.stderr)
         return 130
     except Exception as exc:  # noqa: BLE001  (a bug: say so in one line; the traceback only when asked)
-        if os.environ.get("CQC_DEBUG"):
+        if debug_wanted():
             traceback.print_exc()
         print(f"error: unexpected {type(exc).__name__}: {exc}. Nothing half-written is visible; please report "
               "this (set CQC_DEBUG=1 to see the traceback).", file=sys.stderr)
@@ -80,7 +79,7 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         else:
             paths = [p for p in wiped.sources if Path(p).exists()]
             missing = sorted(set(wiped.sources) - set(paths))
-            print(f"Rebuilding {settings.store_dir} from the {len(paths)} file(s) it was built from.")
+            print(f"Rebuilding {settings.store.dir} from the {len(paths)} file(s) it was built from.")
             for p in missing:
                 print(f"  missing {p}: no longer there; name its new place to ingest it again")
             if not paths:
@@ -88,7 +87,7 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
                 return 1
     store = LibraryStore(settings)
     if args.if_empty and not store.is_empty():
-        print(f"Library at {settings.store_dir} already holds {len(store.reports())} report(s); nothing to do.")
+        print(f"Library at {settings.store.dir} already holds {len(store.reports())} report(s); nothing to do.")
         return 0
     bar = tqdm(total=0, unit="report", desc="Ingesting", file=sys.stderr)
 
@@ -109,16 +108,13 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     return 0 if summary.ok else 1
 
 
-def _settings_problem(exc) -> str:
-    return "; ".join(f"CQC_{'_'.join(str(p) for p in e['loc']).upper()}: {e['msg']}" for e in exc.errors())
-
 
 def _repair(settings: Settings) -> int:
     from vectorstore.store import LibraryStore
 
     store = LibraryStore(settings)
     result = store.repair()
-    print(f"Repaired {settings.store_dir}: {result.vectors_restored} missing vector(s) embedded again from the "
+    print(f"Repaired {settings.store.dir}: {result.vectors_restored} missing vector(s) embedded again from the "
           f"catalog, {result.orphans_removed} stray vector(s) removed; {len(store.reports())} report(s) in the library.")
     return 0
 

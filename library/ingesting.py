@@ -55,7 +55,7 @@ class StoreLibrary(Library):
 def _write(store: LibraryStore, pages: list[Page], key: ReportKey, absorbs: list[str], summary: IngestSummary,
            added: list[str], note_source: str) -> IngestedReport | None:
     report = report_from_pages(pages, key)
-    chunks = chunk_report(report, store.settings.chunk_max_tokens)
+    chunks = chunk_report(report, store.settings.ingest.chunk_max_tokens)
     if not chunks:
         raise IngestError(note_source, "no paragraphs found to index")
     result = store.upsert_report(report, chunks, pages, absorbs)
@@ -81,7 +81,7 @@ def ingest_paths(
     nothing else. Only a store that cannot be written (a Chroma server that is down, a store of
     another version) stops the run, with StoreError: every later file would fail the same way."""
     summary = IngestSummary()
-    found = discover(paths, int(store.settings.max_file_mb * 1e6))
+    found = discover(paths, int(store.settings.ingest.max_file_mb * 1e6))
     summary.failed += found.failed
     summary.skipped += found.skipped
     files = found.files

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from vectorstore.settings import Settings, configure_offline
+from config import Settings, configure_offline
 
 configure_offline()  # an entry point: before anything loads a model, Chroma or Streamlit
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from vectorstore.settings import Settings, get_settings
+from config import Settings, get_settings
 
 from streamlit.testing.v1 import AppTest
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from vectorstore.settings import Settings
+from config import Settings
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 KINGSMERE = "Kingsmere Metropolitan Borough Council"

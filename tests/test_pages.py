@@ -15,7 +15,7 @@ import pytest
 from ingest.__main__ import main as ingest_main
 from library.ingesting import ingest_paths
 from tests import site_pages as sp
-from vectorstore.settings import Settings
+from config import Settings
 from vectorstore.store import LibraryStore
 
 

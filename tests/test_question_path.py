@@ -207,7 +207,7 @@ def test_with_one_report_in_the_library_an_unknown_council_gets_nothing_of_it(tm
     """Issue 16 item 5: the library's only council must not answer for another."""
     from assistant.chain import Assistant
     from library.ingesting import ingest_paths
-    from vectorstore.settings import Settings
+    from config import Settings
     from vectorstore.store import LibraryStore
     from tests.conftest import DEMO
 

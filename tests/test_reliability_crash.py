@@ -24,14 +24,14 @@ from ingest.chunking import chunk_report
 from ingest.reading import read_reports
 from library.ingesting import ingest_paths
 from tests.conftest import DEMO, ROOT
-from vectorstore.settings import Settings
+from config import Settings
 from vectorstore.store import LibraryStore
 
 # The child: ingest, after arranging to SIGKILL itself at one point of the write path.
 CHILD = textwrap.dedent(
     """
     import os, signal, sys
-    from vectorstore.settings import Settings
+    from config import Settings
     import vectorstore.catalog as catalog
     import vectorstore.keyword_index as keyword_index
     from library.ingesting import ingest_paths

@@ -19,7 +19,7 @@ import sys
 
 import pytest
 
-from vectorstore.settings import Settings, get_settings, packaged_model_path
+from config import Settings, get_settings, packaged_model_path
 
 from streamlit.testing.v1 import AppTest
 

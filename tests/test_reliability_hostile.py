@@ -11,7 +11,7 @@ from assistant.chain import Assistant
 from cqc.records import SearchFilter
 from library.ingesting import ingest_paths
 from tests.conftest import DEMO
-from vectorstore.settings import Settings
+from config import Settings
 from vectorstore.store import LibraryStore
 
 INJECTIONS = [

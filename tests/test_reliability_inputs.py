@@ -14,7 +14,7 @@ from ingest.errors import IngestError
 from library.ingesting import ingest_paths
 from ingest.uploads import safe_upload_name, safe_upload_path, save_upload
 from tests.conftest import DEMO
-from vectorstore.settings import Settings
+from config import Settings
 from vectorstore.store import LibraryStore
 
 

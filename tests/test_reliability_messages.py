@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from vectorstore.settings import Settings, get_settings
+from config import Settings, get_settings
 
 from streamlit.testing.v1 import AppTest
 
@@ -137,7 +137,7 @@ def cli(*args):
     return {"rc": done.returncode, "out": done.stdout[-3000:], "err": done.stderr[-3000:]}
 
 out = {"ingest_before": cli("ingest", "--store", str(store_dir), str(root / "demo_reports" / "fenmarsh.md"))}
-from vectorstore.settings import Settings
+from config import Settings
 from vectorstore.store import LibraryStore, StoreError
 from assistant.chain import Assistant
 from library.ingesting import ingest_paths

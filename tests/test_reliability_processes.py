@@ -17,7 +17,7 @@ import pytest
 from assistant.chain import Assistant
 from library.ingesting import ingest_paths
 from tests.conftest import DEMO, ROOT
-from vectorstore.settings import Settings
+from config import Settings
 from vectorstore.store import LibraryStore
 
 WAITING = "How many people were waiting for a Care Act assessment in {}?"
@@ -81,7 +81,7 @@ def test_a_reader_follows_an_edit_and_a_removal_made_by_another_process(reader):
     assert "1,301" in answer.answer and "1,274" not in answer.answer
 
     (entry,) = store.reports()
-    removal = ("from vectorstore.settings import Settings; from vectorstore.store import LibraryStore; import sys; "
+    removal = ("from config import Settings; from vectorstore.store import LibraryStore; import sys; "
                "LibraryStore(Settings(store_dir=sys.argv[1])).remove_report(sys.argv[2])")
     assert run("-c", removal, str(store.folder), entry.report_id).returncode == 0
     assert store.is_empty()

@@ -25,7 +25,7 @@ from cqc.records import SearchFilter
 from ingest.__main__ import main as ingest_main
 from library.ingesting import ingest_paths
 from tests.conftest import DEMO
-from vectorstore.settings import Settings
+from config import Settings
 from vectorstore.store import LibraryStore, StoreUnavailable
 
 QUESTION = "How many people were waiting for a Care Act assessment in Fenmarsh?"

@@ -12,7 +12,7 @@ from ingest.__main__ import main as ingest_main
 from library.ingesting import ingest_paths
 from tests.conftest import DEMO
 from vectorstore.catalog import SCHEMA_VERSION
-from vectorstore.settings import Settings, packaged_model_path
+from config import Settings, packaged_model_path
 from vectorstore.store import LibraryStore, StoreVersionError, model_identity
 
 

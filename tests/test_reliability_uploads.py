@@ -15,7 +15,7 @@ import pytest
 from ingest.uploads import save_upload
 from tests.conftest import DEMO
 from ui.library import ingest_uploads
-from vectorstore.settings import Settings
+from config import Settings
 from vectorstore.store import LibraryStore
 from tests.fakes import Upload
 

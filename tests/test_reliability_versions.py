@@ -16,7 +16,7 @@ from cqc.records import SearchFilter
 from cqc.text.dates import dates_named
 from library.ingesting import ingest_paths
 from tests.conftest import DEMO, ROOT
-from vectorstore.settings import Settings
+from config import Settings
 from vectorstore.store import LibraryStore
 
 FENMARSH = DEMO / "fenmarsh.md"

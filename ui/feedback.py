@@ -14,7 +14,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from vectorstore.settings import Settings
+from config import Settings
 
 RATINGS = {0: "down", 1: "up"}  # st.feedback("thumbs") values
 _LOCK = threading.Lock()  # Streamlit runs sessions in threads of one process
@@ -36,10 +36,10 @@ class FeedbackRecord:
 
 def feedback_path(settings: Settings) -> Path:
     """CQC_FEEDBACK_FILE when set, otherwise feedback.jsonl beside the store folder."""
-    configured = getattr(settings, "feedback_file", None)
+    configured = settings.app.feedback_file
     if configured:
         return Path(configured)
-    return Path(settings.store_dir).resolve().parent / "feedback.jsonl"
+    return Path(settings.store.dir).resolve().parent / "feedback.jsonl"
 
 
 def append_feedback(path: Path, record: FeedbackRecord) -> None:

@@ -181,7 +181,6 @@ def scope_banner(scope: Scope, reports: list[ReportEntry]) -> None:
 
 # -- my council ------------------------------------------------------------------------------------
 NO_HOME = "(none)"
-HOME_ENV = "CQC_HOME_AUTHORITY"
 
 
 def resolve_authority(name: str, authorities: list[str]) -> str | None:
@@ -197,18 +196,16 @@ def resolve_authority(name: str, authorities: list[str]) -> str | None:
     return starts[0] if len(starts) == 1 else None
 
 
-def choose_home(reports: list[ReportEntry]) -> str | None:
+def choose_home(reports: list[ReportEntry], configured: str = "") -> str | None:
     """The user's own council: questions that say "our" or "we" are about it.
 
     Kept for the browser session (and in the page's address, so a reload keeps it); the first
-    default is CQC_HOME_AUTHORITY when it names a council in the library.
+    default is `configured` (CQC_HOME_AUTHORITY) when it names a council in the library.
     """
-    import os
-
     authorities = sorted({r.authority for r in reports if r.authority})
     state = st.session_state
     if "home_authority" not in state:
-        start = st.query_params.get("home") or os.environ.get(HOME_ENV, "")
+        start = st.query_params.get("home") or configured
         state["home_authority"] = resolve_authority(start, authorities) or NO_HOME
     elif state["home_authority"] not in authorities:
         state["home_authority"] = NO_HOME

@@ -60,7 +60,7 @@ def save_uploads(files: Iterable[Upload], uploads: Path) -> SavedUploads:
 
 def ingest_uploads(files: Iterable[Upload], store: LibraryStore,
                    progress: Callable[[int, int, str], None] | None = None) -> IngestSummary:
-    saved = save_uploads(files, Path(store.settings.store_dir) / "uploads")
+    saved = save_uploads(files, Path(store.settings.store.dir) / "uploads")
     summary = ingest_paths(saved.paths, store, progress) if saved.paths else IngestSummary()
     summary.failed += [IngestError(name, why) for name, why in saved.refused]
     summary.skipped += saved.repeated
@@ -70,7 +70,7 @@ def ingest_uploads(files: Iterable[Upload], store: LibraryStore,
 def remove_report(store: LibraryStore, entry: ReportEntry) -> int:
     """Remove a report's findings from the store; an uploaded copy of its file goes too."""
     removed = store.remove_report(entry.report_id)
-    uploads = (Path(store.settings.store_dir) / "uploads").resolve()
+    uploads = (Path(store.settings.store.dir) / "uploads").resolve()
     for name in entry.files or [entry.source]:
         path = Path(name).resolve()
         if path.parent == uploads and path.is_file():

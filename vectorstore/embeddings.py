@@ -20,7 +20,6 @@ package missing, an unusual architecture) the torch backend is used and the reas
 
 from __future__ import annotations
 
-import functools
 import logging
 import os
 import threading
@@ -32,6 +31,7 @@ from typing import Literal
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
+from config.settings import EmbeddingSettings
 from vectorstore.errors import UnknownBackend
 from vectorstore.onnx_export import export_onnx, read_json
 
@@ -132,7 +132,7 @@ class OnnxEmbeddings(TextEmbedder):
         self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
         self.tokenizer.enable_truncation(max_length=max_len)
         self.tokenizer.no_padding()  # padded per batch below, to the batch's longest text
-        self.file = export_onnx(model_path, quantized, cache_dir)
+        self.file = export_onnx(model_path, quantized, cache_dir or EmbeddingSettings().cache_dir)
         options = ort.SessionOptions()
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         options.intra_op_num_threads = os.cpu_count() or 1
@@ -216,11 +216,10 @@ def _pool_spans(hidden: np.ndarray, offsets: list[tuple[int, int]], spans: list[
 
 
 # -- choosing ----------------------------------------------------------------------------------
-def configured_backend(recorded: str | None = None) -> str:
-    """CQC_EMBEDDING_BACKEND, read each time (tests and the benchmark switch it per process); else
-    the backend a library was written with (`recorded`), so its questions are embedded alike; else
-    the default."""
-    asked = os.environ.get("CQC_EMBEDDING_BACKEND", "").strip().lower()
+def configured_backend(asked: str = "", recorded: str | None = None) -> str:
+    """The backend the settings ask for (CQC_EMBEDDING_BACKEND); else the one a library was written
+    with (`recorded`), so its questions are embedded alike; else the default."""
+    asked = asked.strip().lower()
     value = asked or recorded or DEFAULT_BACKEND
     if value not in BACKENDS:
         where = f"CQC_EMBEDDING_BACKEND={asked!r}" if asked else f"the backend recorded in the library, {value!r},"
@@ -231,28 +230,34 @@ def configured_backend(recorded: str | None = None) -> str:
     return value
 
 
-# The backends by name; the first is the one every other falls back to when it cannot be loaded.
+# The backends by name, each made from (model folder, export cache folder); the first is the one
+# every other falls back to when it cannot be loaded.
 FALLBACK_BACKEND = "torch"
-BACKEND_LOADERS: dict[str, Callable[[str], TextEmbedder]] = {
-    "torch": SentenceTransformerEmbeddings,
-    "onnx": functools.partial(OnnxEmbeddings, quantized=False),
-    "onnx-int8": functools.partial(OnnxEmbeddings, quantized=True),
+BACKEND_LOADERS: dict[str, Callable[[str, Path], TextEmbedder]] = {
+    "torch": lambda path, cache_dir: SentenceTransformerEmbeddings(path),
+    "onnx": lambda path, cache_dir: OnnxEmbeddings(path, quantized=False, cache_dir=cache_dir),
+    "onnx-int8": lambda path, cache_dir: OnnxEmbeddings(path, quantized=True, cache_dir=cache_dir),
 }
 BACKENDS: tuple[str, ...] = tuple(BACKEND_LOADERS)
 
 
-def load_embeddings(model_path: str, backend: str | None = None) -> TextEmbedder:
+def embedder_for(settings: EmbeddingSettings, recorded: str | None = None) -> TextEmbedder:
+    """The model the settings name, with the backend they ask for, else the library's `recorded` one."""
+    return load_embeddings(settings.model_path(), configured_backend(settings.backend, recorded), settings.cache_dir)
+
+
+def load_embeddings(model_path: str, backend: str = DEFAULT_BACKEND, cache_dir: Path | None = None) -> TextEmbedder:
     """One model per (path, backend) per process: the app, the store and the answerer share it."""
-    return _load(model_path, backend or configured_backend())
+    return _load(model_path, backend, cache_dir or EmbeddingSettings().cache_dir)
 
 
 @lru_cache(maxsize=4)
-def _load(model_path: str, backend: str) -> TextEmbedder:
+def _load(model_path: str, backend: str, cache_dir: Path) -> TextEmbedder:
     if backend == FALLBACK_BACKEND:
-        return BACKEND_LOADERS[backend](model_path)
+        return BACKEND_LOADERS[backend](model_path, cache_dir)
     try:
-        return BACKEND_LOADERS[backend](model_path)
+        return BACKEND_LOADERS[backend](model_path, cache_dir)
     except Exception as exc:  # noqa: BLE001  (any failure to export or load: fall back, logged)
         # Same vectors from torch for the fp32 export; slower, never wrong.
         log.warning("ONNX embedding backend unavailable for %s (%s: %s); using torch", model_path, type(exc).__name__, exc)
-        return BACKEND_LOADERS[FALLBACK_BACKEND](model_path)
+        return BACKEND_LOADERS[FALLBACK_BACKEND](model_path, cache_dir)

@@ -5,7 +5,6 @@ first written and checked on every open and every write."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from vectorstore.catalog import SCHEMA_VERSION
@@ -65,7 +64,7 @@ def check_loaded_model(catalog, folder: Path, model: ModelIdentity, embeddings, 
         catalog.set_meta({"embedding_backend": embeddings.backend})
 
 
-def check_backend_for_writing(catalog, folder: Path, embeddings) -> None:
+def check_backend_for_writing(catalog, folder: Path, embeddings, asked: str) -> None:
     """Refuse to add vectors of another embedding backend than the library's: they would not
     match its other vectors quite, and a backend without token states stores no sentence
     vectors. An empty library takes the backend of whoever writes it first."""
@@ -76,9 +75,9 @@ def check_backend_for_writing(catalog, folder: Path, embeddings) -> None:
     if not catalog.all_chunk_ids():
         catalog.set_meta({"embedding_backend": actual})
         return
-    asked = os.environ.get("CQC_EMBEDDING_BACKEND", "").strip().lower()
+    asked = asked.strip().lower()
     why = (f"CQC_EMBEDDING_BACKEND={asked}" if asked == actual
-           else f"the {configured_backend(recorded)} backend could not be loaded, so {actual} stood in; see the log")
+           else f"the {configured_backend(asked, recorded)} backend could not be loaded, so {actual} stood in; see the log")
     raise EmbeddingSetupError(
         f"The library at {folder} was embedded with the '{recorded}' backend, but this run would embed "
         f"with '{actual}' ({why}). Mixing them would leave vectors that do not quite match the others"

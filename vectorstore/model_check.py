@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from vectorstore.errors import EmbeddingSetupError
-from vectorstore.settings import Settings, packaged_model_path
+from config import Settings, packaged_model_path
 
 
 @dataclass(frozen=True)
@@ -66,7 +66,7 @@ def model_unusable(model_path: str, why: str) -> EmbeddingSetupError:
 
 def check_model_folder(settings: Settings) -> None:
     """Cheap: the configured model folder looks like a model (no loading)."""
-    path = settings.model_path()
+    path = settings.embedding.model_path()
     why = missing_model_files(path)
     if why:
         raise model_unusable(path, why)
@@ -78,9 +78,9 @@ def check_model_loads(settings: Settings, backend: str | None = None) -> None:
     from vectorstore.embeddings import configured_backend, load_embeddings
 
     check_model_folder(settings)
-    path = settings.model_path()
+    path = settings.embedding.model_path()
     try:
-        embeddings = load_embeddings(path, backend or configured_backend())
+        embeddings = load_embeddings(path, backend or configured_backend(settings.embedding.backend), settings.embedding.cache_dir)
         vector = embeddings.embed_query("A test sentence.")
     except EmbeddingSetupError:
         raise

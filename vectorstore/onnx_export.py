@@ -19,14 +19,6 @@ def read_json(path: Path) -> dict | None:
         return None
 
 
-def cache_root() -> Path:
-    configured = os.environ.get("CQC_MODEL_CACHE", "")
-    if configured:
-        return Path(configured).expanduser()
-    base = Path(os.environ.get("XDG_CACHE_HOME", "") or Path.home() / ".cache")
-    return base / "cqc-report-assistant"
-
-
 def _fingerprint(folder: Path) -> str:
     """The model folder's configuration and weight files (name, size, mtime): a new model, a new export."""
     digest = hashlib.sha256(str(folder.resolve()).encode())
@@ -42,10 +34,11 @@ def _fingerprint(folder: Path) -> str:
 _EXPORT_LOCK = threading.Lock()
 
 
-def export_onnx(model_path: str, quantized: bool, cache_dir: Path | None = None) -> Path:
-    """The model as an optimised ONNX file (int8 when asked), made once from the local folder."""
+def export_onnx(model_path: str, quantized: bool, cache_dir: Path) -> Path:
+    """The model as an optimised ONNX file (int8 when asked), made once from the local folder into
+    `cache_dir` (settings.embedding.cache_dir)."""
     folder = Path(model_path)
-    target_dir = (cache_dir or cache_root()) / "onnx" / _fingerprint(folder)
+    target_dir = cache_dir.expanduser() / "onnx" / _fingerprint(folder)
     fp32 = target_dir / "model.onnx"
     int8 = target_dir / "model-int8.onnx"
     wanted = int8 if quantized else fp32

@@ -21,7 +21,7 @@ from pathlib import Path
 import chromadb
 
 from vectorstore.errors import store_errors
-from vectorstore.settings import Settings
+from config import Settings
 from vectorstore.vectors import collection_name, talking_to_server
 
 # Kept through a rebuild: the library's identity, and the generation, so that a process holding
@@ -38,7 +38,7 @@ class Wiped:
 
 def wipe(settings: Settings) -> Wiped:
     """Empty a store and return the report files it was built from."""
-    folder = Path(settings.store_dir)
+    folder = Path(settings.store.dir)
     with store_errors(folder):
         folder.mkdir(parents=True, exist_ok=True)
         lock = os.open(folder / "write.lock", os.O_RDWR | os.O_CREAT, 0o644)
@@ -142,7 +142,7 @@ def _salvage_sources(kept: Path) -> list[str]:
 
 def _drop_vectors(settings: Settings, folder: Path, store_id: str) -> None:
     chroma_settings = chromadb.Settings(anonymized_telemetry=False)
-    if settings.chroma_host:
+    if settings.store.chroma_host:
         name = collection_name(settings, store_id)
         if not name:
             return
@@ -150,8 +150,8 @@ def _drop_vectors(settings: Settings, folder: Path, store_id: str) -> None:
         from vectorstore.ledger import Lease, open_ledger, reset_ledger
 
         with talking_to_server(settings, folder):
-            client = chromadb.HttpClient(host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings)
-            lease = Lease(open_ledger(client, name), settings.lease_seconds, lambda: f"rebuild of {folder}")
+            client = chromadb.HttpClient(host=settings.store.chroma_host, port=settings.store.chroma_port, settings=chroma_settings)
+            lease = Lease(open_ledger(client, name), settings.store.lease_seconds, lambda: f"rebuild of {folder}")
             lease.acquire()  # no other machine is writing the shared library meanwhile
             try:
                 _drop_collection(client, name)
@@ -161,7 +161,7 @@ def _drop_vectors(settings: Settings, folder: Path, store_id: str) -> None:
     elif (folder / "chroma").exists():
         client = chromadb.PersistentClient(path=str(folder / "chroma"), settings=chroma_settings)
         try:
-            _drop_collection(client, settings.collection)
+            _drop_collection(client, settings.store.collection)
         finally:
             client.close()
 

@@ -149,7 +149,7 @@ class Replica:
         self._install_triggers()
         try:
             self.pull()
-            self._next_look = time.monotonic() + self.settings.sync_seconds
+            self._next_look = time.monotonic() + self.settings.store.sync_seconds
         except StoreUnavailable as exc:
             log.warning("%s", exc)
             self._next_look = time.monotonic() + BACKOFF_SECONDS
@@ -159,7 +159,7 @@ class Replica:
         if time.monotonic() < self._next_look or not self._pulling.acquire(blocking=False):
             return  # looked a moment ago, or another thread is pulling now
         try:
-            self._next_look = time.monotonic() + self.settings.sync_seconds
+            self._next_look = time.monotonic() + self.settings.store.sync_seconds
             self.pull()
         except StoreUnavailable as exc:
             log.warning("%s", exc)  # reads go on from the folder's catalog; searches will say the server is down
@@ -239,7 +239,7 @@ class Replica:
     def begin_writing(self) -> None:
         """Hold the library's lease (waiting for another machine's writer), then catch up."""
         with self.store._talking_to_chroma():
-            self._lease = Lease(self.ledger, self.settings.lease_seconds, lambda: str(self.folder))
+            self._lease = Lease(self.ledger, self.settings.store.lease_seconds, lambda: str(self.folder))
             self._lease.acquire()
         try:
             self.pull()

@@ -32,7 +32,7 @@ import numpy as np
 from cqc.models import Chunk, Page, Report
 from cqc.records import ReportEntry, SearchFilter
 from vectorstore.catalog import SCHEMA_VERSION, Catalog  # noqa: F401 (SCHEMA_VERSION: re-exported)
-from vectorstore.embeddings import TextEmbedder, configured_backend, load_embeddings
+from vectorstore.embeddings import TextEmbedder, configured_backend, embedder_for
 from vectorstore.errors import (  # noqa: F401  (re-exported: callers import the errors from here)
     CatalogDamaged, DiskFull, EmbeddingSetupError, LibraryBusy, StoreError, StoreUnavailable, StoreVersionError,
     GuardedCatalog, VectorsMissing, rebuild_command, repair_command, store_errors,
@@ -42,7 +42,7 @@ from vectorstore.keyword_index import KeywordSearch
 from vectorstore.model_check import ModelIdentity, check_model_folder, model_identity  # noqa: F401
 from vectorstore.rebuild import Wiped
 from vectorstore.rebuild import wipe as wipe_store
-from vectorstore.settings import Settings, get_settings
+from config import Settings, get_settings
 from vectorstore.vectors import (  # noqa: F401
     VectorIndex, add_chunks, chroma_metadata, chroma_where, collection_name, talking_to_server, unavailable,
 )
@@ -70,7 +70,7 @@ class ReconcileResult:
 class LibraryStore:
     def __init__(self, settings: Settings | None = None, embeddings: TextEmbedder | None = None):
         self.settings = settings or get_settings()
-        self.folder = Path(self.settings.store_dir)
+        self.folder = Path(self.settings.store.dir)
         with store_errors(self.folder):
             self.folder.mkdir(parents=True, exist_ok=True)
             self.catalog: Catalog = GuardedCatalog(Catalog(self.folder / "catalog.sqlite3"), self.folder)  # type: ignore[assignment]
@@ -93,8 +93,8 @@ class LibraryStore:
         if embeddings is None:
             check_model_folder(self.settings)
         # CQC_EMBEDDING_BACKEND is checked now, not at the first question: a typo is named at once.
-        configured_backend(self.catalog.get_meta("embedding_backend"))
-        self.model = model_identity(self.settings.model_path())
+        configured_backend(self.settings.embedding.backend, self.catalog.get_meta("embedding_backend"))
+        self.model = model_identity(self.settings.embedding.model_path())
         check_versions(self.catalog, self.folder, self.model)
         self._keyword_search = KeywordSearch(self.folder / "bm25", self.catalog)
         self.keywords = self._keyword_search.index
@@ -104,7 +104,7 @@ class LibraryStore:
     def embeddings(self) -> TextEmbedder:
         if self._embeddings is None:
             recorded = self.catalog.get_meta("embedding_backend")
-            embeddings = load_embeddings(self.settings.model_path(), configured_backend(recorded))
+            embeddings = embedder_for(self.settings.embedding, recorded)
             check_loaded_model(self.catalog, self.folder, self.model, embeddings, recorded)
             self._embeddings = embeddings
         return self._embeddings
@@ -112,7 +112,7 @@ class LibraryStore:
     @property
     def server(self) -> str:
         """host:port of the Chroma server, or "" when Chroma runs embedded in the store folder."""
-        s = self.settings
+        s = self.settings.store
         return f"{s.chroma_host}:{s.chroma_port}" if s.chroma_host else ""
 
     @property
@@ -289,7 +289,7 @@ class LibraryStore:
         return add_chunks(self._vectors.collection, chunks, self.catalog, self.embeddings, self._check_backend_for_writing)
 
     def _check_backend_for_writing(self) -> None:
-        check_backend_for_writing(self.catalog, self.folder, self.embeddings)
+        check_backend_for_writing(self.catalog, self.folder, self.embeddings, self.settings.embedding.backend)
 
     def sentence_vectors(self, chunk_ids: list[str]) -> dict[str, np.ndarray]:
         """Stored sentence vectors of these findings, rows in `answer_sentences` order."""

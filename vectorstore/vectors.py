@@ -26,7 +26,7 @@ from cqc.models import Chunk
 from cqc.records import SearchFilter
 from cqc.text.sentences import sentence_spans
 from vectorstore.errors import StoreUnavailable, store_errors
-from vectorstore.settings import Settings
+from config import Settings
 
 
 def chroma_metadata(chunk: Chunk) -> dict[str, str | int]:
@@ -68,10 +68,10 @@ def chroma_where(where: SearchFilter) -> dict | None:
 
 
 def unavailable(settings: Settings, exc: BaseException) -> StoreUnavailable:
-    where = f"{settings.chroma_host}:{settings.chroma_port}"
+    where = f"{settings.store.chroma_host}:{settings.store.chroma_port}"
     return StoreUnavailable(
         f"Cannot reach the Chroma server at {where} ({type(exc).__name__}: {exc}). Start it "
-        f"(chroma run --host {settings.chroma_host} --port {settings.chroma_port} --path DIR) "
+        f"(chroma run --host {settings.store.chroma_host} --port {settings.store.chroma_port} --path DIR) "
         "or unset CQC_CHROMA_HOST to use the store's own embedded Chroma."
     )
 
@@ -80,8 +80,8 @@ def unavailable(settings: Settings, exc: BaseException) -> StoreUnavailable:
 def talking_to_server(settings: Settings, folder: Path | None = None) -> Iterator[None]:
     """Turn a dead server's many exception types into one clear StoreUnavailable, and the
     failures of the disk and of SQLite into messages (`store_errors`)."""
-    with store_errors(folder or Path(settings.store_dir)):
-        if not settings.chroma_host:
+    with store_errors(folder or Path(settings.store.dir)):
+        if not settings.store.chroma_host:
             yield
             return
         import httpx
@@ -100,18 +100,18 @@ def collection_name(settings: Settings, store_id: str) -> str:
     """The library's collection: the store folder's own in embedded Chroma; on a server, named by
     CQC_LIBRARY when several machines share the library, else by the store folder's id (so two
     libraries on one server never see, or clean up, each other's vectors)."""
-    if not settings.chroma_host:
-        return settings.collection
-    if settings.library:
-        return f"{settings.collection}-{settings.library}"
-    return f"{settings.collection}-{store_id[:12]}" if store_id else ""
+    if not settings.store.chroma_host:
+        return settings.store.collection
+    if settings.store.library:
+        return f"{settings.store.collection}-{settings.store.library}"
+    return f"{settings.store.collection}-{store_id[:12]}" if store_id else ""
 
 
 def open_client(settings: Settings, folder: Path) -> chromadb.ClientAPI:
     chroma_settings = chromadb.Settings(anonymized_telemetry=False)
     with talking_to_server(settings, folder):
-        if settings.chroma_host:
-            return chromadb.HttpClient(host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings)
+        if settings.store.chroma_host:
+            return chromadb.HttpClient(host=settings.store.chroma_host, port=settings.store.chroma_port, settings=chroma_settings)
         return chromadb.PersistentClient(path=str(folder / "chroma"), settings=chroma_settings)
 
 
@@ -180,7 +180,7 @@ class VectorIndex:
 
     @property
     def server(self) -> bool:
-        return bool(self.settings.chroma_host)
+        return bool(self.settings.store.chroma_host)
 
     @property
     def client(self) -> chromadb.ClientAPI:

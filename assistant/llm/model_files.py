@@ -13,7 +13,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from vectorstore.settings import Settings
+from config import Settings
 
 INSTALL_EXTRA = "pip install -e '.[local]'"
 INSTALL_PARTS = "bash scripts/install_local_model.sh"
@@ -82,11 +82,6 @@ PARTS_MODELS: dict[str, PartsModel] = {
 }
 
 
-def model_cache_dir() -> Path:
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return base / "cqc-assistant" / "models"
-
-
 _JOINING = threading.Lock()
 
 
@@ -120,9 +115,9 @@ def join_parts(parts: list[Path], target: Path, sha256: str, size: int) -> Path:
     return target
 
 
-def joined_model(spec: PartsModel, cache_dir: Path | None = None) -> Path:
+def joined_model(spec: PartsModel, cache_dir: Path) -> Path:
     """The parts set's GGUF in the cache, joining it on first use."""
-    target = (cache_dir or model_cache_dir()) / spec.filename
+    target = cache_dir.expanduser() / spec.filename
     with _JOINING:  # two threads starting at once join the parts once
         return _joined(spec, target)
 
@@ -173,9 +168,9 @@ def check_gguf(path: Path, source: str) -> Path:
 
 def resolve_model_file(settings: Settings) -> Path:
     """The GGUF the settings name: a path, a known parts set, or an installed package shipping one."""
-    if settings.llm_model_path:
-        return check_gguf(Path(settings.llm_model_path).expanduser(), "CQC_LLM_MODEL_PATH")
-    package = settings.llm_model_package.strip()
+    if settings.llm.model_path:
+        return check_gguf(Path(settings.llm.model_path).expanduser(), "CQC_LLM_MODEL_PATH")
+    package = settings.llm.model_package.strip()
     if not package:
         raise LocalModelError(
             "CQC_ANSWERER=local needs a model: set CQC_LLM_MODEL_PATH to a .gguf file, or "
@@ -184,7 +179,7 @@ def resolve_model_file(settings: Settings) -> Path:
     source = f"CQC_LLM_MODEL_PACKAGE={package}"
     spec = PARTS_MODELS.get(package.lower())
     if spec is not None:
-        return check_gguf(joined_model(spec), source)
+        return check_gguf(joined_model(spec, settings.llm.cache_dir), source)
     return check_gguf(_packaged_gguf(package), source)
 
 

@@ -99,7 +99,7 @@ def _wait_healthy(url: str, process: subprocess.Popen, log: Path) -> None:
 
 def start_app(paths: list[Path], folder: Path) -> RunningApp:
     """Ingest `paths` into a store under `folder`, then `streamlit run app.py` against it."""
-    from vectorstore.settings import Settings
+    from config import Settings
 
     from library.ingesting import ingest_paths
     from vectorstore.store import LibraryStore

@@ -74,7 +74,7 @@ def test_the_open_app_answers_from_reports_a_terminal_ingested_and_removed(drive
     screenshot(driver, "reliability-01-after-a-terminal-ingest")
 
     # And removes one: the app stops answering from it.
-    removal = ("from vectorstore.settings import Settings; from vectorstore.store import LibraryStore; import sys; "
+    removal = ("from config import Settings; from vectorstore.store import LibraryStore; import sys; "
                "s = LibraryStore(Settings(store_dir=sys.argv[1])); "
                "[s.remove_report(r.report_id) for r in s.reports() if r.authority.startswith('Fenmarsh')]")
     terminal("-c", removal, str(app.store))
