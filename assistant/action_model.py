@@ -14,24 +14,19 @@ from assistant.action_wording import dangling, date_in
 from assistant.action_plan import ActionItem, ActionPlan, Shortfall, sources_of, usable
 from assistant.llm import calling
 from assistant.llm.checking import unsupported_figures
+from assistant.llm.grounding import closest_sentence
 from assistant.llm.prompts import load_prompt, number_findings, render_findings
 from assistant.models import Citation, RetrievedFinding
 from assistant.verbs import ACTION_VERBS, base_verb
 from cqc.text.markers import MODEL_MARKER
 from cqc.text.sentences import is_list_item, split_sentences
-from cqc.text.tokens import tokenize
-
-
-def _tokens(text: str) -> set[str]:
-    return set(tokenize(text))
 
 
 def best_basis(finding_text: str, action: str) -> str:
     """The shortfall sentence of a finding that an action (written by a model) rests on: the one
     sharing most words with it, shortfall sentences preferred."""
     sentences = [s for s in split_sentences(finding_text) if not is_list_item(s)] or [finding_text]
-    words = _tokens(action)
-    return max(sentences, key=lambda s: (len(words & _tokens(s)) + (1 if shows_shortfall(s) else 0), shows_shortfall(s)))
+    return closest_sentence(sentences, action, prefer=shows_shortfall)
 
 
 def parse_actions_reply(text: str) -> list[dict] | None:

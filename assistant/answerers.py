@@ -18,14 +18,13 @@ from assistant.figures import figure_asked
 from assistant.llm import calling
 from assistant.llm.checking import MarkerStream, Removal, canonical_markers, check_claims
 from assistant.llm.comparing import cross_citations_removed, fill_from_quoted
-from assistant.llm.grounding import Grounds, missing_quoted_claims, report_lookup
+from assistant.llm.grounding import Grounds, closest_sentence, missing_quoted_claims, report_lookup
 from assistant.llm.prompts import (
     NumberedFinding, context_findings, excerpts, load_prompt, number_findings, render_findings,
 )
 from assistant.models import NOT_IN_REPORTS, Answer, Citation, RetrievedFinding
 from cqc.records import ReportEntry
 from cqc.text.sentences import split_sentences
-from cqc.text.tokens import tokenize
 from vectorstore.settings import Settings
 
 AnswerStream = Generator[str, None, Answer]
@@ -231,6 +230,4 @@ def _claims_citing(text: str, marker: int) -> str:
 
 def supporting_sentence(finding_text: str, claims: str) -> str:
     """The sentence of a finding that shares most words with the claims citing it: what the app highlights."""
-    words = set(tokenize(claims))
-    sentences = split_sentences(finding_text) or [finding_text]
-    return max(sentences, key=lambda s: len(words & set(tokenize(s))))
+    return closest_sentence(split_sentences(finding_text) or [finding_text], claims)

@@ -236,3 +236,16 @@ def test_a_context_too_small_for_any_finding_calls_neither_model(corpus_store, c
     invoked = Recording(responses=["x"], sent=[])
     items, notes = draft_with_model(invoked, plan, planned_findings(planned), shortfalls, retrieved, settings, 8)
     assert items == [] and notes == [calling.NOTHING_FITTED] and invoked.sent == []
+
+
+def test_the_sentence_model_text_rests_on_is_the_closest_and_a_preferred_one_counts_one_word_more():
+    """Both callers pick a cited finding's sentence this way: answers for the quote the app
+    highlights, plans for an action's basis (preferring a shortfall sentence)."""
+    from assistant.llm.grounding import closest_sentence
+
+    published, grew = "Waiting lists were published every month.", "Waiting lists grew and were not reduced."
+    short = lambda s: "not" in s  # noqa: E731
+    assert closest_sentence([published, grew], "waiting lists") == published  # the first of equals
+    assert closest_sentence([published, grew], "waiting lists", prefer=short) == grew
+    assert closest_sentence([published, grew], "Publish the waiting lists", prefer=short) == grew  # 3 against 2 + 1
+    assert closest_sentence([published, grew], "Publish waiting lists every month", prefer=short) == published
