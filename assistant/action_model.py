@@ -12,32 +12,21 @@ import re
 from assistant.action_measures import labelled, shows_shortfall, suggested_owner, suggested_timescale, timescale_from
 from assistant.action_wording import dangling, date_in
 from assistant.action_plan import ActionItem, ActionPlan, Shortfall, sources_of, usable
+from assistant.llm import calling
 from assistant.llm.checking import unsupported_figures
+from assistant.llm.grounding import closest_sentence
+from assistant.llm.prompts import load_prompt, number_findings, render_findings
 from assistant.models import Citation, RetrievedFinding
 from assistant.verbs import ACTION_VERBS, base_verb
 from cqc.text.markers import MODEL_MARKER
 from cqc.text.sentences import is_list_item, split_sentences
-from cqc.text.tokens import tokenize
-
-
-def model_name(model) -> str:
-    for attr in ("model_name", "model", "model_path"):
-        value = getattr(model, attr, None)
-        if isinstance(value, str) and value:
-            return value
-    return type(model).__name__
-
-
-def _tokens(text: str) -> set[str]:
-    return set(tokenize(text))
 
 
 def best_basis(finding_text: str, action: str) -> str:
     """The shortfall sentence of a finding that an action (written by a model) rests on: the one
     sharing most words with it, shortfall sentences preferred."""
     sentences = [s for s in split_sentences(finding_text) if not is_list_item(s)] or [finding_text]
-    words = _tokens(action)
-    return max(sentences, key=lambda s: (len(words & _tokens(s)) + (1 if shows_shortfall(s) else 0), shows_shortfall(s)))
+    return closest_sentence(sentences, action, prefer=shows_shortfall)
 
 
 def parse_actions_reply(text: str) -> list[dict] | None:
@@ -88,26 +77,21 @@ def draft_with_model(
     Returns the actions that pass and notes on everything dropped; no actions means the caller
     falls back to drafting without a model.
     """
-    from assistant.llm.prompts import load_prompt, number_findings, prompt_budget, render_findings, template_tokens
-
     prompt = load_prompt("actions")
     ordered = model_order(planned, shortfalls, retrieved)
-    budget = prompt_budget(settings.llm.context_tokens, settings.llm.max_tokens, template_tokens(prompt), plan.question)
-    numbered = number_findings(ordered, budget)
+    numbered = number_findings(ordered, calling.findings_budget(prompt, settings, plan.question))
     if not numbered:
-        return [], ["No finding fitted in the model's context window (CQC_LLM_CONTEXT_TOKENS)."]
-    messages = prompt.format_messages(
+        return [], [calling.NOTHING_FITTED]
+    messages = calling.messages_for(prompt, dict(
         authority=plan.authority, topic=plan.topic, findings=render_findings(numbered), question=plan.question,
         max_actions=max_actions,
-    )
-    try:
-        reply = model.invoke(messages)
-    except Exception as exc:  # a server that is down or refuses: draft without it, and say so
-        return [], [f"The model could not be reached: {type(exc).__name__}: {exc}"]
-    content = reply.content if isinstance(reply.content, str) else json.dumps(reply.content)
-    raw = parse_actions_reply(content)
+    ))
+    reply = calling.invoke(model, messages)
+    if reply.failed:  # a server that is down or refuses: draft without it, and say so
+        return [], [calling.plan_call_failed(reply)]
+    raw = parse_actions_reply(reply.text)
     if raw is None:
-        return [], [f"The model's reply held no actions as JSON: {content[:200]!r}"]
+        return [], [f"The model's reply held no actions as JSON: {reply.text[:200]!r}"]
 
     by_number = {n.number: n.finding for n in numbered}
     notes: list[str] = []

@@ -160,7 +160,8 @@ def draft_actions(
     if chat_model is None:
         _fill_without_model(plan, planned, shortfalls, max_actions)
         return plan
-    from assistant.action_model import draft_with_model, model_name
+    from assistant.action_model import draft_with_model
+    from assistant.llm.calling import model_name, plan_drafted_without
 
     name = backend_name or model_name(chat_model)
     items, notes = draft_with_model(chat_model, plan, planned_findings(planned), shortfalls, retrieved,
@@ -169,7 +170,7 @@ def draft_actions(
     if items:
         plan.items, plan.backend = items, name
     else:
-        plan.notes.append(f"The {name} model gave no usable actions; these are drafted without a model.")
+        plan.notes.append(plan_drafted_without(name))
         _fill_without_model(plan, planned, shortfalls, max_actions)
     return plan
 

@@ -15,16 +15,16 @@ from langchain_core.language_models import BaseChatModel
 from assistant.answer_evidence import Evidence
 from assistant.extractive import SentenceSelector, compose, compose_actions, wants_figure
 from assistant.figures import figure_asked
+from assistant.llm import calling
 from assistant.llm.checking import MarkerStream, Removal, canonical_markers, check_claims
 from assistant.llm.comparing import cross_citations_removed, fill_from_quoted
-from assistant.llm.grounding import Grounds, missing_quoted_claims, report_lookup
+from assistant.llm.grounding import Grounds, closest_sentence, missing_quoted_claims, report_lookup
 from assistant.llm.prompts import (
-    NumberedFinding, context_findings, excerpts, load_prompt, number_findings, prompt_budget, render_findings, template_tokens,
+    NumberedFinding, context_findings, excerpts, load_prompt, number_findings, render_findings,
 )
 from assistant.models import NOT_IN_REPORTS, Answer, Citation, RetrievedFinding
 from cqc.records import ReportEntry
 from cqc.text.sentences import split_sentences
-from cqc.text.tokens import tokenize
 from config import Settings
 
 AnswerStream = Generator[str, None, Answer]
@@ -108,38 +108,28 @@ class GenerativeAnswerer:
     def stream(self, evidence: Evidence) -> AnswerStream:
         task = "compare" if evidence.is_comparison else "answer"
         prompt = load_prompt(task)
-        budget = prompt_budget(
-            self.settings.llm.context_tokens, self.settings.llm.max_tokens, template_tokens(prompt), evidence.question
-        )
+        budget = calling.findings_budget(prompt, self.settings, evidence.question)
         quoted = self.fallback.answer(evidence)
         numbered = self._number(evidence, budget, quoted)
         if not numbered:
             return Answer(evidence.question, NOT_IN_REPORTS, True, [], evidence.findings, kind="abstained", backend=self.name)
-        values = {
+        messages = calling.messages_for(prompt, {
             "question": evidence.question, "findings": render_findings(numbered), "not_in_reports": NOT_IN_REPORTS,
             "max_sentences": 5 if evidence.plan.wants_actions else 3,  # in the user message: the system one stays
             # the same for every question, so llama.cpp reuses its evaluated prefix
             "authorities": ", ".join(g.authority for g in evidence.groups),
-        }
-        messages = prompt.format_messages(**{k: v for k, v in values.items() if k in prompt.input_variables})
+        })
         by_number = {n.number: n.finding for n in numbered}
         filter_ = MarkerStream(set(by_number))
-        written: list[str] = []
-        try:
-            for piece in self.model.stream(messages):
-                text = piece.content if isinstance(piece.content, str) else ""
-                written.append(text)
-                shown = filter_.feed(text)
-                if shown:
-                    yield shown
-        except Exception as exc:  # a model server that is down or refuses: answer without it, and say so
-            quoted.backend = f"extractive (the {self.name} backend failed: {type(exc).__name__}: {exc})"
+        reply = yield from calling.stream(self.model, messages, show=filter_.feed)
+        if reply.failed:  # a model server that is down or refuses: answer without it, and say so
+            quoted.backend = calling.answer_call_failed(self.name, reply)
             yield "\n\n" + quoted.answer
             return quoted
         tail = filter_.close()
         if tail:
             yield tail
-        answer = self._checked(evidence, "".join(written), by_number, task, quoted)
+        answer = self._checked(evidence, reply.text, by_number, task, quoted)
         if answer.backend != self.name:  # what was streamed is not what stands: say so before the final text
             yield f"\n\n({answer.backend})\n\n{answer.answer}"
         return answer
@@ -210,7 +200,7 @@ class GenerativeAnswerer:
 
     def _quoted(self, quoted: Answer, why: str, removed: list[Removal], attributed: list[Removal]) -> Answer:
         """The quoted answer, standing in for a generated one that said less, and saying so."""
-        quoted.backend = f"quoted from the reports (the {self.name} answer {why})"
+        quoted.backend = calling.answer_set_aside(self.name, why)
         quoted.removed = removed
         quoted.attributed = attributed
         return quoted
@@ -240,6 +230,4 @@ def _claims_citing(text: str, marker: int) -> str:
 
 def supporting_sentence(finding_text: str, claims: str) -> str:
     """The sentence of a finding that shares most words with the claims citing it: what the app highlights."""
-    words = set(tokenize(claims))
-    sentences = split_sentences(finding_text) or [finding_text]
-    return max(sentences, key=lambda s: len(words & set(tokenize(s))))
+    return closest_sentence(split_sentences(finding_text) or [finding_text], claims)

@@ -241,9 +241,9 @@ BACKEND_LOADERS: dict[str, Callable[[str, Path], TextEmbedder]] = {
 BACKENDS: tuple[str, ...] = tuple(BACKEND_LOADERS)
 
 
-def embedder_for(settings: EmbeddingSettings, recorded: str | None = None) -> TextEmbedder:
+def embedder_for(embedding: EmbeddingSettings, recorded: str | None = None) -> TextEmbedder:
     """The model the settings name, with the backend they ask for, else the library's `recorded` one."""
-    return load_embeddings(settings.model_path(), configured_backend(settings.backend, recorded), settings.cache_dir)
+    return load_embeddings(embedding.model_path(), configured_backend(embedding.backend, recorded), embedding.cache_dir)
 
 
 def load_embeddings(model_path: str, backend: str = DEFAULT_BACKEND, cache_dir: Path | None = None) -> TextEmbedder:

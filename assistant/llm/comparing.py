@@ -16,10 +16,10 @@ from assistant.llm.checking import Removal, markers_in
 from assistant.llm.grounding import missing_quoted_claims
 from assistant.models import NOT_IN_REPORTS, Answer, Citation, RetrievedFinding
 from cqc.framework import short_names
+from cqc.text.markers import MARKER
 
 
 _AUTHORITY_LINE = re.compile(r"^\s*[-*]\s*\*\*(?P<name>[^*]+)\*\*")
-_MARKER = re.compile(r"\[(\d+)\]")
 
 
 def authority_named(label: str, authorities: list[str]) -> str | None:
@@ -51,7 +51,7 @@ def cross_citations_removed(written: str, by_number: dict[int, RetrievedFinding]
                 removed.append(Removal(marker.group(0), f"cites {finding.chunk.authority} in the line about {label}"))
                 return ""
 
-            line = _MARKER.sub(keep_own, line)
+            line = MARKER.sub(keep_own, line)
         lines.append(line)
     return "\n".join(lines)
 
@@ -79,7 +79,7 @@ def _renumbered(body: str, cites: list[Citation], by_number: dict[int, Retrieved
             by_number[n] = findings[c.chunk_id]
             number_of[c.chunk_id] = n
         mapping[c.marker] = number_of[c.chunk_id]
-    return _MARKER.sub(lambda m: f"[{mapping.get(int(m.group(1)), int(m.group(1)))}]", body)
+    return MARKER.sub(lambda m: f"[{mapping.get(int(m.group(1)), int(m.group(1)))}]", body)
 
 
 def fill_from_quoted(

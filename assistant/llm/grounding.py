@@ -21,6 +21,7 @@ from cqc.text.numbers import key_figures, stated_figures
 from assistant.models import Citation, RetrievedFinding
 from cqc.framework import QUALITY_STATEMENTS, canonical_rating
 from cqc.records import ReportEntry
+from cqc.text.tokens import tokenize
 
 _RATING = r"(outstanding|good|requires\s+improvement|inadequate)"
 _RATING_CLAIMS = (
@@ -149,3 +150,16 @@ def missing_quoted_claims(quoted: list[Citation], text: str, cited_chunks: set[s
 
 def report_lookup(reports: Callable[[], list[ReportEntry]] | None) -> dict[str, ReportEntry]:
     return {e.report_id: e for e in reports()} if reports else {}
+
+
+def closest_sentence(sentences: list[str], written: str, prefer: Callable[[str], bool] | None = None) -> str:
+    """Of a cited finding's sentences, the one that text a model wrote rests on: the one sharing
+    most words with it (the first of equals). A sentence `prefer` picks out counts one word more
+    and wins a tie: an action's basis is a shortfall sentence where one is as close."""
+    words = set(tokenize(written))
+
+    def closeness(sentence: str) -> tuple[int, bool]:
+        preferred = bool(prefer and prefer(sentence))
+        return len(words & set(tokenize(sentence))) + preferred, preferred
+
+    return max(sentences, key=closeness)
