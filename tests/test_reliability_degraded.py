@@ -52,7 +52,7 @@ def lose_vectors(folder, how: str) -> int:
         return 0
     store = LibraryStore(Settings(store_dir=folder))
     ids = sorted(store.vector_ids())
-    store.chroma.delete(ids=ids[: len(ids) // 2])
+    store.collection.delete(ids=ids[: len(ids) // 2])
     left = store.vector_count()
     store.close()
     return left

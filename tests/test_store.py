@@ -30,12 +30,12 @@ def test_reports_json_gives_exact_facts_for_all_four_authorities(corpus_store, f
 def test_ingesting_the_same_folder_twice_changes_nothing(empty_store):
     first = ingest_paths([DEMO], empty_store)
     ids = {r.report_id: empty_store.catalog.chunk_ids(r.report_id) for r in first.reports}
-    count = empty_store.chroma._collection.count()
+    count = empty_store.collection.count()
     second = ingest_paths([DEMO], empty_store)
     assert second.reports == [] and not second.failed and not second.skipped
     assert sorted(Path(f).name for f in second.unchanged) == ["fenmarsh.md", "larkbridge.html", "oakhurst.pdf"]
     assert "3 unchanged" in second.lines()[0]
-    assert empty_store.chroma._collection.count() == count == first.chunks
+    assert empty_store.collection.count() == count == first.chunks
     assert {r.report_id: empty_store.catalog.chunk_ids(r.report_id) for r in empty_store.reports()} == ids
 
 
@@ -51,7 +51,7 @@ def test_a_changed_report_replaces_its_old_chunks(empty_store, tmp_path):
     new_ids = empty_store.catalog.chunk_ids(after.report_id)
     assert after.report_id == before.report_id and after.added == 1 and after.removed == 1
     assert len(new_ids) == len(old_ids) and len(new_ids - old_ids) == 1
-    assert empty_store.chroma._collection.count() == len(new_ids)
+    assert empty_store.collection.count() == len(new_ids)
     assert empty_store.keyword_search("added in a correction", 5, __import__("vectorstore.store").store.SearchFilter())
 
 
@@ -89,7 +89,7 @@ def test_a_text_already_embedded_reuses_its_stored_vector(empty_store, tmp_path)
     assert "reusing a stored vector" in second.lines()[0]
     # ...and a reused vector is the one the model gives for that text.
     newest = [c for c in empty_store.catalog.all_chunks() if c.published == "2025-03-04"]
-    got = empty_store.chroma._collection.get(ids=[c.chunk_id for c in newest[:5]],
+    got = empty_store.collection.get(ids=[c.chunk_id for c in newest[:5]],
                                              include=["embeddings", "documents"])
     fresh = empty_store.embeddings.embed_documents(got["documents"])
     assert np.allclose(np.asarray(got["embeddings"]), np.asarray(fresh), atol=1e-5)

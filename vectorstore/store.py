@@ -81,8 +81,7 @@ class LibraryStore:
         self._write_depth = 0
         self._lock_file: int | None = None
         self._embeddings = embeddings
-        self._vectors = VectorIndex(self.settings, self.folder, lambda: self.collection_name,
-                                    lambda: self.embeddings, self.catalog.generation)
+        self._vectors = VectorIndex(self.settings, self.folder, lambda: self.collection_name, self.catalog.generation)
         self._vectors_checked: tuple[int, int | None] | None = None
         self.replica = None
         if self.server:
@@ -129,13 +128,7 @@ class LibraryStore:
         return self._vectors.client
 
     @property
-    def chroma(self):
-        """The collection as a LangChain vector store (dense search, deletes); `collection` is
-        Chroma's own under it."""
-        return self._vectors.chroma
-
-    @property
-    def collection(self):
+    def collection(self) -> chromadb.Collection:
         return self._vectors.collection
 
     def vector_ids(self) -> set[str]:
@@ -191,9 +184,7 @@ class LibraryStore:
             try:
                 with self._talking_to_chroma():
                     self._check_vectors()
-                    docs = self.chroma.similarity_search_by_vector_with_relevance_scores(
-                        query_vector, k=k, filter=chroma_where(where)
-                    )
+                    nearest = self._vectors.nearest(query_vector, k, chroma_where(where))
                 break
             except LibraryBusy:
                 # Another process wrote between this process's check and its query: open the
@@ -202,7 +193,7 @@ class LibraryStore:
                     raise
                 self._vectors.reopen()
         # Chroma reports cosine distance for this collection; similarity is 1 - distance.
-        return [(doc.id, 1.0 - float(distance)) for doc, distance in docs if doc.id]
+        return [(chunk_id, 1.0 - float(distance)) for chunk_id, distance in nearest]
 
     def keyword_search(self, query: str, k: int, where: SearchFilter) -> list[tuple[str, float]]:
         return self._keyword_search.search(query, k, where)
@@ -280,7 +271,7 @@ class LibraryStore:
             self.catalog.put_report(entry, chunks, sentence_vectors, pages, [a for a in absorbs if a != rid])
             stale = sorted(existing - set(new_ids))
             for start in range(0, len(stale), 1000):
-                self.chroma.delete(ids=stale[start: start + 1000])
+                self.collection.delete(ids=stale[start: start + 1000])
             result.replaced_reports = [a for a in absorbs if a != rid]
             result.added, result.removed, result.kept = len(to_add), len(stale), len(chunks) - len(to_add)
         return result
@@ -300,7 +291,7 @@ class LibraryStore:
             ids = sorted(self.catalog.chunk_ids(report_id))
             self.catalog.delete_report(report_id)
             if ids:
-                self.chroma.delete(ids=ids)
+                self.collection.delete(ids=ids)
             return len(ids)
 
     def reconcile(self) -> ReconcileResult:
@@ -315,7 +306,7 @@ class LibraryStore:
             in_chroma = self.vector_ids()
             orphans = sorted(in_chroma - in_catalog)
             for start in range(0, len(orphans), 1000):
-                self.chroma.delete(ids=orphans[start : start + 1000])
+                self.collection.delete(ids=orphans[start : start + 1000])
             missing = self.catalog.chunks(sorted(in_catalog - in_chroma))
             _, sentence_vectors = self._add_chunks(missing)
             self.catalog.set_sentence_vectors(sentence_vectors)

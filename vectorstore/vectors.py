@@ -20,7 +20,6 @@ from pathlib import Path
 
 import chromadb
 import numpy as np
-from langchain_core.embeddings import Embeddings
 
 from cqc.models import Chunk
 from cqc.records import SearchFilter
@@ -165,16 +164,15 @@ class VectorIndex:
     """The Chroma client and collection, opened lazily and reopened when another process wrote."""
 
     def __init__(self, settings: Settings, folder: Path, collection_name: Callable[[], str],
-                 embeddings: Callable[[], Embeddings], generation: Callable[[], int]):
+                 generation: Callable[[], int]):
         self.settings = settings
         self.folder = folder
         self._collection_name = collection_name
-        self._embeddings = embeddings
         self._generation = generation
         self._lock = threading.RLock()
         self._gate = _Gate()
         self._client: chromadb.ClientAPI | None = None
-        self._chroma = None  # langchain_chroma.Chroma
+        self._collection: chromadb.Collection | None = None
         self.seen: int | None = None  # the catalog generation the open index is known to match
         self.reopened = 0  # how many times another process's writes made this process reopen
 
@@ -191,24 +189,22 @@ class VectorIndex:
             return self._client
 
     @property
-    def chroma(self):
-        from langchain_chroma import Chroma
-
+    def collection(self) -> chromadb.Collection:
+        """The one handle on the vectors: every read and write passes vectors we computed, so the
+        collection has no embedding function (Chroma's default one would download a model)."""
         with self._lock:
-            if self._chroma is None:
-                client, embeddings = self.client, self._embeddings()
+            if self._collection is None:
+                client = self.client
                 with talking_to_server(self.settings, self.folder):
-                    # Always pass our embedding function: Chroma's default one downloads a model.
-                    self._chroma = Chroma(client=client, collection_name=self._collection_name(),
-                                          embedding_function=embeddings,
-                                          collection_metadata={"hnsw:space": "cosine"})
-            return self._chroma
+                    self._collection = client.get_or_create_collection(
+                        self._collection_name(), embedding_function=None, metadata={"hnsw:space": "cosine"}
+                    )
+            return self._collection
 
-    @property
-    def collection(self):
-        """Chroma's collection under the LangChain store, the one handle for what LangChain does not
-        offer (get by metadata, upsert with given vectors, count, paging ids): never a second client."""
-        return self.chroma._collection
+    def nearest(self, query_vector: list[float], k: int, where: dict | None) -> list[tuple[str, float]]:
+        """(id, cosine distance) of the `k` nearest vectors passing `where`, nearest first."""
+        found = self.collection.query(query_embeddings=[query_vector], n_results=k, where=where, include=["distances"])
+        return list(zip(found["ids"][0], found["distances"][0]))
 
     @contextmanager
     def using(self) -> Iterator[None]:
@@ -239,7 +235,7 @@ class VectorIndex:
                 return False  # another thread reopened while this one waited
             if self.server:
                 with self._lock:
-                    self._chroma = None  # the server is current; only the collection may have been made anew
+                    self._collection = None  # the server is current; only the collection may have been made anew
             else:
                 self._close_client()
             self.reopened += 1
@@ -268,7 +264,7 @@ class VectorIndex:
 
     def _close_client(self) -> None:
         with self._lock:
-            self._chroma = None
+            self._collection = None
             client, self._client = self._client, None
             self.seen = None
         if client is not None and hasattr(client, "close"):
