@@ -16,6 +16,11 @@ CORPUS = ROOT.parent / "shared" / "corpus"
 DEMO = ROOT / "demo_reports"
 
 
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "real_model: in a module that uses the fake embedder, this test needs the real model")
+
+
 def corpus_or_skip() -> Path:
     if not CORPUS.exists():
         pytest.skip("../shared/corpus is not beside the project")
@@ -56,6 +61,46 @@ def facts(corpus) -> dict[str, dict]:
 
 @pytest.fixture()
 def empty_store(tmp_path):
+    """An empty store with the real model (for tests of retrieval and answers)."""
+    from vectorstore.store import LibraryStore
+
+    return LibraryStore(Settings(store_dir=tmp_path / "store"))
+
+
+# -- the fake embedder: for tests of mechanics, where the model is incidental ---------------------
+@pytest.fixture(scope="session")
+def fake_model(tmp_path_factory) -> Path:
+    from tests.fake_embedder import fake_model_folder
+
+    return fake_model_folder(tmp_path_factory.mktemp("fake-model"))
+
+
+@pytest.fixture()
+def fake_embedder(request, fake_model):
+    """For one test: every store it opens embeds with the fake (tests/fake_embedder.py); loading the
+    real model fails the test. A test marked `real_model` (in a module that uses the fake for its
+    other tests) is left with the real model."""
+    from tests.fake_embedder import using_fake_embedder
+
+    if request.node.get_closest_marker("real_model"):
+        yield None
+        return
+    with using_fake_embedder(fake_model) as embedder:
+        yield embedder
+
+
+@pytest.fixture(scope="module")
+def fake_embedder_module(fake_model):
+    """The same for a whole module, so its module-scoped stores are the fake's too."""
+    from tests.fake_embedder import using_fake_embedder
+
+    with using_fake_embedder(fake_model) as embedder:
+        yield embedder
+
+
+@pytest.fixture()
+def fake_store(fake_embedder, tmp_path):
+    """An empty store embedding with the fake: no model is loaded."""
     from vectorstore.store import LibraryStore
 
     return LibraryStore(Settings(store_dir=tmp_path / "store"))

@@ -59,17 +59,40 @@ def shown(block) -> str:
     return "\n".join(plain(str(e.value)) for kind in ("markdown", "info", "text", "caption") for e in getattr(block, kind))
 
 
-@pytest.fixture(scope="module")
-def demo_store(tmp_path_factory) -> Path:
+# App mechanics: the fake embedder, except where a test is marked real_model (its answer's wording
+# depends on the real model's ranking).
+pytestmark = pytest.mark.usefixtures("fake_embedder")
+
+
+def _demo_store(folder: Path) -> Path:
     from library.ingesting import ingest_paths
     from vectorstore.store import LibraryStore
 
-    folder = tmp_path_factory.mktemp("app-store") / "store"
     store = LibraryStore(Settings(store_dir=folder))
     summary = ingest_paths(sorted(DEMO.iterdir()), store)
     assert len(summary.reports) == 3 and not summary.failed, summary.lines()
     store.close()
     return folder
+
+
+@pytest.fixture(scope="module")
+def fake_demo_store(tmp_path_factory, fake_model) -> Path:
+    from tests.fake_embedder import using_fake_embedder
+
+    with using_fake_embedder(fake_model):
+        return _demo_store(tmp_path_factory.mktemp("app-store") / "store")
+
+
+@pytest.fixture(scope="module")
+def real_demo_store(tmp_path_factory) -> Path:
+    return _demo_store(tmp_path_factory.mktemp("app-store-real-model") / "store")
+
+
+@pytest.fixture()
+def demo_store(request) -> Path:
+    """The three demo reports: embedded by the fake, or by the real model for a real_model test."""
+    real = request.node.get_closest_marker("real_model")
+    return request.getfixturevalue("real_demo_store" if real else "fake_demo_store")
 
 
 @dataclass
@@ -134,6 +157,7 @@ def test_sidebar_lists_the_demo_reports_and_offers_filters(monkeypatch, demo_sto
     assert mode_control(at).options == ["Ask", "Compare", "Draft actions", "Library"]
 
 
+@pytest.mark.real_model
 def test_question_shows_answer_linked_to_source_cards_and_follow_up(monkeypatch, demo_store):
     at = start_app(monkeypatch, demo_store).at
     ask(at, QUESTION)
@@ -559,6 +583,7 @@ def test_a_narrowed_date_range_is_kept_shown_in_the_banner_and_cleared(monkeypat
     assert not [m for m in at.markdown if "Answers only from" in m.value]
 
 
+@pytest.mark.real_model
 def test_my_council_defaults_from_the_environment_and_answers_our_questions(monkeypatch, demo_store):
     monkeypatch.setenv("CQC_HOME_AUTHORITY", "larkbridge")
     at = start_app(monkeypatch, demo_store).at
@@ -571,6 +596,7 @@ def test_my_council_defaults_from_the_environment_and_answers_our_questions(monk
 
 
 # -- conversations that last -----------------------------------------------------------------------
+@pytest.mark.real_model
 def test_conversation_is_kept_and_reopened_after_a_restart(monkeypatch, demo_store, tmp_path):
     copy = tmp_path / "store"
     shutil.copytree(demo_store, copy, ignore=shutil.ignore_patterns("conversations"))  # other tests' conversations

@@ -162,6 +162,7 @@ def hostile_store(empty_store, tmp_path):
     return empty_store
 
 
+@pytest.mark.usefixtures("fake_embedder")  # a scripted model over one report: the embedder is incidental
 def test_instructions_inside_a_finding_change_nothing(hostile_store):
     question = "How long did people wait for a Care Act assessment in Brackenford?"
     # A model that obeys the injected text: it claims what the finding told it to and cites [12].

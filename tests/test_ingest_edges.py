@@ -15,6 +15,9 @@ from config import Settings
 from vectorstore.store import LibraryStore
 
 
+pytestmark = pytest.mark.usefixtures("fake_embedder")  # the model is incidental here: no test needs it
+
+
 @pytest.fixture()
 def store(tmp_path):
     s = LibraryStore(Settings(store_dir=tmp_path / "store"))

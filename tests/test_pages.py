@@ -39,6 +39,9 @@ def _expected(v: sp.Variant) -> tuple:
     return (sp.AUTHORITY, sp.PUBLISHED_ISO, sp.RATING, v.pilot, overall, tuple(sp.SCORES.items()), 11)
 
 
+# Ingest and catalog mechanics: the fake embedder, except where a test is marked real_model.
+pytestmark = pytest.mark.usefixtures("fake_embedder")
+
 VARIANTS = {
     "one block per line": sp.Variant(layout="lines"),
     "blank-line blocks, 'Score 2', overall 'Score: 56'": sp.Variant(layout="blank", score_style="bare", overall="score"),
@@ -258,6 +261,7 @@ def calderholt(tmp_path_factory):
     store.close()
 
 
+@pytest.mark.real_model  # which sentence answers depends on the real model's ranking
 @pytest.mark.parametrize("question, named, not_named", [
     ("What was Calderholt's actual spend on adult social care in 2023/24?", "£146,300,000", "£141,900,000 —"),
     ("How much more than estimated did Calderholt spend in total in 2023/24?", "£25,700,000", "£512,400,000 —"),
@@ -275,6 +279,7 @@ def test_a_sentence_with_several_figures_is_quoted_and_the_figure_asked_for_name
     assert named.split()[0] in quoted  # the named figure is in what is quoted and cited
 
 
+@pytest.mark.real_model  # which sentence answers depends on the real model's ranking
 def test_a_cited_finding_names_its_page_file(calderholt):
     answer = calderholt.ask("How many safeguarding concerns were waiting to be screened in Calderholt?")
     assert "96 concerns" in answer.answer

@@ -203,6 +203,7 @@ def test_a_council_outside_the_users_filters_is_named_and_nothing_else_answered(
     assert not dated.citations and "outside your filters" in dated.answer
 
 
+@pytest.mark.usefixtures("fake_embedder")  # scope, not ranking: one report in the library
 def test_with_one_report_in_the_library_an_unknown_council_gets_nothing_of_it(tmp_path):
     """Issue 16 item 5: the library's only council must not answer for another."""
     from assistant.chain import Assistant

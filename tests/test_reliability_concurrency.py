@@ -30,8 +30,11 @@ def questions(authority: str) -> list[tuple[str, SearchFilter]]:
     ]
 
 
+pytestmark = pytest.mark.usefixtures("fake_embedder_module")  # the model is incidental here: no test needs it
+
+
 @pytest.fixture(scope="module")
-def shared(tmp_path_factory):
+def shared(tmp_path_factory, fake_embedder_module):
     folder = tmp_path_factory.mktemp("concurrency")
     store = LibraryStore(Settings(store_dir=folder / "store"))
     assert not ingest_paths(sorted(DEMO.iterdir()), store).failed

@@ -36,7 +36,9 @@ CHILD = textwrap.dedent(
     import vectorstore.keyword_index as keyword_index
     from library.ingesting import ingest_paths
     from vectorstore.store import LibraryStore
+    from tests.fake_embedder import use_fake_in_child_process
 
+    use_fake_in_child_process()  # the parent test's embedder
     mode, store_dir, paths = sys.argv[1], sys.argv[2], sys.argv[3:]
     die = lambda: os.kill(os.getpid(), signal.SIGKILL)
     calls = {"put": 0, "json": 0}
@@ -79,6 +81,9 @@ CHILD = textwrap.dedent(
     print("finished", len(summary.reports), flush=True)
     """
 )
+
+# Write-path mechanics: the fake embedder, in the test and (through its environment) in the child.
+pytestmark = pytest.mark.usefixtures("fake_embedder")
 
 SOURCES = [DEMO / "fenmarsh.md", DEMO / "larkbridge.html"]  # written in this order (reports in file-name order)
 

@@ -80,6 +80,7 @@ def test_missing_vectors_are_said_with_the_repair_command_and_the_repair_works(b
     assert asked.returncode == 0 and "1,274" in asked.stdout
 
 
+@pytest.mark.usefixtures("fake_embedder")  # app mechanics: the model is incidental
 def test_the_app_says_the_vectors_are_missing_instead_of_answering(monkeypatch, built):
     folder, _ = built
     lose_vectors(folder, "folder deleted")

@@ -68,8 +68,11 @@ def _snapshot(store: LibraryStore, assistant: Assistant) -> dict:
     }
 
 
+pytestmark = pytest.mark.usefixtures("fake_embedder_module")  # the model is incidental here: no test needs it
+
+
 @pytest.fixture(scope="module")
-def clean_and_hostile(tmp_path_factory):
+def clean_and_hostile(tmp_path_factory, fake_embedder_module):
     folder = tmp_path_factory.mktemp("hostile")
     report = folder / "fenmarsh.md"
     clean_text = (DEMO / "fenmarsh.md").read_text(encoding="utf-8")

@@ -40,8 +40,11 @@ def _scanned_pdf(path) -> None:
     pdf.output(str(path))
 
 
+pytestmark = pytest.mark.usefixtures("fake_embedder_module")  # the model is incidental here: no test needs it
+
+
 @pytest.fixture(scope="module")
-def bad_run(tmp_path_factory):
+def bad_run(tmp_path_factory, fake_embedder_module):
     """One run over good reports with every kind of bad input between them."""
     folder = tmp_path_factory.mktemp("inputs")
     good_pdf = (DEMO / "oakhurst.pdf").read_bytes()

@@ -98,6 +98,7 @@ def test_rebuild_recovers_a_damaged_catalog_keeping_the_file_and_reading_uploads
     assert asked.returncode == 0 and "1,274" in asked.stdout
 
 
+@pytest.mark.usefixtures("fake_embedder")  # app mechanics: the model is incidental
 def test_the_app_shows_a_damaged_catalog_as_a_message(monkeypatch, built):
     folder, _ = built
     damage(folder / "catalog.sqlite3")
@@ -207,6 +208,7 @@ def test_a_full_disk_is_a_message_the_open_app_keeps_answering_and_nothing_is_lo
 
 
 # -- anything else ---------------------------------------------------------------------------------
+@pytest.mark.usefixtures("fake_embedder")  # app mechanics: the model is incidental
 def test_an_unexpected_failure_in_the_app_is_a_message_without_its_exception_text(monkeypatch, built):
     folder, _ = built
 

@@ -45,6 +45,10 @@ def heartbeat(host: str, port: int) -> bool:
         return False
 
 
+# Server-mode mechanics: the fake embedder, except where a test is marked real_model.
+pytestmark = pytest.mark.usefixtures("fake_embedder")
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """(host, port) of a running Chroma server: the one `make test-server` started, else our own."""
@@ -163,6 +167,7 @@ def library() -> str:
     return f"team-{uuid.uuid4().hex[:8]}"
 
 
+@pytest.mark.real_model  # runs `python -m ingest`, a process of its own
 def test_machines_naming_one_library_answer_from_the_same_library(server, tmp_path, library):
     one = machine(server, tmp_path / "one", library)
     two = machine(server, tmp_path / "two", library)  # open (an app) before anything is written

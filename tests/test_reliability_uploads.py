@@ -26,6 +26,9 @@ def report(name: str, figure: str) -> bytes:
     return text.replace("Fenmarsh", name).replace("1,274", figure).encode("utf-8")
 
 
+pytestmark = pytest.mark.usefixtures("fake_embedder")  # the model is incidental here: no test needs it
+
+
 @pytest.fixture()
 def store(tmp_path):
     store = LibraryStore(Settings(store_dir=tmp_path / "store"))

@@ -63,6 +63,9 @@ def markdown_to_pdf(source: Path, output: Path) -> None:
     module.build(source, output)
 
 
+pytestmark = pytest.mark.usefixtures("fake_embedder_module")  # the model is incidental here: no test needs it
+
+
 @pytest.fixture(scope="module")
 def three_formats(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("formats")
@@ -95,7 +98,7 @@ WAITING = "How many people were waiting for a Care Act assessment in Fenmarsh?"
 
 
 @pytest.fixture(scope="module")
-def two_versions(tmp_path_factory):
+def two_versions(tmp_path_factory, fake_embedder_module):
     folder = tmp_path_factory.mktemp("versions")
     old = FENMARSH.read_text(encoding="utf-8")
     new = (

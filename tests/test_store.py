@@ -6,6 +6,8 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
+
 from assistant.__main__ import main as assistant_main
 from ingest.__main__ import main as ingest_main
 from library.ingesting import ingest_paths
@@ -27,6 +29,7 @@ def test_reports_json_gives_exact_facts_for_all_four_authorities(corpus_store, f
     assert seed["rating"] == "" and seed["overall_score"] is None
 
 
+@pytest.mark.usefixtures("fake_embedder")  # store mechanics: the model is incidental
 def test_ingesting_the_same_folder_twice_changes_nothing(empty_store):
     first = ingest_paths([DEMO], empty_store)
     ids = {r.report_id: empty_store.catalog.chunk_ids(r.report_id) for r in first.reports}
@@ -39,6 +42,7 @@ def test_ingesting_the_same_folder_twice_changes_nothing(empty_store):
     assert {r.report_id: empty_store.catalog.chunk_ids(r.report_id) for r in empty_store.reports()} == ids
 
 
+@pytest.mark.usefixtures("fake_embedder")  # store mechanics: the model is incidental
 def test_a_changed_report_replaces_its_old_chunks(empty_store, tmp_path):
     copy = tmp_path / "fenmarsh.md"
     shutil.copy(DEMO / "fenmarsh.md", copy)
@@ -55,6 +59,7 @@ def test_a_changed_report_replaces_its_old_chunks(empty_store, tmp_path):
     assert empty_store.keyword_search("added in a correction", 5, __import__("vectorstore.store").store.SearchFilter())
 
 
+@pytest.mark.usefixtures("fake_embedder")  # store mechanics: the model is incidental
 def test_bad_files_are_named_and_the_rest_still_ingest(tmp_path, capsys):
     (tmp_path / "broken.pdf").write_bytes(b"this is not a pdf at all")
     (tmp_path / "empty.txt").write_bytes(b"")
@@ -71,6 +76,7 @@ def test_bad_files_are_named_and_the_rest_still_ingest(tmp_path, capsys):
         assert any(name in line and why in line for line in out.splitlines()), (name, out)
 
 
+@pytest.mark.usefixtures("fake_embedder")  # store mechanics: the model is incidental
 def test_a_text_already_embedded_reuses_its_stored_vector(empty_store, tmp_path):
     import numpy as np
 
@@ -95,6 +101,7 @@ def test_a_text_already_embedded_reuses_its_stored_vector(empty_store, tmp_path)
     assert np.allclose(np.asarray(got["embeddings"]), np.asarray(fresh), atol=1e-5)
 
 
+@pytest.mark.usefixtures("fake_embedder")  # store mechanics: the model is incidental
 def test_ingest_stores_each_answer_sentence_vector_and_questions_use_them(empty_store):
     import numpy as np
 
