@@ -34,7 +34,7 @@ import pytest
 
 from vectorstore import embeddings as embedding_backends
 from vectorstore.embeddings import TextEmbedder
-from vectorstore.settings import get_settings
+from config import get_settings
 
 FAKE_BACKEND = "fake"
 FAKE_MODEL_TYPE = "fake-hashed-ngrams"
@@ -147,7 +147,7 @@ class RealModelLoaded(AssertionError):
 
 
 def _refuse_real_model(name: str):
-    def load(model_path: str) -> TextEmbedder:
+    def load(model_path: str, cache_dir: Path | None = None) -> TextEmbedder:
         raise RealModelLoaded(f"a test using the fake embedder tried to load the {name} backend of {model_path}")
     return load
 
@@ -157,7 +157,7 @@ def _use_fake(mp: pytest.MonkeyPatch, folder: Path) -> None:
     mp.setenv("CQC_EMBEDDING_MODEL", str(folder))
     mp.setenv("CQC_EMBEDDING_BACKEND", FAKE_BACKEND)
     loaders = {name: _refuse_real_model(name) for name in embedding_backends.BACKEND_LOADERS}
-    loaders[FAKE_BACKEND] = FakeEmbedder.from_folder
+    loaders[FAKE_BACKEND] = lambda model_path, cache_dir: FakeEmbedder.from_folder(model_path)
     mp.setattr(embedding_backends, "BACKEND_LOADERS", loaders)
     mp.setattr(embedding_backends, "BACKENDS", tuple(loaders))
 

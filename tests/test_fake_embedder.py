@@ -14,7 +14,7 @@ import pytest
 from tests.conftest import DEMO, ROOT
 from tests.fake_embedder import FAKE_BACKEND, FAKE_DIMENSION, FAKE_MODEL_TYPE, FakeEmbedder
 from vectorstore.errors import StoreVersionError
-from vectorstore.settings import Settings, packaged_model_path
+from config import Settings, packaged_model_path
 
 TEXTS = [
     "People waited an average of 23 days for a Care Act assessment.",
@@ -118,7 +118,7 @@ def test_a_process_using_only_the_fake_imports_no_model_runtime(tmp_path):
     code = f"""
 import json, sys
 from pathlib import Path
-from vectorstore.settings import Settings, configure_offline
+from config import Settings, configure_offline
 configure_offline()
 from tests.fake_embedder import fake_model_folder, using_fake_embedder
 from library.ingesting import ingest_paths
