@@ -68,7 +68,7 @@ class ReconcileResult:
 
 # -- the store -----------------------------------------------------------------------------------
 class LibraryStore:
-    def __init__(self, settings: Settings | None = None, embeddings: TextEmbedder | None = None):
+    def __init__(self, settings: Settings | None = None):
         self.settings = settings or get_settings()
         self.folder = Path(self.settings.store.dir)
         with store_errors(self.folder):
@@ -80,7 +80,7 @@ class LibraryStore:
         self._write_lock = threading.RLock()
         self._write_depth = 0
         self._lock_file: int | None = None
-        self._embeddings = embeddings
+        self._embeddings: TextEmbedder | None = None  # loaded at first use: listing reports never pays for it
         self._vectors = VectorIndex(self.settings, self.folder, lambda: self.collection_name, self.catalog.generation)
         self._vectors_checked: tuple[int, int | None] | None = None
         self.replica = None
@@ -89,8 +89,7 @@ class LibraryStore:
 
             self.replica = Replica(self)
             self.replica.open()  # a new machine's empty folder is filled from the server
-        if embeddings is None:
-            check_model_folder(self.settings)
+        check_model_folder(self.settings)
         # CQC_EMBEDDING_BACKEND is checked now, not at the first question: a typo is named at once.
         configured_backend(self.settings.embedding.backend, self.catalog.get_meta("embedding_backend"))
         self.model = model_identity(self.settings.embedding.model_path())
