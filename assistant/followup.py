@@ -48,18 +48,19 @@ def rewrite_with_model(model: BaseChatModel, question: str, history: list[str], 
     """The chat model's stand-alone version of a follow-up (prompts/followup.md), used only when
     configured. A reply that is empty, overlong, or names an authority the conversation never
     mentioned is not trusted: the deterministic rewrite is used instead."""
+    from assistant.llm import calling
     from assistant.llm.prompts import load_prompt
 
     fallback = rewrite(question, history, names)
     if not history:
         return question
-    try:
-        messages = load_prompt("followup").format_messages(
-            history="\n".join(f"- {q}" for q in history[-4:]), question=question
-        )
-        reply = str(model.invoke(messages).content).strip().strip('"')
-    except Exception:  # a model that is down must not stop the question being answered
+    messages = calling.messages_for(
+        load_prompt("followup"), {"history": "\n".join(f"- {q}" for q in history[-4:]), "question": question}
+    )
+    got = calling.invoke(model, messages)
+    if got.failed:  # a model that is down must not stop the question being answered
         return fallback
+    reply = got.text.strip().strip('"')
     said = set(names.find(" ".join([*history, question]))[0])
     if not reply or len(reply) > 4 * len(" ".join([question, history[-1]])) or not set(names.find(reply)[0]) <= said:
         return fallback

@@ -249,3 +249,14 @@ def test_the_sentence_model_text_rests_on_is_the_closest_and_a_preferred_one_cou
     assert closest_sentence([published, grew], "waiting lists", prefer=short) == grew
     assert closest_sentence([published, grew], "Publish the waiting lists", prefer=short) == grew  # 3 against 2 + 1
     assert closest_sentence([published, grew], "Publish waiting lists every month", prefer=short) == published
+
+
+def test_a_follow_up_rewrite_goes_through_the_same_call_and_a_failed_model_leaves_the_rule_based_rewrite():
+    from assistant.followup import rewrite, rewrite_with_model
+    from assistant.query import AuthorityNames
+
+    names = AuthorityNames.from_authorities(["Eastholm City Council", "Kingsmere Metropolitan Borough Council"])
+    history = ["How many people were waiting for a Care Act assessment in Kingsmere?"]
+    down = Failing(error=TimeoutError("no reply within 5 s"), sent=[])
+    assert rewrite_with_model(down, "What about carers?", history, names) == rewrite("What about carers?", history, names)
+    assert down.sent  # the model was asked, through calling.invoke, and its failure did not escape
