@@ -12,6 +12,7 @@ from pathlib import Path
 
 from assistant.actions import ActionItem, ActionPlan
 from assistant.inert import escape_for_file
+from assistant.llm.calling import model_unreachable
 from assistant.models import Answer, Citation
 
 SUFFIXES = (".md", ".csv", ".docx")
@@ -235,7 +236,7 @@ def written_by(answer: Answer) -> str:
     backend = answer.backend or answer.kind
     if backend == "catalog":
         return "Scores as the reports give them"
-    if backend.startswith("extractive ("):
+    if model_unreachable(backend):
         return "Quoted from the reports (the language model could not be reached)"
     if backend.startswith("extractive") or backend == answer.kind:
         return "Quoted from the reports"

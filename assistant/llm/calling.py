@@ -109,11 +109,18 @@ def model_name(model: Any) -> str:
 
 # -- labelling a fallback --------------------------------------------------------------------------
 # Every way a model's work is set aside for the quoted (extractive) result, in the words the user
-# reads. Answers carry theirs in `Answer.backend` (`export.written_by` reads the "extractive ("
-# prefix as "the model could not be reached"); action plans in their notes.
+# reads. Answers carry theirs in `Answer.backend`; action plans in their notes.
+CALL_FAILED_PREFIX = "extractive (the "  # an answer's backend that starts so: its model could not be called
+
+
 def answer_call_failed(name: str, reply: ModelReply) -> str:
     """An answer's backend when its model could not be called: the quoted answer stands."""
-    return f"extractive (the {name} backend failed: {reply.failure})"
+    return f"{CALL_FAILED_PREFIX}{name} backend failed: {reply.failure})"
+
+
+def model_unreachable(backend: str) -> bool:
+    """Whether an answer's backend says its model could not be called (`answer_call_failed`)."""
+    return backend.startswith(CALL_FAILED_PREFIX)
 
 
 def answer_set_aside(name: str, why: str) -> str:
