@@ -83,14 +83,14 @@ def ingest_baseline(args: argparse.Namespace) -> dict:
     from langchain_text_splitters import RecursiveCharacterTextSplitter
 
     from evaluation.baseline import CHUNK_OVERLAP, CHUNK_SIZE, load_report_text
-    from vectorstore.embeddings import load_embeddings
+    from vectorstore.embeddings import embedder_for
     from vectorstore.store import LibraryStore
 
     settings = Settings(store_dir=args.ours)
     ours = LibraryStore(settings)
     entries = ours.reports()  # which files make up each report (untimed: a listing)
     ours.close()
-    embeddings = load_embeddings(settings.embedding.model_path())
+    embeddings = embedder_for(settings.embedding)
     with timed() as load:
         embeddings.embed_query("warm up")
     splitter = RecursiveCharacterTextSplitter(chunk_size=CHUNK_SIZE, chunk_overlap=CHUNK_OVERLAP)
@@ -213,10 +213,10 @@ def queries_baseline(args: argparse.Namespace) -> dict:
     from langchain_chroma import Chroma
 
     from evaluation.baseline import K
-    from vectorstore.embeddings import load_embeddings
+    from vectorstore.embeddings import embedder_for
 
     questions = _questions(args.questions)
-    embeddings = load_embeddings(Settings().embedding.model_path())
+    embeddings = embedder_for(Settings().embedding)
     db = Chroma(collection_name=BASELINE_COLLECTION, persist_directory=args.store, embedding_function=embeddings,
                 client_settings=chromadb.Settings(anonymized_telemetry=False))
     for q in questions[:3]:

@@ -9,7 +9,7 @@ no answerer model.
 2. Chunks: `RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200)`, blind to
    headings, quality statements and scores. Metadata is only {"authority", "source"}.
 3. Index: an in-memory Chroma collection (`Chroma.from_documents`) embedded with the *same*
-   model as ours (the packaged all-MiniLM-L6-v2 through `load_embeddings`), never Chroma's
+   model as ours (the packaged all-MiniLM-L6-v2 through `embedder_for`, with the same backend), never Chroma's
    default embedding function. No keyword search, no fusion, no reranking.
 4. Retrieval: `similarity_search(question, k=5)`. When the gold item has a scope (the
    authority the user selected in the app) the search is filtered to that authority, the
@@ -39,7 +39,7 @@ from langchain_text_splitters import RecursiveCharacterTextSplitter
 from cqc.records import ReportEntry
 from evaluation.gold import GoldItem, Outcome
 from ingest.document import LoadedDocument
-from vectorstore.embeddings import load_embeddings
+from vectorstore.embeddings import embedder_for
 from config import Settings
 from vectorstore.store import LibraryStore
 
@@ -84,7 +84,7 @@ def run_baseline(settings: Settings, items: list[GoldItem]) -> list[Outcome]:
         pass
     db = Chroma.from_documents(
         docs,
-        load_embeddings(settings.embedding.model_path()),
+        embedder_for(settings.embedding),
         collection_name=COLLECTION,
         client=client,
     )

@@ -116,8 +116,7 @@ class OnnxEmbeddings(TextEmbedder):
 
     gives_sentence_vectors = True
 
-    def __init__(self, model_path: str, quantized: bool = False, batch_size: int | None = None,
-                 cache_dir: Path | None = None):
+    def __init__(self, model_path: str, quantized: bool, cache_dir: Path, batch_size: int | None = None):
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
@@ -132,7 +131,7 @@ class OnnxEmbeddings(TextEmbedder):
         self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
         self.tokenizer.enable_truncation(max_length=max_len)
         self.tokenizer.no_padding()  # padded per batch below, to the batch's longest text
-        self.file = export_onnx(model_path, quantized, cache_dir or EmbeddingSettings().cache_dir)
+        self.file = export_onnx(model_path, quantized, cache_dir)
         options = ort.SessionOptions()
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         options.intra_op_num_threads = os.cpu_count() or 1

@@ -72,15 +72,15 @@ def check_model_folder(settings: Settings) -> None:
         raise model_unusable(path, why)
 
 
-def check_model_loads(settings: Settings, backend: str | None = None) -> None:
+def check_model_loads(settings: Settings) -> None:
     """Load the configured model with the backend a new library would use and embed one text.
     Run before anything is emptied: a rebuild under a model that cannot load must change nothing."""
-    from vectorstore.embeddings import configured_backend, load_embeddings
+    from vectorstore.embeddings import embedder_for
 
     check_model_folder(settings)
     path = settings.embedding.model_path()
     try:
-        embeddings = load_embeddings(path, backend or configured_backend(settings.embedding.backend), settings.embedding.cache_dir)
+        embeddings = embedder_for(settings.embedding)
         vector = embeddings.embed_query("A test sentence.")
     except EmbeddingSetupError:
         raise
