@@ -8,16 +8,36 @@ SHARED ?= ../shared/corpus
 PORT ?= 8501
 EVAL_STORE := build/eval-store
 
-.PHONY: venv run test test-server test-browser eval eval-model eval-baseline bench clean
+.PHONY: venv lock run test test-server test-browser eval eval-model eval-baseline bench clean
 
-# torch first and pinned: pip takes the CPU build from this machine's disk; unpinned, a package
-# asking for torch pulls a multi-GB CUDA build.
-$(BIN)/.installed: pyproject.toml
+# Every package, direct and transitive, comes from requirements.lock: exact versions and sha256
+# hashes (pip refuses anything else), so one commit installs one set of packages on every machine.
+# torch is locked to its CPU build (2.13.0+cpu): pip takes it from this machine's disk; elsewhere
+# give PyTorch's CPU index, `make venv TORCH_INDEX=https://download.pytorch.org/whl/cpu`. Without it
+# pip stops with "No matching distribution found for torch==2.13.0+cpu" (PyPI has no CPU build),
+# never pulling the multi-GB CUDA one: its hash is not in the lock.
+# The project itself goes in last, editable and with --no-deps: the lock already holds what it needs.
+TORCH_INDEX ?=
+PIP_LOCKED := $(BIN)/pip install -q --require-hashes $(if $(TORCH_INDEX),--extra-index-url $(TORCH_INDEX))
+$(BIN)/.installed: pyproject.toml requirements.lock
 	$(PY) -m venv $(VENV)
-	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q torch==2.13.0
-	$(BIN)/pip install -q -e '.[dev]'
+	$(PIP_LOCKED) -r requirements.lock
+	$(BIN)/pip check
+	$(BIN)/pip install -q --no-deps --no-build-isolation -e .
 	touch $@
+
+# Regenerate requirements.lock from pyproject.toml (the dev extra and the build backend included;
+# torch held to the CPU build by lock-constraints.txt). Run it when pyproject.toml's dependencies
+# change or to move to newer releases on purpose; then `make test`, and put the eval tables from
+# before and after in the commit message. pip-tools runs in a venv of its own under build/.
+LOCK_TOOLS := build/lock-tools
+lock:
+	$(PY) -m venv $(LOCK_TOOLS)
+	$(LOCK_TOOLS)/bin/pip install -q pip-tools==7.7.0
+	$(LOCK_TOOLS)/bin/pip-compile --quiet --generate-hashes --allow-unsafe --all-build-deps --extra dev \
+		--strip-extras --no-emit-index-url --no-emit-find-links --newline LF \
+		--constraint lock-constraints.txt --output-file requirements.lock pyproject.toml
+	@echo "requirements.lock written; now: make test (and compare the eval tables)"
 
 venv: $(BIN)/.installed
 
