@@ -211,8 +211,8 @@ EVERYDAY_WORDS = frozenset({"reading", "bury", "bath", "stoke", "kingston", "ric
 class Council:
     name: str  # the official name, e.g. "Durham County Council"
     kind: str  # one of KINDS
-    names: tuple[str, ...]  # every name it goes by in words, the official one first
-    abbreviations: tuple[str, ...] = ()  # as written: "LBHF", "B&NES"
+    names: tuple[str, ...]  # every name it goes by, the official one first, abbreviations last
+    abbreviations: tuple[str, ...] = ()  # as written: "LBHF", "B&NES" (also in names)
 
     @property
     def short(self) -> str:
@@ -242,8 +242,9 @@ def _parse() -> tuple[Council, ...]:
             official, others, abbreviations = (line.split("|") + ["", ""])[:3]
             official = official.strip()
             names = [official, *(n.strip() for n in others.split(";") if n.strip()), short_form(official)]
+            names += [n.replace(" and ", " & ") for n in names if " and " in n]  # "Hammersmith & Fulham"
             abbrs = tuple(a.strip() for a in abbreviations.split(",") if a.strip())
-            councils.append(Council(official, kind, tuple(dict.fromkeys(names)), abbrs))
+            councils.append(Council(official, kind, tuple(dict.fromkeys(names + list(abbrs))), abbrs))
     return tuple(councils)
 
 
@@ -270,7 +271,7 @@ def name_forms(council: Council) -> list[str]:
     }[council.kind]
     if council.name.lower().startswith("city of ") or " city council" in council.name.lower():
         framed.append(f"City of {short}")
-    forms = [*council.names, f"{short} Council", *framed]
+    forms = [n for n in council.names if n not in council.abbreviations] + [f"{short} Council", *framed]
     with_amp = [f.replace(" and ", " & ") for f in forms if " and " in f]
     with_and = [f.replace(" & ", " and ") for f in forms if " & " in f]
     return list(dict.fromkeys(forms + with_amp + with_and))

@@ -112,7 +112,8 @@ def _index() -> tuple[dict[tuple[str, ...], Council], dict[int, list[tuple[str, 
     exact: dict[tuple[str, ...], Council] = {}
     for council in COUNCILS:
         for name in council.names:
-            exact.setdefault(tuple(normalise(name).split()), council)
+            if name not in council.abbreviations:  # matched as written, by `_abbreviations`
+                exact.setdefault(tuple(normalise(name).split()), council)
     fuzzy: dict[int, list[tuple[str, Council]]] = {}
     for words, council in exact.items():
         if " ".join(words) in LOWER_CASE_WORDS or " ".join(words) in EVERYDAY_WORDS:
