@@ -268,8 +268,10 @@ def _read_as_names(chosen: list[_Candidate], text: str, words: list[_Word]) -> l
         if nxt is not None and nxt.raw[:1].isupper() and nxt.norm not in _NAME_FOLLOWERS \
                 and text[word.end:nxt.start].isspace():
             continue  # "Bury St Edmunds", "Bath Spa", "Derby County": another place or thing
-        before = [w for w in words[:c.first] if w.norm != "the"]
-        placed = bool(before) and before[-1].norm in _PLACING
+        k = c.first - 1
+        while k >= 0 and words[k].norm == "the":
+            k -= 1
+        placed = k >= 0 and words[k].norm in _PLACING  # "in Reading", "compare the Bury ..."
         listed = c.first > 0 and text[words[c.first - 1].end:word.start].strip() in {",", "/"}
         labelled = text.startswith(":", word.end)  # "Bury: local authority assessment"
         if placed or listed or labelled or text.startswith(("'s", "’s"), word.end):
