@@ -48,7 +48,7 @@ class Page:
     blocks: tuple[Block, ...]
     title: str = ""  # the title line ("<Authority>: local authority assessment")
     title_name: str = ""  # what the title names: an authority, or an area such as "County Durham"
-    council: str = ""  # the council the text names, when the title names an area
+    council: str = ""  # the official name of the council the title names (national list), or the text names for an area title
     published: str = ""  # ISO date the page gives, "" for a page that carries none
     kind: PageKind = "other"
     position: int = 0  # the first quality statement it holds, in framework order

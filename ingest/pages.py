@@ -16,7 +16,8 @@ from cqc import framework
 from cqc.models import Block, Page, PageKind
 from ingest.document import LoadedDocument
 from ingest.report_lines import published_date
-from ingest.structure import authority_in_text, title_of
+from ingest.authority import authority_of
+from ingest.structure import title_of
 
 _SUMMARY_HEADINGS = re.compile(
     r"^(overall summary|local authority (indicative )?rating( and score)?|quality statement scores|"
@@ -65,7 +66,7 @@ def read_page(doc: LoadedDocument) -> Page:
         blocks=tuple(blocks),
         title=title,
         title_name=name,
-        council=authority_in_text(name, blocks) if name else "",
+        council=authority_of(name, blocks),
         published=published,
         kind=kind,
         position=position,

@@ -13,11 +13,12 @@ from dataclasses import dataclass, field
 from cqc import framework
 from cqc.models import Block, Finding, Report
 from cqc.text.markers import defuse_markers
+from ingest.authority import authority_of
 from ingest.document import LoadedDocument
 from ingest.hostile import reads_as_instructions
 from ingest.report_lines import TITLE_LINES, published_date, title_name
 
-__all__ = ["parse_report", "reads_as_instructions", "authority_in_text"]
+__all__ = ["parse_report", "reads_as_instructions"]
 # "Score: 3", "Score 3", "Score: 3 - Evidence shows a good standard"
 _QS_SCORE = re.compile(r"^score\s*:?\s*(?P<n>[1-4])\b(?!\s*(?:%|out of|/))", re.IGNORECASE)
 # "3 - Evidence shows a good standard", also with an en or em dash
@@ -41,11 +42,6 @@ _BAND_RATING = re.compile(rf"^(?P<rating>{_RATING_WORDS})\s*[:\-–—]\s*eviden
 _RATING_TAIL = re.compile(rf"^(?P<who>.{{3,120}}?)\s*[:\-–—]?\s*(?P<rating>{_RATING_WORDS})\s*\.?$", re.IGNORECASE)
 _RATING_SECTION = re.compile(r"rating", re.IGNORECASE)
 _INDICATIVE_SECTION = re.compile(r"indicative", re.IGNORECASE)
-# A council named in a report's text: "Durham County Council", "Bath and North East Somerset Council".
-_COUNCIL_NAME = re.compile(
-    r"\b((?:[A-Z][\w'’-]+\s+(?:(?:and|upon|on|of|the)\s+)?){1,6}"
-    r"(?:County Council|City Council|Metropolitan Borough Council|Borough Council|District Council|Council))\b"
-)
 # A copyright or licence line closing a page is furniture, not a finding.
 _COPYRIGHT = re.compile(r"^(©|\(c\)\s|copyright\b)", re.IGNORECASE)
 # A score or band line is a short line of its own ("Score: 3 - Evidence shows a good standard");
@@ -144,22 +140,6 @@ def title_of(blocks: list[Block]) -> tuple[str, str]:
     return "", ""
 
 
-def authority_in_text(area: str, blocks: list[Block]) -> str:
-    """The council a page's text names for an area title ("County Durham" -> "Durham County
-    Council"): the council name used most often that shares a distinctive word with the area.
-    Empty when the title already names a council, or the text names none."""
-    if re.search(r"\b(council|borough of|city of|corporation)\b", area, re.IGNORECASE):
-        return ""
-    words = {w.lower() for w in re.findall(r"[A-Za-z']+", area)} - {"county", "city", "borough", "of", "the", "and"}
-    counts: dict[str, int] = {}
-    for block in blocks:
-        for m in _COUNCIL_NAME.finditer(block.text):
-            name = re.sub(r"^(?:The|In|At|By|For|From|With|And)\s+", "", m.group(1)).strip()
-            if words & {w.lower() for w in re.findall(r"[A-Za-z']+", name)}:
-                counts[name] = counts.get(name, 0) + 1
-    return max(counts, key=lambda n: (counts[n], len(n))) if counts else ""
-
-
 def _read_rating(report: Report, text: str, in_rating_section: bool, settled: set[str],
                  indicative_section: bool = False) -> bool:
     """Rating and overall score lines; True when the line was one.
@@ -250,11 +230,11 @@ def _enter_heading(b: _Builder, text: str, level: int) -> None:
 
 def parse_report(doc: LoadedDocument, authority: str | None = None) -> Report:
     """The report's structure from its blocks. `authority` names the report when the caller has
-    resolved it across pages (an area title such as "County Durham" whose council another page
-    names); by default it is read from the title."""
+    resolved it across pages (an area title whose council another page names); by default it is
+    read from the title, the national list of councils first (`ingest.authority`)."""
     title, named = title_of(doc.blocks)
     if authority is None:
-        authority = authority_in_text(named, doc.blocks) or named if named else ""
+        authority = authority_of(named, doc.blocks) or named if named else ""
     if not title:
         title = next((b.text for b in doc.blocks if b.kind == "heading"), "")
     report = Report(source=doc.source, authority=authority, title=title, files=list(doc.files))

@@ -143,6 +143,15 @@ class Variant:
     live_title: bool = False  # the statement page says "live healthier lives"
     area_title: bool = False  # the title names the area ("Calderholt") and the text the council
     subheadings: bool = True
+    # Another council's report in the same pages: its official name, the area its title and text
+    # name, its file names' slug; with `about_council`, as on real published pages of councils
+    # whose titles name the area, the rating box and the About heading name the area and one
+    # sentence of the About page names the council, written its own way ("Hammersmith & Fulham
+    # Council"), instead of the summary naming it.
+    authority: str = AUTHORITY
+    area: str = AREA
+    slug: str = "calderholt"
+    about_council: str = ""
 
 
 def _title(v: Variant) -> str:
@@ -175,11 +184,12 @@ def summary_page(v: Variant) -> str:
     if v.pilot:
         blocks += ["Local authority indicative rating", f"{RATING}: {BANDS[2]}"]
     else:
-        blocks += ["Local authority rating and score", f"  • {AUTHORITY}\n    {RATING}"]
+        who = AREA if v.about_council else AUTHORITY
+        blocks += ["Local authority rating and score", f"  • {who}\n    {RATING}"]
         blocks += {
-            "scored": [f"{AUTHORITY} scored {OVERALL} out of 100 overall, indicating some shortfalls"],
+            "scored": [f"{who} scored {OVERALL} out of 100 overall, indicating some shortfalls"],
             "score": [f"Score: {OVERALL}"],
-            "percent": [f"Overall rating for {AUTHORITY}: {OVERALL}%"],
+            "percent": [f"Overall rating for {who}: {OVERALL}%"],
             "none": [],
         }[v.overall]
     if v.summary_scores:
@@ -191,8 +201,10 @@ def summary_page(v: Variant) -> str:
 
 
 def about_page(v: Variant) -> str:
+    about = ABOUT + (f" {v.about_council} works with seven neighbouring boroughs in its care partnership."
+                     if v.about_council else "")
     blocks = _head(v, dated=False) + ["How we assess local authorities", f"Assessment published: {PUBLISHED}",
-                                      f"About {AUTHORITY}", ABOUT, "Financial facts"]
+                                      f"About {AREA if v.about_council else AUTHORITY}", about, "Financial facts"]
     blocks.append("\n".join(f"  • {fact}" for fact in FINANCIAL_FACTS))
     return _lines_to_text(blocks, v)
 
@@ -231,12 +243,13 @@ def page_texts(v: Variant = Variant()) -> dict[str, str]:
     for i, qs in enumerate(SCORES, start=3):
         slug = qs.lower().replace(",", "").replace(" ", "-")
         pages[f"calderholt-{i:02d}-{slug}.txt"] = statement_page(qs, v)
-    if v.area_title:
+    if v.area_title and not v.about_council:
         # The council is named in the text of the summary page only, as on real area-titled pages.
         pages["calderholt-01-overall-summary.txt"] = pages["calderholt-01-overall-summary.txt"].replace(
             SUMMARY_PEOPLE, SUMMARY_PEOPLE + f" {AUTHORITY} had recently restructured its front door."
         )
-    return pages
+    return {name.replace("calderholt", v.slug): text.replace(AUTHORITY, v.authority).replace(AREA, v.area)
+            for name, text in pages.items()}
 
 
 def write_pages(folder: Path, v: Variant = Variant(), names: list[str] | None = None) -> list[Path]:
