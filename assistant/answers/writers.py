@@ -23,7 +23,7 @@ from assistant.llm import calling
 from assistant.llm.prompts import (
     NumberedFinding, context_findings, excerpts, load_prompt, number_findings, render_findings,
 )
-from assistant.models import NOT_IN_REPORTS, Answer, Citation, RetrievedFinding
+from assistant.models import NOT_IN_REPORTS, Answer, Citation, Removal, RetrievedFinding
 from cqc.records import ReportEntry
 from cqc.text.sentences import split_sentences
 from config import Settings

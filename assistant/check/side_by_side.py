@@ -14,7 +14,7 @@ import re
 from assistant.check.claims import markers_in
 from assistant.check.grounds import missing_quoted_claims
 from assistant.evidence.bundle import Evidence
-from assistant.models import NOT_IN_REPORTS, Answer, Citation, RetrievedFinding
+from assistant.models import NOT_IN_REPORTS, Answer, Citation, Removal, RetrievedFinding
 from cqc.framework import short_names
 from cqc.text.markers import MARKER
 
