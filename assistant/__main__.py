@@ -65,7 +65,7 @@ def _ask(args: argparse.Namespace) -> int:
         return 2
     answer = assistant.ask(" ".join(args.question), scope=scope, home=home)
     if args.export:
-        from assistant.export import ExportError, export_conversation
+        from assistant.papers.export import ExportError, export_conversation
 
         try:
             for path in args.export:
@@ -89,8 +89,8 @@ def _ask(args: argparse.Namespace) -> int:
 def _actions(args: argparse.Namespace, assistant) -> int:
     """Draft improvement actions: with the configured chat model when there is one, else from the
     shortfall findings themselves."""
-    from assistant.actions import ActionsError, draft_actions
-    from assistant.export import ExportError, export_plan
+    from assistant.actions.draft import ActionsError, draft_actions
+    from assistant.papers.export import ExportError, export_plan
 
     if not args.question:
         print('Give a request, e.g. "Draft improvement actions for Kingsmere on safeguarding"', file=sys.stderr)
@@ -142,9 +142,9 @@ def _reports(args: argparse.Namespace) -> int:
 
 
 def _brief(args: argparse.Namespace) -> int:
-    from assistant.briefing import brief, briefing_markdown, export_briefing
     from assistant.chain import Assistant
-    from assistant.export import ExportError
+    from assistant.papers.briefing import brief, briefing_markdown, export_briefing
+    from assistant.papers.export import ExportError
     from cqc.records import newest_per_authority
     from vectorstore.store import LibraryStore
 

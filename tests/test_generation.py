@@ -9,10 +9,10 @@ import re
 import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
-from assistant.answerers import ExtractiveAnswerer, GenerativeAnswerer
+from assistant.answers.writers import ExtractiveAnswerer, GenerativeAnswerer
 from assistant.chain import Assistant
+from assistant.check.claims import MarkerStream, check_claims
 from assistant.llm.backends import openai_compatible
-from assistant.llm.checking import MarkerStream, check_claims
 from assistant.llm.prompts import load_prompt
 from assistant.models import NOT_IN_REPORTS
 from cqc.records import SearchFilter
@@ -258,8 +258,8 @@ def test_a_model_server_that_is_down_falls_back_to_quoting_and_says_so(corpus_st
 
 
 def test_a_model_may_rewrite_follow_ups_when_asked_but_cannot_bring_in_new_authorities():
-    from assistant.followup import rewrite_with_model
-    from assistant.query import AuthorityNames
+    from assistant.question.followup import rewrite_with_model
+    from assistant.question.names import AuthorityNames
 
     names = AuthorityNames.from_authorities(["Eastholm City Council", "Kingsmere Metropolitan Borough Council"])
     history = ["How many people were waiting for a Care Act assessment in Kingsmere?"]
@@ -375,7 +375,7 @@ def test_a_generated_answer_that_keeps_the_quoted_claims_stands(corpus_store):
 
 
 def test_the_model_sees_few_findings_and_always_the_quoted_ones(corpus_store):
-    from assistant.answerers import FIGURE_FINDINGS, OPEN_FINDINGS
+    from assistant.answers.writers import FIGURE_FINDINGS, OPEN_FINDINGS
 
     for question, limit in ((QUESTION, FIGURE_FINDINGS), ("How are unpaid carers supported?", OPEN_FINDINGS)):
         quoted = Assistant(corpus_store).ask(question, scope=KINGSMERE)
@@ -457,7 +457,7 @@ def test_figures_written_in_words_are_checked(claim, kept):
 
 
 def test_a_rating_or_score_the_model_states_is_checked_against_the_catalog(corpus_store):
-    from assistant.llm.grounding import catalog_disagrees
+    from assistant.check.grounds import catalog_disagrees
 
     reports = {e.report_id: e for e in corpus_store.reports()}
     entry = next(e for e in reports.values() if e.authority.startswith("Kingsmere"))

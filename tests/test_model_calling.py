@@ -10,13 +10,13 @@ from langchain_core.language_models.fake_chat_models import FakeListChatModel
 from langchain_core.messages import AIMessage, AIMessageChunk
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 
-from assistant.action_model import draft_with_model, model_order
-from assistant.action_plan import ActionPlan
-from assistant.actions import draft_actions, plan_evidence, planned_findings
-from assistant.answerers import ExtractiveAnswerer, GenerativeAnswerer
+from assistant.actions.draft import draft_actions, plan_evidence, planned_findings
+from assistant.actions.improvement_plan import ActionPlan
+from assistant.actions.model_draft import draft_with_model, model_order
+from assistant.answers.writers import ExtractiveAnswerer, GenerativeAnswerer
 from assistant.chain import Assistant
+from assistant.check.claims import MarkerStream
 from assistant.llm import calling
-from assistant.llm.checking import MarkerStream
 from assistant.llm.prompts import NumberedFinding, load_prompt, number_findings, render_findings, template_tokens
 from assistant.models import NOT_IN_REPORTS
 from cqc.records import SearchFilter
@@ -192,8 +192,8 @@ def _fitting(findings, budget):
 def test_both_callers_cut_their_findings_to_the_shared_budget(corpus_store, corpus_assistant, monkeypatch):
     """With the same settings each caller is given `findings_budget` of its own prompt and its
     question, and shows exactly the findings that fit it; at this context both are cut."""
-    import assistant.action_model as action_model
-    import assistant.answerers as answerers
+    import assistant.actions.model_draft as action_model
+    import assistant.answers.writers as answerers
 
     settings = Settings(store_dir=corpus_store.settings.store.dir, llm_context_tokens=1350, llm_max_tokens=600)
     cuts: dict[str, tuple] = {}
@@ -241,7 +241,7 @@ def test_a_context_too_small_for_any_finding_calls_neither_model(corpus_store, c
 def test_the_sentence_model_text_rests_on_is_the_closest_and_a_preferred_one_counts_one_word_more():
     """Both callers pick a cited finding's sentence this way: answers for the quote the app
     highlights, plans for an action's basis (preferring a shortfall sentence)."""
-    from assistant.llm.grounding import closest_sentence
+    from assistant.check.grounds import closest_sentence
 
     published, grew = "Waiting lists were published every month.", "Waiting lists grew and were not reduced."
     short = lambda s: "not" in s  # noqa: E731
@@ -252,8 +252,8 @@ def test_the_sentence_model_text_rests_on_is_the_closest_and_a_preferred_one_cou
 
 
 def test_a_follow_up_rewrite_goes_through_the_same_call_and_a_failed_model_leaves_the_rule_based_rewrite():
-    from assistant.followup import rewrite, rewrite_with_model
-    from assistant.query import AuthorityNames
+    from assistant.question.followup import rewrite, rewrite_with_model
+    from assistant.question.names import AuthorityNames
 
     names = AuthorityNames.from_authorities(["Eastholm City Council", "Kingsmere Metropolitan Borough Council"])
     history = ["How many people were waiting for a Care Act assessment in Kingsmere?"]

@@ -1,11 +1,13 @@
-"""How questions are read: (question, expected plan) rows over assistant/query.py, the one module
+"""How questions are read: (question, expected plan) rows over assistant/question/understand.py, the one module
 that holds the English patterns. No store, no model: each row runs in microseconds."""
 
 from __future__ import annotations
 
 import pytest
 
-from assistant.query import AuthorityNames, Intent, ScoreAsk, SummaryAsk, parts_of, places_in, understand
+from assistant.question.names import AuthorityNames
+from assistant.question.query_plan import Intent, ScoreAsk, SummaryAsk
+from assistant.question.understand import parts_of, places_in, understand
 
 AV, EH, KM, SM = ("Ashbourne Vale County Council", "Eastholm City Council",
                   "Kingsmere Metropolitan Borough Council", "Severn Marches County Council")

@@ -12,7 +12,7 @@ import re
 import pytest
 
 from assistant.__main__ import main as assistant_main
-from assistant.check import CheckAnswer
+from assistant.check.every_answer import CheckAnswer
 from assistant.models import NOT_IN_REPORTS, Answer, Citation
 from assistant.path import Asked
 from cqc.framework import SCORE_BANDS
@@ -256,7 +256,7 @@ def test_cli_as_and_per_line_as(corpus_store, tmp_path, capsys):
 def test_compared_councils_evidence_is_interleaved_best_first():
     """Each council's best finding comes before any council's second: fused scores of separate
     searches do not compare, and sorting by them buried one council's answer (site-text vacancy rates)."""
-    from assistant.evidence import interleaved
+    from assistant.evidence.retrieve import interleaved
 
     a = [object() for _ in range(3)]
     b = [object()]

@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from assistant.briefing import NOT_COVERED, Asks, Briefing, brief, export_briefing
+from assistant.papers.briefing import NOT_COVERED, Asks, Briefing, brief, export_briefing
 from cqc.ids import slugify
 from ui.cards import show_answer
 from ui.library import report_name

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from assistant.export import written_by as export_written_by
 from assistant.models import Answer, Citation
+from assistant.papers.export import written_by as export_written_by
 from ui.filters import answer_chips, chips_markdown
 from ui.safe import anchor_id, answer_markdown, escape, finding_markdown
 from ui.viewer import original_dialog, original_of

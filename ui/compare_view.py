@@ -1,4 +1,4 @@
-"""Compare: a table of each authority's figure on the topic (`assistant.comparison`), notes where
+"""Compare: a table of each authority's figure on the topic (`assistant.compare.table`), notes where
 the figures are not like for like, then each authority's own answer in a column of its own.
 
 Source cards sit in an expander under each column, so on a phone (where columns stack) an
@@ -11,7 +11,7 @@ from dataclasses import replace
 
 import streamlit as st
 
-from assistant.comparison import Comparison, compare_topic, table_rows
+from assistant.compare.table import Comparison, compare_topic, table_rows
 from assistant.models import Answer
 from cqc.records import SearchFilter
 from ui.cards import card_anchor, preview, show_answer, show_card

@@ -20,8 +20,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from uuid import uuid4
 
-from assistant.llm.checking import Removal
-from assistant.models import Answer, Citation
+from assistant.models import Answer, Citation, Removal
 
 FOLDER = "conversations"
 TITLE_CHARS = 80

@@ -1,7 +1,7 @@
 """Draft actions: an action plan for one authority (optionally one quality statement), edited in a
 table and exported as CSV, Word or Markdown.
 
-The plan comes from `assistant.actions.draft_actions`; each action keeps the finding(s) it rests
+The plan comes from `assistant.actions.draft.draft_actions`; each action keeps the finding(s) it rests
 on, shown as source cards under the table. The user's edits (wording, owner, timescale, rows added
 or deleted) are what gets exported.
 """
@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from assistant.export import PLAN_COLUMNS, inert_cell
+from assistant.papers.export import PLAN_COLUMNS, inert_cell
 from cqc.framework import QUALITY_STATEMENTS
 from cqc.records import ReportEntry
 from ui.cards import show_card
@@ -50,7 +50,7 @@ def plan_frame(plan) -> pd.DataFrame:
 
 def edited_plan(plan, frame: pd.DataFrame):
     """The plan as the user left the table: rows edited, deleted or added (an added row cites nothing)."""
-    from assistant.actions import ActionItem
+    from assistant.actions.draft import ActionItem
 
     by_sources = {" ".join(f"[{c.marker}]" for c in item.citations): item for item in plan.items}
     items = []
@@ -74,8 +74,8 @@ def edited_plan(plan, frame: pd.DataFrame):
 
 
 def export_files(plan) -> list[tuple[str, bytes, str, str]]:
-    """(label, data, file name, mime) for each format `assistant.export` writes."""
-    from assistant import export
+    """(label, data, file name, mime) for each format `assistant.papers.export` writes."""
+    from assistant.papers import export
 
     stem = "actions-" + "-".join(plan.authority.lower().split())[:60]
     with tempfile.TemporaryDirectory() as folder:  # python-docx writes files; the button wants bytes
@@ -89,7 +89,7 @@ def export_files(plan) -> list[tuple[str, bytes, str, str]]:
 
 
 def show_plan(plan) -> None:
-    from assistant.export import drafted_by
+    from assistant.papers.export import drafted_by
 
     what = plan.topic or plan.quality_statement or "the whole report"
     st.markdown(f"#### {escape(f'Actions for {plan.authority}: {what}')}")
@@ -144,7 +144,7 @@ def show_plan(plan) -> None:
 
 def draft_view(get_assistant: Callable[[], object], reports: list[ReportEntry], scope: Scope) -> None:
     try:
-        from assistant.actions import ActionsError, draft_actions
+        from assistant.actions.draft import ActionsError, draft_actions
     except ImportError:
         st.info("Drafting actions is not available in this version of the assistant.")
         return

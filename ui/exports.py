@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from assistant.export import answer_markdown_lines
-from assistant.inert import escape_for_file as escape
+from assistant.papers.export import answer_markdown_lines
+from assistant.papers.inert import escape_for_file as escape
 from ui.chat import ASK, ChatTurn
 
 

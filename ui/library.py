@@ -14,7 +14,7 @@ from typing import Protocol
 import pandas as pd
 import streamlit as st
 
-from assistant.export import inert_cell
+from assistant.papers.export import inert_cell
 from cqc.records import ReportEntry
 from ingest.errors import IngestError
 from ingest.summary import IngestSummary

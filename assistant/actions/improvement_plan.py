@@ -1,0 +1,78 @@
+"""What an improvement plan is: its actions, each with the findings it rests on, and the
+shortfalls found in the evidence that actions answer. Shared by the drafting without a model
+(`assistant.actions.draft`) and with one (`assistant.actions.model_draft`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from assistant.models import Citation, RetrievedFinding
+from cqc import framework
+
+EXTRACTIVE = "extractive (no model)"
+
+
+@dataclass
+class ActionItem:
+    action: str
+    citations: list[Citation]  # the finding(s) the action rests on
+    basis: list[str]  # the sentence(s) it rests on, verbatim from the cited finding(s)
+    measure: str = ""  # a baseline from the cited findings' own figures and the direction of change
+    owner: str = ""  # ends "(suggested)"
+    timescale: str = ""  # ends "(from the report)" or "(suggested)"
+    origin: str = "shortfall"  # planned: the report says it must happen or is planned; shortfall: what fell short
+
+    def as_json(self) -> dict:
+        return {
+            "action": self.action,
+            "citations": [c.as_json() for c in self.citations],
+            "basis": list(self.basis),
+            "measure": self.measure,
+            "owner": self.owner,
+            "timescale": self.timescale,
+            "origin": self.origin,
+        }
+
+
+@dataclass
+class ActionPlan:
+    authority: str
+    quality_statement: str  # empty when the request named none
+    topic: str  # the quality statement, or what the request asked about
+    report_date: str  # publication date of the report the findings come from
+    items: list[ActionItem] = field(default_factory=list)
+    backend: str = EXTRACTIVE
+    notes: list[str] = field(default_factory=list)  # what was dropped or fell back, and why
+    question: str = ""
+
+    def as_json(self) -> dict:
+        return {
+            "question": self.question,
+            "authority": self.authority,
+            "quality_statement": self.quality_statement,
+            "topic": self.topic,
+            "report_date": self.report_date,
+            "backend": self.backend,
+            "actions": [i.as_json() for i in self.items],
+            "notes": list(self.notes),
+        }
+
+
+def usable(finding: RetrievedFinding) -> bool:
+    """Findings that record practice: not score lines, not the regulator's standard wording."""
+    c = finding.chunk
+    return c.kind not in ("score", "rating") and not framework.is_standard_wording(c.heading)
+
+
+@dataclass
+class Shortfall:
+    finding: RetrievedFinding
+    basis: list[str]  # the sentence(s) quoted: the shortfall, any it leans on, any giving its figure
+    measure_source: str  # the sentence whose figure is the baseline, or ""
+    sentence: str  # the shortfall sentence itself
+    others: list[str] = field(default_factory=list)  # further shortfall sentences of the finding, next best first
+
+
+def sources_of(chunk) -> list[str]:
+    # The heading belongs to the finding: "Section 42" in an action's area is the finding's own.
+    return [chunk.heading, chunk.text]

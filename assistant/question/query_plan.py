@@ -1,0 +1,71 @@
+"""The plan a question is read into (assistant/question/understand.py makes it): who it is about, what it asks
+for, and the words to search with. A frozen value, so every later stage reads the same plan."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+
+class Intent(str, Enum):
+    FINDINGS = "findings"  # quote what the reports found
+    SCORES = "scores"  # ratings and scores, from the catalog
+    SUMMARY = "summary"  # the report's own summary sections
+    GOOD_PRACTICE = "good_practice"  # what councils scoring 3-4 on a statement do
+    ACTIONS = "actions"  # draft improvement actions from shortfalls
+
+
+class ScoreAsk(str, Enum):
+    LOOKUP = "lookup"  # the rating, or named statements' scores (lowest / highest among them)
+    STATEMENTS_AT = "statements_at"  # which statements an authority scored N (or <= N, >= N) on
+    EXTREMES = "extremes"  # an authority's lowest / highest scoring statements
+    AUTHORITIES_AT = "authorities_at"  # which authorities scored N (or <= N) on a statement, or overall
+    RANK = "rank"  # authorities ranked by overall score
+    RATING_COUNTS = "rating_counts"  # how many authorities have each rating
+    AVERAGE = "average"  # a statement's (or the overall) average across the library
+    CHANGE = "change"  # how an authority's scores changed between its reports
+
+
+class SummaryAsk(str, Enum):
+    OVERVIEW = "overview"
+    STRENGTHS = "strengths"
+    DEVELOPMENT = "development"
+    NEXT_STEPS = "next_steps"
+    VOICES = "voices"  # what people (or carers, partners, providers ...) said
+
+
+@dataclass(frozen=True)
+class QueryPlan:
+    question: str
+    authorities: tuple[str, ...] = ()  # library authorities named in the question (canonical names)
+    all_authorities: bool = False  # asks across councils: "which authorities ...", rank, average
+    quality_statements: tuple[str, ...] = ()  # named outright
+    topic_statements: tuple[str, ...] = ()  # implied by the subject, for boosting
+    themes: tuple[str, ...] = ()
+    intent: Intent = Intent.FINDINGS
+    wants_overall: bool = False
+    comparative: bool = False  # compares authorities ("compare", "higher than", "which ... most")
+    extremes: str = ""  # "lowest" | "highest" when the question asks for one
+    content: str = ""  # the question with authority names taken out, for retrieval
+    first_person: bool = False  # "we", "our", "the council": the user's own council
+    score_ask: ScoreAsk | None = None
+    score_range: tuple[int, int] | None = None  # scores asked for, inclusive (1-4, or 0-100 overall)
+    summary_ask: SummaryAsk | None = None
+    voices: str = ""  # whose words a VOICES summary wants: "people", "carers", "providers" ...
+    parts: tuple[str, ...] = ()  # the separate things asked, when more than one (as worded, names kept)
+    absent: tuple[str, ...] = ()  # councils on the national list named, not in the library
+    places: tuple[str, ...] = ()  # other names standing where a council would, to check against the library
+    unscored_measure: bool = False  # ASCOF, provider ratings: measures the reports do not score
+    subject: str = ""  # what a good-practice question is about, its asking words taken out ("carers' assessments")
+
+    @property
+    def wants_score(self) -> bool:
+        return self.intent is Intent.SCORES
+
+    @property
+    def wants_actions(self) -> bool:
+        return self.intent is Intent.ACTIONS
+
+    @property
+    def is_comparison(self) -> bool:
+        return len(self.authorities) >= 2 or self.all_authorities
