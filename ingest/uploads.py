@@ -55,11 +55,19 @@ class SavedUpload:
     existing: bool  # the same content was already there under that name: nothing was written
 
 
+def upload_names(filename: str):
+    """The names an upload may be kept under, in order: its cleaned name, then "name (2).pdf",
+    "name (3).pdf", ... (an upload never replaces another file)."""
+    first = Path(safe_upload_name(filename))
+    yield first.name
+    for n in range(2, 10_000):
+        yield f"{first.stem} ({n}){first.suffix}"
+
+
 def _candidates(target: Path):
     """report.pdf, report (2).pdf, report (3).pdf, ..."""
-    yield target
-    for n in range(2, 10_000):
-        yield target.with_name(f"{target.stem} ({n}){target.suffix}")
+    for name in upload_names(target.name):
+        yield target.with_name(name)
 
 
 def _holds(path: Path, data: bytes) -> bool:
