@@ -34,7 +34,11 @@ start_cluster() {
     rm -rf "$dir" && mkdir -p "$dir/socket"
     password=$(head -c 18 /dev/urandom | base64 | tr -d '/+=')
     printf '%s\n' "$password" > "$dir/pwfile"
-    if [ "$(id -u)" -eq 0 ]; then chown -R postgres: "$dir"; fi
+    if [ "$(id -u)" -eq 0 ]; then
+        chown -R postgres: "$dir"
+        runuser -u postgres -- test -r "$dir/pwfile" \
+            || { echo "the postgres user cannot reach $dir: choose a folder every user may enter" >&2; exit 1; }
+    fi
     as_owner "$bin/initdb" -D "$dir/data" -U cqc --pwfile="$dir/pwfile" --auth=scram-sha-256 \
         --encoding=UTF8 --locale=C.UTF-8 > "$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log"; exit 1; }
     as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \

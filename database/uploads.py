@@ -48,21 +48,29 @@ class UploadedFiles:
         (the caller gives the cleaned name, then "name (2)", ...); None when every name is taken."""
         digest = sha256(data)
         for name in names:
-            try:
-                with self.db.writing() as conn:
-                    held = conn.execute(select(table.c.sha256, table.c.uploaded_by, table.c.uploaded_at, table.c.size)
-                                        .where(table.c.name == name)).first()
-                    if held is not None:
-                        if held.sha256 == digest:
-                            return StoredUpload(name, digest, held.size, held.uploaded_by, held.uploaded_at, True)
-                        continue
-                    stamp = now()
-                    conn.execute(table.insert().values(name=name, sha256=digest, size=len(data), content=data,
-                                                       uploaded_by=person.id, uploaded_at=stamp))
-                    return StoredUpload(name, digest, len(data), person.id, stamp)
-            except IntegrityError:  # another machine took the name between our look and our insert
-                continue
+            for _ in range(3):
+                try:
+                    found = self._add_as(name, data, digest, person)
+                except IntegrityError:  # another machine took the name between our look and our insert:
+                    continue  # look again, it may hold the same content
+                if found is not None:
+                    return found
+                break
         return None
+
+    def _add_as(self, name: str, data: bytes, digest: str, person: Person) -> StoredUpload | None:
+        """The upload kept as `name`, or None when that name holds other content."""
+        with self.db.writing() as conn:
+            held = conn.execute(select(table.c.sha256, table.c.uploaded_by, table.c.uploaded_at, table.c.size)
+                                .where(table.c.name == name)).first()
+            if held is not None:
+                if held.sha256 == digest:
+                    return StoredUpload(name, digest, held.size, held.uploaded_by, held.uploaded_at, existing=True)
+                return None
+            stamp = now()
+            conn.execute(table.insert().values(name=name, sha256=digest, size=len(data), content=data,
+                                               uploaded_by=person.id, uploaded_at=stamp))
+            return StoredUpload(name, digest, len(data), person.id, stamp)
 
     def content(self, name: str) -> bytes | None:
         with self.db.reading() as conn:

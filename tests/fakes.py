@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 @dataclass
 class Upload:
-    """What Streamlit's file uploader hands over: a name and bytes (`ui.library.Upload`)."""
+    """What Streamlit's file uploader hands over: a name and bytes (`library.changes.Upload`)."""
 
     name: str
     data: bytes

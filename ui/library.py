@@ -22,7 +22,7 @@ from library.changes import LibraryChanges
 from ui.safe import escape
 
 UPLOAD_TYPES = ["pdf", "html", "htm", "txt", "md"]
-AUDIT_SHOWN = 50  # the most recent changes listed in the Library view
+AUDIT_SHOWN = 20  # the most recent changes listed in the Library view
 
 
 # -- layout ------------------------------------------------------------------------------------
@@ -151,8 +151,9 @@ def may_change(person: Person) -> bool:
 
 def audit_frame(entries: list[AuditEntry]) -> pd.DataFrame:
     return pd.DataFrame(
-        [{"When (UTC)": e.time.replace("T", " ")[:16], "Who": inert_cell(e.actor_label), "Did": e.action,
-          "What": inert_cell(e.target), "Outcome": inert_cell(e.outcome)} for e in entries],
+        # st.table renders Markdown in cells: names of people, files and reports are escaped to show as typed.
+        [{"When (UTC)": e.time.replace("T", " ")[:16], "Who": escape(e.actor_label), "Did": e.action,
+          "What": escape(e.target), "Outcome": escape(e.outcome)} for e in entries],
         columns=["When (UTC)", "Who", "Did", "What", "Outcome"],
     )
 
@@ -163,7 +164,8 @@ def show_audit(database: Database) -> None:
     if not entries:
         st.caption("No change to the library has been recorded yet.")
         return
-    st.dataframe(audit_frame(entries), hide_index=True, width="stretch")
+    # A plain table (text in the page, read by screen readers), not the canvas grid: a short list.
+    st.table(audit_frame(entries), hide_index=True)
 
 
 def feedback_review(export: Callable[[], bytes]) -> None:
