@@ -778,3 +778,37 @@ def test_a_finding_from_a_report_read_from_pages_is_placed_by_its_authority_not_
                  location="theme-3.html", source=str(pages))
     assert where_text(c) == "theme-3.html of the Severn Marches County Council report published 2024-11-08"
     assert "uploads" not in where_text(c)
+
+
+# -- sign-in and roles (the browser tests sign in through a real provider; here, the app's own gate) --
+AUTH = {"redirect_uri": "http://127.0.0.1:8501/oauth2callback", "cookie_secret": "x" * 32, "client_id": "cqc",
+        "client_secret": "s", "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration"}
+
+
+def test_with_sign_in_on_nothing_shows_until_a_person_with_a_role_signs_in(monkeypatch, demo_store):
+    monkeypatch.setenv("CQC_SIGN_IN", "true")
+    monkeypatch.setenv("CQC_EDITORS", "ed@kingsmere.gov.uk")
+    at = start_app(monkeypatch, demo_store).at
+    assert "no identity provider is set up" in at.error[0].value and not at.chat_input  # secrets.toml has no [auth]
+
+    at.secrets["auth"] = AUTH
+    at.user = {"is_logged_in": False}
+    run(at)
+    assert at.button(key="sign_in").proto.label == "Sign in" and not at.chat_input and not at.sidebar.button
+
+    at.user = {"is_logged_in": True, "sub": "m-1", "email": "mallory@elsewhere.example", "name": "Mallory"}
+    run(at)
+    assert "have not been given access to this app" in unescape(at.error[0].value) and not at.chat_input
+
+    at.user = {"is_logged_in": True, "sub": "r-1", "email": "rita@kingsmere.gov.uk", "name": "Rita", "roles": ["reader"]}
+    run(at)
+    assert "Signed in as **Rita** (reader)" in at.sidebar.caption[0].value and at.chat_input
+    choose_mode(at, "Library")
+    assert not at.get("file_uploader") and not [b for b in at.button if b.proto.label == "Remove report"]
+    assert any("Only editors add or remove reports" in c.value for c in at.caption)
+    assert not [b for b in at.get("download_button") if "feedback" in b.proto.label]
+
+    at.user = {"is_logged_in": True, "sub": "e-1", "email": "ed@kingsmere.gov.uk", "name": "Ed"}
+    run(at)
+    choose_mode(at, "Library")
+    assert at.get("file_uploader") and [b for b in at.button if b.proto.label == "Remove report"]

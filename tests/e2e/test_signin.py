@@ -23,7 +23,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 from tests.e2e.conftest import DEMO, free_port, screenshot, start_app, stop_app
-from tests.e2e.helpers import ask, choose_mode, page_text, wait_css, wait_idle
+from tests.e2e.helpers import ask, choose_mode, page_text, scroll_to, wait_css, wait_idle
 
 PEOPLE = {
     "rita": {"email": "rita@kingsmere.gov.uk", "email_verified": True, "name": "Rita Reader", "roles": ["reader"]},
@@ -162,9 +162,11 @@ def test_an_editor_uploads_and_the_change_is_recorded_with_their_name(driver, te
     wait_idle(driver)
     choose_mode(driver, "Ask")
     choose_mode(driver, "Library")
-    audit = driver.find_element(By.XPATH, "//*[@data-testid='stTable']").text.replace("\u2060", "")
+    table = driver.find_element(By.XPATH, "//*[@data-testid='stTable']")
+    audit = table.text.replace("\u2060", "")
     assert "Ed Editor <ed@kingsmere.gov.uk>" in audit and "upload" in audit and "quillmoor.md" in audit
     assert "Quillmoor County Council" in audit
+    scroll_to(driver, table)
     screenshot(driver, "32-editor-audit-log")
 
 
