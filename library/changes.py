@@ -10,7 +10,6 @@ original), written from the database when it needs them.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +19,7 @@ from cqc.records import ReportEntry
 from database import Action, Database, Person
 from ingest.errors import IngestError
 from ingest.summary import IngestSummary
-from ingest.uploads import safe_upload_name, safe_upload_path, upload_names
+from ingest.uploads import safe_upload_name, safe_upload_path, upload_names, write_new
 from library.ingesting import ingest_paths
 from vectorstore.store import LibraryStore
 
@@ -50,24 +49,15 @@ def uploads_folder(store: LibraryStore) -> Path:
 def local_copy(folder: Path, name: str, data: bytes) -> Path:
     """`data` as `folder/name`, written unless that file already holds it. Never through a link,
     never over a different file of that name (IngestError names it)."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise IngestError(name, f"cannot be saved ({exc.strerror or exc})") from exc
     target = safe_upload_path(folder, name)
     if target.name != name:
         raise IngestError(name, "cannot be saved: not a plain file name")
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o644)
-    except FileExistsError:
-        if not target.is_symlink() and target.is_file() and target.read_bytes() == data:
-            return target
-        raise IngestError(name, f"cannot be saved: {target} holds another file of that name") from None
-    except OSError as exc:
-        raise IngestError(name, f"cannot be saved ({exc.strerror or exc})") from exc
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-    except OSError as exc:  # a full disk: no half file left behind
-        target.unlink(missing_ok=True)
-        raise IngestError(name, f"cannot be saved ({exc.strerror or exc})") from exc
+    if write_new(target, name, data) is None:
+        raise IngestError(name, f"cannot be saved: {target} holds another file of that name")
     return target
 
 

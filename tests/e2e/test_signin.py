@@ -23,7 +23,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 from tests.e2e.conftest import DEMO, free_port, screenshot, start_app, stop_app
-from tests.e2e.helpers import ask, choose_mode, page_text, scroll_to, wait_css, wait_idle
+from tests.e2e.helpers import ask, choose_mode, page_text, scroll_to, upload, wait_css, wait_idle
 
 PEOPLE = {
     "rita": {"email": "rita@kingsmere.gov.uk", "email_verified": True, "name": "Rita Reader", "roles": ["reader"]},
@@ -155,10 +155,7 @@ def test_an_editor_uploads_and_the_change_is_recorded_with_their_name(driver, te
     choose_mode(driver, "Library")
     report = tmp_path / "quillmoor.md"
     report.write_text((DEMO / "fenmarsh.md").read_text().replace("Fenmarsh", "Quillmoor"))
-    driver.find_element(By.CSS_SELECTOR, '[data-testid="stFileUploaderDropzoneInput"]').send_keys(str(report))
-    WebDriverWait(driver, 30).until(lambda d: "quillmoor.md" in page_text(d))
-    driver.find_element(By.XPATH, "//button[contains(., 'Add to library')]").click()
-    WebDriverWait(driver, 180).until(lambda d: "Added 1 report: Quillmoor County Council." in page_text(d))
+    upload(driver, report, "Added 1 report: Quillmoor County Council.")
     wait_idle(driver)
     choose_mode(driver, "Ask")
     choose_mode(driver, "Library")
