@@ -52,23 +52,30 @@ test: venv
 	$(MAKE) test-browser
 	$(MAKE) eval
 
-# Chroma server mode: a real `chroma run` on a free local port, then the store tests and an
-# end-to-end ingest-and-ask against it with CQC_CHROMA_HOST/PORT set; the server is stopped
-# whatever the outcome.
+# The real servers a team runs: `chroma run` and PostgreSQL (Debian's package, installed by
+# .ci/postgres.sh when missing; a throw-away cluster in build/postgres, run as the postgres user
+# when we are root), each on a free local port. Then the store, shared-library and end-to-end
+# tests against Chroma (CQC_CHROMA_HOST/PORT), and the data-layer and team tests against
+# PostgreSQL as well as SQLite (CQC_TEST_DATABASE_URL). Both servers are stopped whatever the outcome.
 CHROMA_SERVER_DIR := build/chroma-server
+POSTGRES_DIR := build/postgres
+FREE_PORT := import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])
 HEARTBEAT := import sys, urllib.request; urllib.request.urlopen("http://127.0.0.1:%s/api/v2/heartbeat" % sys.argv[1], timeout=2)
+SERVER_TESTS := tests/test_store.py tests/test_reliability_server.py tests/test_database.py tests/test_team.py
 test-server: venv
 	rm -rf $(CHROMA_SERVER_DIR) && mkdir -p $(CHROMA_SERVER_DIR)
-	@port=$$($(BIN)/python -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'); \
+	@port=$$($(BIN)/python -c '$(FREE_PORT)'); pgport=$$($(BIN)/python -c '$(FREE_PORT)'); \
 	$(BIN)/chroma run --path $(CHROMA_SERVER_DIR)/data --host 127.0.0.1 --port $$port > $(CHROMA_SERVER_DIR)/server.log 2>&1 & \
-	pid=$$!; trap 'kill $$pid 2>/dev/null; wait $$pid 2>/dev/null' EXIT; \
+	pid=$$!; trap 'kill $$pid 2>/dev/null; wait $$pid 2>/dev/null; bash .ci/postgres.sh stop $(POSTGRES_DIR)' EXIT; \
+	bash .ci/postgres.sh start $(POSTGRES_DIR) $$pgport || exit 1; \
 	for i in $$(seq 1 200); do \
 		$(BIN)/python -c '$(HEARTBEAT)' $$port 2>/dev/null && break; \
 		kill -0 $$pid 2>/dev/null || { echo "chroma run exited:"; cat $(CHROMA_SERVER_DIR)/server.log; exit 1; }; \
 		sleep 0.3; \
 	done; \
 	echo "Chroma server on 127.0.0.1:$$port (pid $$pid)"; \
-	CQC_CHROMA_HOST=127.0.0.1 CQC_CHROMA_PORT=$$port $(BIN)/python -m pytest tests/test_store.py tests/test_reliability_server.py
+	CQC_CHROMA_HOST=127.0.0.1 CQC_CHROMA_PORT=$$port CQC_TEST_DATABASE_URL=$$(cat $(POSTGRES_DIR)/url) \
+		CQC_SERVER_REQUIRED=1 $(BIN)/python -m pytest $(SERVER_TESTS)
 
 # The app in real headless Chromium (Debian's chromium + chromedriver, installed by
 # .ci/browser-deps.sh when missing): ask, source cards, compare, heatmap, draft actions, and a

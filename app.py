@@ -4,7 +4,10 @@
 
 Modes: Ask (chat with cited answers), Compare (one column per authority), Draft actions (an
 editable action plan to export) and Library (reports, the heatmap of scores, a briefing on one
-report, upload, remove).
+report, upload, remove, the audit log of changes).
+With sign-in on (`CQC_SIGN_IN`, a team), the person signs in through the council's identity
+provider first (`ui.signin`); their role decides what they may change, and their conversations
+and feedback are their own (`database`).
 Retrieval and answering live in the library; the page's pieces live in `ui/`. Report text is
 shown as text everywhere (`ui.safe`).
 """
@@ -24,12 +27,16 @@ from pydantic import ValidationError
 from assistant.chain import Assistant
 from assistant.llm.backends import BackendConfigError
 from assistant.llm.local import LocalModelError
+from database import Action, Database, DatabaseError, NotAllowed, Person
+from database.imports import import_local_files
+from database.store import database_url
 from ingest.summary import IngestSummary
-from ui import chat, conversations, drafting, heatmap, layout, library
+from library.changes import LibraryChanges, original_here
+from ui import chat, conversations, drafting, heatmap, layout, library, signin
 from ui.briefing_view import briefing_view
 from ui.compare_view import compare
 from ui.exports import conversation_markdown
-from ui.feedback import feedback_path
+from ui.feedback import FeedbackSink, feedback_export, feedback_path
 from ui.filters import Scope, choose_home, choose_scope, scope_banner
 from ui.safe import escape
 from ui.suggestions import picked_suggestion
@@ -38,6 +45,7 @@ from vectorstore.store import LibraryStore, StoreError
 
 ASK, COMPARE, DRAFT, LIBRARY = "Ask", "Compare", "Draft actions", "Library"
 MODES = [ASK, COMPARE, DRAFT, LIBRARY]
+NOTHING_YET = "The library has no reports yet. An editor can add some: ask whoever runs this app."
 HOW_TO_ADD = """The library has no reports yet. To add some:
 
 - **Upload** CQC local authority assessment reports (PDF, HTML, text or Markdown) below, or
@@ -63,6 +71,21 @@ def run_settings() -> Settings:
 @st.cache_resource(show_spinner=False)
 def get_store(folder: str) -> LibraryStore:
     return LibraryStore(Settings(store_dir=folder))
+
+
+@st.cache_resource(show_spinner=False)
+def get_database(url: str, folder: str, old_feedback_file: str) -> Database:
+    """One database (and connection pool) per process; what earlier versions kept in files for this
+    store folder is imported the first time."""
+    database = Database(url)
+    imported = import_local_files(database, Path(folder), Path(old_feedback_file))
+    for problem in imported.problems:
+        logging.getLogger("app").warning("import: %s", problem)
+    return database
+
+
+def changes_for(folder: str, database: Database, person: Person) -> LibraryChanges:
+    return LibraryChanges(get_store(folder), database, person)
 
 
 @st.cache_resource(show_spinner="Loading the embedding model…")
@@ -143,14 +166,14 @@ def uploaded(summary: IngestSummary, before: list[ReportEntry]) -> None:
 
 # -- views -------------------------------------------------------------------------------------
 def chat_view(folder: str, reports: list[ReportEntry], scope: Scope, mode: str, home: str | None,
-              feedback_file: Path) -> None:
+              database: Database, person: Person) -> None:
     search = scope.search_filter(reports)
     authorities: list[str] = []
     if mode == COMPARE:
         names = sorted({r.authority for r in reports if r.authority})
         authorities = st.multiselect("Authorities to compare", names, default=names[:4], key="compare_authorities",
                                      help="Each authority is searched and answered on its own, one column each.")
-    chat.show_conversation(feedback_file)
+    chat.show_conversation(FeedbackSink(database, person))
     if mode == COMPARE and len(authorities) < 2:
         st.info("Choose at least two authorities to compare.")
     placeholder = ("Compare them on a topic or question, e.g. waiting times for assessments" if mode == COMPARE
@@ -171,11 +194,11 @@ def chat_view(folder: str, reports: list[ReportEntry], scope: Scope, mode: str, 
     else:
         turn = chat.ask(assistant, question, search, extra, home)
     chat.turns().append(turn)
-    conversations.save(conversations.store_for(folder), chat.turns())
+    conversations.save(conversations.store_for(database, person), chat.turns())
     st.rerun()  # lay the conversation out again: the new answer with its cards, links and feedback
 
 
-def library_view(folder: str, reports: list[ReportEntry]) -> None:
+def library_view(folder: str, reports: list[ReportEntry], database: Database, person: Person) -> None:
     st.subheader("Reports")
     library.show_reports(reports)
     st.subheader("Quality statement scores")
@@ -184,24 +207,37 @@ def library_view(folder: str, reports: list[ReportEntry]) -> None:
     st.caption("Rating, scores and the report's own summaries of what people said, strengths, areas for "
                "development and next steps, each cited: for a board paper.")
     briefing_view(lambda: get_assistant(folder), reports)
-    left, right = st.columns(2)
-    with left:
-        st.subheader("Add reports")
-        library.upload_form(lambda: get_store(folder), lambda summary: uploaded(summary, reports))
-    with right:
-        st.subheader("Remove a report")
+    if library.may_change(person):
+        left, right = st.columns(2)
+        with left:
+            st.subheader("Add reports")
+            library.upload_form(lambda: changes_for(folder, database, person), lambda summary: uploaded(summary, reports))
+        with right:
+            st.subheader("Remove a report")
 
-        def remove(entry: ReportEntry) -> None:
-            count = library.remove_report(get_store(folder), entry)
-            st.session_state["notice"] = f"Removed {library.report_name(entry)} ({count} findings)."
-            library_changed()
-            st.rerun()
+            def remove(entry: ReportEntry) -> None:
+                try:
+                    count = changes_for(folder, database, person).remove(entry)
+                except NotAllowed as exc:
+                    st.error(escape(str(exc)))
+                    return
+                st.session_state["notice"] = f"Removed {library.report_name(entry)} ({count} findings)."
+                library_changed()
+                st.rerun()
 
-        library.remove_form(reports, remove)
+            library.remove_form(reports, remove)
+    else:
+        st.caption("Only editors add or remove reports; ask whoever runs this app if you need to.")
+    st.subheader("Changes to the library")
+    library.show_audit(database)
+    if person.may(Action.EXPORT_FEEDBACK):
+        st.subheader("Feedback for review")
+        library.feedback_review(lambda: feedback_export(database, person))
 
 
-def sidebar(folder: str, reports: list[ReportEntry], configured_home: str) -> tuple[Scope, str | None]:
-    conversations.conversations_sidebar(conversations.store_for(folder))
+def sidebar(reports: list[ReportEntry], configured_home: str, database: Database,
+            person: Person) -> tuple[Scope, str | None]:
+    conversations.conversations_sidebar(conversations.store_for(database, person))
     if chat.turns():
         st.download_button("Export this conversation (Markdown)", conversation_markdown(chat.turns()),
                            file_name="cqc-conversation.md", mime="text/markdown", key="export_conversation",
@@ -219,6 +255,9 @@ def main() -> None:
     except StoreError as exc:  # a Chroma server that is down, or a store built with another model
         st.error(f"The report library cannot be used right now: {exc}")
         st.caption("The app is still running; reload the page once the library is back.")
+    except DatabaseError as exc:  # the shared database is down or refused
+        st.error(f"The app's database cannot be used right now: {exc}")
+        st.caption("The app is still running; reload the page once the database is back.")
     except (BackendConfigError, LocalModelError) as exc:
         st.error(f"The answering model is not set up: {exc}")
     except ValidationError as exc:
@@ -231,26 +270,36 @@ def main() -> None:
 
 def page() -> None:
     settings = run_settings()
+    person = signin.signed_in(settings.access)
+    if person is None:  # the sign-in page, or a refusal, is all there is to see
+        return
     folder = str(Path(settings.store.dir).resolve())
+    database = get_database(database_url(settings), folder, str(feedback_path(settings)))
+    # A cited upload held by another app machine is fetched from the database to be shown here.
+    st.session_state["_original_elsewhere"] = lambda source: original_here(database, Path(folder) / "uploads", source)
     reports = list_reports(folder)
     layout.narrow_screen_styles()
     st.session_state["_library_authorities"] = sorted({r.authority for r in reports if r.authority})
-    conversations.start(conversations.store_for(folder))
+    conversations.start(conversations.store_for(database, person))
     follow_library(reports)
     with st.sidebar:
-        scope, home = sidebar(folder, reports, settings.app.home_authority)
+        signin.signed_in_badge(person, settings.access)
+        scope, home = sidebar(reports, settings.app.home_authority, database, person)
     st.title("CQC adult social care assessments")
     if notice := st.session_state.pop("notice", None):
         st.toast(escape(notice), icon=":material/filter_alt:", duration="long")
     if not reports:
+        if not library.may_change(person):
+            st.info(NOTHING_YET)
+            return
         st.info(HOW_TO_ADD)
-        library.upload_form(lambda: get_store(folder), lambda summary: uploaded(summary, reports))
+        library.upload_form(lambda: changes_for(folder, database, person), lambda summary: uploaded(summary, reports))
         library.show_ingest_summary(st.session_state.pop("ingest_summary", None))
         return
     mode = mode_control()
     library.show_ingest_summary(st.session_state.pop("ingest_summary", None))  # once, after the rerun
     if mode == LIBRARY:
-        library_view(folder, reports)
+        library_view(folder, reports, database, person)
         return
     scope_banner(scope, reports)
     if mode == DRAFT:
@@ -258,7 +307,7 @@ def page() -> None:
     else:
         st.caption("Answers quote the reports; each [n] links to the finding it comes from (rest the pointer on it "
                    "for a preview).")
-        chat_view(folder, reports, scope, mode, home, feedback_path(settings))
+        chat_view(folder, reports, scope, mode, home, database, person)
 
 
 if __name__ == "__main__":  # streamlit runs the script as __main__; tests import the helpers

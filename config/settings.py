@@ -10,11 +10,12 @@ too. This is the only module of ours that reads the environment; the rest are ha
 from __future__ import annotations
 
 import os
+import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 from pydantic.fields import FieldInfo
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
@@ -61,6 +62,17 @@ class StoreSettings(_Group):
         60.0, env="CQC_LEASE_SECONDS",
         description="With a Chroma server: a writer's lease; one that stops renewing it (killed) loses it after this.",
     )
+    database_url: str = setting(
+        "", env="CQC_DATABASE_URL",
+        description="The database of people's conversations, feedback, the audit log and uploaded files, as a "
+        "SQLAlchemy URL (postgresql+psycopg://user:password@host/db for a team); empty means SQLite in "
+        "<store folder>.sqlite3 beside the store folder.",
+    )
+
+    def database_file(self) -> Path:
+        """The embedded database's file: beside the store folder, named after it."""
+        folder = Path(self.dir).resolve()
+        return folder.with_name(folder.name + ".sqlite3")
 
 
 class IngestSettings(_Group):
@@ -141,14 +153,58 @@ class AppSettings(_Group):
     )
     feedback_file: Path | None = setting(
         None, env="CQC_FEEDBACK_FILE",
-        description="JSON lines file for the app's thumbs up/down and comments; unset: feedback.jsonl beside the store folder.",
+        description="The feedback file (JSON lines) earlier versions of the app wrote, imported into the database once "
+        "(feedback now lives in the database); unset: feedback.jsonl beside the store folder.",
     )
     debug: bool = setting(False, env="CQC_DEBUG", description="Print the traceback of an unexpected error in the command lines.")
 
 
+def _names(value: Any) -> Any:
+    """A list of people from one variable: commas, semicolons or spaces between entries."""
+    if isinstance(value, str):
+        return [part for part in re.split(r"[,;\s]+", value) if part]
+    return value
+
+
+PeopleList = Annotated[list[str], BeforeValidator(_names)]
+
+
+class AccessSettings(_Group):
+    """Sign-in and roles for a team. Off by default: one person on their own machine signs in to nothing.
+
+    The identity provider itself (client id, secret, its address) is configured where Streamlit reads
+    it, the [auth] section of .streamlit/secrets.toml; these settings say who may do what."""
+
+    sign_in: bool = setting(
+        False, env="CQC_SIGN_IN",
+        description="Require sign-in through the identity provider in .streamlit/secrets.toml [auth] (st.login).",
+    )
+    provider: str = setting(
+        "", env="CQC_AUTH_PROVIDER", pattern=r"^[A-Za-z0-9_-]*$",
+        description="The provider's name when secrets.toml has several ([auth.NAME]); empty: the one in [auth] itself.",
+    )
+    role_claim: str = setting(
+        "roles", env="CQC_ROLE_CLAIM",
+        description="The identity token's claim that holds a person's roles (reader, editor, admin), a string or a list.",
+    )
+    readers: PeopleList = setting(
+        default_factory=list, env="CQC_READERS",
+        description="People who may ask, compare, draft and export: emails, @domain for a whole domain, or * for "
+        "anyone the provider signs in; separated by commas.",
+    )
+    editors: PeopleList = setting(
+        default_factory=list, env="CQC_EDITORS",
+        description="People who may also upload, remove and rebuild reports (emails or @domain, by commas).",
+    )
+    admins: PeopleList = setting(
+        default_factory=list, env="CQC_ADMINS",
+        description="People who may also export everyone's feedback for review (emails or @domain, by commas).",
+    )
+
+
 GROUPS: dict[str, type[_Group]] = {
     "store": StoreSettings, "ingest": IngestSettings, "embedding": EmbeddingSettings,
-    "retrieval": RetrievalSettings, "llm": LlmSettings, "app": AppSettings,
+    "retrieval": RetrievalSettings, "llm": LlmSettings, "app": AppSettings, "access": AccessSettings,
 }
 
 
@@ -205,6 +261,7 @@ class Settings(BaseSettings):
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings, description="How many findings are searched.")
     llm: LlmSettings = Field(default_factory=LlmSettings, description="The answerer and its chat model.")
     app: AppSettings = Field(default_factory=AppSettings, description="The app and the command lines.")
+    access: AccessSettings = Field(default_factory=AccessSettings, description="Sign-in and roles, for a team.")
 
     @classmethod
     def settings_customise_sources(cls, settings_cls, init_settings, env_settings, dotenv_settings, file_secret_settings):

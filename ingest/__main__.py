@@ -36,12 +36,13 @@ def main(argv: list[str] | None = None) -> int:
 
     from pydantic import ValidationError
 
+    from database import DatabaseError
     from vectorstore.store import StoreError
 
     try:
         settings = get_settings() if not args.store else Settings(store_dir=args.store)
         return _run(args, settings)
-    except StoreError as exc:
+    except (StoreError, DatabaseError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except ValidationError as exc:
@@ -58,6 +59,21 @@ def main(argv: list[str] | None = None) -> int:
         return 3
 
 
+def _audit(settings: Settings, action: str, target: str, outcome: str) -> None:
+    """A change made from the command line goes on the library's audit log, by the machine's user
+    (shell access to a machine of the deployment is the permission)."""
+    import getpass
+
+    from database import Database
+    from database.people import operator
+
+    database = Database.for_settings(settings)
+    try:
+        database.audit.record(operator(getpass.getuser()), action, target, outcome)
+    finally:
+        database.close()
+
+
 def _run(args: argparse.Namespace, settings: Settings) -> int:
     from tqdm import tqdm
 
@@ -71,6 +87,7 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     if args.rebuild:
         # The model first: a rebuild under a model that cannot load must not empty anything.
         check_model_loads(settings)
+        _uploads_from_database(settings)
         wiped = LibraryStore.wipe(settings)
         for note in wiped.notes:
             print(f"  note: {note}")
@@ -89,6 +106,7 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     if args.if_empty and not store.is_empty():
         print(f"Library at {settings.store.dir} already holds {len(store.reports())} report(s); nothing to do.")
         return 0
+    target = ", ".join(str(p) for p in paths)
     bar = tqdm(total=0, unit="report", desc="Ingesting", file=sys.stderr)
 
     def progress(done: int, total: int, name: str) -> None:
@@ -103,9 +121,26 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         bar.close()
     if args.rebuild:
         store.catalog.set_meta({"rebuild_sources": "[]"})  # finished: an interrupted rebuild keeps the list
-    for line in summary.lines():
+    lines = summary.lines()
+    _audit(settings, "rebuild" if args.rebuild else "ingest", target, " ".join(lines[0].split()))
+    for line in lines:
         print(line)
     return 0 if summary.ok else 1
+
+
+def _uploads_from_database(settings: Settings) -> None:
+    """Before a rebuild: every uploaded report of the library into this machine's uploads folder,
+    whichever app machine received it (the database holds them all)."""
+    from database import Database
+    from library.changes import copy_uploads_here
+
+    database = Database.for_settings(settings)
+    try:
+        _, problems = copy_uploads_here(database, Path(settings.store.dir) / "uploads")
+    finally:
+        database.close()
+    for problem in problems:
+        print(f"  note: uploaded file {problem}")
 
 
 
@@ -114,6 +149,8 @@ def _repair(settings: Settings) -> int:
 
     store = LibraryStore(settings)
     result = store.repair()
+    _audit(settings, "repair", str(settings.store.dir),
+           f"{result.vectors_restored} vector(s) embedded again, {result.orphans_removed} stray vector(s) removed")
     print(f"Repaired {settings.store.dir}: {result.vectors_restored} missing vector(s) embedded again from the "
           f"catalog, {result.orphans_removed} stray vector(s) removed; {len(store.reports())} report(s) in the library.")
     return 0

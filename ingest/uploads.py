@@ -55,11 +55,19 @@ class SavedUpload:
     existing: bool  # the same content was already there under that name: nothing was written
 
 
+def upload_names(filename: str):
+    """The names an upload may be kept under, in order: its cleaned name, then "name (2).pdf",
+    "name (3).pdf", ... (an upload never replaces another file)."""
+    first = Path(safe_upload_name(filename))
+    yield first.name
+    for n in range(2, 10_000):
+        yield f"{first.stem} ({n}){first.suffix}"
+
+
 def _candidates(target: Path):
     """report.pdf, report (2).pdf, report (3).pdf, ..."""
-    yield target
-    for n in range(2, 10_000):
-        yield target.with_name(f"{target.stem} ({n}){target.suffix}")
+    for name in upload_names(target.name):
+        yield target.with_name(name)
 
 
 def _holds(path: Path, data: bytes) -> bool:
@@ -69,6 +77,25 @@ def _holds(path: Path, data: bytes) -> bool:
         return False
     with os.fdopen(fd, "rb") as handle:
         return os.fstat(handle.fileno()).st_size == len(data) and handle.read() == data
+
+
+def write_new(target: Path, filename: str, data: bytes) -> bool | None:
+    """Create `target` holding `data`, exclusively and without following a link: True when written,
+    False when it already held exactly `data`, None when it holds something else. Raises
+    IngestError, naming `filename`, when it cannot be written (a full disk leaves no half file)."""
+    try:
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o644)
+    except FileExistsError:
+        return False if _holds(target, data) else None
+    except OSError as exc:
+        raise IngestError(filename, f"cannot be saved ({exc.strerror or exc})") from exc
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+    except OSError as exc:
+        target.unlink(missing_ok=True)
+        raise IngestError(filename, f"cannot be saved ({exc.strerror or exc})") from exc
+    return True
 
 
 def store_upload(folder: str | Path, filename: str, data: bytes) -> SavedUpload:
@@ -81,25 +108,12 @@ def store_upload(folder: str | Path, filename: str, data: bytes) -> SavedUpload:
     except OSError as exc:
         raise IngestError(filename, f"cannot be saved ({exc.strerror or exc})") from exc
     first = safe_upload_path(folder, filename)
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
     for target in _candidates(first):
         if target.is_symlink():
             raise IngestError(filename, f"cannot be saved: {target} is a link, which could lead outside {target.parent}")
-        try:
-            fd = os.open(target, flags, 0o644)
-        except FileExistsError:
-            if _holds(target, data):
-                return SavedUpload(filename, target, existing=True)
-            continue
-        except OSError as exc:
-            raise IngestError(filename, f"cannot be saved ({exc.strerror or exc})") from exc
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-        except OSError as exc:  # a full disk: leave no half file behind
-            target.unlink(missing_ok=True)
-            raise IngestError(filename, f"cannot be saved ({exc.strerror or exc})") from exc
-        return SavedUpload(filename, target, existing=False)
+        written = write_new(target, filename, data)
+        if written is not None:
+            return SavedUpload(filename, target, existing=not written)
     raise IngestError(filename, f"cannot be saved: too many files called {first.name} in {first.parent}")
 
 

@@ -104,3 +104,64 @@ def fake_store(fake_embedder, tmp_path):
     from vectorstore.store import LibraryStore
 
     return LibraryStore(Settings(store_dir=tmp_path / "store"))
+
+
+# -- the shared database: SQLite and a real PostgreSQL -------------------------------------------
+@pytest.fixture(scope="session")
+def postgres_url():
+    """A PostgreSQL server for the data-layer tests: the one `make test-server` started
+    (CQC_TEST_DATABASE_URL), else a throw-away cluster of Debian's package started here by
+    .ci/postgres.sh and stopped at the end. Skipped where PostgreSQL is not installed, unless
+    CQC_SERVER_REQUIRED=1 (make test-server), where that fails."""
+    import glob
+    import os
+    import socket
+    import subprocess
+
+    given = os.environ.get("CQC_TEST_DATABASE_URL", "")
+    if given:
+        yield given
+        return
+    if not glob.glob("/usr/lib/postgresql/*/bin/initdb"):
+        message = "PostgreSQL is not installed (apt-get install postgresql; make test-server does)"
+        if os.environ.get("CQC_SERVER_REQUIRED") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+    # Not under pytest's tmp (mode 700 to root): as root the server runs as the postgres user, who must reach it.
+    folder = ROOT / "build" / f"postgres-tests-{os.getpid()}"
+    script = str(ROOT / ".ci" / "postgres.sh")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    started = subprocess.run(["bash", script, "start", str(folder), str(port)], capture_output=True, text=True)
+    assert started.returncode == 0, f"PostgreSQL did not start:\n{started.stdout}{started.stderr}"
+    try:
+        yield (folder / "url").read_text().strip()
+    finally:
+        subprocess.run(["bash", script, "stop", str(folder)], check=False)
+        subprocess.run(["rm", "-rf", str(folder)], check=False)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path) -> str:
+    """A new, empty database of each kind: SQLite in a file, PostgreSQL with every table dropped."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'shared.sqlite3'}"
+    from sqlalchemy import create_engine
+
+    from database.schema import metadata
+
+    url = request.getfixturevalue("postgres_url")
+    engine = create_engine(url)
+    metadata.drop_all(engine)
+    engine.dispose()
+    return url
+
+
+@pytest.fixture()
+def database(database_url):
+    from database import Database
+
+    db = Database(database_url)
+    yield db
+    db.close()

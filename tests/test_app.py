@@ -21,6 +21,7 @@ from config import Settings, get_settings
 from streamlit.testing.v1 import AppTest
 
 from assistant.models import NOT_IN_REPORTS
+from database import LOCAL
 from tests.fakes import Upload as FakeUpload
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -111,6 +112,13 @@ def start_app(monkeypatch, folder: Path) -> Running:
     at.run()
     assert not at.exception, at.exception
     return Running(at, feedback)
+
+
+def database_of(store_dir: Path):
+    """The database the app uses for a store folder (SQLite beside it, unless CQC_DATABASE_URL says otherwise)."""
+    from database import Database
+
+    return Database.for_settings(Settings(store_dir=store_dir))
 
 
 def run(at: AppTest) -> AppTest:
@@ -431,36 +439,48 @@ def test_remove_a_report(monkeypatch, demo_store, tmp_path):
 
 # -- upload ------------------------------------------------------------------------------------
 def test_save_uploads_keeps_files_inside_the_uploads_folder(tmp_path):
-    from ui.library import save_uploads
+    from database import LOCAL, Database
+    from library.changes import save_uploads
 
+    database = Database(f"sqlite:///{tmp_path / 'db.sqlite3'}")
     uploads = tmp_path / "deep" / "uploads"
     outside = tmp_path / "outside.md"
     uploads.mkdir(parents=True)
     (uploads / "planted.md").symlink_to(outside)  # a link left in the folder must not be written through
     saved = save_uploads([FakeUpload("../../evil.md", b"x"), FakeUpload("..\\..\\win.md", b"x"),
                           FakeUpload("..", b"x"), FakeUpload(".env", b"x"), FakeUpload("/etc/passwd", b"x"),
-                          FakeUpload("planted.md", b"x"), FakeUpload("report.md", b"y")], uploads)
+                          FakeUpload("planted.md", b"x"), FakeUpload("report.md", b"y")], database, uploads, LOCAL)
     names = [p.name for p in saved.paths]
     assert {"evil.md", "win.md", "passwd", "report.md"} <= set(names)
     assert all(p.parent == uploads and not p.name.startswith(".") for p in saved.paths)
     assert [name for name, _ in saved.refused] == ["planted.md"] and not outside.exists()
     assert not (tmp_path / "evil.md").exists() and not (tmp_path / "deep" / "evil.md").exists()
+    # The database holds exactly what was saved: the refused file is not kept there either.
+    assert sorted(u.name for u in database.uploads.list()) == sorted(names)
 
 
 def test_upload_handler_ingests_and_names_bad_files(tmp_path):
-    from ui.library import ingest_uploads
+    from database import LOCAL, Database
+    from library.changes import LibraryChanges
     from vectorstore.store import LibraryStore
 
     store = LibraryStore(Settings(store_dir=tmp_path / "store"))
+    database = Database(f"sqlite:///{tmp_path / 'db.sqlite3'}")
     steps = []
-    summary = ingest_uploads([FakeUpload("fenmarsh.md", (DEMO / "fenmarsh.md").read_bytes()),
-                              FakeUpload("notes.docx", b"PK")],
-                             store, lambda done, total, name: steps.append((done, total)))
+    summary = LibraryChanges(store, database, LOCAL).upload(
+        [FakeUpload("fenmarsh.md", (DEMO / "fenmarsh.md").read_bytes()), FakeUpload("notes.docx", b"PK")],
+        lambda done, total, name: steps.append((done, total)))
     assert [r.authority for r in summary.reports] == ["Fenmarsh County Council"]
     problems = {Path(e.path).name: e.problem for e in summary.failed}
     assert "unsupported file type" in problems["notes.docx"]
     assert steps[-1][0] == steps[-1][1]  # the progress bar reaches the end
     assert [r.authority for r in store.reports()] == ["Fenmarsh County Council"]
+    # A file that could not be read is not kept; the change is on the record, with its outcome.
+    assert [u.name for u in database.uploads.list()] == ["fenmarsh.md"]
+    assert not (tmp_path / "store" / "uploads" / "notes.docx").exists()
+    (entry,) = database.audit.recent()
+    assert (entry.actor, entry.action, entry.target) == ("local", "upload", "fenmarsh.md, notes.docx")
+    assert "Fenmarsh County Council 2024-09-04: " in entry.outcome and "notes.docx: failed" in entry.outcome
 
 
 def test_empty_library_explains_and_uploads(monkeypatch, tmp_path):
@@ -489,17 +509,18 @@ def test_conversation_export_and_feedback(monkeypatch, demo_store):
 
     at.feedback[0].set_value(1)
     run(at)
-    lines = [json.loads(line) for line in running.feedback.read_text().splitlines()]
+    lines = [r.as_json() for r in database_of(demo_store).feedback.mine(LOCAL)]
     assert len(lines) == 1
     record = lines[0]
     assert record["rating"] == "up" and record["question"] == QUESTION and "187 people" in record["answer"]
     answer = at.session_state["turns"][0].answers[""]
     assert record["chunk_ids"] == [c.chunk_id for c in answer.citations] and record["time"]
+    assert record["owner"] == "local"  # who gave it
 
     at.text_input(key=f"fbc-{record['answer_id']}").input("Exactly the figure I needed")
     next(b for b in at.button if b.proto.label == "Send comment").click()
     run(at)
-    lines = [json.loads(line) for line in running.feedback.read_text().splitlines()]
+    lines = [r.as_json() for r in database_of(demo_store).feedback.mine(LOCAL)]
     assert lines[-1]["comment"] == "Exactly the figure I needed" and lines[-1]["rating"] == "up"
     assert "your comment was saved" in shown(at)
 
@@ -599,13 +620,16 @@ def test_my_council_defaults_from_the_environment_and_answers_our_questions(monk
 @pytest.mark.real_model
 def test_conversation_is_kept_and_reopened_after_a_restart(monkeypatch, demo_store, tmp_path):
     copy = tmp_path / "store"
-    shutil.copytree(demo_store, copy, ignore=shutil.ignore_patterns("conversations"))  # other tests' conversations
+    shutil.copytree(demo_store, copy)  # its database (beside it) is not copied: no other test's conversations
     at = start_app(monkeypatch, copy).at
     ask(at, QUESTION)
     conversation_id = at.session_state["conversation_id"]
     assert at.query_params["c"] == conversation_id  # a reload of this page reopens it
-    saved = copy / "conversations" / f"{conversation_id}.json"
-    assert saved.exists() and QUESTION in saved.read_text()
+    from ui.conversation_store import ConversationStore
+
+    kept = ConversationStore(database_of(copy), LOCAL)
+    saved = kept.load(conversation_id)
+    assert saved and saved.owner == "local" and saved.turns[0]["question"] == QUESTION
 
     # A new browser session (a reload, or the app restarted) with the page's address.
     again = AppTest.from_file(APP, default_timeout=180)
@@ -624,26 +648,27 @@ def test_conversation_is_kept_and_reopened_after_a_restart(monkeypatch, demo_sto
 
     fresh.sidebar.text_input(key=f"rename-{conversation_id}").input("Larkbridge waits for the board")
     run(fresh)
-    from ui.conversation_store import ConversationStore
-
-    assert [s.title for s in ConversationStore(copy).list()] == ["Larkbridge waits for the board"]
+    assert [s.title for s in kept.list()] == ["Larkbridge waits for the board"]
     fresh.sidebar.button(key=f"delete-{conversation_id}").click()
     run(fresh)
-    assert not saved.exists() and len(fresh.chat_message) == 0
+    assert kept.load(conversation_id) is None and len(fresh.chat_message) == 0
 
 
 def test_conversation_store_ignores_ids_that_are_not_its_own(tmp_path):
+    from database import Database, Person, Role
     from ui.conversation_store import ConversationError, ConversationStore
 
-    store = ConversationStore(tmp_path)
+    database = Database(f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    store = ConversationStore(database, LOCAL)
     assert store.load("../../etc/passwd") is None and store.load("") is None
     with pytest.raises(ConversationError):
-        store.path("../x")
-    (tmp_path / "conversations").mkdir()
-    (tmp_path / "conversations" / "0123456789abcdef.json").write_text("{not json")
-    assert store.list() == []  # an unreadable file is skipped, not fatal
-    with pytest.raises(ConversationError, match="cannot be read"):
-        store.load("0123456789abcdef")
+        store.save("../x", [])
+    someone = ConversationStore(database, Person("someone", "Someone", "someone@example.org", Role.READER))
+    database.conversations.save("someone", "0123456789abcdef", [{"question": "theirs"}], "Theirs")
+    assert store.load("0123456789abcdef") is None and store.list() == []  # another's is not there for us
+    with pytest.raises(ConversationError, match="not yours"):
+        store.save("0123456789abcdef", [])
+    assert someone.load("0123456789abcdef").turns == [{"question": "theirs"}]  # and is unchanged
 
 
 # -- compare as a table ----------------------------------------------------------------------------
@@ -753,3 +778,37 @@ def test_a_finding_from_a_report_read_from_pages_is_placed_by_its_authority_not_
                  location="theme-3.html", source=str(pages))
     assert where_text(c) == "theme-3.html of the Severn Marches County Council report published 2024-11-08"
     assert "uploads" not in where_text(c)
+
+
+# -- sign-in and roles (the browser tests sign in through a real provider; here, the app's own gate) --
+AUTH = {"redirect_uri": "http://127.0.0.1:8501/oauth2callback", "cookie_secret": "x" * 32, "client_id": "cqc",
+        "client_secret": "s", "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration"}
+
+
+def test_with_sign_in_on_nothing_shows_until_a_person_with_a_role_signs_in(monkeypatch, demo_store):
+    monkeypatch.setenv("CQC_SIGN_IN", "true")
+    monkeypatch.setenv("CQC_EDITORS", "ed@kingsmere.gov.uk")
+    at = start_app(monkeypatch, demo_store).at
+    assert "no identity provider is set up" in at.error[0].value and not at.chat_input  # secrets.toml has no [auth]
+
+    at.secrets["auth"] = AUTH
+    at.user = {"is_logged_in": False}
+    run(at)
+    assert at.button(key="sign_in").proto.label == "Sign in" and not at.chat_input and not at.sidebar.button
+
+    at.user = {"is_logged_in": True, "sub": "m-1", "email": "mallory@elsewhere.example", "name": "Mallory"}
+    run(at)
+    assert "have not been given access to this app" in unescape(at.error[0].value) and not at.chat_input
+
+    at.user = {"is_logged_in": True, "sub": "r-1", "email": "rita@kingsmere.gov.uk", "name": "Rita", "roles": ["reader"]}
+    run(at)
+    assert "Signed in as **Rita** (reader)" in at.sidebar.caption[0].value and at.chat_input
+    choose_mode(at, "Library")
+    assert not at.get("file_uploader") and not [b for b in at.button if b.proto.label == "Remove report"]
+    assert any("Only editors add or remove reports" in c.value for c in at.caption)
+    assert not [b for b in at.get("download_button") if "feedback" in b.proto.label]
+
+    at.user = {"is_logged_in": True, "sub": "e-1", "email": "ed@kingsmere.gov.uk", "name": "Ed"}
+    run(at)
+    choose_mode(at, "Library")
+    assert at.get("file_uploader") and [b for b in at.button if b.proto.label == "Remove report"]

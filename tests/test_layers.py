@@ -4,7 +4,7 @@ round a longer loop). Imports are read from the source (ast), including those in
 so an import moved into a function to dodge a cycle still counts.
 
 The order (README "How it works"):
-  cqc, config  <  ingest  <  vectorstore  <  library  <  assistant  <  evaluation  <  ui, app and entry points
+  cqc, config  <  database  <  ingest  <  vectorstore  <  library  <  assistant  <  evaluation  <  ui, app and entry points
 
 Inside `assistant/`, each sub-package does one job and may import only the ones named in
 `ASSISTANT_MAY_IMPORT` (its `__init__` docstring says the same in words).
@@ -17,9 +17,10 @@ import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("cqc", "config", "ingest", "vectorstore", "library", "assistant", "evaluation", "ui", "bench", "scripts")
-LAYERS = {"cqc": 0, "config": 0, "ingest": 1, "vectorstore": 2, "library": 3, "assistant": 4, "evaluation": 5}
-TOP = 6  # ui, app.py, bench, scripts and every package's __main__: they may import anything
+PACKAGES = ("cqc", "config", "database", "ingest", "vectorstore", "library", "assistant", "evaluation", "ui", "bench", "scripts")
+LAYERS = {"cqc": 0, "config": 0, "database": 1, "ingest": 2, "vectorstore": 3, "library": 4, "assistant": 5,
+          "evaluation": 6}
+TOP = 7  # ui, app.py, bench, scripts and every package's __main__: they may import anything
 
 
 def _modules() -> dict[str, Path]:

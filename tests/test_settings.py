@@ -45,6 +45,15 @@ VARIABLES = [
     ("CQC_EMBEDDING_BACKEND", "onnx", "embedding.backend", "onnx"),
     ("CQC_MODEL_CACHE", "/srv/cqc/onnx", "embedding.cache_dir", Path("/srv/cqc/onnx")),
     ("CQC_DEBUG", "1", "app.debug", True),
+    ("CQC_DATABASE_URL", "postgresql+psycopg://cqc@db.internal/cqc", "store.database_url",
+     "postgresql+psycopg://cqc@db.internal/cqc"),
+    ("CQC_SIGN_IN", "true", "access.sign_in", True),
+    ("CQC_AUTH_PROVIDER", "entra", "access.provider", "entra"),
+    ("CQC_ROLE_CLAIM", "groups", "access.role_claim", "groups"),
+    ("CQC_READERS", "@kingsmere.gov.uk", "access.readers", ["@kingsmere.gov.uk"]),
+    ("CQC_EDITORS", "ed@kingsmere.gov.uk, al@kingsmere.gov.uk", "access.editors",
+     ["ed@kingsmere.gov.uk", "al@kingsmere.gov.uk"]),
+    ("CQC_ADMINS", "ada@kingsmere.gov.uk", "access.admins", ["ada@kingsmere.gov.uk"]),
 ]
 
 

@@ -39,6 +39,11 @@ def original_file(c: Citation) -> Path | None:
         page = source / Path(c.location).name
         if page.is_file():
             return page
+    # Uploaded on another app machine: the database holds the file (app.py sets where to ask).
+    elsewhere = st.session_state.get("_original_elsewhere")
+    if elsewhere is not None:
+        upload = source / Path(c.location).name if source.name == "uploads" and c.location else source
+        return elsewhere(str(upload))
     return None
 
 

@@ -6,19 +6,18 @@ retrieved and answered with only that authority in scope, shown one column each.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import streamlit as st
 
+from database import DatabaseError
 from ui.cards import show_answer
-from ui.feedback import RATINGS, FeedbackRecord, append_feedback
+from ui.feedback import RATINGS, FeedbackRecord, FeedbackSink
 from ui.turns import (  # noqa: F401 (the chat's API: app.py and the exports use these from here)
     ASK, COMPARE, ChatTurn, answer_now, ask, history, home_scope, takes_home, turns,
 )
 
 
 # -- showing -----------------------------------------------------------------------------------
-def show_turn(turn: ChatTurn, feedback_file: Path, last: bool = False) -> None:
+def show_turn(turn: ChatTurn, feedback: FeedbackSink, last: bool = False) -> None:
     from ui.compare_view import show_compare
     from ui.suggestions import show_suggestions
 
@@ -29,15 +28,15 @@ def show_turn(turn: ChatTurn, feedback_file: Path, last: bool = False) -> None:
             show_answer(turn.answers[""], turn.id, 0, turn.extra_chips)
         else:
             show_compare(turn)
-        show_feedback(turn, feedback_file)
+        show_feedback(turn, feedback)
         if last:
             show_suggestions(turn)
 
 
-def show_conversation(feedback_file: Path) -> None:
+def show_conversation(feedback: FeedbackSink) -> None:
     shown = turns()
     for i, turn in enumerate(shown):
-        show_turn(turn, feedback_file, last=i == len(shown) - 1)
+        show_turn(turn, feedback, last=i == len(shown) - 1)
 
 
 # -- feedback ----------------------------------------------------------------------------------
@@ -49,13 +48,24 @@ def _record(turn: ChatTurn, rating: str | None, comment: str) -> FeedbackRecord:
     )
 
 
-def _rated(turn: ChatTurn, feedback_file: Path) -> None:
+def _keep(feedback: FeedbackSink, record: FeedbackRecord) -> bool:
+    try:
+        feedback.add(record)
+    except DatabaseError as exc:
+        st.session_state["feedback_error"] = f"Your feedback could not be saved: {exc}"
+        return False
+    return True
+
+
+def _rated(turn: ChatTurn, feedback: FeedbackSink) -> None:
     value = st.session_state.get(f"fb-{turn.id}")
-    append_feedback(feedback_file, _record(turn, RATINGS.get(value), ""))
+    _keep(feedback, _record(turn, RATINGS.get(value), ""))
 
 
-def show_feedback(turn: ChatTurn, feedback_file: Path) -> None:
-    st.feedback("thumbs", key=f"fb-{turn.id}", on_change=_rated, args=(turn, feedback_file))
+def show_feedback(turn: ChatTurn, feedback: FeedbackSink) -> None:
+    st.feedback("thumbs", key=f"fb-{turn.id}", on_change=_rated, args=(turn, feedback))
+    if error := st.session_state.pop("feedback_error", None):
+        st.warning(error)
     rating = RATINGS.get(st.session_state.get(f"fb-{turn.id}"))
     if rating is None:
         return
@@ -64,7 +74,6 @@ def show_feedback(turn: ChatTurn, feedback_file: Path) -> None:
         comment = st.text_input("Comment (optional)", key=f"fbc-{turn.id}",
                                 placeholder="What was right or wrong with this answer?")
         if st.form_submit_button("Send comment") and comment.strip():
-            append_feedback(feedback_file, _record(turn, rating, comment.strip()))
-            st.session_state[sent_key] = True
+            st.session_state[sent_key] = _keep(feedback, _record(turn, rating, comment.strip()))
     if st.session_state.get(sent_key):
         st.caption("Thank you: your comment was saved.")

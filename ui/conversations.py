@@ -1,22 +1,22 @@
-"""The sidebar's list of conversations: the current one is saved after every answer and named in
-the page's address (`?c=<id>`), so a reload reopens it; earlier ones reopen from the list, and
-each can be renamed or deleted. Storage is `ui.conversation_store`.
+"""The sidebar's list of the person's conversations: the current one is saved after every answer
+and named in the page's address (`?c=<id>`), so a reload reopens it; earlier ones reopen from
+the list, and each can be renamed or deleted. Storage is `ui.conversation_store`: only the
+person's own conversations are listed, opened or changed.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import streamlit as st
 
+from database import Database, Person
 from ui.conversation_store import ConversationError, ConversationStore, new_id, valid_id
 from ui.safe import escape
 
-LISTED = 15  # the most recent conversations shown; older ones stay on disk
+LISTED = 15  # the most recent conversations shown; older ones stay in the database
 
 
-def store_for(store_dir: str | Path) -> ConversationStore:
-    return ConversationStore(store_dir)
+def store_for(database: Database, person: Person) -> ConversationStore:
+    return ConversationStore(database, person)
 
 
 def current_id() -> str:
@@ -96,12 +96,12 @@ def conversations_sidebar(store: ConversationStore) -> None:
         st.warning(escape(error))
     st.button("New conversation", key="new_conversation", on_click=_new, icon=":material/add:",
               disabled=not st.session_state.get("turns"))
-    saved = store.list()
+    saved = store.list(LISTED)
     if not saved:
         st.caption("Each conversation is kept here after its first answer.")
         return
     current = st.session_state.get("conversation_id")
-    for s in saved[:LISTED]:
+    for s in saved:
         is_current = s.id == current
         title, more = st.columns([6, 1], gap="small", vertical_alignment="center")
         with title:
@@ -114,5 +114,5 @@ def conversations_sidebar(store: ConversationStore) -> None:
             st.text_input("Name", value=s.title, key=f"rename-{s.id}", on_change=_rename, args=(store, s.id))
             st.button("Delete this conversation", key=f"delete-{s.id}", on_click=_delete, args=(store, s.id),
                       icon=":material/delete:")
-    if len(saved) > LISTED:
-        st.caption(f"{len(saved) - LISTED} older conversation(s) are kept in the store folder.")
+    if len(saved) == LISTED and (total := store.count()) > LISTED:
+        st.caption(f"{total - LISTED} older conversation(s) are kept.")

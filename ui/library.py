@@ -1,81 +1,28 @@
-"""The library view: the reports held, adding reports by upload, removing one.
+"""The library view: the reports held, adding reports by upload, removing one, and the audit log
+of changes to the library.
 
-`save_uploads` and `ingest_uploads` are plain functions so tests can drive them without a browser;
-the Streamlit pieces only lay them out.
+Uploads and removals go through `library.changes.LibraryChanges`, which checks the person's role
+where the change happens and records it; the forms are shown only to those who may use them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from pathlib import Path
-from typing import Protocol
 
 import pandas as pd
 import streamlit as st
 
 from assistant.papers.export import inert_cell
 from cqc.records import ReportEntry
-from ingest.errors import IngestError
+from database import Action, Database, NotAllowed, Person
+from database.audit import AuditEntry
 from ingest.summary import IngestSummary
-from library.ingesting import ingest_paths
-from ingest.uploads import save_upload
+from library.changes import LibraryChanges
 from ui.safe import escape
-from vectorstore.store import LibraryStore
 
 UPLOAD_TYPES = ["pdf", "html", "htm", "txt", "md"]
-
-
-class Upload(Protocol):
-    """What st.file_uploader hands over (UploadedFile), or anything with a name and bytes."""
-
-    name: str
-
-    def getvalue(self) -> bytes: ...
-
-
-@dataclass
-class SavedUploads:
-    paths: list[Path] = field(default_factory=list)
-    refused: list[tuple[str, str]] = field(default_factory=list)  # (name as uploaded, why not saved)
-    repeated: list[tuple[str, str]] = field(default_factory=list)  # (name as uploaded, why it is read once)
-
-
-def save_uploads(files: Iterable[Upload], uploads: Path) -> SavedUploads:
-    """Write each upload directly inside `uploads` under a cleaned name (`ingest.uploads`: no
-    folders, no hidden names, no following a planted symlink); refused files are named, not raised."""
-    saved = SavedUploads()
-    for f in files:
-        try:
-            path = save_upload(uploads, f.name, f.getvalue())
-        except IngestError as exc:
-            saved.refused.append((f.name, exc.problem))
-            continue
-        if path in saved.paths:  # the same content twice in one batch: one file, read once, and said so
-            saved.repeated.append((f.name, f"the same content as another file of this upload ({path.name}); read once"))
-        else:
-            saved.paths.append(path)
-    return saved
-
-
-def ingest_uploads(files: Iterable[Upload], store: LibraryStore,
-                   progress: Callable[[int, int, str], None] | None = None) -> IngestSummary:
-    saved = save_uploads(files, Path(store.settings.store.dir) / "uploads")
-    summary = ingest_paths(saved.paths, store, progress) if saved.paths else IngestSummary()
-    summary.failed += [IngestError(name, why) for name, why in saved.refused]
-    summary.skipped += saved.repeated
-    return summary
-
-
-def remove_report(store: LibraryStore, entry: ReportEntry) -> int:
-    """Remove a report's findings from the store; an uploaded copy of its file goes too."""
-    removed = store.remove_report(entry.report_id)
-    uploads = (Path(store.settings.store.dir) / "uploads").resolve()
-    for name in entry.files or [entry.source]:
-        path = Path(name).resolve()
-        if path.parent == uploads and path.is_file():
-            path.unlink()
-    return removed
+AUDIT_SHOWN = 20  # the most recent changes listed in the Library view
 
 
 # -- layout ------------------------------------------------------------------------------------
@@ -127,7 +74,7 @@ def library_sidebar(reports: list[ReportEntry]) -> None:
                     f"{escape(r.published or 'no date')} · {escape(rating_text(r))} · {escape(score)}")
 
 
-def upload_form(store_for_upload: Callable[[], LibraryStore], on_done: Callable[[IngestSummary], None]) -> None:
+def upload_form(changes: Callable[[], LibraryChanges], on_done: Callable[[IngestSummary], None]) -> None:
     with st.form("upload", clear_on_submit=True):
         files = st.file_uploader("Report files (PDF, HTML, text, Markdown)", type=UPLOAD_TYPES,
                                  accept_multiple_files=True, key="upload_files")
@@ -138,7 +85,13 @@ def upload_form(store_for_upload: Callable[[], LibraryStore], on_done: Callable[
         def progress(done: int, total: int, name: str) -> None:
             bar.progress(done / total if total else 1.0, text=f"Indexing {name}" if name else "Done")
 
-        on_done(ingest_uploads(files, store_for_upload(), progress))
+        try:
+            summary = changes().upload(files, progress)
+        except NotAllowed as exc:
+            bar.empty()
+            st.error(escape(str(exc)))
+            return
+        on_done(summary)
 
 
 def ingest_outcome(summary: IngestSummary, known: set[str]) -> list[str]:
@@ -190,3 +143,33 @@ def remove_form(reports: list[ReportEntry], on_remove: Callable[[ReportEntry], N
             st.warning("Choose a report and tick the box to confirm.")
         else:
             on_remove(labels[label])
+
+
+def may_change(person: Person) -> bool:
+    return person.may(Action.UPLOAD)
+
+
+def audit_frame(entries: list[AuditEntry]) -> pd.DataFrame:
+    return pd.DataFrame(
+        # st.table renders Markdown in cells: names of people, files and reports are escaped to show as typed.
+        [{"When (UTC)": e.time.replace("T", " ")[:16], "Who": escape(e.actor_label), "Did": e.action,
+          "What": escape(e.target), "Outcome": escape(e.outcome)} for e in entries],
+        columns=["When (UTC)", "Who", "Did", "What", "Outcome"],
+    )
+
+
+def show_audit(database: Database) -> None:
+    """Every change to the library, newest first: who, when, what, and how it ended."""
+    entries = database.audit.recent(AUDIT_SHOWN)
+    if not entries:
+        st.caption("No change to the library has been recorded yet.")
+        return
+    # A plain table (text in the page, read by screen readers), not the canvas grid: a short list.
+    st.table(audit_frame(entries), hide_index=True)
+
+
+def feedback_review(export: Callable[[], bytes]) -> None:
+    st.download_button("Export everyone's feedback (JSON lines)", export, file_name="cqc-feedback.jsonl",
+                       mime="application/jsonl", key="export_feedback", on_click="ignore",
+                       icon=":material/download:",
+                       help="Every thumbs up or down and comment, with who gave it and on which answer, for review.")

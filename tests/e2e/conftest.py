@@ -97,8 +97,10 @@ def _wait_healthy(url: str, process: subprocess.Popen, log: Path) -> None:
     raise RuntimeError(f"streamlit did not answer on {url} within {APP_START_TIMEOUT_S}s:\n{log.read_text()[-3000:]}")
 
 
-def start_app(paths: list[Path], folder: Path) -> RunningApp:
-    """Ingest `paths` into a store under `folder`, then `streamlit run app.py` against it."""
+def start_app(paths: list[Path], folder: Path, env: dict[str, str] | None = None, args: list[str] | None = None,
+              port: int | None = None) -> RunningApp:
+    """Ingest `paths` into a store under `folder`, then `streamlit run app.py` against it (with
+    more environment variables and streamlit options when given)."""
     from config import Settings
 
     from library.ingesting import ingest_paths
@@ -110,14 +112,15 @@ def start_app(paths: list[Path], folder: Path) -> RunningApp:
     assert not summary.failed, summary.lines()
     store.close()
 
-    port = free_port()
+    port = port or free_port()
     url = f"http://127.0.0.1:{port}"
-    env = dict(os.environ, CQC_STORE_DIR=str(store_dir), CQC_FEEDBACK_FILE=str(folder / "feedback.jsonl"))
+    env = dict(os.environ, CQC_STORE_DIR=str(store_dir), CQC_FEEDBACK_FILE=str(folder / "feedback.jsonl"), **(env or {}))
     streamlit = Path(sys.executable).with_name("streamlit")
     log = folder / "streamlit.log"
     process = subprocess.Popen(
         [str(streamlit), "run", str(ROOT / "app.py"), "--server.address", "127.0.0.1", "--server.port", str(port),
-         "--server.headless", "true", "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+         "--server.headless", "true", "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
+         *(args or [])],
         cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT,
     )
     try:

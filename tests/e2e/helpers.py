@@ -139,3 +139,11 @@ def page_overflows(driver) -> int:
     """How many CSS px the page is wider than the window (0 when nothing needs sideways scrolling)."""
     return driver.execute_script(
         "return Math.max(document.documentElement.scrollWidth, document.body.scrollWidth) - window.innerWidth;")
+
+
+def upload(driver, path, outcome: str, timeout: float = 180) -> None:
+    """Upload `path` from the Library view's form and wait for `outcome` in the page."""
+    driver.find_element(By.CSS_SELECTOR, '[data-testid="stFileUploaderDropzoneInput"]').send_keys(str(path))
+    WebDriverWait(driver, 30).until(lambda d: path.name in page_text(d))
+    driver.find_element(By.XPATH, "//button[contains(., 'Add to library')]").click()
+    WebDriverWait(driver, timeout).until(lambda d: outcome in page_text(d), message=f"no {outcome!r} after the upload")

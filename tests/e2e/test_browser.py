@@ -3,7 +3,6 @@ the heatmap, draft actions. Screenshots of each step go to screenshots/ (see the
 
 from __future__ import annotations
 
-import json
 import tempfile
 from pathlib import Path
 
@@ -138,14 +137,18 @@ def test_draft_actions_table_and_feedback(driver, demo_app):
     scroll_to(driver, driver.find_element(By.XPATH, "//h4[contains(., 'Actions for')]"))
     screenshot(driver, "07-draft-actions")
 
-    # Thumbs up on an answer is written to the feedback file.
+    # Thumbs up on an answer is kept in the app's database, as the local user's.
+    from config import Settings
+    from database import LOCAL, Database
+
     choose_mode(driver, "Ask")
     ask(driver, QUESTION)
     driver.find_elements(By.CSS_SELECTOR, '[data-testid="stFeedback"] button')[0].click()
     wait_idle(driver)
-    WebDriverWait(driver, 20).until(lambda d: demo_app.feedback_file.exists())
-    record = json.loads(demo_app.feedback_file.read_text().splitlines()[-1])
-    assert record["rating"] == "up" and record["question"] == QUESTION and record["chunk_ids"]
+    database = Database.for_settings(Settings(store_dir=demo_app.store))
+    WebDriverWait(driver, 20).until(lambda d: database.feedback.mine(LOCAL))
+    record = database.feedback.mine(LOCAL)[-1]
+    assert record.rating == "up" and record.question == QUESTION and record.chunk_ids and record.owner == "local"
 
 
 def tags(container) -> list[str]:

@@ -12,7 +12,8 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from tests.e2e.conftest import DEMO, demo_app, screenshot
 from tests.e2e.helpers import (
-    allow_downloads, ask, choose_mode, download, open_app, page_overflows, page_text, phone_width, scroll_to, wait_css, wait_idle,
+    allow_downloads, ask, choose_mode, download, open_app, page_overflows, page_text, phone_width, scroll_to, upload, wait_css,
+    wait_idle,
 )
 
 AUTHORITIES = ["Fenmarsh County Council", "Larkbridge Borough Council", "Oakhurst City Council"]
@@ -37,10 +38,7 @@ def test_upload_then_ask_about_the_new_council_with_no_reload(driver, work_app):
     open_app(driver, work_app.url)
     choose_mode(driver, "Library")
     path = later_report(work_app.folder)
-    driver.find_element(By.CSS_SELECTOR, '[data-testid="stFileUploaderDropzoneInput"]').send_keys(str(path))
-    WebDriverWait(driver, 30).until(lambda d: "quillmoor.md" in page_text(d))
-    driver.find_element(By.XPATH, "//button[contains(., 'Add to library')]").click()
-    WebDriverWait(driver, 180).until(lambda d: "Added 1 report: Quillmoor County Council." in page_text(d))
+    upload(driver, path, "Added 1 report: Quillmoor County Council.")
     wait_idle(driver)
     screenshot(driver, "09-upload-added")
     choose_mode(driver, "Ask")
@@ -51,10 +49,7 @@ def test_upload_then_ask_about_the_new_council_with_no_reload(driver, work_app):
 
     # Uploading the same file again adds nothing, and says so.
     choose_mode(driver, "Library")
-    driver.find_element(By.CSS_SELECTOR, '[data-testid="stFileUploaderDropzoneInput"]').send_keys(str(path))
-    WebDriverWait(driver, 30).until(lambda d: "quillmoor.md" in page_text(d))
-    driver.find_element(By.XPATH, "//button[contains(., 'Add to library')]").click()
-    WebDriverWait(driver, 180).until(lambda d: "Already in the library, unchanged: Quillmoor County Council." in page_text(d))
+    upload(driver, path, "Already in the library, unchanged: Quillmoor County Council.")
 
 
 def test_reload_keeps_the_conversation(driver, work_app):
