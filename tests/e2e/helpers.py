@@ -133,6 +133,7 @@ def phone_width(driver, width: int = 390, height: int = 844) -> None:
     """A phone's viewport (390 x 844 CSS px, as an iPhone 12 to 15) for the rest of the test."""
     driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
                            {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": True})
+    driver.cqc_viewport = {"width": width, "height": height, "mobile": True}  # put back after an axe check
 
 
 def page_overflows(driver) -> int:
