@@ -233,7 +233,7 @@ def page() -> None:
     settings = run_settings()
     folder = str(Path(settings.store.dir).resolve())
     reports = list_reports(folder)
-    layout.narrow_screen_styles()
+    layout.page_styles()
     st.session_state["_library_authorities"] = sorted({r.authority for r in reports if r.authority})
     conversations.start(conversations.store_for(folder))
     follow_library(reports)
