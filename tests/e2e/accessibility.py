@@ -27,6 +27,7 @@ from pathlib import Path
 WCAG_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa")
 BLOCKING = frozenset({"serious", "critical"})  # the impacts that fail a test
 RESULTS = Path(__file__).resolve().parents[2] / "build" / "e2e" / "axe"
+_summary_started = False
 
 
 @dataclass(frozen=True)
@@ -132,7 +133,11 @@ def record(state: str, violations: list[Violation], incomplete: list[Violation] 
     def as_json(found: list[Violation]) -> list[dict]:
         return [{"rule": v.rule, "impact": v.impact, "help": v.help, "elements": list(v.elements)} for v in found]
 
+    global _summary_started
     RESULTS.mkdir(parents=True, exist_ok=True)
+    if not _summary_started:  # one test run, one summary
+        (RESULTS / "summary.jsonl").unlink(missing_ok=True)
+        _summary_started = True
     (RESULTS / f"{_file_name(state)}.json").write_text(json.dumps(
         {"violations": as_json(violations), "incomplete": as_json(incomplete)}, indent=2))
     with (RESULTS / "summary.jsonl").open("a") as f:

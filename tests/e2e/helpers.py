@@ -140,3 +140,18 @@ def page_overflows(driver) -> int:
     """How many CSS px the page is wider than the window (0 when nothing needs sideways scrolling)."""
     return driver.execute_script(
         "return Math.max(document.documentElement.scrollWidth, document.body.scrollWidth) - window.innerWidth;")
+
+
+def write_briefing(driver, authority: str) -> None:
+    """In Library mode: choose the report whose name starts with `authority` and write its briefing."""
+    form = WebDriverWait(driver, 60).until(lambda d: next(
+        (f for f in d.find_elements(By.CSS_SELECTOR, '[data-testid="stForm"]') if "Write the briefing" in f.text), None))
+    scroll_to(driver, form)
+    box = form.find_element(By.CSS_SELECTOR, '[data-testid="stSelectbox"] input')
+    box.click()
+    box.send_keys(authority)
+    box.send_keys(Keys.ENTER)
+    form.find_element(By.XPATH, ".//button[contains(., 'Write the briefing')]").click()
+    WebDriverWait(driver, ANSWER_TIMEOUT_S).until(lambda d: f"Briefing: {authority}" in page_text(d),
+                                                  message=f"no briefing on {authority}")
+    wait_idle(driver)

@@ -20,7 +20,9 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from tests.e2e.accessibility import AxeAudit, assert_focus_visible, focus_indicator, press, press_chord, tab_to
 from tests.e2e.conftest import demo_app, screenshot, start_app, stop_app
-from tests.e2e.helpers import ANSWER_TIMEOUT_S, choose_mode, open_app, page_text, phone_width, scroll_to, wait_css, wait_idle
+from tests.e2e.helpers import (
+    ANSWER_TIMEOUT_S, choose_mode, open_app, page_text, phone_width, wait_css, wait_idle, write_briefing,
+)
 
 QUESTION = "How many people were waiting for a Care Act assessment in Larkbridge?"
 NEW_OWNER = "Head of commissioning"
@@ -54,16 +56,7 @@ def test_the_briefing_on_a_phone_passes_axe(driver, a11y_app):
     phone_width(driver)
     open_app(driver, a11y_app.url)
     choose_mode(driver, "Library")
-    form = WebDriverWait(driver, 60).until(lambda d: next(
-        (f for f in d.find_elements(By.CSS_SELECTOR, '[data-testid="stForm"]') if "Write the briefing" in f.text), None))
-    scroll_to(driver, form)
-    box = form.find_element(By.CSS_SELECTOR, '[data-testid="stSelectbox"] input')
-    box.click()
-    box.send_keys("Larkbridge")
-    box.send_keys(Keys.ENTER)
-    form.find_element(By.XPATH, ".//button[contains(., 'Write the briefing')]").click()
-    WebDriverWait(driver, 180).until(lambda d: "Briefing: Larkbridge Borough Council" in page_text(d))
-    wait_idle(driver)
+    write_briefing(driver, "Larkbridge")
     audit = AxeAudit(driver)
     audit.check("Library, the briefing, 390 px")
     audit.assert_clean()

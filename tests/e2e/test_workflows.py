@@ -14,6 +14,7 @@ from tests.e2e.accessibility import AxeAudit
 from tests.e2e.conftest import DEMO, demo_app, screenshot
 from tests.e2e.helpers import (
     allow_downloads, ask, choose_mode, download, open_app, page_overflows, page_text, phone_width, scroll_to, wait_css, wait_idle,
+    write_briefing,
 )
 
 AUTHORITIES = ["Fenmarsh County Council", "Larkbridge Borough Council", "Oakhurst City Council"]
@@ -169,21 +170,11 @@ def test_each_mode_at_phone_width(driver, work_app):
 def test_briefing_on_a_report_for_a_board_paper(driver, work_app, tmp_path):
     """Library: choose a report, write its briefing, read scores and cited summaries, take it to Word."""
     from docx import Document
-    from selenium.webdriver.common.keys import Keys
 
     allow_downloads(driver, tmp_path)
     open_app(driver, work_app.url)
     choose_mode(driver, "Library")
-    form = WebDriverWait(driver, 60).until(lambda d: next(
-        (f for f in d.find_elements(By.CSS_SELECTOR, '[data-testid="stForm"]') if "Write the briefing" in f.text), None))
-    scroll_to(driver, form)
-    box = form.find_element(By.CSS_SELECTOR, '[data-testid="stSelectbox"] input')
-    box.click()
-    box.send_keys("Oakhurst")
-    box.send_keys(Keys.ENTER)
-    form.find_element(By.XPATH, ".//button[contains(., 'Write the briefing')]").click()
-    WebDriverWait(driver, 180).until(lambda d: "Briefing: Oakhurst City Council" in page_text(d))
-    wait_idle(driver)
+    write_briefing(driver, "Oakhurst")
     text = page_text(driver)
     for title in ("What people said", "Strengths", "Areas for development", "Next steps", "Lowest scored"):
         assert title in text, title
