@@ -278,7 +278,7 @@ def page() -> None:
     # A cited upload held by another app machine is fetched from the database to be shown here.
     st.session_state["_original_elsewhere"] = lambda source: original_here(database, Path(folder) / "uploads", source)
     reports = list_reports(folder)
-    layout.narrow_screen_styles()
+    layout.page_styles()
     st.session_state["_library_authorities"] = sorted({r.authority for r in reports if r.authority})
     conversations.start(conversations.store_for(database, person))
     follow_library(reports)

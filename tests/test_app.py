@@ -362,6 +362,11 @@ def test_library_view_lists_reports_and_heatmap_cell_filters_the_chat(monkeypatc
     assert list(reports["Overall score"]) == [47, 72, 92]
     assert list(reports["Rating"]) == ["Requires improvement", "Good", "Outstanding"]
     assert at.get("vega_lite_chart"), "no heatmap"
+    # Its text alternative: the same scores as a table under an expander (a real HTML table).
+    assert any(e.label == "The scores as a table" for e in at.expander)
+    scores = at.table[0].value
+    assert list(scores.columns) == AUTHORITIES and len(scores) == 9
+    assert scores.loc["Safeguarding", "Fenmarsh County Council"] == "1\\: significant shortfalls"  # escaped Markdown
 
     # The heatmap's pointer-free twin: the same callback a clicked cell runs.
     at.selectbox(key="pick_authority").set_value("Fenmarsh County Council")

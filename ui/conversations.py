@@ -13,6 +13,7 @@ from ui.conversation_store import ConversationError, ConversationStore, new_id, 
 from ui.safe import escape
 
 LISTED = 15  # the most recent conversations shown; older ones stay in the database
+MENU_KEY = "conversation-menu-"  # each conversation's rename/delete popover; ui/layout.py hides its label text
 
 
 def store_for(database: Database, person: Person) -> ConversationStore:
@@ -110,7 +111,10 @@ def conversations_sidebar(store: ConversationStore) -> None:
                       icon=":material/chat:" if is_current else ":material/history:", width="stretch",
                       help=f"{s.turns} question(s); last changed {s.updated.replace('T', ' ')[:16]} UTC",
                       )
-        with more, st.popover("", icon=":material/more_vert:", help="Rename or delete", type="tertiary"):
+        # An icon-only button needs a name of its own: the label names it for screen readers and voice
+        # control, and is hidden on screen (ui/layout.py), where the row's title says which it is.
+        with more, st.popover(escape(f"Rename or delete {s.title}"), icon=":material/more_vert:",
+                              help="Rename or delete", type="tertiary", key=f"{MENU_KEY}{s.id}"):
             st.text_input("Name", value=s.title, key=f"rename-{s.id}", on_change=_rename, args=(store, s.id))
             st.button("Delete this conversation", key=f"delete-{s.id}", on_click=_delete, args=(store, s.id),
                       icon=":material/delete:")

@@ -112,7 +112,11 @@ def show_original(c: Citation, original: Original) -> None:
         if image is None:
             st.warning(escape(f"Page {original.page} is not in {original.path.name}."))
             return
-        st.image(image, caption="The cited sentence is marked in yellow.", width="stretch")
+        # The page is an image of text (the original as published); its alt text says what it is and
+        # gives the cited sentence, which the source card also holds as text.
+        cited = " ".join((c.quote or c.text).split())
+        st.image(image, caption="The cited sentence is marked in yellow.", width="stretch",
+                 alt=f"Page {original.page or 1} of {original.path.name} as published. Marked in yellow: {cited}")
         return
     section = section_around(document_blocks(str(original.path), modified), c.text)
     if section is None:

@@ -133,6 +133,7 @@ def phone_width(driver, width: int = 390, height: int = 844) -> None:
     """A phone's viewport (390 x 844 CSS px, as an iPhone 12 to 15) for the rest of the test."""
     driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
                            {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": True})
+    driver.cqc_viewport = {"width": width, "height": height, "mobile": True}  # put back after an axe check
 
 
 def page_overflows(driver) -> int:
@@ -147,3 +148,16 @@ def upload(driver, path, outcome: str, timeout: float = 180) -> None:
     WebDriverWait(driver, 30).until(lambda d: path.name in page_text(d))
     driver.find_element(By.XPATH, "//button[contains(., 'Add to library')]").click()
     WebDriverWait(driver, timeout).until(lambda d: outcome in page_text(d), message=f"no {outcome!r} after the upload")
+def write_briefing(driver, authority: str) -> None:
+    """In Library mode: choose the report whose name starts with `authority` and write its briefing."""
+    form = WebDriverWait(driver, 60).until(lambda d: next(
+        (f for f in d.find_elements(By.CSS_SELECTOR, '[data-testid="stForm"]') if "Write the briefing" in f.text), None))
+    scroll_to(driver, form)
+    box = form.find_element(By.CSS_SELECTOR, '[data-testid="stSelectbox"] input')
+    box.click()
+    box.send_keys(authority)
+    box.send_keys(Keys.ENTER)
+    form.find_element(By.XPATH, ".//button[contains(., 'Write the briefing')]").click()
+    WebDriverWait(driver, ANSWER_TIMEOUT_S).until(lambda d: f"Briefing: {authority}" in page_text(d),
+                                                  message=f"no briefing on {authority}")
+    wait_idle(driver)

@@ -10,6 +10,7 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
+from tests.e2e.accessibility import AxeAudit
 from tests.e2e.conftest import DEMO, screenshot, start_app, stop_app
 from tests.e2e.helpers import ask, choose_mode, click_off_centre, open_app, page_text, scroll_to, wait_css, wait_idle
 
@@ -27,8 +28,10 @@ def demo_app(browser_paths):
 
 
 def test_ask_and_open_the_source_card_with_the_cited_sentence_highlighted(driver, demo_app):
+    audit = AxeAudit(driver)
     open_app(driver, demo_app.url)
     screenshot(driver, "01-start")
+    audit.check("Ask, start page, 1400 px")
     ask(driver, QUESTION)
     answer = driver.find_elements(By.CSS_SELECTOR, '[data-testid="stChatMessage"]')[1]
     assert "187 people" in answer.text
@@ -53,12 +56,15 @@ def test_ask_and_open_the_source_card_with_the_cited_sentence_highlighted(driver
     # A short preview of the finding when the pointer rests on [1]: the link's title.
     assert link.get_attribute("title").startswith("[1] Larkbridge Borough Council · Assessing needs: On 30 September")
     screenshot(driver, "03-source-card")
+    audit.check("Ask, an answer with its source card, 1400 px")
     # The original at the cited place: the saved page's section, the cited paragraph highlighted.
     card.find_element(By.XPATH, ".//button[contains(., 'Open in the original')]").click()
     dialog = wait_css(driver, '[role="dialog"]', timeout=30)
     WebDriverWait(driver, 30).until(lambda d: SENTENCE in dialog.text)
     assert "Timeliness of assessments, care planning and reviews" in dialog.text
     screenshot(driver, "03b-original-at-the-cited-place")
+    audit.check("Ask, the original at the cited place (dialog), 1400 px")
+    audit.assert_clean()
 
 
 def test_compare_shows_a_table_and_one_column_per_authority(driver, demo_app):
@@ -86,6 +92,9 @@ def test_compare_shows_a_table_and_one_column_per_authority(driver, demo_app):
         WebDriverWait(driver, 10).until(lambda d: f"[1] {authority}" in column.text)  # its own authority's report
     scroll_to(driver, driver.find_elements(By.CSS_SELECTOR, '[data-testid="stChatMessage"]')[0])
     screenshot(driver, "04-compare")
+    audit = AxeAudit(driver)
+    audit.check("Compare, an answer with its sources open, 1400 px")
+    audit.assert_clean()
 
 
 def test_heatmap_click_filters_the_chat(driver, demo_app):
@@ -99,6 +108,8 @@ def test_heatmap_click_filters_the_chat(driver, demo_app):
     scroll_to(driver, driver.find_element(By.XPATH, "//h3[contains(., 'Quality statement scores')]"))
     screenshot(driver, "05-library-heatmap")
     assert table.is_displayed()
+    audit = AxeAudit(driver)
+    audit.check("Library with the heatmap, 1400 px")
 
     cell = next(c for c in cells if "Safeguarding" in c.get_attribute("aria-label")
                 and "Fenmarsh County Council" in c.get_attribute("aria-label"))
@@ -123,6 +134,8 @@ def test_heatmap_click_filters_the_chat(driver, demo_app):
     assert "Quality statement: Safeguarding" in reply.text  # the filter shows as a chip on the answer
     scroll_to(driver, reply)
     screenshot(driver, "06-filtered-answer")
+    audit.check("Ask, filtered from the heatmap, 1400 px")
+    audit.assert_clean()
 
 
 def test_draft_actions_table_and_feedback(driver, demo_app):
@@ -136,6 +149,8 @@ def test_draft_actions_table_and_feedback(driver, demo_app):
     assert {"CSV", "Word", "Markdown"} <= {label.split("\n")[-1].strip() for label in labels}, labels  # after the icon
     scroll_to(driver, driver.find_element(By.XPATH, "//h4[contains(., 'Actions for')]"))
     screenshot(driver, "07-draft-actions")
+    audit = AxeAudit(driver)
+    audit.check("Draft actions with a plan, 1400 px")
 
     # Thumbs up on an answer is kept in the app's database, as the local user's.
     from config import Settings
@@ -149,6 +164,8 @@ def test_draft_actions_table_and_feedback(driver, demo_app):
     WebDriverWait(driver, 20).until(lambda d: database.feedback.mine(LOCAL))
     record = database.feedback.mine(LOCAL)[-1]
     assert record.rating == "up" and record.question == QUESTION and record.chunk_ids and record.owner == "local"
+    audit.check("Ask, an answer rated, with the comment box, 1400 px")
+    audit.assert_clean()
 
 
 def tags(container) -> list[str]:

@@ -10,10 +10,11 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
+from tests.e2e.accessibility import AxeAudit
 from tests.e2e.conftest import DEMO, demo_app, screenshot
 from tests.e2e.helpers import (
     allow_downloads, ask, choose_mode, download, open_app, page_overflows, page_text, phone_width, scroll_to, upload, wait_css,
-    wait_idle,
+    wait_idle, write_briefing,
 )
 
 AUTHORITIES = ["Fenmarsh County Council", "Larkbridge Borough Council", "Oakhurst City Council"]
@@ -111,11 +112,14 @@ def test_action_plan_word_export_is_landscape_with_the_tables_headers(driver, wo
 
 def test_each_mode_at_phone_width(driver, work_app):
     phone_width(driver)
+    audit = AxeAudit(driver)
     open_app(driver, work_app.url)
+    audit.check("Ask, start page, 390 px")
     ask(driver, "How many people were waiting for a Care Act assessment in Larkbridge?")
     assert page_overflows(driver) <= 1
     scroll_to(driver, driver.find_elements(By.CSS_SELECTOR, '[data-testid="stChatMessage"]')[0])
     screenshot(driver, "11-phone-ask")
+    audit.check("Ask, an answer with its source card, 390 px")
 
     choose_mode(driver, "Compare")
     ask(driver, "waiting times for assessments")
@@ -129,6 +133,7 @@ def test_each_mode_at_phone_width(driver, work_app):
     assert heights and max(heights) < 600, heights  # an authority takes a screen, not a thousand pixels
     scroll_to(driver, reply)
     screenshot(driver, "12-phone-compare")
+    audit.check("Compare, an answer, 390 px")
 
     choose_mode(driver, "Draft actions")
     driver.find_element(By.XPATH, "//button[@kind='primary' and contains(., 'Draft actions')]").click()
@@ -138,6 +143,7 @@ def test_each_mode_at_phone_width(driver, work_app):
     assert "Clear the safeguarding backlog by October 2024" in cards.text and page_overflows(driver) <= 1
     scroll_to(driver, driver.find_element(By.XPATH, "//h4[contains(., 'Actions for')]"))
     screenshot(driver, "13-phone-draft-actions")
+    audit.check("Draft actions with a plan, 390 px")
 
     choose_mode(driver, "Library")
     chart = wait_css(driver, '[data-testid="stVegaLiteChart"]')
@@ -151,34 +157,29 @@ def test_each_mode_at_phone_width(driver, work_app):
         assert driver.execute_script("return arguments[0].getBoundingClientRect().right", g) <= window + 1
     scroll_to(driver, driver.find_element(By.XPATH, "//h3[contains(., 'Quality statement scores')]"))
     screenshot(driver, "14-phone-library-heatmap")
+    audit.check("Library with the heatmap, 390 px")
+    audit.assert_clean()
 
 
 def test_briefing_on_a_report_for_a_board_paper(driver, work_app, tmp_path):
     """Library: choose a report, write its briefing, read scores and cited summaries, take it to Word."""
     from docx import Document
-    from selenium.webdriver.common.keys import Keys
 
     allow_downloads(driver, tmp_path)
     open_app(driver, work_app.url)
     choose_mode(driver, "Library")
-    form = WebDriverWait(driver, 60).until(lambda d: next(
-        (f for f in d.find_elements(By.CSS_SELECTOR, '[data-testid="stForm"]') if "Write the briefing" in f.text), None))
-    scroll_to(driver, form)
-    box = form.find_element(By.CSS_SELECTOR, '[data-testid="stSelectbox"] input')
-    box.click()
-    box.send_keys("Oakhurst")
-    box.send_keys(Keys.ENTER)
-    form.find_element(By.XPATH, ".//button[contains(., 'Write the briefing')]").click()
-    WebDriverWait(driver, 180).until(lambda d: "Briefing: Oakhurst City Council" in page_text(d))
-    wait_idle(driver)
+    write_briefing(driver, "Oakhurst")
     text = page_text(driver)
     for title in ("What people said", "Strengths", "Areas for development", "Next steps", "Lowest scored"):
         assert title in text, title
     scroll_to(driver, driver.find_element(By.XPATH, "//h4[contains(., 'Briefing: Oakhurst')]"))
     screenshot(driver, "18-briefing")
+    audit = AxeAudit(driver)
+    audit.check("Library, the briefing, 1400 px")
 
     docx = download(driver, tmp_path, "DOCX")
     doc = Document(str(docx))
     words = "\n".join(p.text for p in doc.paragraphs)
     assert "Briefing: Oakhurst City Council" in words and "Next steps" in words
     assert len(doc.tables[0].rows) == 1 + 4 + 9  # header, four themes, nine statements
+    audit.assert_clean()
