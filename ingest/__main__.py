@@ -87,7 +87,11 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
                 return 1
     store = LibraryStore(settings)
     if args.if_empty and not store.is_empty():
-        print(f"Library at {settings.store.dir} already holds {len(store.reports())} report(s); nothing to do.")
+        from library.measures import refresh_measures
+
+        reread = refresh_measures(store)  # a library written before this reader: its figures read again
+        note = f"; figures read again as data for {reread} report(s)" if reread else "; nothing to do"
+        print(f"Library at {settings.store.dir} already holds {len(store.reports())} report(s){note}.")
         return 0
     bar = tqdm(total=0, unit="report", desc="Ingesting", file=sys.stderr)
 
@@ -110,12 +114,16 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _repair(settings: Settings) -> int:
+    from library.measures import refresh_measures
     from vectorstore.store import LibraryStore
 
     store = LibraryStore(settings)
     result = store.repair()
+    reread = refresh_measures(store)
+    figures = f"; figures read again as data for {reread} report(s)" if reread else ""
     print(f"Repaired {settings.store.dir}: {result.vectors_restored} missing vector(s) embedded again from the "
-          f"catalog, {result.orphans_removed} stray vector(s) removed; {len(store.reports())} report(s) in the library.")
+          f"catalog, {result.orphans_removed} stray vector(s) removed; {len(store.reports())} report(s) in the library"
+          f"{figures}.")
     return 0
 
 

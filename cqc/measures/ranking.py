@@ -5,7 +5,7 @@ catalog and calls these.
 
 - `representative`: the record that stands for each council on a measure: the council's own figure
   (role "value"), for the whole council (no locality team), from its newest report, the newest
-  period it states, else the first the report gives.
+  period it states; of one period an actual figure before an estimate, else the first the report gives.
 - `rank`: councils ordered on one measure, only records that can stand together: the same measure,
   qualifier (a median is never ranked with an average) and unit (weeks are counted in days, "1 in 4"
   as 25%, and each such row says so). Records of another qualifier or unit are set aside, named;
@@ -60,15 +60,24 @@ def representative(records: Iterable[MeasureRecord], measure: str, qualifier: st
                 newest[r.authority] = (r.published, r.report_id)
         elif (r.published, r.report_id) > newest.get(r.authority, ("", "")):
             newest[r.authority] = (r.published, r.report_id)
+    def preference(r: MeasureRecord) -> tuple:
+        # the newest period; then an actual figure before an estimate; then the report's first
+        qualifier = _QUALIFIER_ORDER.index(r.qualifier) if r.qualifier in _QUALIFIER_ORDER else len(_QUALIFIER_ORDER)
+        return (_invert(_period_key(r.period)), qualifier, r.order)
+
     chosen: dict[str, MeasureRecord] = {}
     for r in own:
         if newest.get(r.authority, ("", ""))[1] != r.report_id:
             continue
         held = chosen.get(r.authority)
-        if held is None or _period_key(r.period) > _period_key(held.period) or (
-                _period_key(r.period) == _period_key(held.period) and r.order < held.order):
+        if held is None or preference(r) < preference(held):
             chosen[r.authority] = r
     return chosen
+
+
+def _invert(key: str) -> tuple:
+    """A period key that sorts newest first ("" last)."""
+    return tuple(-ord(c) for c in key) + (0,) if key else (1,)
 
 
 @dataclass(frozen=True)

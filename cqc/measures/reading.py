@@ -181,6 +181,7 @@ def _comparator_column(header: str, vocab: Vocabulary) -> str:
     return next((kind for kind, _, _, headers in vocab.comparators if any(p.search(header) for p in headers)), "")
 
 
+_FUNCTION_WORDS = frozenset("the a an of in to at for by from over on same period respectively".split())
 _POINTS_BACK = re.compile(r"(?:it|this|that|the (?:figure|rate|number|proportion))\s+(?:was|is|had been|stood at|rose to|fell to)\b",
                           re.IGNORECASE)
 _FROM_BEFORE = re.compile(r"\bfrom\s+(?:a\s+)?(?:(?:position|level|figure|rate|high|low|peak) of\s+)?"
@@ -248,10 +249,11 @@ class _Figure:
 
 
 def read_sentence(sentence: str, previous: str = "", heading: str = "", leans: bool | None = None,
-                  vocab: Vocabulary | None = None) -> list[ReadFigure]:
+                  vocab: Vocabulary | None = None, context: str = "") -> list[ReadFigure]:
     """The figures of one sentence as typed figures: measure, value, unit, qualifier, period, role
-    and comparator. `previous` is the sentence before it (used when this one leans on it: "Its
-    actual spend ..."; `leans` forces it either way), `heading` the finding's heading."""
+    and comparator. `previous` is the sentence before it (used, with its date, when this one leans on
+    it: "Its actual spend for that year ..."; `leans` forces it either way), `heading` the finding's
+    heading, `context` text that may say what the figures are of but not when (a table's paragraph)."""
     vocab = vocab or vocabulary()
     text = _LIST_BULLET.sub("", sentence)
     figures = read_figures(text)
@@ -263,7 +265,7 @@ def read_sentence(sentence: str, previous: str = "", heading: str = "", leans: b
     dates = _dates(text) or (_dates(before_text)[:1] if before_text else [])
     parts = [(m.start(), m.group("name") or f"the {m.group('side')}") for m in _PART.finditer(text)]
     with_figures = sorted({_clause_of(clauses, f.start)[1] for f in figures})
-    scopes = (text, before_text, heading)
+    scopes = (text, before_text or context, heading)
     memo: dict = {}
 
     read: list[_Figure] = []
@@ -280,10 +282,12 @@ def read_sentence(sentence: str, previous: str = "", heading: str = "", leans: b
         opens_range = bool(_FROM_BEFORE.search(before))
         if opens_range and not compares:
             compares = "previous"
-        # A number under ten written as a word ("two senior practitioners") is incidental, never a measure.
-        small_word = fig.value <= 10 and not fig.text[:1].isdigit() and fig.unit == "count"
-        measure = None if small_word else _match_measure(fig, clause_text, scopes, vocab, memo)
-        if measure is None and not small_word:
+        # A number under ten written as a word ("two senior practitioners"), or a count of staff, beds,
+        # schemes ... ("a Review Team of 9 staff"), is incidental: never a measure's figure.
+        incidental = fig.unit == "count" and (
+            (fig.value <= 10 and not fig.text[:1].isdigit()) or bool(vocab.incidental.match(text, fig.end)))
+        measure = None if incidental else _match_measure(fig, clause_text, scopes, vocab, memo)
+        if measure is None and not incidental:
             # "84% of care homes, home care agencies and ... were rated good": the clause the figure
             # opens may end before what it is of; read on to the next clause with a figure of its own.
             following = [c for c in with_figures if c > clause[1]]
@@ -311,9 +315,10 @@ def read_sentence(sentence: str, previous: str = "", heading: str = "", leans: b
     # "... the average wait was 14 weeks and the longest 58 weeks": a figure whose short clause says
     # only how it summarises is of the same measure as the figure before it.
     for i, r in enumerate(read):
-        words = re.findall(r"[A-Za-z]+", text[r.clause[1]:r.clause[2]].replace(r.fig.text, " "))
+        words = re.findall(r"[A-Za-z]+", text[r.clause[1]:r.clause[2]].replace(r.fig.text, " ").lower())
+        says_only_how = len(words) <= 4 and (r.qualifier or set(words) <= _FUNCTION_WORDS)
         if r.measure is None and i and read[i - 1].measure is not None and read[i - 1].kind == r.kind and (
-                (len(words) <= 4 and (r.qualifier or len(words) <= 2)) or _POINTS_BACK.match(text[r.clause[1]:])):
+                says_only_how or _POINTS_BACK.match(text[r.clause[1]:])):
             r.measure = read[i - 1].measure
 
     # A comparing figure belongs to the council's figure of its kind nearest before it (else after); the
@@ -384,7 +389,7 @@ def _read_row(row: str, context: str, heading: str, vocab: Vocabulary) -> list[R
             value = f"{value.strip()} {re.search(r'(days|weeks|months)', header, re.IGNORECASE).group(1).lower()}"
         compares = _comparator_column(header, vocab) or _comparator_kind(header, "", vocab)
         cell = f"{part} {' '.join(labels)} {header}: {value}".strip()
-        for figure in read_sentence(cell, previous=context, heading=heading, leans=True, vocab=vocab):
+        for figure in read_sentence(cell, heading=heading, vocab=vocab, context=context):
             if compares and owner is not None:  # an "England average" column: the comparator of the row's figure
                 out[-1] = replace(owner, comparator=Comparator(compares, figure.value, figure.unit, figure.period,
                                                                figure.figure.text))
@@ -422,8 +427,7 @@ def read_report(chunks: Iterable[Chunk], authority: str = "", report_id: str = "
     for chunk in chunks:
         if chunk.kind in ("score", "rating"):
             continue
-        heading = " · ".join(h for h in (chunk.quality_statement, chunk.heading) if h)
-        for figure in read_text(chunk.text, heading, before, vocab):
+        for figure in read_text(chunk.text, chunk.heading, before, vocab):
             part = figure.part
             if part and authority and part.lower() in authority.lower():
                 part = ""  # "across the Kingsmere area" is the whole council

@@ -80,6 +80,7 @@ class Vocabulary:
     # (kind, words just before a figure, phrases right after it, table column headers), in file order
     comparators: tuple[tuple[str, tuple[re.Pattern, ...], tuple[re.Pattern, ...], tuple[re.Pattern, ...]], ...]
     version: str  # changes whenever the file does: records read under another version are read again
+    incidental: re.Pattern  # matches right after a count of things no measure counts ("9 staff", "14 beds")
 
     def measure(self, key: str) -> Measure | None:
         return next((m for m in self.measures if m.key == key), None)
@@ -170,7 +171,13 @@ def load_vocabulary(path: Path = VOCABULARY_FILE) -> Vocabulary:
     for kind, entry in comparators.items():
         if not isinstance(entry, dict) or set(entry) - {"before", "after", "header"}:
             raise VocabularyError(f"{path}: comparator {kind} must be a table of 'before', 'after' and 'header' lists")
+    nouns = data.get("incidental_nouns", [])
+    if not isinstance(nouns, list) or not all(isinstance(n, str) and re.fullmatch(r"[\w' -]+", n) for n in nouns):
+        raise VocabularyError(f"{path}: 'incidental_nouns' must be a list of words")
+    incidental = re.compile(r"\s+(?:[\w-]+\s+){0,2}?(?:%s)\b" % "|".join(map(re.escape, nouns)) if nouns else r"(?!)",
+                            re.IGNORECASE)
     return Vocabulary(
+        incidental=incidental,
         measures=measures,
         qualifiers=tuple((q, _patterns(f"{path}: qualifier {q}", words, "words")) for q, words in qualifiers.items()),
         comparators=tuple((k, _patterns(f"{path}: comparator {k}", e.get("before"), "before"),

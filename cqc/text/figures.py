@@ -173,7 +173,7 @@ _NOT_FIGURE_GROUPS = tuple((triggers, re.compile("|".join(patterns), re.IGNORECA
         r"\b\d{1,2}(?:[:.]\d\d)?\s?(?:am|pm)\b", r"\b\d+:\d+\b", r"\b24/7\b",
     )),
     (("evidence shows", "out of 100", "overall rating"), (
-        r"^\s*(?:score:?\s*)?[1-4]\s*[-–]\s*evidence shows\b", r"\bscored\s\d+\s(?:out\sof|/)\s?100\b",
+        r"\b(?:score:?\s*)?[1-4]\s*[-–]\s*evidence shows\b", r"\bscored\s\d+\s(?:out\sof|/)\s?100\b",
         r"\boverall rating for [^:]{1,80}:\s*\d+%",
     )),
     (("section", "s.", "s42", "part", "level", "article", "schedule", "tier", "phase", "stage", "step", "band", "grade",
