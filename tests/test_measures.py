@@ -294,3 +294,24 @@ def test_values_are_written_as_a_reader_expects():
     assert format_value(4300000, "GBP") == "£4.3 million" and format_value(-1230000, "GBP") == "-£1.23 million"
     assert format_value(21.8, "percent") == "21.8%" and format_value(74, "days") == "74 days"
     assert format_value(24.1, "GBP per hour") == "£24.10 per hour" and format_value(3.5, "one in") == "1 in 3.5"
+
+
+@pytest.mark.parametrize("question, first", [
+    ("Which councils had the highest direct payment uptake?", "direct_payments_uptake"),
+    ("Which councils had more than 500 people waiting for a Care Act assessment?", "care_act_assessment_waiting"),
+    ("How does our median wait for a Care Act assessment compare with the England average?", "care_act_assessment_wait"),
+    ("What is the average share of budget spent on adult social care?", "asc_budget_share"),
+    ("Which council has the lowest social work vacancy rate?", "vacancy_rate"),
+    ("How long do people wait for an occupational therapy assessment?", "ot_assessment_wait"),
+    ("Which councils overspent on adult social care?", "asc_spend_variance"),
+])
+def test_the_measure_a_question_asks_about(question, first):
+    from cqc.measures.reading import measures_asked
+
+    assert measures_asked(question)[0].key == first
+
+
+def test_a_question_about_no_measure_of_the_vocabulary_names_none():
+    from cqc.measures.reading import measures_asked
+
+    assert measures_asked("What did carers say about the respite service?") == []

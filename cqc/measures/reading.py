@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 from cqc.measures.record import Comparator, MeasureRecord
 from cqc.measures.vocabulary import OTHER, QUALIFIER_KINDS, Measure, Vocabulary, vocabulary
 from cqc.models import Chunk
-from cqc.text.dates import MONTH_NAMES, MONTHS, parse_date
+from cqc.text.dates import stated_periods
 from cqc.text.figures import UNIT_KINDS, StatedFigure, read_figures
 from cqc.text.sentences import split_sentences
 
@@ -59,13 +59,6 @@ _WORD_BREAK = re.compile(r"\s+(?:which|while|whilst|whereas|compared with|compar
                          r"with)\s+", re.IGNORECASE)
 _LEANS_BACK = re.compile(r"^(?:its|it|this|these|that|those|they|their|such|of (?:these|them|those|whom)|the same|"
                          r"in (?:that|the same) (?:year|period)|for that year|over the same period)\b", re.IGNORECASE)
-_PERIOD = re.compile(
-    rf"\b(?:(?:the )?(?:end|start|beginning|middle) of )?(?:\d{{1,2}}(?:st|nd|rd|th)? (?:of )?)?(?:{MONTH_NAMES})"
-    rf"(?: \d{{1,2}}(?:st|nd|rd|th)?,)? \d{{4}}\b"
-    r"|\b(?:19|20)\d\d\s?[/–-]\s?(?:(?:19|20)\d\d|\d\d)\b(?![/–-]\d)|\b(?:19|20)\d\d\b(?![/–-]\d)", re.IGNORECASE)
-_NOT_AS_AT = re.compile(r"(?:\b(?:by|until|before|since|after|Act|due in|due by|expected in|plan(?:ned)? for)\s+"
-                        r"(?:the (?:end|start) of )?)$", re.IGNORECASE)
-_MONTH_NUMBER = {m.lower(): n for n, m in enumerate(MONTHS, 1)}
 _PART = re.compile(
     r"\b(?:in|for|within|across|at|of) (?:the )?(?P<name>[A-Z][\w’'()-]*(?: (?:and|of|&|[A-Z][\w’'()-]*))*) "
     r"(?:locality|team|area|ward|district|zone|hub|neighbourhood|patch|locality team|locality area)s?\b"
@@ -78,41 +71,6 @@ _HEADER_UNIT = re.compile(r"\s*\((days|working days|weeks|months|hours|%|per cen
 _BARE_NUMBER = re.compile(r"^\s*(?:about |around )?[\d,.]+\s*$")
 _QUALIFIER_AFTER = re.compile(r"^\s*(?:on average|in total|altogether|at (?:the )?(?:most|longest))\b", re.IGNORECASE)
 _LIST_BULLET = re.compile(r"^\s*[-\u2022*]\s+")
-
-
-_DAY_MONTH_YEAR = re.compile(rf"(\d{{1,2}})(?:st|nd|rd|th)? (?:of )?({MONTH_NAMES}) (\d{{4}})", re.IGNORECASE)
-_MONTH_YEAR = re.compile(rf"({MONTH_NAMES}) (\d{{4}})", re.IGNORECASE)
-
-
-def _period(raw: str) -> str:
-    """A stated date or period in one form: "2024-03-31", "2024-03", "2023/24", "2024"."""
-    text = re.sub(r"^(?:the )?(?:end|start|beginning|middle) of ", "", raw.strip(), flags=re.IGNORECASE)
-    m = _DAY_MONTH_YEAR.fullmatch(text)
-    if m and 1 <= int(m.group(1)) <= 31:
-        return f"{m.group(3)}-{_MONTH_NUMBER[m.group(2).lower()]:02d}-{int(m.group(1)):02d}"
-    m = _MONTH_YEAR.fullmatch(text)
-    if m:
-        return f"{m.group(2)}-{_MONTH_NUMBER[m.group(1).lower()]:02d}"
-    m = re.fullmatch(r"((?:19|20)\d\d)\s?[/–-]\s?((?:19|20)?\d\d)", text)
-    if m:
-        return f"{m.group(1)}/{m.group(2)[-2:]}"
-    if re.fullmatch(r"(?:19|20)\d\d", text):
-        return text
-    return parse_date(text) or text
-
-
-def _dates(sentence: str) -> list[tuple[int, int, str]]:
-    """(start, end, period) of the dates a sentence gives its figures for; deadlines ("by March
-    2025"), start dates ("since 2022") and the years in names ("Care Act 2014") are not."""
-    out = []
-    for m in _PERIOD.finditer(sentence):
-        if _NOT_AS_AT.search(sentence[max(0, m.start() - 30):m.start()]):
-            continue
-        fy = re.fullmatch(r"((?:19|20)\d\d)\s?[/–-]\s?((?:19|20)?\d\d)", m.group(0))
-        if fy and int(fy.group(2)[-2:]) != (int(fy.group(1)) + 1) % 100:
-            continue  # "2023-2027": a strategy's span, not a period figures are for
-        out.append((m.start(), m.end(), _period(m.group(0))))
-    return out
 
 
 def _clauses(sentence: str, figure_starts: list[int]) -> list[tuple[int, int, int]]:
@@ -262,7 +220,7 @@ def read_sentence(sentence: str, previous: str = "", heading: str = "", leans: b
     leaning = bool(_LEANS_BACK.match(text)) if leans is None else leans
     before_text = previous if leaning else ""
     clauses = _clauses(text, [f.start for f in figures])
-    dates = _dates(text) or (_dates(before_text)[:1] if before_text else [])
+    dates = stated_periods(text) or (stated_periods(before_text)[:1] if before_text else [])
     parts = [(m.start(), m.group("name") or f"the {m.group('side')}") for m in _PART.finditer(text)]
     with_figures = sorted({_clause_of(clauses, f.start)[1] for f in figures})
     scopes = (text, before_text or context, heading)
@@ -440,3 +398,30 @@ def read_report(chunks: Iterable[Chunk], authority: str = "", report_id: str = "
             ))
         before = chunk.text
     return records
+
+
+# -- the measure a question asks about ---------------------------------------------------------------
+_ASKS_DURATION = re.compile(r"\bhow long\b|\bwait(?:ing)? times?\b|\b(?:median|average|mean|longest) waits?\b|"
+                            r"\bdays\b|\bweeks\b", re.IGNORECASE)
+_ASKS_COUNT = re.compile(r"\bhow many\b|\bnumber of\b|\bpeople\b|\bcarers\b(?! assessments?)", re.IGNORECASE)
+
+
+def measures_asked(question: str, vocab: Vocabulary | None = None) -> list[Measure]:
+    """The measures a question may be about, likeliest first ("Which councils had the highest direct
+    payment uptake?" -> direct_payments_uptake): a measure's words and context (nothing in `unless`)
+    in the question; one with a context before one without; a duration when it asks how long, a
+    count when it asks how many. Empty when it names none: the question is then not about a
+    measure of the vocabulary, and the caller should say so rather than guess."""
+    vocab = vocab or vocabulary()
+    duration, count = bool(_ASKS_DURATION.search(question)), bool(_ASKS_COUNT.search(question))
+    found: list[tuple[int, int, Measure]] = []
+    for n, m in enumerate(vocab.measures):
+        words = [x for x in (p.search(question) for p in m.words) if x]
+        if not words or any(p.search(question) for p in m.unless):
+            continue
+        if m.context and not any(p.search(question) for p in m.context):
+            continue
+        score = max(len(x.group(0)) for x in words) + (20 if m.context else 0)
+        score += 30 if (m.unit == "duration" and duration) or (m.unit == "count" and count and not duration) else 0
+        found.append((-score, n, m))
+    return [m for _, _, m in sorted(found, key=lambda f: (f[0], f[1]))]

@@ -41,45 +41,33 @@ def has_figure(text: str, value: str) -> bool:
 
 
 # -- figures with their kind and clause -----------------------------------------------------------
-_FIGURE = re.compile(
-    r"(?P<value>£\s?\d[\d,]*(?:\.\d+)?(?:\s?(?:million|billion|bn|m|k)\b)?|\d[\d,]*(?:\.\d+)?\s?%|\d[\d,]*(?:\.\d+)?)"
-    r"(?P<unit>\s+(?:days?|weeks?|months?|years?|hours?|working days|people|carers|posts|complaints|enquiries)\b)?",
-    re.IGNORECASE,
-)
-_DATE_AROUND = re.compile(
-    rf"(?:\b\d{{1,2}}\s+)?(?:{MONTH_NAMES})\s+(?:\d{{1,2}},\s+)?\d{{4}}|\b\d{{1,2}}\s+(?:{MONTH_NAMES})\b|{YEAR}",
-    re.IGNORECASE,
-)
 _CLAUSE_BREAK = re.compile(r",\s+|;\s+|\s+(?:which|while|whereas|compared with|against|and|but)\s+", re.IGNORECASE)
+# A count is named with what it counts where the report says ("734 people"), as an answer quotes it.
+_COUNTED = re.compile(r"\s+(?:people|carers|posts|complaints|enquiries)\b", re.IGNORECASE)
+_KIND_OF_UNIT = {"money": "money", "money rate": "money", "percent": "percent", "duration": "duration", "hours": "duration"}
 
 
 @dataclass(frozen=True)
 class Figure:
-    text: str  # as written: "£146,300,000", "63 days", "24.6%"
+    text: str  # as written: "£146,300,000", "63 days", "24.6%", "734 people"
     kind: str  # "money" | "percent" | "duration" | "count"
     clause: str  # the part of the sentence the figure belongs to
 
 
-def _kind(value: str, unit: str) -> str:
-    if value.startswith("£"):
-        return "money"
-    if value.endswith("%"):
-        return "percent"
-    if unit and re.match(r"\s*(days?|weeks?|months?|years?|hours?|working days)", unit, re.I):
-        return "duration"
-    return "count"
-
-
 def figures_in(sentence: str) -> list[Figure]:
-    """The figures of a sentence with their clauses; dates and years are not figures."""
-    masked = _DATE_AROUND.sub(lambda m: " " * len(m.group(0)), sentence)
+    """The figures of a sentence (`read_figures`) with their clauses, to tell apart the figures of
+    one sentence ("£146,300,000, which was £4,400,000 more than estimated")."""
     bounds = [0] + [m.end() for m in _CLAUSE_BREAK.finditer(sentence)] + [len(sentence)]
     out = []
-    for m in _FIGURE.finditer(masked):
-        value, unit = m.group("value").strip().rstrip(",."), m.group("unit") or ""
-        start = max(b for b in bounds if b <= m.start())
-        end = min(b for b in bounds if b > m.start())
-        out.append(Figure((value + unit).strip(), _kind(value, unit), sentence[start:end].strip(" ,;.")))
+    for f in read_figures(sentence):
+        end = f.end
+        counted = _COUNTED.match(sentence, end) if f.kind == "count" else None
+        if counted:
+            end = counted.end()
+        start = max(b for b in bounds if b <= f.start)
+        stop = min(b for b in bounds if b > f.start)
+        out.append(Figure(sentence[f.start:end].strip(), _KIND_OF_UNIT.get(f.kind, "count"),
+                          sentence[start:stop].strip(" ,;.")))
     return out
 
 
