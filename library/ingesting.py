@@ -59,7 +59,12 @@ def _write(store: LibraryStore, pages: list[Page], key: ReportKey, absorbs: list
     chunks = chunk_report(report, store.settings.ingest.chunk_max_tokens)
     if not chunks:
         raise IngestError(note_source, "no paragraphs found to index")
-    records = measure_records(report, chunks)
+    try:
+        records = measure_records(report, chunks)
+    except Exception as exc:  # noqa: BLE001  (a reader bug on one odd sentence must not cost the report)
+        records = []
+        summary.warnings.append(f"{report.source}: its figures could not be read as data ({type(exc).__name__}: "
+                                f"{exc}); the report is in the library without them")
     result = store.upsert_report(report, chunks, pages, absorbs, records)
     summary.warnings += [w for p in pages if p.file in added for w in p.warnings]
     summary.warnings += [f"{report.source}: {c}" for c in report.conflicts]

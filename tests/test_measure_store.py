@@ -179,3 +179,17 @@ def test_councils_line_up_on_a_measure_across_reports_in_the_library(tmp_path):
     assert [(r.authority, r.value) for r in ranking.rows] == [(sp.AUTHORITY, 24.6), ("Northbridge City Council", 17.9)]
     assert ranking.missing == ("Eastholm City Council",)
     store.close()
+
+
+def test_a_reader_failure_loses_the_figures_not_the_report(tmp_path, monkeypatch):
+    import library.ingesting as ingesting
+
+    def broken(report, chunks):
+        raise ValueError("an odd sentence")
+
+    monkeypatch.setattr(ingesting, "measure_records", broken)
+    store = _store(tmp_path / "store")
+    summary = ingest_paths(sp.write_pages(tmp_path / "pages"), store)
+    assert summary.ok and len(store.reports()) == 1 and store.measures() == []
+    assert any("its figures could not be read as data (ValueError: an odd sentence)" in w for w in summary.warnings)
+    store.close()
