@@ -7,6 +7,8 @@ BIN := $(VENV)/bin
 SHARED ?= ../shared/corpus
 PORT ?= 8501
 EVAL_STORE := build/eval-store
+# The per-report facts files (their `metrics` are the gold for figures read as data)
+MEASURE_FACTS = $(filter-out %/site-text.json,$(wildcard $(SHARED)/facts/*.json))
 
 .PHONY: venv lock run test test-server test-browser eval eval-model eval-baseline bench clean
 
@@ -89,20 +91,24 @@ test-browser: venv
 # the regulator's web pages read as text, one file per page (site-text/), and both together (each
 # report kept in two layouts: answers must not double); and our own gold for the questions staff ask
 # (eval/gold: first person, scores as data, summaries, good practice, multi-part, absent councils).
+# In the three corpus libraries also the figures read as data: each report's records against the
+# `metrics` of its facts file, and the reader on the labelled sentences (tests/data/measure_sentences.txt).
 eval: venv
 	rm -rf $(EVAL_STORE)
 	@status=0; \
 	$(BIN)/python -m ingest --store $(EVAL_STORE)/reports $(SHARED)/reports $(SHARED)/seed || status=1; \
 	$(BIN)/python -m assistant eval --store $(EVAL_STORE)/reports --baseline --floors tests/eval_floors.json \
-		--library reports $(SHARED)/qa/*.jsonl || status=1; \
+		--library reports --measure-facts $(MEASURE_FACTS) -- $(SHARED)/qa/*.jsonl || status=1; \
 	$(BIN)/python -m assistant eval --store $(EVAL_STORE)/reports --baseline --floors tests/eval_floors.json \
 		--library staff eval/gold/staff-questions.jsonl || status=1; \
 	$(BIN)/python -m ingest --store $(EVAL_STORE)/site-text $(SHARED)/site-text || status=1; \
 	$(BIN)/python -m assistant eval --store $(EVAL_STORE)/site-text --baseline --floors tests/eval_floors.json \
-		--library site-text --facts $(SHARED)/facts/site-text.json $(SHARED)/qa-site-text/*.jsonl || status=1; \
+		--library site-text --facts $(SHARED)/facts/site-text.json --measure-facts $(MEASURE_FACTS) -- \
+		$(SHARED)/qa-site-text/*.jsonl || status=1; \
 	$(BIN)/python -m ingest --store $(EVAL_STORE)/both $(SHARED)/reports $(SHARED)/site-text || status=1; \
 	$(BIN)/python -m assistant eval --store $(EVAL_STORE)/both --baseline --floors tests/eval_floors.json \
-		--library both --facts $(SHARED)/facts/site-text.json $(SHARED)/qa-site-text/*.jsonl || status=1; \
+		--library both --facts $(SHARED)/facts/site-text.json --measure-facts $(MEASURE_FACTS) -- \
+		$(SHARED)/qa-site-text/*.jsonl || status=1; \
 	exit $$status
 
 # The configured chat model (CQC_ANSWERER=local|openai and its settings) beside the quoted answers on a

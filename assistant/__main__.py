@@ -4,6 +4,7 @@
     python -m assistant ask --mode actions [--json] [--authority NAME] [--export FILE.md|.csv|.docx ...] REQUEST
     python -m assistant ask [--store DIR] --json --questions FILE.jsonl   (lines {"id", "question", "as"?})
     python -m assistant reports [--store DIR] --json
+    python -m assistant measures [--store DIR] [--authority A ...] [--measure M ...] [--all] [--json] [--vocabulary]
     python -m assistant brief [--store DIR] AUTHORITY [--export FILE.docx|.md ...]
     python -m assistant eval [--store DIR] [--json] [--baseline] QA.jsonl...
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import traceback
 from pathlib import Path
@@ -141,6 +143,61 @@ def _reports(args: argparse.Namespace) -> int:
     return 0
 
 
+def _measures(args: argparse.Namespace) -> int:
+    """The figures read as data: each a measure record (`cqc.measures`), cited to its finding."""
+    from cqc.measures.ranking import format_value
+    from cqc.measures.vocabulary import OTHER, vocabulary
+    from library.measures import measures_current
+    from vectorstore.store import LibraryStore
+
+    vocab = vocabulary()
+    if args.vocabulary:
+        for m in vocab.measures:
+            if args.json:
+                print(json.dumps(m.as_json(), ensure_ascii=False))
+            else:
+                ascof = f"  ASCOF {m.ascof}" if m.ascof else ""
+                print(f"{m.key:32} {m.name} ({m.unit}, {m.better} is better){ascof}")
+        return 0
+    unknown = [m for m in args.measure or () if m != OTHER and vocab.measure(m) is None]
+    if unknown:
+        print(f"Unknown measure(s): {', '.join(unknown)}. The vocabulary's keys (python -m assistant measures "
+              f"--vocabulary): {', '.join(vocab.keys)}, or {OTHER}.", file=sys.stderr)
+        return 2
+    store = LibraryStore(_settings(args.store))
+    held = sorted({r.authority for r in store.reports() if r.authority})
+    wanted = [a.strip().lower() for a in args.authority or ()]
+    authorities = [a for a in held if any(w in a.lower() for w in wanted)] if wanted else []
+    if wanted and not authorities:
+        print(f"No report of {', '.join(args.authority)} in the library (it holds: {', '.join(held) or 'none'}).",
+              file=sys.stderr)
+        return 2
+    records = store.measures(authorities, args.measure or ())
+    if not args.all and not args.measure:
+        records = [r for r in records if r.measure != OTHER]
+    if args.json:
+        for r in records:
+            print(json.dumps(r.as_json(), ensure_ascii=False))
+    else:
+        current = None
+        for r in records:
+            if (r.authority, r.report_id) != current:
+                current = (r.authority, r.report_id)
+                print(f"{r.authority or '(no authority)'} (report published {r.published or '-'})")
+            roles = ", ".join(x for x in (r.role if r.role != "value" else "", r.part and f"part: {r.part}") if x)
+            compared = (f"{r.comparator.kind} {format_value(r.comparator.value, r.comparator.unit)}"
+                        if r.comparator else "")
+            finding = r.chunk_id.rpartition(":")[2] or r.chunk_id  # the report is named above
+            print(f"  {r.measure:32} {r.figure[:28]:28} {r.qualifier:9} {r.period or '-':10} {roles:18} {compared:24} "
+                  f"[{finding}]")
+        if not records:
+            print("No figures match." if store.reports() else "The library is empty.")
+    if not measures_current(store) and store.reports():
+        print(f"note: these figures were read by another version of the reader or vocabulary; "
+              f"python -m ingest --repair --store {store.folder} reads them again.", file=sys.stderr)
+    return 0
+
+
 def _brief(args: argparse.Namespace) -> int:
     from assistant.chain import Assistant
     from assistant.papers.briefing import brief, briefing_markdown, export_briefing
@@ -172,7 +229,7 @@ def _eval(args: argparse.Namespace) -> int:
     from evaluation.cli import run_eval
 
     return run_eval(_settings(args.store), args.files, as_json=args.json, baseline=args.baseline, floors=args.floors,
-                    library=args.library, facts=args.facts)
+                    library=args.library, facts=args.facts, measure_facts=args.measure_facts)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -195,6 +252,13 @@ def main(argv: list[str] | None = None) -> int:
     reports = sub.add_parser("reports", help="list the reports in the library")
     reports.add_argument("--store")
     reports.add_argument("--json", action="store_true")
+    ms = sub.add_parser("measures", help="the figures read from the reports as data (measure records)")
+    ms.add_argument("--store")
+    ms.add_argument("--authority", action="append", help="only this authority (part of its name; repeatable)")
+    ms.add_argument("--measure", action="append", help="only this measure key, or 'other' (repeatable)")
+    ms.add_argument("--all", action="store_true", help="also the figures the vocabulary does not know ('other')")
+    ms.add_argument("--json", action="store_true", help="one record per line, as JSON")
+    ms.add_argument("--vocabulary", action="store_true", help="list the measures the vocabulary knows")
     br = sub.add_parser("brief", help="a briefing on one authority's report: rating, scores, cited summaries")
     br.add_argument("authority")
     br.add_argument("--store")
@@ -207,6 +271,8 @@ def main(argv: list[str] | None = None) -> int:
     ev.add_argument("--floors", help="JSON file of minimum values; exit 1 when a metric falls below its floor")
     ev.add_argument("--library", help="the section of the floors file for this library (reports, site-text, both)")
     ev.add_argument("--facts", help="a facts file (one object or a list): check the catalog holds each exactly")
+    ev.add_argument("--measure-facts", nargs="+", metavar="FACTS.json",
+                    help="per-report facts files: score the library's figures read as data against their metrics")
     args = parser.parse_args(argv)
     from pydantic import ValidationError
 
@@ -215,7 +281,8 @@ def main(argv: list[str] | None = None) -> int:
     from vectorstore.store import StoreError
 
     try:
-        return {"ask": _ask, "reports": _reports, "brief": _brief, "eval": _eval}[args.command](args)
+        return {"ask": _ask, "reports": _reports, "measures": _measures, "brief": _brief,
+                "eval": _eval}[args.command](args)
     except (StoreError, BackendConfigError, LocalModelError) as exc:
         # A library that cannot be opened or read (a damaged catalog, a full disk, missing vectors),
         # or a model that is not set up: say what and how to fix it.
@@ -226,6 +293,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # the output piped into a reader that stopped early (`| head`): not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except Exception as exc:  # noqa: BLE001  (a bug: one line, the traceback only when asked)
         if debug_wanted():
             traceback.print_exc()

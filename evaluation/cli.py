@@ -18,7 +18,7 @@ from config import Settings
 
 
 def run_eval(settings: Settings, files: list[str], as_json: bool, baseline: bool, floors: str | None,
-             library: str | None = None, facts: str | None = None) -> int:
+             library: str | None = None, facts: str | None = None, measure_facts: list[str] | None = None) -> int:
     items = load_gold(files)
     if not items:
         print("No gold questions in the files given.", file=sys.stderr)
@@ -27,6 +27,19 @@ def run_eval(settings: Settings, files: list[str], as_json: bool, baseline: bool
     if facts:
         exact, total, misses = catalog_exact(settings, facts)
         results["ours"].setdefault("catalog", {})["catalog_exact"] = exact / total if total else 0.0
+    if measure_facts:
+        from evaluation.measure_facts import format_facts
+        from evaluation.measure_table import format_score
+        from evaluation.runners import measure_accuracy
+
+        scores, table = measure_accuracy(settings, measure_facts)
+        scored, right = sum(s.scored for s in scores), sum(s.right for s in scores)
+        rates = table.rates()
+        results["ours"]["measures"] = {
+            "n": float(scored), "facts_value": right / scored if scored else 0.0,
+            "table_measure": rates["measure"], "table_value": rates["value"], "table_unit": rates["unit"],
+            "table_other_mislabelled": rates["other_mislabelled"],
+        }
     if baseline:
         from evaluation.baseline import run_baseline
 
@@ -41,6 +54,10 @@ def run_eval(settings: Settings, files: list[str], as_json: bool, baseline: bool
             print(f"catalog exact against {Path(facts).name}: {exact}/{total}")
             for miss in misses:
                 print(f"  differs: {miss}")
+            print()
+        if measure_facts:
+            print(format_facts(scores, library or ""))
+            print(format_score(table))
             print()
         print(format_table(f"ours (hybrid retrieval, extractive answers){label}", results["ours"]))
         if baseline:

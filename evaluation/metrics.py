@@ -96,8 +96,8 @@ def format_table(title: str, table: dict[str, dict[str, float]]) -> str:
     lines = [title, "type".ljust(13) + " ".join(c.rjust(w) for c, w in zip(cols, widths))]
     for group in sorted(table, key=lambda g: TYPE_ORDER.index(g) if g in TYPE_ORDER else 99):
         row = table[group]
-        if not any(c in row for c in cols):
-            continue  # e.g. the catalog check, printed on its own line
+        if not any(c in row for c in cols if c != "n"):
+            continue  # e.g. the catalog check and the figures read as data, printed on their own
         cells = []
         for c, w in zip(cols, widths):
             v = row.get(c)

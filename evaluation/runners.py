@@ -55,3 +55,13 @@ def catalog_exact(settings: Settings, facts_path: str) -> tuple[int, int, list[s
         else:
             misses.append(f"{fact['authority']}: want {want[:4]}, have {[g[:4] for g in got] or 'no entry'}")
     return exact, len(facts), misses
+
+
+def measure_accuracy(settings: Settings, facts_files: list[str]):
+    """The library's figures read as data against the facts files' metrics (per report), and the
+    reader on the labelled figure sentences (tests/data/measure_sentences.txt)."""
+    from evaluation.measure_facts import score_facts
+    from evaluation.measure_table import load_table, score_table
+
+    records = LibraryStore(settings).measures()
+    return score_facts(records, facts_files), score_table(load_table())

@@ -104,7 +104,11 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
                 return 1
     store = LibraryStore(settings)
     if args.if_empty and not store.is_empty():
-        print(f"Library at {settings.store.dir} already holds {len(store.reports())} report(s); nothing to do.")
+        from library.measures import refresh_measures
+
+        reread = refresh_measures(store)  # a library written before this reader: its figures read again
+        note = f"; figures read again as data for {reread} report(s)" if reread else "; nothing to do"
+        print(f"Library at {settings.store.dir} already holds {len(store.reports())} report(s){note}.")
         return 0
     target = ", ".join(str(p) for p in paths)
     bar = tqdm(total=0, unit="report", desc="Ingesting", file=sys.stderr)
@@ -145,14 +149,18 @@ def _uploads_from_database(settings: Settings) -> None:
 
 
 def _repair(settings: Settings) -> int:
+    from library.measures import refresh_measures
     from vectorstore.store import LibraryStore
 
     store = LibraryStore(settings)
     result = store.repair()
+    reread = refresh_measures(store)
+    figures = f"; figures read again as data for {reread} report(s)" if reread else ""
     _audit(settings, "repair", str(settings.store.dir),
-           f"{result.vectors_restored} vector(s) embedded again, {result.orphans_removed} stray vector(s) removed")
+           f"{result.vectors_restored} vector(s) embedded again, {result.orphans_removed} stray vector(s) removed" + figures)
     print(f"Repaired {settings.store.dir}: {result.vectors_restored} missing vector(s) embedded again from the "
-          f"catalog, {result.orphans_removed} stray vector(s) removed; {len(store.reports())} report(s) in the library.")
+          f"catalog, {result.orphans_removed} stray vector(s) removed; {len(store.reports())} report(s) in the library"
+          f"{figures}.")
     return 0
 
 

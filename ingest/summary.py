@@ -28,6 +28,7 @@ class IngestedReport:
     pages: int = 1  # page files the report holds now
     pages_added: int = 1  # of them, files this run added or read anew
     files: list[str] = field(default_factory=list)
+    figures: int = 0  # measure records read from its findings (known measures and "other")
 
     @property
     def unchanged(self) -> bool:
@@ -49,6 +50,7 @@ class IngestSummary:
     unchanged_reports: list[str] = field(default_factory=list)  # the authorities (or files) of those reports
     warnings: list[str] = field(default_factory=list)  # ingested, with something the user should know
     repaired: object | None = None  # what an earlier, interrupted run had left behind (ReconcileResult)
+    measures_reread: int = 0  # reports whose figures were read again (another reader or vocabulary wrote them)
 
     @property
     def chunks(self) -> int:
@@ -74,7 +76,8 @@ class IngestSummary:
             if r.pages_added != r.pages:
                 pages = f"{r.pages_added} page{'s' if r.pages_added != 1 else ''} added, {r.pages} in all"
             out.append(
-                f"  ok      {shown(r.authority or '(no authority found)')}{dated} — {pages}, {r.chunks} chunks — "
+                f"  ok      {shown(r.authority or '(no authority found)')}{dated} — {pages}, {r.chunks} chunks, "
+                f"{r.figures} figures — "
                 f"{shown(r.where())}"
             )
         for err in self.failed:
@@ -85,6 +88,9 @@ class IngestSummary:
             out.append(f"  skipped {shown(path)}: {shown(why)}")
         for warning in self.warnings:
             out.append(f"  warning {shown(warning)}")
+        if self.measures_reread:
+            out.append(f"  figures read again as data for {self.measures_reread} report(s) in the library "
+                       "(written by another version of the reader or its vocabulary)")
         repaired = self.repaired
         if repaired is not None and (getattr(repaired, "orphans_removed", 0) or getattr(repaired, "vectors_restored", 0)):
             out.append(

@@ -1,7 +1,7 @@
 """Paths in, reports in the store out, with a summary of what happened to every file.
 
 files -> pages -> reports (pages placed with the library's own, see `ingest.assembly`) ->
-structure -> chunks -> store. This sits above both ingest (which reads) and the store (which
+structure -> chunks (and the figures they state, as measure records) -> store. This sits above both ingest (which reads) and the store (which
 keeps): neither of them knows the other.
 
 A run holds the store's write lock throughout and starts by reconciling the store, so a run
@@ -22,6 +22,7 @@ from ingest.errors import IngestError
 from ingest.pages import read_page
 from ingest.reading import load_file, report_from_pages
 from ingest.summary import IngestSummary, IngestedReport
+from library.measures import measure_records, refresh_measures
 from vectorstore.store import LibraryStore, StoreError
 
 __all__ = ["IngestSummary", "IngestedReport", "ingest_paths"]
@@ -58,7 +59,13 @@ def _write(store: LibraryStore, pages: list[Page], key: ReportKey, absorbs: list
     chunks = chunk_report(report, store.settings.ingest.chunk_max_tokens)
     if not chunks:
         raise IngestError(note_source, "no paragraphs found to index")
-    result = store.upsert_report(report, chunks, pages, absorbs)
+    try:
+        records = measure_records(report, chunks)
+    except Exception as exc:  # noqa: BLE001  (a reader bug on one odd sentence must not cost the report)
+        records = []
+        summary.warnings.append(f"{report.source}: its figures could not be read as data ({type(exc).__name__}: "
+                                f"{exc}); the report is in the library without them")
+    result = store.upsert_report(report, chunks, pages, absorbs, records)
     summary.warnings += [w for p in pages if p.file in added for w in p.warnings]
     summary.warnings += [f"{report.source}: {c}" for c in report.conflicts]
     summary.warnings += [
@@ -69,6 +76,7 @@ def _write(store: LibraryStore, pages: list[Page], key: ReportKey, absorbs: list
         report_id=result.report_id, authority=report.authority, source=report.source, chunks=len(chunks),
         added=result.added, removed=result.removed, embedded=result.embedded, published=report.published,
         layout=report.edition, pages=len(pages), pages_added=len(added), files=[p.file for p in pages],
+        figures=len(records),
     )
 
 
@@ -88,6 +96,7 @@ def ingest_paths(
     total = 2 * len(files)  # reading, then writing (one step per report, rescaled once they are known)
     with store.writing():
         summary.repaired = store.reconcile()
+        summary.measures_reread = refresh_measures(store)
         pages: list[Page] = []
         for done, path in enumerate(files):
             if progress:

@@ -182,6 +182,7 @@ def test_machines_naming_one_library_answer_from_the_same_library(server, tmp_pa
     three = machine(server, tmp_path / "three", library)
     assert [r.authority for r in three.reports()] == ["Fenmarsh County Council"]
     assert three.catalog.all_chunk_ids() == one.catalog.all_chunk_ids()
+    assert three.measures() == two.measures() == one.measures() != []  # figures as data travel too
 
     # A terminal on the second machine ingests; the first machine's app answers from it.
     env = dict(os.environ, CQC_CHROMA_HOST=server[0], CQC_CHROMA_PORT=str(server[1]), CQC_LIBRARY=library)
@@ -195,6 +196,7 @@ def test_machines_naming_one_library_answer_from_the_same_library(server, tmp_pa
     (fenmarsh,) = [r for r in three.reports() if r.authority == "Fenmarsh County Council"]
     three.remove_report(fenmarsh.report_id)
     assert [r.authority for r in two.reports()] == ["Larkbridge Borough Council"]
+    assert {r.authority for r in two.measures()} == {"Larkbridge Borough Council"}
     assert "1,274" not in asks_two.ask(FENMARSH).answer
     assert one.vector_ids() == two.catalog.all_chunk_ids() == three.catalog.all_chunk_ids()
     for store in (one, two, three):

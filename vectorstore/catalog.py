@@ -18,8 +18,10 @@ from pathlib import Path
 
 import numpy as np
 
+from cqc.measures.record import MeasureRecord
 from cqc.models import Block, Chunk, Page
 from cqc.records import ReportEntry
+from vectorstore import measure_rows
 
 # 2: reports are kept per layout (`edition`) with their page files (`pages` table); report ids
 # carry the layout, so a library written by version 1 is rebuilt (the store says how).
@@ -133,6 +135,7 @@ class Catalog:
         with self._lock:
             self._conn.execute("PRAGMA journal_mode=WAL")
             self._conn.executescript(_SCHEMA)
+            self._conn.executescript(measure_rows.SCHEMA)  # a library written before it gains the table here
             columns = {r[1] for r in self._conn.execute("PRAGMA table_info(chunks)")}
             if "sentences" not in columns:  # a library written before sentence vectors were stored
                 self._conn.execute("ALTER TABLE chunks ADD COLUMN sentences BLOB")
@@ -215,6 +218,23 @@ class Catalog:
         rows = self._rows("SELECT data FROM chunks WHERE report_id = ? ORDER BY ord", (report_id,))
         return [chunk_from_json(r[0]) for r in rows]
 
+    def measures(self, authorities: list[str] = (), measures: list[str] = (), report_ids: list[str] = ()) -> list[MeasureRecord]:
+        """The figures read as data (`cqc.measures`), in report order; empty filters mean all."""
+        with self._lock:
+            return measure_rows.select(self._conn, authorities, measures, report_ids)
+
+    def measure_count(self, report_id: str) -> int:
+        with self._lock:
+            return measure_rows.count(self._conn, report_id)
+
+    def put_measures(self, records_by_report: dict[str, list[MeasureRecord]], version: str) -> None:
+        """Replace the records of these reports (read again under a newer reader or vocabulary) and note
+        the version they were read with, in one transaction."""
+        with self._changing() as cur:
+            for report_id, records in records_by_report.items():
+                measure_rows.replace(cur, [report_id], records)
+            cur.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('measures_version', ?)", (version,))
+
     def report_pages(self, report_id: str) -> list[Page]:
         rows = self._rows("SELECT data FROM pages WHERE report_id = ? ORDER BY ord", (report_id,))
         return [page_from_json(r[0]) for r in rows]
@@ -260,9 +280,9 @@ class Catalog:
 
     def put_report(self, entry: ReportEntry, chunks: list[Chunk],
                    sentence_vectors: dict[str, np.ndarray] | None = None, pages: list[Page] | None = None,
-                   removed: list[str] = ()) -> None:
-        """Replace a report, its chunk rows and its pages in one transaction (and remove the reports
-        it absorbed): readers see old or new, never half."""
+                   removed: list[str] = (), measures: list[MeasureRecord] = ()) -> None:
+        """Replace a report, its chunk rows, its pages and its measure records in one transaction (and
+        remove the reports it absorbed): readers see old or new, never half."""
         sentence_vectors = sentence_vectors or {}
         with self._changing() as cur:
             for report_id in [entry.report_id, *removed]:
@@ -270,6 +290,7 @@ class Catalog:
                 cur.execute("DELETE FROM pages WHERE report_id = ?", (report_id,))
             for report_id in removed:
                 cur.execute("DELETE FROM reports WHERE report_id = ?", (report_id,))
+            measure_rows.replace(cur, [entry.report_id, *removed], measures)
             cur.execute(
                 "INSERT OR REPLACE INTO reports(report_id, authority, title, published, rating, rating_is_indicative,"
                 " overall_score, scores, source, files, chunks, edition, pages) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
@@ -292,6 +313,7 @@ class Catalog:
 
     def delete_report(self, report_id: str) -> None:
         with self._changing() as cur:
+            measure_rows.delete(cur, report_id)
             cur.execute("DELETE FROM pages WHERE report_id = ?", (report_id,))
             cur.execute("DELETE FROM chunks WHERE report_id = ?", (report_id,))
             cur.execute("DELETE FROM reports WHERE report_id = ?", (report_id,))

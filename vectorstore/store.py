@@ -29,6 +29,7 @@ from pathlib import Path
 import chromadb
 import numpy as np
 
+from cqc.measures.record import MeasureRecord
 from cqc.models import Chunk, Page, Report
 from cqc.records import ReportEntry, SearchFilter
 from vectorstore.catalog import SCHEMA_VERSION, Catalog  # noqa: F401 (SCHEMA_VERSION: re-exported)
@@ -172,6 +173,12 @@ class LibraryStore:
     def chunks(self, ids: list[str]) -> list[Chunk]:
         return self.catalog.chunks(ids)
 
+    def measures(self, authorities: list[str] = (), measures: list[str] = (), report_ids: list[str] = ()) -> list[MeasureRecord]:
+        """The library's figures as data (`cqc.measures`); rankings and comparisons are computed from
+        them by `cqc.measures.ranking`."""
+        self._follow()
+        return self.catalog.measures(authorities, measures, report_ids)
+
     def is_empty(self) -> bool:
         return not self.reports()
 
@@ -246,9 +253,9 @@ class LibraryStore:
             self._lock_file = None
 
     def upsert_report(self, report: Report, chunks: list[Chunk], pages: list[Page] | None = None,
-                      absorbs: list[str] = ()) -> UpsertResult:
-        """Write a report with its chunks and pages; `absorbs` are reports whose pages it now holds
-        (an undated report its dated pages arrived for), removed in the same transaction."""
+                      absorbs: list[str] = (), measures: list[MeasureRecord] = ()) -> UpsertResult:
+        """Write a report with its chunks, pages and measure records; `absorbs` are reports whose pages
+        it now holds (an undated report its dated pages arrived for), removed in the same transaction."""
         rid = report.report_id
         result = UpsertResult(rid)
         with self.writing(), self._talking_to_chroma():
@@ -267,7 +274,7 @@ class LibraryStore:
                 files=list(report.files), chunks=len(chunks), edition=report.edition,
                 pages=len(pages) if pages else max(len(report.files), 1),
             )
-            self.catalog.put_report(entry, chunks, sentence_vectors, pages, [a for a in absorbs if a != rid])
+            self.catalog.put_report(entry, chunks, sentence_vectors, pages, [a for a in absorbs if a != rid], list(measures))
             stale = sorted(existing - set(new_ids))
             for start in range(0, len(stale), 1000):
                 self.collection.delete(ids=stale[start: start + 1000])

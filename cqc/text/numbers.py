@@ -53,6 +53,16 @@ def _format(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
 
 
+def number_word_runs(text: str) -> list[tuple[int, int, int]]:
+    """(start, end, value) of each figure written in words: "Twelve core organisations" -> 12."""
+    out = []
+    for m in _WORD_RUN.finditer(text):
+        value = _value(m.group(0))
+        if value is not None:
+            out.append((m.start(), m.end(), value))
+    return out
+
+
 def word_figures(text: str) -> list[str]:
     """Figures written in words, as digits, in order: "Nine thousand" -> "9000"."""
     out = []
