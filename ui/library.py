@@ -165,7 +165,7 @@ def show_audit(database: Database) -> None:
         st.caption("No change to the library has been recorded yet.")
         return
     # A plain table (text in the page, read by screen readers), not the canvas grid: a short list.
-    st.table(audit_frame(entries), hide_index=True)
+    st.table(audit_frame(entries), hide_index=True, alt="Changes to the library: when, who, what, outcome")
 
 
 def feedback_review(export: Callable[[], bytes]) -> None:

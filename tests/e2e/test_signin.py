@@ -159,7 +159,8 @@ def test_an_editor_uploads_and_the_change_is_recorded_with_their_name(driver, te
     wait_idle(driver)
     choose_mode(driver, "Ask")
     choose_mode(driver, "Library")
-    table = driver.find_element(By.XPATH, "//*[@data-testid='stTable']")
+    # The audit log's table, not the heatmap's scores table folded in its expander above it.
+    table = next(t for t in driver.find_elements(By.XPATH, "//*[@data-testid='stTable']") if "Outcome" in t.text)
     audit = table.text.replace("\u2060", "")
     assert "Ed Editor <ed@kingsmere.gov.uk>" in audit and "upload" in audit and "quillmoor.md" in audit
     assert "Quillmoor County Council" in audit
