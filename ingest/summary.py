@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from cqc.models import SetAside
 from ingest.errors import IngestError
 
 
@@ -12,6 +13,12 @@ def shown(name: str) -> str:
     """A file name as printed: a newline or other control character in it is written as an escape,
     so a name can never forge a line of the summary."""
     return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in str(name))
+
+
+def quoted(text: str, limit: int = 160) -> str:
+    """A passage as named in a summary: on one line, cut at `limit` characters."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 @dataclass
@@ -48,6 +55,7 @@ class IngestSummary:
     unchanged: list[str] = field(default_factory=list)  # files the library already held exactly so
     unchanged_reports: list[str] = field(default_factory=list)  # the authorities (or files) of those reports
     warnings: list[str] = field(default_factory=list)  # ingested, with something the user should know
+    set_aside: list[SetAside] = field(default_factory=list)  # text addressed to a machine: never indexed
     repaired: object | None = None  # what an earlier, interrupted run had left behind (ReconcileResult)
 
     @property
@@ -83,6 +91,9 @@ class IngestSummary:
             out.append(f"  WAITING {shown(path)}: {shown(why)}")
         for path, why in self.skipped:
             out.append(f"  skipped {shown(path)}: {shown(why)}")
+        for passage in self.set_aside:
+            out.append(f"  set aside {shown(passage.file)} ({shown(passage.place)}): {shown(passage.why)}: "
+                       f"\"{shown(quoted(passage.text))}\"")
         for warning in self.warnings:
             out.append(f"  warning {shown(warning)}")
         repaired = self.repaired

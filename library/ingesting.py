@@ -61,10 +61,7 @@ def _write(store: LibraryStore, pages: list[Page], key: ReportKey, absorbs: list
     result = store.upsert_report(report, chunks, pages, absorbs)
     summary.warnings += [w for p in pages if p.file in added for w in p.warnings]
     summary.warnings += [f"{report.source}: {c}" for c in report.conflicts]
-    summary.warnings += [
-        f"{report.source}: left out a passage addressed to an AI assistant, not to readers ({passage})"
-        for passage in report.set_aside
-    ]
+    summary.set_aside += [p for p in report.set_aside if p not in summary.set_aside]
     return IngestedReport(
         report_id=result.report_id, authority=report.authority, source=report.source, chunks=len(chunks),
         added=result.added, removed=result.removed, embedded=result.embedded, published=report.published,
