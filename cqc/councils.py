@@ -289,3 +289,9 @@ def councils_in(text: str) -> list[tuple[Council, str]]:
         if council is not None and all(council is not c for c, _ in found):
             found.append((council, said))
     return found
+
+
+def short_name(name: str) -> str:
+    """The short form of any council's name, listed or not ("Northbridge" for "Northbridge County
+    Council", "Camden" for "London Borough of Camden")."""
+    return _short_form(name)

@@ -98,7 +98,7 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         bar.refresh()
 
     try:
-        summary = ingest_paths(paths, store, progress)
+        summary = ingest_paths(paths, store, progress, rebuilding=args.rebuild)
     finally:
         bar.close()
     if args.rebuild:

@@ -19,6 +19,7 @@ from ingest.errors import IngestError
 from ingest.loaders.html import load_html
 from ingest.loaders.text import load_text
 from ingest.normalise import normalise_text
+from ingest.page_authority import hold_conflicting
 from ingest.pages import as_document, read_page
 from ingest.structure import parse_report
 
@@ -75,6 +76,7 @@ def read_reports(paths: Iterable[str | Path], max_mb: float = 50.0) -> list[tupl
             pages.append(read_page(load_file(path)))
         except IngestError:
             continue
+    pages, _ = hold_conflicting(pages)
     out = []
     for assembly in place_pages(pages, EmptyLibrary()).assemblies:
         try:

@@ -52,6 +52,7 @@ class IngestSummary:
     failed: list[IngestError] = field(default_factory=list)  # named files that could not be read
     skipped: list[tuple[str, str]] = field(default_factory=list)  # passed over: unsupported in a folder, or a duplicate
     waiting: list[tuple[str, str]] = field(default_factory=list)  # kept, but in no dated report yet
+    held: list[tuple[str, str]] = field(default_factory=list)  # not filed: the page's title and text disagree
     unchanged: list[str] = field(default_factory=list)  # files the library already held exactly so
     unchanged_reports: list[str] = field(default_factory=list)  # the authorities (or files) of those reports
     warnings: list[str] = field(default_factory=list)  # ingested, with something the user should know
@@ -64,8 +65,8 @@ class IngestSummary:
 
     @property
     def ok(self) -> bool:
-        """Every file named ended up in a dated report (or was already there)."""
-        return not self.failed and not self.waiting
+        """Every file named ended up in a dated report (or was already there), none held aside."""
+        return not self.failed and not self.waiting and not self.held
 
     def lines(self) -> list[str]:
         added, embedded = sum(r.added for r in self.reports), sum(r.embedded for r in self.reports)
@@ -89,6 +90,8 @@ class IngestSummary:
             out.append(f"  FAILED  {shown(err.path)}: {shown(err.problem)}")
         for path, why in self.waiting:
             out.append(f"  WAITING {shown(path)}: {shown(why)}")
+        for path, why in self.held:
+            out.append(f"  HELD    {shown(path)}: {shown(why)}")
         for path, why in self.skipped:
             out.append(f"  skipped {shown(path)}: {shown(why)}")
         for passage in self.set_aside:

@@ -6,76 +6,20 @@ the Streamlit pieces only lay them out.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from pathlib import Path
-from typing import Protocol
 
 import pandas as pd
 import streamlit as st
 
 from assistant.export import inert_cell
 from cqc.records import ReportEntry
-from ingest.errors import IngestError
-from ingest.summary import IngestSummary
-from library.ingesting import ingest_paths
-from ingest.uploads import save_upload
+from ingest.summary import IngestSummary, quoted
+from library.uploads import SavedUploads, Upload, ingest_uploads, remove_report, save_uploads  # noqa: F401 (the view's API)
 from ui.safe import escape
 from vectorstore.store import LibraryStore
 
 UPLOAD_TYPES = ["pdf", "html", "htm", "txt", "md"]
-
-
-class Upload(Protocol):
-    """What st.file_uploader hands over (UploadedFile), or anything with a name and bytes."""
-
-    name: str
-
-    def getvalue(self) -> bytes: ...
-
-
-@dataclass
-class SavedUploads:
-    paths: list[Path] = field(default_factory=list)
-    refused: list[tuple[str, str]] = field(default_factory=list)  # (name as uploaded, why not saved)
-    repeated: list[tuple[str, str]] = field(default_factory=list)  # (name as uploaded, why it is read once)
-
-
-def save_uploads(files: Iterable[Upload], uploads: Path) -> SavedUploads:
-    """Write each upload directly inside `uploads` under a cleaned name (`ingest.uploads`: no
-    folders, no hidden names, no following a planted symlink); refused files are named, not raised."""
-    saved = SavedUploads()
-    for f in files:
-        try:
-            path = save_upload(uploads, f.name, f.getvalue())
-        except IngestError as exc:
-            saved.refused.append((f.name, exc.problem))
-            continue
-        if path in saved.paths:  # the same content twice in one batch: one file, read once, and said so
-            saved.repeated.append((f.name, f"the same content as another file of this upload ({path.name}); read once"))
-        else:
-            saved.paths.append(path)
-    return saved
-
-
-def ingest_uploads(files: Iterable[Upload], store: LibraryStore,
-                   progress: Callable[[int, int, str], None] | None = None) -> IngestSummary:
-    saved = save_uploads(files, Path(store.settings.store.dir) / "uploads")
-    summary = ingest_paths(saved.paths, store, progress) if saved.paths else IngestSummary()
-    summary.failed += [IngestError(name, why) for name, why in saved.refused]
-    summary.skipped += saved.repeated
-    return summary
-
-
-def remove_report(store: LibraryStore, entry: ReportEntry) -> int:
-    """Remove a report's findings from the store; an uploaded copy of its file goes too."""
-    removed = store.remove_report(entry.report_id)
-    uploads = (Path(store.settings.store.dir) / "uploads").resolve()
-    for name in entry.files or [entry.source]:
-        path = Path(name).resolve()
-        if path.parent == uploads and path.is_file():
-            path.unlink()
-    return removed
 
 
 # -- layout ------------------------------------------------------------------------------------
@@ -171,9 +115,14 @@ def show_ingest_summary(outcome: tuple[IngestSummary, set[str]] | None) -> None:
         return
     summary, known = outcome
     message = escape(" ".join(ingest_outcome(summary, known)))
-    (st.warning if summary.failed or not (summary.reports or summary.unchanged) else st.success)(message)
+    (st.warning if summary.failed or summary.held or not (summary.reports or summary.unchanged) else st.success)(message)
     for err in summary.failed:
         st.error(escape(f"{Path(err.path).name}: {err.problem}"))
+    for path, why in summary.held:  # a page whose title and text name different councils: not filed
+        st.error(escape(f"{Path(path).name}: {why}"))
+    for passage in summary.set_aside:  # text addressed to a machine: named, never indexed
+        st.warning(escape(f"{Path(passage.file).name} ({passage.place}): set aside, {passage.why}: "
+                          f"\"{quoted(passage.text)}\""))
     for path, why in summary.skipped:  # every file of an upload is accounted for
         st.info(escape(f"{Path(path).name}: {why}"))
 
