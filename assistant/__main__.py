@@ -25,12 +25,22 @@ def _settings(store: str | None) -> Settings:
     return Settings(store_dir=store) if store else get_settings()
 
 
+def _open_store(store: str | None):
+    """The library, and a word on stderr when a rebuild of it was stopped before it finished (it
+    still answers from the library as it was)."""
+    from vectorstore.store import LibraryStore
+
+    library = LibraryStore(_settings(store))
+    if library.unfinished_rebuild:
+        print(f"note: {library.unfinished_rebuild}", file=sys.stderr)
+    return library
+
+
 def _ask(args: argparse.Namespace) -> int:
     from assistant.chain import Assistant
-    from vectorstore.store import LibraryStore
     from cqc.records import SearchFilter
 
-    store = LibraryStore(_settings(args.store))
+    store = _open_store(args.store)
     if store.is_empty():
         print(f"The library at {store.folder} is empty: add reports with `python -m ingest PATH...`.", file=sys.stderr)
         return 2
@@ -125,9 +135,7 @@ def _actions(args: argparse.Namespace, assistant) -> int:
 
 
 def _reports(args: argparse.Namespace) -> int:
-    from vectorstore.store import LibraryStore
-
-    store = LibraryStore(_settings(args.store))
+    store = _open_store(args.store)
     entries = store.reports()
     if args.json:
         for e in entries:
@@ -146,9 +154,8 @@ def _brief(args: argparse.Namespace) -> int:
     from assistant.chain import Assistant
     from assistant.export import ExportError
     from cqc.records import newest_per_authority
-    from vectorstore.store import LibraryStore
 
-    store = LibraryStore(_settings(args.store))
+    store = _open_store(args.store)
     wanted = args.authority.strip().lower()
     chosen = newest_per_authority([r for r in store.reports() if wanted in r.authority.lower()])  # as questions use
     if len(chosen) != 1:

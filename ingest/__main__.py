@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import sys
 import traceback
+from contextlib import contextmanager
 from pathlib import Path
 
 from config import Settings, configure_offline, debug_wanted, get_settings, invalid_settings
@@ -21,8 +22,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--if-empty", action="store_true", help="do nothing when the library already holds reports")
     parser.add_argument(
         "--rebuild", action="store_true",
-        help="empty the store (whatever schema or embedding model built it) and ingest again: the PATHs given, "
-        "else the files its reports were read from",
+        help="build the library again (whatever schema or embedding model built it) from the PATHs given, else "
+        "the files its reports were read from, beside the live one, and switch to it when whole",
     )
     parser.add_argument(
         "--repair", action="store_true",
@@ -59,36 +60,70 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace, settings: Settings) -> int:
-    from tqdm import tqdm
-
     from library.ingesting import ingest_paths
-    from vectorstore.model_check import check_model_loads
     from vectorstore.store import LibraryStore
 
-    paths = list(args.paths)
     if args.repair:
         return _repair(settings)
     if args.rebuild:
-        # The model first: a rebuild under a model that cannot load must not empty anything.
-        check_model_loads(settings)
-        wiped = LibraryStore.wipe(settings)
-        for note in wiped.notes:
-            print(f"  note: {note}")
-        if paths:  # the files named, and the uploaded reports, whose only copy is in the store
-            paths += [p for p in wiped.uploads if p not in paths]
-        else:
-            paths = [p for p in wiped.sources if Path(p).exists()]
-            missing = sorted(set(wiped.sources) - set(paths))
-            print(f"Rebuilding {settings.store.dir} from the {len(paths)} file(s) it was built from.")
-            for p in missing:
-                print(f"  missing {p}: no longer there; name its new place to ingest it again")
-            if not paths:
-                print("No report files to read: name them, e.g. python -m ingest --rebuild --store DIR PATH...")
-                return 1
+        return _rebuild(args, settings)
     store = LibraryStore(settings)
+    if store.unfinished_rebuild:
+        print(f"note: {store.unfinished_rebuild}", file=sys.stderr)
     if args.if_empty and not store.is_empty():
         print(f"Library at {settings.store.dir} already holds {len(store.reports())} report(s); nothing to do.")
         return 0
+    with _progress_bar() as progress:
+        summary = ingest_paths(list(args.paths), store, progress)
+    for line in summary.lines():
+        print(line)
+    return 0 if summary.ok else 1
+
+
+def _rebuild(args: argparse.Namespace, settings: Settings) -> int:
+    """Build the library again beside the live one and switch to it when whole (`vectorstore.rebuild`):
+    readers answer from the live library until then, whatever happens to this run."""
+    from library.ingesting import ingest_paths
+    from vectorstore.model_check import check_model_loads
+    from vectorstore.rebuild import rebuilding
+    from vectorstore.store import LibraryStore
+
+    # The model first: a rebuild under a model that cannot load must not start.
+    check_model_loads(settings)
+    paths = list(args.paths)
+    with rebuilding(settings) as plan:
+        for note in plan.notes:
+            print(f"  note: {note}")
+        if paths:  # the files named, and the uploaded reports, whose only copy is in the store
+            paths += [p for p in plan.uploads if p not in paths]
+        else:
+            paths = [p for p in plan.sources if Path(p).exists()]
+            print(f"Rebuilding {settings.store.dir} from the {len(paths)} file(s) it was built from.")
+            for p in sorted(set(plan.sources) - set(paths)):
+                print(f"  missing {p}: no longer there; name its new place to ingest it again")
+        if not paths:
+            print("No report files to read: name them, e.g. python -m ingest --rebuild --store DIR PATH... "
+                  "(the library is unchanged)")
+            return 1
+        staged = LibraryStore(plan.staged_settings, vectors_beside=plan.folder, replicate=False)
+        try:
+            with _progress_bar() as progress:
+                summary = ingest_paths(paths, staged, progress, rebuild_of=plan.folder)
+        finally:
+            staged.close()
+        plan.switch()
+    live = LibraryStore(settings)
+    live.refresh_keyword_index()  # saved for the readers, who would otherwise each build it
+    live.close()
+    for line in summary.lines():
+        print(line)
+    return 0 if summary.ok else 1
+
+
+@contextmanager
+def _progress_bar():
+    from tqdm import tqdm
+
     bar = tqdm(total=0, unit="report", desc="Ingesting", file=sys.stderr)
 
     def progress(done: int, total: int, name: str) -> None:
@@ -98,15 +133,9 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         bar.refresh()
 
     try:
-        summary = ingest_paths(paths, store, progress, rebuilding=args.rebuild)
+        yield progress
     finally:
         bar.close()
-    if args.rebuild:
-        store.catalog.set_meta({"rebuild_sources": "[]"})  # finished: an interrupted rebuild keeps the list
-    for line in summary.lines():
-        print(line)
-    return 0 if summary.ok else 1
-
 
 
 def _repair(settings: Settings) -> int:

@@ -75,21 +75,21 @@ def ingest_paths(
     paths: Iterable[str | Path],
     store: LibraryStore,
     progress: Progress | None = None,
-    rebuilding: bool = False,
+    rebuild_of: Path | None = None,
 ) -> IngestSummary:
     """Ingest every readable report; failures are collected, never raised, so one bad file loses
     nothing else. Only a store that cannot be written (a Chroma server that is down, a store of
     another version) stops the run, with StoreError: every later file would fail the same way.
-    A rebuild leaves out the files a user removed from the library (`library.removals`); any
-    other run that files one takes it off that list."""
+    A rebuild (`rebuild_of` the library's folder: `store` is the library being built beside it)
+    leaves out the files a user removed from the library (`library.removals`); any other run that
+    files one takes it off that list."""
     summary = IngestSummary()
     found = discover(paths, int(store.settings.ingest.max_file_mb * 1e6))
     summary.failed += found.failed
     summary.skipped += found.skipped
     files = found.files
-    removals = Path(store.settings.store.dir)
-    if rebuilding:
-        left_out = removed_files(removals, files)
+    if rebuild_of is not None:
+        left_out = removed_files(Path(rebuild_of), files)
         summary.skipped += [(str(path), why) for path, why in left_out]
         files = [f for f in files if f not in {path for path, _ in left_out}]
     total = 2 * len(files)  # reading, then writing (one step per report, rescaled once they are known)
@@ -125,8 +125,8 @@ def ingest_paths(
                 progress(len(files) + len(steps) + step, total, report_id)
             _shrink(store, report_id, left, summary)
         store.refresh_keyword_index()
-    if not rebuilding:
-        forget_removal(removals, [Path(f) for r in summary.reports for f in r.files])
+    if rebuild_of is None:
+        forget_removal(Path(store.settings.store.dir), [Path(f) for r in summary.reports for f in r.files])
     if progress:
         progress(total, total, "")
     return summary

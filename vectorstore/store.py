@@ -40,8 +40,7 @@ from vectorstore.errors import (  # noqa: F401  (re-exported: callers import the
 from vectorstore.identity import check_backend_for_writing, check_loaded_model, check_versions
 from vectorstore.keyword_index import KeywordSearch
 from vectorstore.model_check import ModelIdentity, check_model_folder, model_identity  # noqa: F401
-from vectorstore.rebuild import Wiped
-from vectorstore.rebuild import wipe as wipe_store
+from vectorstore.rebuild import VECTORS_SUFFIX, unfinished_rebuild, vectors_collection
 from config import Settings, get_settings
 from vectorstore.vectors import (  # noqa: F401
     VectorIndex, add_chunks, chroma_metadata, chroma_where, collection_name, talking_to_server, unavailable,
@@ -68,7 +67,11 @@ class ReconcileResult:
 
 # -- the store -----------------------------------------------------------------------------------
 class LibraryStore:
-    def __init__(self, settings: Settings | None = None):
+    def __init__(self, settings: Settings | None = None, *, vectors_beside: Path | None = None,
+                 replicate: bool = True):
+        """`vectors_beside` and `replicate` are for a rebuild's staged library (`vectorstore.rebuild`):
+        its vectors go into the live library's Chroma (a collection of their own until the switch),
+        and nothing of it is published to a server's ledger until then."""
         self.settings = settings or get_settings()
         self.folder = Path(self.settings.store.dir)
         with store_errors(self.folder):
@@ -81,10 +84,11 @@ class LibraryStore:
         self._write_depth = 0
         self._lock_file: int | None = None
         self._embeddings: TextEmbedder | None = None  # loaded at first use: listing reports never pays for it
-        self._vectors = VectorIndex(self.settings, self.folder, lambda: self.collection_name, self.catalog.generation)
+        self._vectors = VectorIndex(self.settings, vectors_beside or self.folder, lambda: self.collection_name,
+                                    self.catalog.generation)
         self._vectors_checked: tuple[int, int | None] | None = None
         self.replica = None
-        if self.server:
+        if self.server and replicate:
             from vectorstore.replica import Replica
 
             self.replica = Replica(self)
@@ -114,8 +118,21 @@ class LibraryStore:
         return f"{s.chroma_host}:{s.chroma_port}" if s.chroma_host else ""
 
     @property
-    def collection_name(self) -> str:
+    def library_name(self) -> str:
+        """The library's name: its embedded collection's, or on a server what its ledger is named after."""
         return collection_name(self.settings, self.catalog.get_meta("store_id") or "")
+
+    @property
+    def collection_name(self) -> str:
+        """The collection holding the library's vectors now: a rebuild builds a new one beside the
+        live one and switches to it (`vectors_suffix` in the catalog's meta)."""
+        return vectors_collection(self.library_name, self.catalog.get_meta(VECTORS_SUFFIX) or "")
+
+    @property
+    def unfinished_rebuild(self) -> str:
+        """What to say when a rebuild of this library was stopped before it finished, else ""."""
+        left = unfinished_rebuild(self.folder)
+        return left.message(self.folder) if left else ""
 
     def _talking_to_chroma(self):
         """Hold the vector index open for one use (no reopen closes it meanwhile); failures come
@@ -330,10 +347,3 @@ class LibraryStore:
         self._vectors.close()
         with self._lock:
             self.catalog.close()
-
-    # -- rebuilding ------------------------------------------------------------------------
-    @staticmethod
-    def wipe(settings: Settings) -> Wiped:
-        """Empty a store whatever its version or state; see `vectorstore.rebuild`."""
-        return wipe_store(settings)
-
