@@ -143,6 +143,8 @@ def _repair(settings: Settings) -> int:
 
     store = LibraryStore(settings)
     result = store.repair()
+    if result.moved_aside:
+        print(f"  note: the damaged vector index was moved to {result.moved_aside}; a new one was made")
     print(f"Repaired {settings.store.dir}: {result.vectors_restored} missing vector(s) embedded again from the "
           f"catalog, {result.orphans_removed} stray vector(s) removed; {len(store.reports())} report(s) in the library.")
     return 0

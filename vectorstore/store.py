@@ -19,6 +19,7 @@ what happened and what to do (`vectorstore.errors`).
 from __future__ import annotations
 
 import fcntl
+import logging
 import os
 import threading
 from collections.abc import Iterator
@@ -35,7 +36,7 @@ from vectorstore.catalog import SCHEMA_VERSION, Catalog  # noqa: F401 (SCHEMA_VE
 from vectorstore.embeddings import TextEmbedder, configured_backend, embedder_for
 from vectorstore.errors import (  # noqa: F401  (re-exported: callers import the errors from here)
     CatalogDamaged, DiskFull, EmbeddingSetupError, LibraryBusy, StoreError, StoreUnavailable, StoreVersionError,
-    GuardedCatalog, VectorsMissing, rebuild_command, repair_command, store_errors,
+    GuardedCatalog, VectorIndexDamaged, VectorsMissing, rebuild_command, repair_command, store_errors,
 )
 from vectorstore.identity import check_backend_for_writing, check_loaded_model, check_versions
 from vectorstore.keyword_index import KeywordSearch
@@ -63,6 +64,10 @@ class ReconcileResult:
 
     orphans_removed: int = 0
     vectors_restored: int = 0
+    moved_aside: str = ""  # where a damaged vector index was moved (repair)
+
+
+log = logging.getLogger(__name__)
 
 
 # -- the store -----------------------------------------------------------------------------------
@@ -202,6 +207,12 @@ class LibraryStore:
                     self._check_vectors()
                     nearest = self._vectors.nearest(query_vector, k, chroma_where(where))
                 break
+            except DiskFull as exc:
+                # Embedded Chroma cannot even open on a full disk (it writes as it opens): answer
+                # from what the catalog holds, by the findings' own sentence vectors.
+                log.warning("%s", exc)
+                self._vectors.forget_broken_client()
+                return self._dense_from_catalog(query_vector, k, where)
             except LibraryBusy:
                 # Another process wrote between this process's check and its query: open the
                 # index again (it reads what is on disk now) and ask once more.
@@ -210,6 +221,21 @@ class LibraryStore:
                 self._vectors.reopen()
         # Chroma reports cosine distance for this collection; similarity is 1 - distance.
         return [(chunk_id, 1.0 - float(distance)) for chunk_id, distance in nearest]
+
+    def _dense_from_catalog(self, query_vector: list[float], k: int, where: SearchFilter) -> list[tuple[str, float]]:
+        """Exact search without Chroma: each finding scored by its best answer sentence's vector
+        (kept in the catalog, pooled from the finding's own embedding), for when Chroma cannot be used."""
+        chunks = [c for c in self.catalog.all_chunks() if where.accepts(c)]
+        vectors = self.catalog.sentence_vectors([c.chunk_id for c in chunks])
+        query = np.asarray(query_vector, dtype=np.float32)
+        query /= np.linalg.norm(query) or 1.0
+        scored = []
+        for chunk_id, matrix in vectors.items():
+            norms = np.linalg.norm(matrix, axis=1)
+            norms[norms == 0] = 1.0
+            scored.append((chunk_id, float(np.max(matrix @ query / norms))))
+        scored.sort(key=lambda item: -item[1])
+        return scored[:k]
 
     def keyword_search(self, query: str, k: int, where: SearchFilter) -> list[tuple[str, float]]:
         return self._keyword_search.search(query, k, where)
@@ -331,9 +357,17 @@ class LibraryStore:
 
     def repair(self) -> ReconcileResult:
         """`python -m ingest --repair`: embed again every finding whose vector is missing (the
-        chroma folder deleted or damaged), drop vectors no finding names, rebuild the keyword index."""
+        chroma folder deleted or damaged), drop vectors no finding names, rebuild the keyword index.
+        An embedded index Chroma cannot use at all is moved aside (kept) and made anew."""
         with self.writing():
-            result = self.reconcile()
+            try:
+                result = self.reconcile()
+            except VectorIndexDamaged:
+                if self.server:
+                    raise  # the server's files are the server's to mend
+                moved = self._vectors.set_aside_damaged()
+                result = self.reconcile()  # into a new index: every finding embedded again
+                result.moved_aside = str(moved)
             self.refresh_keyword_index()
         return result
 

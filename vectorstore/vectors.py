@@ -279,6 +279,27 @@ class VectorIndex:
     def close(self) -> None:
         self._close_client()
 
+    def set_aside_damaged(self) -> Path:
+        """Move a damaged embedded index aside (kept, under a name Chroma never opens) so the next
+        use makes a new one; where it went."""
+        import time
+
+        self.forget_broken_client()
+        kept = self.folder / f"chroma.damaged-{time.strftime('%Y%m%d-%H%M%S')}"
+        with store_errors(self.folder):
+            (self.folder / "chroma").rename(kept)
+        return kept
+
+    def forget_broken_client(self) -> None:
+        """After Chroma failed to open (a full disk), forget it, and the half-made system Chroma
+        keeps per folder, so a later try opens it afresh rather than the broken one."""
+        self._close_client()
+        if not self.server:
+            from chromadb.api.shared_system_client import SharedSystemClient
+
+            for identifier in [i for i in SharedSystemClient._identifier_to_system if str(self.folder) in i]:
+                SharedSystemClient._identifier_to_system.pop(identifier, None)
+
 
 # -- writing vectors, each text embedded once ------------------------------------------------------
 def add_chunks(collection, chunks: list[Chunk], catalog, embeddings,
