@@ -111,13 +111,25 @@ def _rebuild(args: argparse.Namespace, settings: Settings) -> int:
                 summary = ingest_paths(paths, staged, progress, rebuild_of=plan.folder)
         finally:
             staged.close()
-        plan.switch()
+        plan.switch(publish=lambda: _publish(settings))
     live = LibraryStore(settings)
     live.refresh_keyword_index()  # saved for the readers, who would otherwise each build it
     live.close()
     for line in summary.lines():
         print(line)
     return 0 if summary.ok else 1
+
+
+def _publish(settings: Settings) -> None:
+    """Server mode: the switched catalog published to the shared library's ledger (the rebuild
+    holds its lease, so the store's own write session, which would wait for it, is not used)."""
+    from vectorstore.store import LibraryStore
+
+    store = LibraryStore(settings)
+    try:
+        store.replica.publish()
+    finally:
+        store.close()
 
 
 @contextmanager

@@ -226,18 +226,25 @@ def _can_mount_tmpfs() -> bool:
     return probe.returncode == 0
 
 
-@pytest.mark.skipif(not _can_mount_tmpfs(), reason="needs `unshare -rm` to mount a small tmpfs (user namespaces)")
-def test_a_full_disk_is_a_message_the_open_app_keeps_answering_and_nothing_is_lost(tmp_path):
-    """A 30 MB tmpfs in a private mount namespace, filled up after the library is written."""
+def on_a_small_disk(tmp_path: Path, driver_text: str, megabytes: int, *args: str) -> dict:
+    """Run a driver script on a tmpfs of `megabytes` mounted at tmp_path/disk in a private mount
+    namespace (a real filesystem that really fills); what the driver printed after RESULT."""
     mnt = tmp_path / "disk"
     mnt.mkdir()
     driver = tmp_path / "driver.py"
-    driver.write_text(FULL_DISK_DRIVER)
-    script = f'mount -t tmpfs -o size=30m tmpfs "{mnt}" && exec "{sys.executable}" "{driver}" "{mnt}" "{ROOT}"'
-    done = subprocess.run(["unshare", "-rm", "sh", "-c", script], capture_output=True, text=True, timeout=900,
+    driver.write_text(driver_text)
+    extra = " ".join(f'"{a}"' for a in args)
+    script = f'mount -t tmpfs -o size={megabytes}m tmpfs "{mnt}" && exec "{sys.executable}" "{driver}" "{mnt}" "{ROOT}" {extra}'
+    done = subprocess.run(["unshare", "-rm", "sh", "-c", script], capture_output=True, text=True, timeout=1200,
                           cwd=ROOT)
     assert "RESULT " in done.stdout, done.stderr[-3000:]
-    out = json.loads(done.stdout.split("RESULT ", 1)[1])
+    return json.loads(done.stdout.split("RESULT ", 1)[1])
+
+
+@pytest.mark.skipif(not _can_mount_tmpfs(), reason="needs `unshare -rm` to mount a small tmpfs (user namespaces)")
+def test_a_full_disk_is_a_message_the_open_app_keeps_answering_and_nothing_is_lost(tmp_path):
+    """A 30 MB tmpfs in a private mount namespace, filled up after the library is written."""
+    out = on_a_small_disk(tmp_path, FULL_DISK_DRIVER, 30)
     assert out["ingest_before"]["rc"] == 0 and out["free"] < 1_000_000, out
     result = out["ingest_cli"]  # a fresh process: a message naming the full disk, exit 2
     assert result["rc"] == 2 and "Traceback" not in result["err"], result
@@ -288,19 +295,12 @@ def test_a_disk_that_fills_during_an_ingest_is_named_as_full_and_questions_keep_
     fills while twelve reports are ingested. Before: "The library's vector index failed ... repair
     it: --repair", and every question, even a rating, exited 2 (embedded Chroma cannot open on a
     full disk)."""
-    mnt, many = tmp_path / "disk", tmp_path / "many"
-    mnt.mkdir()
+    many = tmp_path / "many"
     many.mkdir()
     text = (DEMO / "fenmarsh.md").read_text(encoding="utf-8")
     for i in range(12):
         (many / f"brack{i}.md").write_text(text.replace("Fenmarsh", f"Brack{chr(97 + i)}ford"), encoding="utf-8")
-    driver = tmp_path / "driver.py"
-    driver.write_text(FILLS_DURING_INGEST)
-    script = f'mount -t tmpfs -o size=40m tmpfs "{mnt}" && exec "{sys.executable}" "{driver}" "{mnt}" "{ROOT}" "{many}"'
-    done = subprocess.run(["unshare", "-rm", "sh", "-c", script], capture_output=True, text=True, timeout=1200,
-                          cwd=ROOT)
-    assert "RESULT " in done.stdout, done.stderr[-3000:]
-    out = json.loads(done.stdout.split("RESULT ", 1)[1])
+    out = on_a_small_disk(tmp_path, FILLS_DURING_INGEST, 40, str(many))
     assert out["before"]["rc"] == 0, out["before"]
     ingest = out["ingest"]
     assert ingest["rc"] == 2 and "Traceback" not in ingest["err"], ingest

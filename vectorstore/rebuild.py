@@ -35,7 +35,7 @@ import socket
 import sqlite3
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -119,13 +119,15 @@ class Rebuild:
     def library(self) -> str:
         return collection_name(self.settings, self.store_id)
 
-    def switch(self) -> None:
-        """Make the staged library the live one, in one transaction readers see whole."""
+    def switch(self, publish: Callable[[], None] = lambda: None) -> None:
+        """Make the staged library the live one, in one transaction readers see whole. With a Chroma
+        server, `publish` then sends the switched catalog to the library's ledger (this run holds
+        its lease), before the old vectors go."""
         _replace_catalog(self.folder / "catalog.sqlite3", self.staging / "catalog.sqlite3",
                          server=bool(self.settings.store.chroma_host))
         self.switched = True
         if self.settings.store.chroma_host:
-            _publish(self.settings)
+            publish()
             time.sleep(2 * self.settings.store.sync_seconds)  # other machines look every sync_seconds
         old = vectors_collection(self.library, self.old_suffix)
         with _client(self.settings, self.folder) as client:
@@ -293,17 +295,6 @@ def _replace_catalog(live: Path, staged: Path, server: bool) -> None:
             raise
     finally:
         conn.close()
-
-
-def _publish(settings: Settings) -> None:
-    """Server mode: the switched catalog published to the library's ledger (this run holds its lease)."""
-    from vectorstore.store import LibraryStore
-
-    store = LibraryStore(settings)
-    try:
-        store.replica.publish()
-    finally:
-        store.close()
 
 
 # -- Chroma ------------------------------------------------------------------------------------

@@ -362,6 +362,7 @@ class LibraryStore:
         with self.writing():
             try:
                 result = self.reconcile()
+                self._probe_vectors()
             except VectorIndexDamaged:
                 if self.server:
                     raise  # the server's files are the server's to mend
@@ -370,6 +371,16 @@ class LibraryStore:
                 result.moved_aside = str(moved)
             self.refresh_keyword_index()
         return result
+
+    def _probe_vectors(self) -> None:
+        """A search and a read of every vector, as questions and ingests make them: damage that
+        reconciling did not touch shows here (as VectorIndexDamaged)."""
+        dimension = int(self.catalog.get_meta("embedding_dimension") or 0)
+        if not dimension or not self.catalog.all_chunk_ids():
+            return
+        with self._talking_to_chroma():
+            self._vectors.nearest([1.0] * dimension, 5, None)
+            self._vectors.collection.get(include=["embeddings", "metadatas"], limit=100_000)
 
     def refresh_keyword_index(self) -> None:
         """Rebuild BM25 from the catalog if anything changed since it was last built."""
