@@ -47,6 +47,7 @@ def test_an_edited_upload_replaces_the_old_whose_file_moves_aside_and_removal_ta
     assert not [p for p in (folder / "uploads").rglob("*") if p.is_file()]  # every file of it
     store.close()
     assert ingest_main(["--rebuild", "--store", str(folder)]) == 1  # nothing to read: said, and nothing back
+    assert not (folder / "rebuild").exists()  # given up: no half-built library left to mention
     store = LibraryStore(Settings(store_dir=folder))
     assert store.reports() == [] and OLD not in held_texts(store)
     store.close()

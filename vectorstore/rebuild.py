@@ -134,6 +134,12 @@ class Rebuild:
             _drop(client, [old] if old and old != vectors_collection(self.library, self.suffix) else [])
         shutil.rmtree(self.staging, ignore_errors=True)
 
+    def discard(self) -> None:
+        """Give up the staged library: its folder and its collection go, the live one stays."""
+        with _client(self.settings, self.folder) as client:
+            _drop(client, [vectors_collection(self.library, self.suffix)])
+        shutil.rmtree(self.staging, ignore_errors=True)
+
 
 @contextmanager
 def rebuilding(settings: Settings) -> Iterator[Rebuild]:
@@ -147,6 +153,8 @@ def rebuilding(settings: Settings) -> Iterator[Rebuild]:
         with store_errors(folder), _lease(settings, folder):
             rebuild = _prepare(settings, folder)
             yield rebuild
+            if not rebuild.switched:  # given up on purpose (nothing to read): nothing left behind
+                rebuild.discard()
     finally:
         fcntl.flock(lock, fcntl.LOCK_UN)
         os.close(lock)
