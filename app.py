@@ -114,6 +114,18 @@ def follow_library(reports: list[ReportEntry]) -> None:
     st.session_state["library_seen"] = seen
 
 
+def keep_question() -> None:
+    """A question sent while the library holds no reports (another process emptied it a moment
+    ago, or is putting it back) is kept, said so, and asked once reports are back: never lost."""
+    sent = st.session_state.get("question")
+    if isinstance(sent, str) and sent.strip():
+        st.session_state["kept_question"] = sent
+    kept = st.session_state.get("kept_question")
+    if kept:
+        st.warning(escape(f"The library holds no reports at the moment, so your question is kept and will be "
+                          f"answered as soon as reports are back: \"{kept}\""))
+
+
 # -- mode --------------------------------------------------------------------------------------
 def switch_mode(mode: str) -> None:
     """Go to another mode from code (a heatmap click goes to Ask).
@@ -179,7 +191,7 @@ def chat_view(folder: str, reports: list[ReportEntry], scope: Scope, mode: str, 
     placeholder = ("Compare them on a topic or question, e.g. waiting times for assessments" if mode == COMPARE
                    else "Ask about the reports, e.g. How long do people wait for an assessment?")
     question = st.chat_input(placeholder, key="question", disabled=mode == COMPARE and len(authorities) < 2)
-    question = question or picked_suggestion()
+    question = question or picked_suggestion() or st.session_state.pop("kept_question", None)
     if not chat.turns() and not question:
         question = example_questions()
     if not question:
@@ -288,7 +300,10 @@ def page() -> None:
     st.title("CQC adult social care assessments")
     if notice := st.session_state.pop("notice", None):
         st.toast(escape(notice), icon=":material/filter_alt:", duration="long")
+    if note := get_store(folder).unfinished_rebuild:
+        st.warning(escape(note))
     if not reports:
+        keep_question()
         if not library.may_change(person):
             st.info(NOTHING_YET)
             return

@@ -27,45 +27,36 @@ def _settings(store: str | None) -> Settings:
     return Settings(store_dir=store) if store else get_settings()
 
 
+def _open_store(store: str | None):
+    """The library, and a word on stderr when a rebuild of it was stopped before it finished (it
+    still answers from the library as it was)."""
+    from vectorstore.store import LibraryStore
+
+    library = LibraryStore(_settings(store))
+    if library.unfinished_rebuild:
+        print(f"note: {library.unfinished_rebuild}", file=sys.stderr)
+    return library
+
+
 def _ask(args: argparse.Namespace) -> int:
     from assistant.chain import Assistant
-    from vectorstore.store import LibraryStore
     from cqc.records import SearchFilter
 
-    store = LibraryStore(_settings(args.store))
+    store = _open_store(args.store)
     if store.is_empty():
         print(f"The library at {store.folder} is empty: add reports with `python -m ingest PATH...`.", file=sys.stderr)
         return 2
     assistant = Assistant(store)
     if args.mode == "actions":
         return _actions(args, assistant)
-    scope = SearchFilter(authorities=tuple(args.authority or ()))
-    home = args.home  # None: CQC_HOME_AUTHORITY
+    scope = SearchFilter(authorities=tuple(as_text(a) for a in args.authority or ()))
+    home = as_text(args.home) if args.home else args.home  # None: CQC_HOME_AUTHORITY
     if args.questions:
-        try:
-            lines = Path(args.questions).read_text(encoding="utf-8").splitlines()
-        except (OSError, UnicodeDecodeError) as exc:
-            print(f"{args.questions}: cannot be read ({getattr(exc, 'strerror', None) or exc})", file=sys.stderr)
-            return 2
-        for n, line in enumerate(lines, 1):
-            if not line.strip():
-                continue
-            try:
-                item = json.loads(line)
-                question = item["question"]
-                mine = item.get("as", home)  # this question's own council, else the command's
-                if mine is not None and not isinstance(mine, str):
-                    raise TypeError(f"\"as\" must be a council's name, not {mine!r}")
-            except (json.JSONDecodeError, KeyError, TypeError, AttributeError) as exc:
-                print(f"{args.questions}:{n}: not a {{\"id\", \"question\", \"as\"?}} object ({exc})", file=sys.stderr)
-                return 2
-            answer = assistant.ask(question, scope=scope, home=mine)
-            print(json.dumps(answer.as_json(item.get("id")), ensure_ascii=False), flush=True)
-        return 0
+        return _ask_batch(args, assistant, scope, home)
     if not args.question:
         print("Give a QUESTION or --questions FILE.jsonl", file=sys.stderr)
         return 2
-    answer = assistant.ask(" ".join(args.question), scope=scope, home=home)
+    answer = assistant.ask(as_text(" ".join(args.question)), scope=scope, home=home)
     if args.export:
         from assistant.papers.export import ExportError, export_conversation
 
@@ -86,6 +77,53 @@ def _ask(args: argparse.Namespace) -> int:
         for r in answer.removed:
             print(f"removed by checking: {r.text} — {r.reason}")
     return 0
+
+
+def as_text(question: str) -> str:
+    """A question as text, whatever bytes arrived: a byte the terminal's encoding could not read
+    (which Python keeps as a lone surrogate) and a lone surrogate from a JSON escape ("\\ud800")
+    become U+FFFD, the replacement character, so nothing further down meets a string it cannot
+    encode."""
+    return "".join("\ufffd" if "\ud800" <= ch <= "\udfff" else ch for ch in question)
+
+
+def _ask_batch(args: argparse.Namespace, assistant, scope, home) -> int:
+    """One answer per line, in order. A line that is not a question object, or whose question
+    fails, gets an error line of its own (and a message on stderr); every other line is answered.
+    Exits 1 when any line could not be answered."""
+    try:
+        raw = Path(args.questions).read_bytes()
+    except OSError as exc:
+        print(f"{args.questions}: cannot be read ({exc.strerror or exc})", file=sys.stderr)
+        return 2
+    failed = 0
+    for n, line in enumerate(raw.decode("utf-8", errors="replace").splitlines(), 1):
+        if not line.strip():
+            continue
+        item: dict = {}
+        try:
+            item = json.loads(line)
+            if not isinstance(item, dict) or not isinstance(item.get("question"), str):
+                raise TypeError("\"question\" must be text")
+            mine = item.get("as", home)  # this question's own council, else the command's
+            if mine is not None and not isinstance(mine, str):
+                raise TypeError(f"\"as\" must be a council's name, not {mine!r}")
+        except (json.JSONDecodeError, TypeError) as exc:
+            failed += 1
+            print(f"{args.questions}:{n}: not a {{\"id\", \"question\", \"as\"?}} object ({exc})", file=sys.stderr)
+            print(json.dumps({"id": item.get("id") if isinstance(item, dict) else None, "line": n,
+                              "error": f"not a question object ({exc})"}, ensure_ascii=False), flush=True)
+            continue
+        try:
+            answer = assistant.ask(as_text(item["question"]), scope=scope, home=as_text(mine) if mine else mine)
+        except Exception as exc:  # noqa: BLE001  (one line's failure must not cost the others)
+            failed += 1
+            print(f"{args.questions}:{n}: could not be answered ({type(exc).__name__}: {exc})", file=sys.stderr)
+            print(json.dumps({"id": item.get("id"), "line": n, "error": f"could not be answered ({type(exc).__name__})"},
+                             ensure_ascii=False), flush=True)
+            continue
+        print(json.dumps(answer.as_json(item.get("id")), ensure_ascii=False), flush=True)
+    return 1 if failed else 0
 
 
 def _actions(args: argparse.Namespace, assistant) -> int:
@@ -127,9 +165,7 @@ def _actions(args: argparse.Namespace, assistant) -> int:
 
 
 def _reports(args: argparse.Namespace) -> int:
-    from vectorstore.store import LibraryStore
-
-    store = LibraryStore(_settings(args.store))
+    store = _open_store(args.store)
     entries = store.reports()
     if args.json:
         for e in entries:
@@ -203,9 +239,8 @@ def _brief(args: argparse.Namespace) -> int:
     from assistant.papers.briefing import brief, briefing_markdown, export_briefing
     from assistant.papers.export import ExportError
     from cqc.records import newest_per_authority
-    from vectorstore.store import LibraryStore
 
-    store = LibraryStore(_settings(args.store))
+    store = _open_store(args.store)
     wanted = args.authority.strip().lower()
     chosen = newest_per_authority([r for r in store.reports() if wanted in r.authority.lower()])  # as questions use
     if len(chosen) != 1:

@@ -1,6 +1,6 @@
 """The councils with adult social care duties and the names a text calls them by: one place to ask.
 
-- `COUNCILS`, `Council`, `name_forms`, `normalise`: the national list (`cqc.council_list`).
+- `COUNCILS`, `Council`, `name_forms`, `normalise`, `short_form`: the national list (`cqc.council_list`).
 - `find_councils(text)`: every council a question, title or sentence names, each with its span
   (`CouncilMention`: council, start, end, the words as written, whether a typo was forgiven),
   longest name first and never a tail of one (`cqc.council_names`).
@@ -11,12 +11,12 @@
 
 from __future__ import annotations
 
-from cqc.council_list import COUNCILS, EVERYDAY_WORDS, KINDS, Council, name_forms, normalise
+from cqc.council_list import COUNCILS, EVERYDAY_WORDS, KINDS, Council, name_forms, normalise, short_form
 from cqc.council_names import CouncilMention, council_named, council_spans, find_councils
 
 __all__ = [
     "COUNCILS", "EVERYDAY_WORDS", "KINDS", "Council", "CouncilMention", "council_named", "council_spans",
-    "councils_in", "find_councils", "name_forms", "normalise",
+    "councils_in", "find_councils", "name_forms", "normalise", "short_form",
 ]
 
 
@@ -27,3 +27,4 @@ def councils_in(text: str) -> list[tuple[Council, str]]:
         if all(mention.council is not c for c, _ in found):
             found.append((mention.council, mention.said))
     return found
+

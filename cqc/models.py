@@ -86,6 +86,17 @@ class Finding:
     source: str = ""  # the file it was read from (a report of several pages has one per page)
 
 
+@dataclass(frozen=True)
+class SetAside:
+    """Text of a report that is not a finding (addressed to a machine rather than to readers):
+    never indexed, named at ingest with where it was and why."""
+
+    file: str  # the file (page) it was in
+    place: str  # where in the report: section or quality statement, heading, location
+    why: str  # in plain words
+    text: str
+
+
 @dataclass
 class Report:
     """A recovered report. Fields the document does not give stay empty: never guessed."""
@@ -100,7 +111,7 @@ class Report:
     scores: dict[str, int] = field(default_factory=dict)  # quality statement -> 1..4
     findings: list[Finding] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
-    set_aside: list[str] = field(default_factory=list)  # passages addressed to an AI, never indexed
+    set_aside: list[SetAside] = field(default_factory=list)  # text addressed to a machine, never indexed
     edition: str = ""  # the layout family it was read in ("pdf", "html", "text"): one report per layout
     conflicts: list[str] = field(default_factory=list)  # score sources that disagree, named at ingest
 

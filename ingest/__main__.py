@@ -7,9 +7,14 @@ from __future__ import annotations
 import argparse
 import sys
 import traceback
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from config import Settings, configure_offline, debug_wanted, get_settings, invalid_settings
+
+if TYPE_CHECKING:
+    from ingest.summary import IngestSummary
 
 configure_offline()  # an entry point: before anything loads a model, Chroma or Streamlit
 
@@ -21,8 +26,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--if-empty", action="store_true", help="do nothing when the library already holds reports")
     parser.add_argument(
         "--rebuild", action="store_true",
-        help="empty the store (whatever schema or embedding model built it) and ingest again: the PATHs given, "
-        "else the files its reports were read from",
+        help="build the library again (whatever schema or embedding model built it) from the PATHs given, else "
+        "the files its reports were read from, beside the live one, and switch to it when whole",
     )
     parser.add_argument(
         "--repair", action="store_true",
@@ -75,34 +80,16 @@ def _audit(settings: Settings, action: str, target: str, outcome: str) -> None:
 
 
 def _run(args: argparse.Namespace, settings: Settings) -> int:
-    from tqdm import tqdm
-
     from library.ingesting import ingest_paths
-    from vectorstore.model_check import check_model_loads
     from vectorstore.store import LibraryStore
 
-    paths = list(args.paths)
     if args.repair:
         return _repair(settings)
     if args.rebuild:
-        # The model first: a rebuild under a model that cannot load must not empty anything.
-        check_model_loads(settings)
-        _uploads_from_database(settings)
-        wiped = LibraryStore.wipe(settings)
-        for note in wiped.notes:
-            print(f"  note: {note}")
-        if paths:  # the files named, and the uploaded reports, whose only copy is in the store
-            paths += [p for p in wiped.uploads if p not in paths]
-        else:
-            paths = [p for p in wiped.sources if Path(p).exists()]
-            missing = sorted(set(wiped.sources) - set(paths))
-            print(f"Rebuilding {settings.store.dir} from the {len(paths)} file(s) it was built from.")
-            for p in missing:
-                print(f"  missing {p}: no longer there; name its new place to ingest it again")
-            if not paths:
-                print("No report files to read: name them, e.g. python -m ingest --rebuild --store DIR PATH...")
-                return 1
+        return _rebuild(args, settings)
     store = LibraryStore(settings)
+    if store.unfinished_rebuild:
+        print(f"note: {store.unfinished_rebuild}", file=sys.stderr)
     if args.if_empty and not store.is_empty():
         from library.measures import refresh_measures
 
@@ -110,26 +97,57 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         note = f"; figures read again as data for {reread} report(s)" if reread else "; nothing to do"
         print(f"Library at {settings.store.dir} already holds {len(store.reports())} report(s){note}.")
         return 0
-    target = ", ".join(str(p) for p in paths)
-    bar = tqdm(total=0, unit="report", desc="Ingesting", file=sys.stderr)
+    with _progress_bar() as progress:
+        summary = ingest_paths(list(args.paths), store, progress)
+    return _finish(settings, "ingest", list(args.paths), summary)
 
-    def progress(done: int, total: int, name: str) -> None:
-        bar.total = total
-        bar.n = done
-        bar.set_postfix_str(name)
-        bar.refresh()
 
-    try:
-        summary = ingest_paths(paths, store, progress)
-    finally:
-        bar.close()
-    if args.rebuild:
-        store.catalog.set_meta({"rebuild_sources": "[]"})  # finished: an interrupted rebuild keeps the list
+def _finish(settings: Settings, action: str, paths: list, summary: IngestSummary) -> int:
+    """Print the summary, put the run on the audit log, exit 1 if any file failed."""
     lines = summary.lines()
-    _audit(settings, "rebuild" if args.rebuild else "ingest", target, " ".join(lines[0].split()))
+    _audit(settings, action, ", ".join(str(p) for p in paths), " ".join(lines[0].split()))
     for line in lines:
         print(line)
     return 0 if summary.ok else 1
+
+
+def _rebuild(args: argparse.Namespace, settings: Settings) -> int:
+    """Build the library again beside the live one and switch to it when whole (`vectorstore.rebuild`):
+    readers answer from the live library until then, whatever happens to this run."""
+    from library.ingesting import ingest_paths
+    from vectorstore.model_check import check_model_loads
+    from vectorstore.rebuild import rebuilding
+    from vectorstore.store import LibraryStore
+
+    # The model first: a rebuild under a model that cannot load must not start.
+    check_model_loads(settings)
+    _uploads_from_database(settings)
+    paths = list(args.paths)
+    with rebuilding(settings) as plan:
+        for note in plan.notes:
+            print(f"  note: {note}")
+        if paths:  # the files named, and the uploaded reports, whose only copy is in the store
+            paths += [p for p in plan.uploads if p not in paths]
+        else:
+            paths = [p for p in plan.sources if Path(p).exists()]
+            print(f"Rebuilding {settings.store.dir} from the {len(paths)} file(s) it was built from.")
+            for p in sorted(set(plan.sources) - set(paths)):
+                print(f"  missing {p}: no longer there; name its new place to ingest it again")
+        if not paths:
+            print("No report files to read: name them, e.g. python -m ingest --rebuild --store DIR PATH... "
+                  "(the library is unchanged)")
+            return 1
+        staged = LibraryStore(plan.staged_settings, vectors_beside=plan.folder, replicate=False)
+        try:
+            with _progress_bar() as progress:
+                summary = ingest_paths(paths, staged, progress, rebuild_of=plan.folder)
+        finally:
+            staged.close()
+        plan.switch(publish=lambda: _publish(settings))
+    live = LibraryStore(settings)
+    live.refresh_keyword_index()  # saved for the readers, who would otherwise each build it
+    live.close()
+    return _finish(settings, "rebuild", paths, summary)
 
 
 def _uploads_from_database(settings: Settings) -> None:
@@ -147,6 +165,35 @@ def _uploads_from_database(settings: Settings) -> None:
         print(f"  note: uploaded file {problem}")
 
 
+def _publish(settings: Settings) -> None:
+    """Server mode: the switched catalog published to the shared library's ledger (the rebuild
+    holds its lease, so the store's own write session, which would wait for it, is not used)."""
+    from vectorstore.store import LibraryStore
+
+    store = LibraryStore(settings)
+    try:
+        store.replica.publish()
+    finally:
+        store.close()
+
+
+@contextmanager
+def _progress_bar():
+    from tqdm import tqdm
+
+    bar = tqdm(total=0, unit="report", desc="Ingesting", file=sys.stderr)
+
+    def progress(done: int, total: int, name: str) -> None:
+        bar.total = total
+        bar.n = done
+        bar.set_postfix_str(name)
+        bar.refresh()
+
+    try:
+        yield progress
+    finally:
+        bar.close()
+
 
 def _repair(settings: Settings) -> int:
     from library.measures import refresh_measures
@@ -154,6 +201,8 @@ def _repair(settings: Settings) -> int:
 
     store = LibraryStore(settings)
     result = store.repair()
+    if result.moved_aside:
+        print(f"  note: the damaged vector index was moved to {result.moved_aside}; a new one was made")
     reread = refresh_measures(store)
     figures = f"; figures read again as data for {reread} report(s)" if reread else ""
     _audit(settings, "repair", str(settings.store.dir),

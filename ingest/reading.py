@@ -8,6 +8,7 @@ structure. Writing them into the library (`library.ingesting`) uses these same s
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from pathlib import Path
 
 from cqc.models import Page, Report
@@ -17,6 +18,8 @@ from ingest.document import LoadedDocument
 from ingest.errors import IngestError
 from ingest.loaders.html import load_html
 from ingest.loaders.text import load_text
+from ingest.normalise import normalise_text
+from ingest.page_authority import hold_conflicting
 from ingest.pages import as_document, read_page
 from ingest.structure import parse_report
 
@@ -33,13 +36,19 @@ def _loader(path: Path) -> Callable[[Path], LoadedDocument]:
 
 
 def load_file(path: Path) -> LoadedDocument:
-    """One file with the loader for its type; any parser failure becomes an IngestError naming it."""
+    """One file with the loader for its type, its text as a person sees it (`ingest.normalise`:
+    before anything reads it); any parser failure becomes an IngestError naming it."""
     try:
-        return _loader(path)(path)
+        doc = _loader(path)(path)
     except IngestError:
         raise
     except Exception as exc:  # a damaged file can break a parser in many ways; name it and go on
         raise IngestError(str(path), f"cannot read the file ({type(exc).__name__}: {exc})") from exc
+    blocks = [replace(b, text=normalise_text(b.text)) for b in doc.blocks]
+    doc.blocks = [b for b in blocks if b.text.strip()]
+    if not doc.blocks:
+        raise IngestError(str(path), "no readable text in the file (only characters that draw nothing)")
+    return doc
 
 
 class EmptyLibrary(Library):
@@ -67,6 +76,7 @@ def read_reports(paths: Iterable[str | Path], max_mb: float = 50.0) -> list[tupl
             pages.append(read_page(load_file(path)))
         except IngestError:
             continue
+    pages, _ = hold_conflicting(pages)
     out = []
     for assembly in place_pages(pages, EmptyLibrary()).assemblies:
         try:

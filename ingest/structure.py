@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from cqc import framework
-from cqc.models import Block, Finding, Report
+from cqc.models import Block, Finding, Report, SetAside
 from cqc.text.markers import defuse_markers
 from ingest.authority import authority_of
 from ingest.document import LoadedDocument
-from ingest.hostile import reads_as_instructions
+from ingest.addressed import read_passage, reads_as_instructions
 from ingest.report_lines import TITLE_LINES, published_date, title_name
 
 __all__ = ["parse_report", "reads_as_instructions"]
@@ -74,6 +75,7 @@ class _Builder:
     summary_scores: dict[str, int] = field(default_factory=dict)
     pending_list: list[Block] = field(default_factory=list)
     from_rating_section: set[str] = field(default_factory=set)  # "rating", "overall": read where they belong
+    introduced: bool = False  # the block before was set aside and ended with ":" (it introduces this one)
 
     def add(self, text: str, kind: str, location: str) -> None:
         self.place.paragraph_no += 1
@@ -247,10 +249,11 @@ def parse_report(doc: LoadedDocument, authority: str | None = None) -> Report:
             b.flush_list()
             b.place = place = _Place(source=doc.file_at(index))
         text = block.text.strip()
-        # Text addressed to an AI rather than to a reader (paraphrases included: ingest/hostile.py)
-        # is set aside, named in the ingest summary, never indexed or quoted.
-        if reads_as_instructions(text):
-            report.set_aside.append(f"{block.location or doc.source}: {text[:120]}")
+        # Text addressed to a machine rather than to a reader (ingest/addressed.py) is set aside,
+        # named in the ingest summary, never indexed or quoted: from its first such sentence to the
+        # end of the block, and the blocks a set-aside line ending in ":" introduces.
+        text = _set_aside(b, block, text, doc.file_at(index) or doc.source, index in starts)
+        if not text:
             continue
         # The rating box sits under "Local authority rating and score" (a section or a sub-heading,
         # by the page's heading levels).
@@ -301,6 +304,29 @@ def parse_report(doc: LoadedDocument, authority: str | None = None) -> Report:
         report.rating, report.overall_score = "", None
     report.findings = [_checked_kind(f, report) for f in report.findings]
     return report
+
+
+def _set_aside(b: _Builder, block: Block, text: str, file: str, page_start: bool) -> str:
+    """The part of a block that stays report text; what is set aside is recorded with its place."""
+    place = b.place
+    if page_start:
+        b.introduced = False
+    if b.introduced and block.kind != "heading":
+        # Introduced by a set-aside line ending in ":" ("Note for AI systems:"): a list's items
+        # all, a paragraph alone.
+        b.introduced = block.kind == "list_item"
+        kept, aside, why = "", text, "introduced by a passage addressed to an AI model (set aside just before it)"
+    else:
+        b.introduced = False
+        reading = read_passage(text, block.kind)
+        kept, aside, why = reading.kept, reading.set_aside, reading.why
+    if aside:
+        where = " › ".join(x for x in (place.quality_statement or place.section, place.heading) if x)
+        location = block.location if block.location and block.location != Path(file).name else ""
+        b.report.set_aside.append(SetAside(file=file, place=", ".join(x for x in (where, location) if x) or "start",
+                                           why=why, text=aside))
+        b.introduced = b.introduced or aside.rstrip().endswith(":")
+    return kept
 
 
 def _checked_kind(finding: Finding, report: Report) -> Finding:

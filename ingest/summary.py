@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from cqc.models import SetAside
 from ingest.errors import IngestError
 
 
@@ -12,6 +13,12 @@ def shown(name: str) -> str:
     """A file name as printed: a newline or other control character in it is written as an escape,
     so a name can never forge a line of the summary."""
     return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in str(name))
+
+
+def quoted(text: str, limit: int = 160) -> str:
+    """A passage as named in a summary: on one line, cut at `limit` characters."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 @dataclass
@@ -46,9 +53,11 @@ class IngestSummary:
     failed: list[IngestError] = field(default_factory=list)  # named files that could not be read
     skipped: list[tuple[str, str]] = field(default_factory=list)  # passed over: unsupported in a folder, or a duplicate
     waiting: list[tuple[str, str]] = field(default_factory=list)  # kept, but in no dated report yet
+    held: list[tuple[str, str]] = field(default_factory=list)  # not filed: the page's title and text disagree
     unchanged: list[str] = field(default_factory=list)  # files the library already held exactly so
     unchanged_reports: list[str] = field(default_factory=list)  # the authorities (or files) of those reports
     warnings: list[str] = field(default_factory=list)  # ingested, with something the user should know
+    set_aside: list[SetAside] = field(default_factory=list)  # text addressed to a machine: never indexed
     repaired: object | None = None  # what an earlier, interrupted run had left behind (ReconcileResult)
     measures_reread: int = 0  # reports whose figures were read again (another reader or vocabulary wrote them)
 
@@ -58,8 +67,8 @@ class IngestSummary:
 
     @property
     def ok(self) -> bool:
-        """Every file named ended up in a dated report (or was already there)."""
-        return not self.failed and not self.waiting
+        """Every file named ended up in a dated report (or was already there), none held aside."""
+        return not self.failed and not self.waiting and not self.held
 
     def lines(self) -> list[str]:
         added, embedded = sum(r.added for r in self.reports), sum(r.embedded for r in self.reports)
@@ -84,8 +93,13 @@ class IngestSummary:
             out.append(f"  FAILED  {shown(err.path)}: {shown(err.problem)}")
         for path, why in self.waiting:
             out.append(f"  WAITING {shown(path)}: {shown(why)}")
+        for path, why in self.held:
+            out.append(f"  HELD    {shown(path)}: {shown(why)}")
         for path, why in self.skipped:
             out.append(f"  skipped {shown(path)}: {shown(why)}")
+        for passage in self.set_aside:
+            out.append(f"  set aside {shown(passage.file)} ({shown(passage.place)}): {shown(passage.why)}: "
+                       f"\"{shown(quoted(passage.text))}\"")
         for warning in self.warnings:
             out.append(f"  warning {shown(warning)}")
         if self.measures_reread:

@@ -4,12 +4,25 @@ the person's role where it happens and written to the audit log with its outcome
 The app calls these, never the store's writes directly, so a reader's request to upload or
 remove is refused here even if a page were made to send it. Uploaded files are kept in the
 database (`database.uploads`), the copy every app machine reaches; this machine's
-`<store>/uploads/` folder holds the copies it reads from (at ingest, at a rebuild, to show the
-original), written from the database when it needs them.
+`<store>/uploads/` folder is a cache of that table (the copies it reads at ingest, at a rebuild,
+and to show the original), written from the database when it needs them.
+
+What the library keeps of uploaded files follows what it holds, so a removal sticks:
+
+* an upload that is refused (not a report, unreadable, held aside for a conflict, a duplicate of
+  content already held) is not kept, in the database or on disk;
+* an upload that replaces a report's earlier upload (an edited report saved as "name (2).pdf")
+  supersedes the old file: it leaves the database (no machine's rebuild reads it again: its
+  figures are superseded) and this machine's copy moves to `uploads/.superseded/<report id>/`;
+* removing a report deletes every uploaded file of it, superseded ones included, and notes each
+  file it was read from in `<store>/removed.json` (`library.removals`), so a rebuild never reads
+  it back, even from a folder named on the command line.
 """
 
 from __future__ import annotations
 
+import os
+import shutil
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,13 +30,16 @@ from typing import Protocol
 
 from cqc.records import ReportEntry
 from database import Action, Database, Person
+from database.imports import Imported, import_uploads
 from ingest.errors import IngestError
 from ingest.summary import IngestSummary
 from ingest.uploads import safe_upload_name, safe_upload_path, upload_names, write_new
 from library.ingesting import ingest_paths
+from library.removals import note_removal
 from vectorstore.store import LibraryStore
 
 UPLOADS = "uploads"
+SUPERSEDED = ".superseded"
 
 
 class Upload(Protocol):
@@ -111,6 +127,7 @@ class LibraryChanges:
         files = list(files)
         names = ", ".join(f.name for f in files)
         saved = save_uploads(files, self.database, uploads_folder(self.store), self.person)
+        before = {e.report_id: list(e.files) for e in self.store.reports()}
         try:
             summary = ingest_paths(saved.paths, self.store, progress) if saved.paths else IngestSummary()
         except Exception as exc:  # the store could not be written: the attempt is on the record too
@@ -118,33 +135,67 @@ class LibraryChanges:
             raise
         summary.failed += [IngestError(name, why) for name, why in saved.refused]
         summary.skipped += saved.repeated
-        self._forget_failed(saved, summary)
+        held_now = {str(Path(f).resolve()) for e in self.store.reports() for f in e.files}
+        self._forget_unfiled(saved, summary, held_now)
+        self._supersede(before, held_now, summary)
         self.database.audit.record(self.person, "upload", names, _outcome(summary))
         return summary
 
-    def _forget_failed(self, saved: SavedUploads, summary: IngestSummary) -> None:
-        """A file this upload added that could not be read is not kept (not in the database, not on disk)."""
+    def _forget_unfiled(self, saved: SavedUploads, summary: IngestSummary, held_now: set[str]) -> None:
+        """A file this upload added that nothing was filed from (failed, held aside, content already
+        held) is not kept: not in the database, not on disk."""
+        folder = uploads_folder(self.store)
         failed = {Path(e.path).name for e in summary.failed}
-        gone = [name for name in saved.new if name in failed]
+        gone = [name for name in saved.new if str((folder / name).resolve()) not in held_now]
         self.database.uploads.remove(gone)
         for name in gone:
-            (uploads_folder(self.store) / name).unlink(missing_ok=True)
+            (folder / name).unlink(missing_ok=True)
+            if name not in failed:
+                summary.warnings.append(f"{name}: not kept in the library's uploads (nothing of it was filed)")
+
+    def _supersede(self, before: dict[str, list[str]], held_now: set[str], summary: IngestSummary) -> None:
+        """An uploaded file its report no longer reads (an edited upload replaced it) leaves the
+        database and moves aside here with its report: no rebuild reads its figures again."""
+        folder = uploads_folder(self.store)
+        for report_id, files in before.items():
+            for name in files:
+                path = Path(name)
+                if str(path.resolve()) in held_now or path.parent.resolve() != folder.resolve() or not path.is_file():
+                    continue
+                self.database.uploads.remove([path.name])
+                _move_aside(folder / SUPERSEDED / report_id, path)
+                summary.warnings.append(f"{path.name}: superseded by the newer upload of the same report; kept aside "
+                                        f"in {SUPERSEDED}/ and never read again unless named")
 
     def remove(self, entry: ReportEntry) -> int:
-        """Remove a report's findings; its uploaded files go too, from the database and this machine."""
+        """Remove a report's findings and every uploaded file of it (superseded ones too), from the
+        database and this machine; note the files it was read from, so no rebuild reads them back."""
         self.person.require(Action.REMOVE)
         removed = self.store.remove_report(entry.report_id)
-        names = uploaded_names(entry, uploads_folder(self.store))
+        folder = uploads_folder(self.store)
+        note_removal(folder.parent, entry, [Path(name) for name in (entry.files or [entry.source]) if name])
+        names = uploaded_names(entry, folder)
         self.database.uploads.remove(names)
         for name in names:
-            path = uploads_folder(self.store) / name
+            path = folder / name
             if path.is_file() and not path.is_symlink():
                 path.unlink()
+        shutil.rmtree(folder / SUPERSEDED / entry.report_id, ignore_errors=True)
         files = f"; uploaded file(s) removed: {', '.join(names)}" if names else ""
         who = entry.authority or Path(entry.source).name
         self.database.audit.record(self.person, "remove", f"{who}{', ' + entry.published if entry.published else ''}",
                                    f"{removed} findings removed{files}")
         return removed
+
+
+def _move_aside(folder: Path, path: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / path.name
+    n = 2
+    while target.exists():
+        target = folder / f"{path.stem} ({n}){path.suffix}"
+        n += 1
+    os.replace(path, target)
 
 
 def uploaded_names(entry: ReportEntry, folder: Path) -> list[str]:
@@ -160,8 +211,12 @@ def uploaded_names(entry: ReportEntry, folder: Path) -> list[str]:
 
 
 def copy_uploads_here(database: Database, folder: Path) -> tuple[list[Path], list[str]]:
-    """Every uploaded file of the library into this machine's uploads folder (a rebuild reads them
-    all): the paths, and each file that could not be written, named with why."""
+    """Make this machine's uploads folder hold the database's uploaded files, exactly (a rebuild
+    reads every file in it): each written; a file the database does not hold (removed or
+    superseded on another machine) moved aside into `.superseded/not-in-library/`, never read back
+    and never deleted. Files an earlier version kept only here are imported first. The paths, and
+    each file that could not be written, named with why."""
+    import_uploads(database, folder, Imported())
     paths, problems = [], []
     for held in database.uploads.list():
         data = database.uploads.content(held.name)
@@ -169,6 +224,12 @@ def copy_uploads_here(database: Database, folder: Path) -> tuple[list[Path], lis
             paths.append(local_copy(folder, held.name, data or b""))
         except IngestError as exc:
             problems.append(f"{held.name}: {exc.problem}")
+    kept = {p.name for p in paths} | {problem.split(":", 1)[0] for problem in problems}
+    for stale in sorted(folder.iterdir()) if folder.is_dir() else ():
+        if stale.is_file() and not stale.is_symlink() and not stale.name.startswith(".") and stale.name not in kept:
+            _move_aside(folder / SUPERSEDED / "not-in-library", stale)
+            problems.append(f"{stale.name}: not an upload of the library (removed or replaced); moved to "
+                            f"{SUPERSEDED}/not-in-library/ and not read")
     return paths, problems
 
 

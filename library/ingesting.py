@@ -19,10 +19,12 @@ from ingest.assembly import Assembly, Library, ReportKey, place_pages
 from ingest.chunking import chunk_report
 from ingest.discovery import discover
 from ingest.errors import IngestError
+from ingest.page_authority import hold_conflicting
 from ingest.pages import read_page
 from ingest.reading import load_file, report_from_pages
 from ingest.summary import IngestSummary, IngestedReport
 from library.measures import measure_records, refresh_measures
+from library.removals import forget_removal, removed_files
 from vectorstore.store import LibraryStore, StoreError
 
 __all__ = ["IngestSummary", "IngestedReport", "ingest_paths"]
@@ -68,10 +70,7 @@ def _write(store: LibraryStore, pages: list[Page], key: ReportKey, absorbs: list
     result = store.upsert_report(report, chunks, pages, absorbs, records)
     summary.warnings += [w for p in pages if p.file in added for w in p.warnings]
     summary.warnings += [f"{report.source}: {c}" for c in report.conflicts]
-    summary.warnings += [
-        f"{report.source}: left out a passage addressed to an AI assistant, not to readers ({passage})"
-        for passage in report.set_aside
-    ]
+    summary.set_aside += [p for p in report.set_aside if p not in summary.set_aside]
     return IngestedReport(
         report_id=result.report_id, authority=report.authority, source=report.source, chunks=len(chunks),
         added=result.added, removed=result.removed, embedded=result.embedded, published=report.published,
@@ -84,15 +83,23 @@ def ingest_paths(
     paths: Iterable[str | Path],
     store: LibraryStore,
     progress: Progress | None = None,
+    rebuild_of: Path | None = None,
 ) -> IngestSummary:
     """Ingest every readable report; failures are collected, never raised, so one bad file loses
     nothing else. Only a store that cannot be written (a Chroma server that is down, a store of
-    another version) stops the run, with StoreError: every later file would fail the same way."""
+    another version) stops the run, with StoreError: every later file would fail the same way.
+    A rebuild (`rebuild_of` the library's folder: `store` is the library being built beside it)
+    leaves out the files a user removed from the library (`library.removals`); any other run that
+    files one takes it off that list."""
     summary = IngestSummary()
     found = discover(paths, int(store.settings.ingest.max_file_mb * 1e6))
     summary.failed += found.failed
     summary.skipped += found.skipped
     files = found.files
+    if rebuild_of is not None:
+        left_out = removed_files(Path(rebuild_of), files)
+        summary.skipped += [(str(path), why) for path, why in left_out]
+        files = [f for f in files if f not in {path for path, _ in left_out}]
     total = 2 * len(files)  # reading, then writing (one step per report, rescaled once they are known)
     with store.writing():
         summary.repaired = store.reconcile()
@@ -105,6 +112,9 @@ def ingest_paths(
                 pages.append(read_page(load_file(path)))
             except IngestError as exc:
                 summary.failed.append(exc)
+        known = [e.authority for e in store.catalog.reports() if e.authority]
+        pages, held = hold_conflicting(pages, known)
+        summary.held += [(c.file, c.problem) for c in held]
         placement = place_pages(pages, StoreLibrary(store))
         summary.unchanged += placement.unchanged
         for file in placement.unchanged:
@@ -124,6 +134,8 @@ def ingest_paths(
                 progress(len(files) + len(steps) + step, total, report_id)
             _shrink(store, report_id, left, summary)
         store.refresh_keyword_index()
+    if rebuild_of is None:
+        forget_removal(Path(store.settings.store.dir), [Path(f) for r in summary.reports for f in r.files])
     if progress:
         progress(total, total, "")
     return summary

@@ -27,3 +27,15 @@ def upload_as_local(files, store, progress=None):
         return LibraryChanges(store, database, LOCAL).upload(files, progress)
     finally:
         database.close()
+
+
+def remove_as_local(store, entry):
+    """Remove a report through the app's own path (`library.changes`) as the local user."""
+    from database import LOCAL, Database
+    from library.changes import LibraryChanges
+
+    database = Database.for_settings(store.settings)
+    try:
+        return LibraryChanges(store, database, LOCAL).remove(entry)
+    finally:
+        database.close()

@@ -249,7 +249,7 @@ def test_cli_as_and_per_line_as(corpus_store, tmp_path, capsys):
     assert {c["authority"] for c in rows[1]["citations"]} == {KM}  # the command's
     bad = tmp_path / "bad.jsonl"
     bad.write_text(json.dumps({"id": "c", "question": "x", "as": 3}) + "\n")
-    assert assistant_main(["ask", "--store", str(corpus_store.folder), "--json", "--questions", str(bad)]) == 2
+    assert assistant_main(["ask", "--store", str(corpus_store.folder), "--json", "--questions", str(bad)]) == 1
     assert "bad.jsonl:1" in capsys.readouterr().err
 
 

@@ -102,8 +102,10 @@ def test_instructions_to_an_ai_are_set_aside_and_named(clean_and_hostile):
     _, hostile, summary, store = clean_and_hostile
     text = "\n".join(c.text for c in hostile["chunks"]).lower()
     assert "ignore all previous instructions" not in text and "system prompt" not in text
-    set_aside = [w for w in summary.warnings if "addressed to an AI" in w]
-    assert len(set_aside) == 2 and all("fenmarsh.md" in w for w in set_aside), summary.warnings
+    assert all(p.file.endswith("fenmarsh.md") for p in summary.set_aside)
+    assert [p.place for p in summary.set_aside] == [
+        "Overall summary › Summary of people's experiences",
+        "Safeguarding › Responding to concerns and undertaking Section 42 enquiries"]
     assert not [cid for cid, _ in store.keyword_search("ignore previous instructions system prompt", 5, SearchFilter())
                 if "instructions" in store.chunks([cid])[0].text.lower()]
 

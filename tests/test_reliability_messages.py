@@ -98,6 +98,52 @@ def test_rebuild_recovers_a_damaged_catalog_keeping_the_file_and_reading_uploads
     assert asked.returncode == 0 and "1,274" in asked.stdout
 
 
+def damage_at(catalog: Path, where: str) -> None:
+    """Garbage over one part of the file: its first page (the header: "file is not a database"), a
+    page in the middle, or its last page; the rest of the file reads as before."""
+    data = bytearray(catalog.read_bytes())
+    pages = len(data) // 4096
+    page = {"start": 0, "middle": pages // 2, "end": pages - 1}[where]
+    data[page * 4096: (page + 1) * 4096] = bytes((i * 37 + 11) % 256 for i in range(4096))
+    catalog.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize("where", ["start", "middle", "end"])
+def test_a_catalog_damaged_anywhere_is_named_with_a_rebuild_that_works(built, where):
+    """Issue 27, item 6: damaged mid-file, the prescribed --rebuild failed with the same "damaged ...
+    run --rebuild" message (it read the file names, then could not drop the damaged tables)."""
+    folder, report = built
+    assert (folder / "catalog.sqlite3").stat().st_size > 40 * 4096
+    damage_at(folder / "catalog.sqlite3", where)
+    asked = cli("assistant", "ask", "--store", str(folder), QUESTION)
+    if asked.returncode != 0:  # what the question read was damaged: the message names the rebuild
+        says(asked, "is damaged", f"--rebuild --store {folder}")
+    done = cli("ingest", "--rebuild", "--store", str(folder), str(report))
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    assert "damaged catalog" in done.stdout
+    listed = cli("assistant", "reports", "--store", str(folder), "--json")
+    assert {json.loads(line)["authority"] for line in listed.stdout.splitlines()} == {
+        "Fenmarsh County Council", "Larkbridge Borough Council"}
+    assert "1,274" in cli("assistant", "ask", "--store", str(folder), QUESTION).stdout
+
+
+@pytest.mark.parametrize("where", ["start", "middle"])
+def test_a_damaged_vector_index_is_named_with_a_repair_that_works(built, where):
+    """Before: the message said --repair, and --repair failed with the same message (it opened the
+    damaged index). Now the repair moves it aside (kept) and embeds every finding again."""
+    folder, _ = built
+    damage_at(folder / "chroma" / "chroma.sqlite3", where)
+    asked = cli("assistant", "ask", "--store", str(folder), QUESTION)
+    if asked.returncode == 0:  # the damage is in what this question does not read: it is answered
+        assert "1,274" in asked.stdout
+        return
+    says(asked, "vector index failed", f"--repair --store {folder}")
+    done = cli("ingest", "--repair", "--store", str(folder))
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    assert "moved to" in done.stdout and len(list(folder.glob("chroma.damaged-*"))) == 1
+    assert "1,274" in cli("assistant", "ask", "--store", str(folder), QUESTION).stdout
+
+
 @pytest.mark.usefixtures("fake_embedder")  # app mechanics: the model is incidental
 def test_the_app_shows_a_damaged_catalog_as_a_message(monkeypatch, built):
     folder, _ = built
@@ -180,23 +226,31 @@ def _can_mount_tmpfs() -> bool:
     return probe.returncode == 0
 
 
-@pytest.mark.skipif(not _can_mount_tmpfs(), reason="needs `unshare -rm` to mount a small tmpfs (user namespaces)")
-def test_a_full_disk_is_a_message_the_open_app_keeps_answering_and_nothing_is_lost(tmp_path):
-    """A 30 MB tmpfs in a private mount namespace, filled up after the library is written."""
+def on_a_small_disk(tmp_path: Path, driver_text: str, megabytes: int, *args: str) -> dict:
+    """Run a driver script on a tmpfs of `megabytes` mounted at tmp_path/disk in a private mount
+    namespace (a real filesystem that really fills); what the driver printed after RESULT."""
     mnt = tmp_path / "disk"
     mnt.mkdir()
     driver = tmp_path / "driver.py"
-    driver.write_text(FULL_DISK_DRIVER)
-    script = f'mount -t tmpfs -o size=30m tmpfs "{mnt}" && exec "{sys.executable}" "{driver}" "{mnt}" "{ROOT}"'
-    done = subprocess.run(["unshare", "-rm", "sh", "-c", script], capture_output=True, text=True, timeout=900,
+    driver.write_text(driver_text)
+    extra = " ".join(f'"{a}"' for a in args)
+    script = f'mount -t tmpfs -o size={megabytes}m tmpfs "{mnt}" && exec "{sys.executable}" "{driver}" "{mnt}" "{ROOT}" {extra}'
+    done = subprocess.run(["unshare", "-rm", "sh", "-c", script], capture_output=True, text=True, timeout=1200,
                           cwd=ROOT)
     assert "RESULT " in done.stdout, done.stderr[-3000:]
-    out = json.loads(done.stdout.split("RESULT ", 1)[1])
+    return json.loads(done.stdout.split("RESULT ", 1)[1])
+
+
+@pytest.mark.skipif(not _can_mount_tmpfs(), reason="needs `unshare -rm` to mount a small tmpfs (user namespaces)")
+def test_a_full_disk_is_a_message_the_open_app_keeps_answering_and_nothing_is_lost(tmp_path):
+    """A 30 MB tmpfs in a private mount namespace, filled up after the library is written."""
+    out = on_a_small_disk(tmp_path, FULL_DISK_DRIVER, 30)
     assert out["ingest_before"]["rc"] == 0 and out["free"] < 1_000_000, out
-    for step in ("ask_cli", "ingest_cli"):  # a fresh process: a message naming the full disk, exit 2
-        result = out[step]
-        assert result["rc"] == 2 and "Traceback" not in result["err"], (step, result)
-        assert "is full" in result["err"] and "Free some space" in result["err"], (step, result)
+    result = out["ingest_cli"]  # a fresh process: a message naming the full disk, exit 2
+    assert result["rc"] == 2 and "Traceback" not in result["err"], result
+    assert "is full" in result["err"] and "Free some space" in result["err"], result
+    # A question in a fresh process is answered from what is stored (issue 27: it exited 2 before).
+    assert out["ask_cli"]["rc"] == 0 and "1,274" in out["ask_cli"]["out"], out["ask_cli"]
     # The open library keeps answering; its writes fail with the same message, and lose nothing.
     assert "1,274" in out["ask_open"]
     assert out["ingest_open"].startswith("DiskFull: ") and "is full" in out["ingest_open"], out["ingest_open"]
@@ -205,6 +259,58 @@ def test_a_full_disk_is_a_message_the_open_app_keeps_answering_and_nothing_is_lo
     assert out["ingest_after"]["rc"] == 0, out["ingest_after"]
     authorities = {json.loads(line)["authority"] for line in out["reports_after"]["out"].splitlines()}
     assert authorities == {"Fenmarsh County Council", "Larkbridge Borough Council"}
+
+
+FILLS_DURING_INGEST = r'''
+import json, os, subprocess, sys
+from pathlib import Path
+mnt, root, many = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3])
+store_dir = mnt / "store"
+FIGURE = "How many people were waiting for a Care Act assessment in Fenmarsh?"
+RATING = "What is Fenmarsh County Council's overall rating?"
+
+def cli(*args):
+    done = subprocess.run([sys.executable, "-m", *args], cwd=root, capture_output=True, text=True)
+    return {"rc": done.returncode, "out": done.stdout, "err": done.stderr[-600:]}
+
+out = {"before": cli("ingest", "--store", str(store_dir), str(root / "demo_reports" / "fenmarsh.md"))}
+with open(mnt / "filler", "wb") as filler:  # the disk all but full: the next ingest fills it as it writes
+    while (room := os.statvfs(mnt).f_bavail * os.statvfs(mnt).f_frsize) > 3_000_000:
+        filler.write(b"\0" * min(1 << 20, room - 3_000_000))
+        filler.flush()
+out["ingest"] = cli("ingest", "--store", str(store_dir), str(many))
+out["free"] = os.statvfs(mnt).f_bavail * os.statvfs(mnt).f_frsize
+out["figure"] = cli("assistant", "ask", "--store", str(store_dir), FIGURE)
+out["rating"] = cli("assistant", "ask", "--store", str(store_dir), RATING)
+os.unlink(mnt / "filler")
+out["ingest_after"] = cli("ingest", "--store", str(store_dir), str(many))
+out["reports_after"] = cli("assistant", "reports", "--store", str(store_dir), "--json")
+print("RESULT " + json.dumps(out))
+'''
+
+
+@pytest.mark.skipif(not _can_mount_tmpfs(), reason="needs `unshare -rm` to mount a small tmpfs (user namespaces)")
+def test_a_disk_that_fills_during_an_ingest_is_named_as_full_and_questions_keep_being_answered(tmp_path):
+    """Issue 27, item 6: a 40 MB tmpfs (a real filesystem, mounted in a private mount namespace)
+    fills while twelve reports are ingested. Before: "The library's vector index failed ... repair
+    it: --repair", and every question, even a rating, exited 2 (embedded Chroma cannot open on a
+    full disk)."""
+    many = tmp_path / "many"
+    many.mkdir()
+    text = (DEMO / "fenmarsh.md").read_text(encoding="utf-8")
+    for i in range(12):
+        (many / f"brack{i}.md").write_text(text.replace("Fenmarsh", f"Brack{chr(97 + i)}ford"), encoding="utf-8")
+    out = on_a_small_disk(tmp_path, FILLS_DURING_INGEST, 40, str(many))
+    assert out["before"]["rc"] == 0, out["before"]
+    ingest = out["ingest"]
+    assert ingest["rc"] == 2 and "Traceback" not in ingest["err"], ingest
+    assert "is full" in ingest["err"] and "Free some space" in ingest["err"], ingest["err"]
+    assert "vector index failed" not in ingest["err"] and "--repair" not in ingest["err"]
+    assert out["figure"]["rc"] == 0 and "1,274" in out["figure"]["out"], out["figure"]
+    assert out["rating"]["rc"] == 0 and "Requires improvement" in out["rating"]["out"], out["rating"]
+    assert out["ingest_after"]["rc"] == 0, out["ingest_after"]  # space freed: the same command finishes it
+    authorities = {json.loads(line)["authority"] for line in out["reports_after"]["out"].splitlines()}
+    assert len(authorities) == 13 and "Fenmarsh County Council" in authorities
 
 
 # -- anything else ---------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from assistant.papers.export import inert_cell
 from cqc.records import ReportEntry
 from database import Action, Database, NotAllowed, Person
 from database.audit import AuditEntry
-from ingest.summary import IngestSummary
+from ingest.summary import IngestSummary, quoted
 from library.changes import LibraryChanges
 from ui.safe import escape
 
@@ -124,9 +124,14 @@ def show_ingest_summary(outcome: tuple[IngestSummary, set[str]] | None) -> None:
         return
     summary, known = outcome
     message = escape(" ".join(ingest_outcome(summary, known)))
-    (st.warning if summary.failed or not (summary.reports or summary.unchanged) else st.success)(message)
+    (st.warning if summary.failed or summary.held or not (summary.reports or summary.unchanged) else st.success)(message)
     for err in summary.failed:
         st.error(escape(f"{Path(err.path).name}: {err.problem}"))
+    for path, why in summary.held:  # a page whose title and text name different councils: not filed
+        st.error(escape(f"{Path(path).name}: {why}"))
+    for passage in summary.set_aside:  # text addressed to a machine: named, never indexed
+        st.warning(escape(f"{Path(passage.file).name} ({passage.place}): set aside, {passage.why}: "
+                          f"\"{quoted(passage.text)}\""))
     for path, why in summary.skipped:  # every file of an upload is accounted for
         st.info(escape(f"{Path(path).name}: {why}"))
 

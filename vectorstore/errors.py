@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import errno
 import functools
+import json
 import inspect
 import shutil
 import sqlite3
@@ -37,6 +38,11 @@ class CatalogDamaged(StoreError):
     """The SQLite catalog is not a readable database any more."""
 
 
+class VectorIndexDamaged(StoreError):
+    """Chroma failed in a way that is neither a full disk nor another process's write: its files
+    are damaged. `--repair` moves them aside and embeds every finding again from the catalog."""
+
+
 class VectorsMissing(StoreError):
     """The catalog names findings the vector index does not hold (its folder deleted or damaged)."""
 
@@ -63,7 +69,8 @@ def repair_command(folder: Path | str) -> str:
 
 # -- translation ---------------------------------------------------------------------------------
 _DISK_FULL_WORDS = ("disk is full", "database or disk is full", "no space left", "(code: 13)")
-_DAMAGED_WORDS = ("malformed", "not a database", "file is encrypted", "disk image")
+_DAMAGED_WORDS = ("malformed", "not a database", "file is encrypted", "disk image",
+                  "could not decode to utf-8")  # a damaged page's text read back from a row
 
 
 def free_bytes(folder: Path) -> int | None:
@@ -80,7 +87,8 @@ def disk_full(folder: Path, exc: BaseException) -> DiskFull:
     room = f"{free / 1e6:.1f} MB free" if free is not None else "free space unknown"
     return DiskFull(
         f"The disk holding the library at {folder} is full ({room}; {_brief(exc)}). Nothing was changed "
-        "by this step and no report was lost. Free some space on that disk, then try again."
+        "by this step and no report was lost; questions are still answered from what the library holds. "
+        "Free some space on that disk, then try again."
     )
 
 
@@ -97,6 +105,11 @@ def _brief(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text[:200]}" if text else type(exc).__name__
 
 
+# Chroma's embedded index reports a full disk in its own words ("Error in compaction: Failed to
+# apply logs to the metadata segment"): with this little room left, a failure of Chroma is the disk.
+LOW_ROOM_FOR_CHROMA = 64_000_000
+
+
 def _is_disk_full(folder: Path, exc: BaseException) -> bool:
     if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
         return True
@@ -107,6 +120,9 @@ def _is_disk_full(folder: Path, exc: BaseException) -> bool:
     if "disk i/o error" in text or isinstance(exc, OSError):
         free = free_bytes(folder)
         return free is not None and free < 1_000_000
+    if _is_chroma_error(exc):
+        free = free_bytes(folder)
+        return free is not None and free < LOW_ROOM_FOR_CHROMA
     return False
 
 
@@ -119,15 +135,18 @@ def translate(folder: Path, exc: BaseException) -> StoreError | None:
             return disk_full(folder, exc)
     if isinstance(exc, sqlite3.DatabaseError) and any(w in str(exc).lower() for w in _DAMAGED_WORDS):
         return catalog_damaged(folder, exc)
+    if isinstance(exc, json.JSONDecodeError):  # a catalog row whose stored JSON a damaged page garbled
+        return catalog_damaged(folder, exc)
     if _is_chroma_error(exc):
         if is_stale_index_error(exc):
             return LibraryBusy(
                 f"The library was changed by another process while this one was reading it ({_brief(exc)}). "
                 "Ask again in a moment."
             )
-        return StoreError(
+        return VectorIndexDamaged(
             f"The library's vector index failed ({_brief(exc)}). Try again; if it keeps failing, repair it: "
-            f"{repair_command(folder)}"
+            f"{repair_command(folder)} (a damaged index is moved aside and every finding embedded again from "
+            "the catalog; no report file is needed)"
         )
     if isinstance(exc, sqlite3.OperationalError):
         return StoreError(

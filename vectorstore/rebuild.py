@@ -1,10 +1,27 @@
-"""Emptying a store for `python -m ingest --rebuild`, whatever state it is in.
+"""`python -m ingest --rebuild`: a new library built beside the live one, switched to when whole.
 
-Works without opening the store (its schema or model may be unreadable to this program, its
-catalog may be damaged), under the store's write lock. The vectors go first: if the server is
-down nothing is lost. The list of files the store was built from stays in the catalog until the
-rebuild finishes, so a rebuild that is itself interrupted can be run again without naming them.
-A damaged catalog is moved aside, never deleted, and the uploads folder is read again.
+Readers never see a library half rebuilt, nor an empty one (blue/green):
+
+1. The rebuild holds the library's write lock throughout (and, with a Chroma server, its lease),
+   so no other writer changes the live library meanwhile; readers never wait for it.
+2. It reads what the live library was built from: the files its reports were read from, those of
+   an earlier rebuild that did not finish, the uploads. A damaged catalog is moved aside (never
+   deleted) and the file names still readable in it are salvaged.
+3. It builds the new library in `<store>/rebuild/`: a catalog of its own, its vectors in a
+   collection of their own beside the live one (`<collection>-r<8 hex>`), written by the ordinary
+   ingest. A marker there (`started.json`) says a rebuild is under way.
+4. The switch: in one SQLite transaction the live catalog's tables are replaced by the new ones
+   and its meta names the new collection (`vectors_suffix`), moving the generation on. Readers
+   (the app, another machine) follow the generation as they follow any write: their next
+   question reads the new catalog, the new collection, a new keyword index. Then the old
+   collection is dropped and `rebuild/` removed.
+
+Killed at any point before the switch, the live library is as it was and keeps answering; the
+marker left behind makes every command say a rebuild was interrupted and how to finish it. The
+next rebuild (or ingest) clears what the killed one left.
+
+Works without opening the live store as a LibraryStore: its schema or model may be unreadable to
+this program, its catalog may be damaged.
 """
 
 from __future__ import annotations
@@ -12,89 +29,189 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import re
 import shutil
+import socket
 import sqlite3
 import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import chromadb
 
-from vectorstore.errors import store_errors
 from config import Settings
+from vectorstore.errors import store_errors
 from vectorstore.vectors import collection_name, talking_to_server
 
-# Kept through a rebuild: the library's identity, and the generation, so that a process holding
-# the library open (the app) sees a change whatever the rebuild writes next.
-KEPT_META = ("store_id", "generation")
+STAGING = "rebuild"
+MARKER = "started.json"
+VECTORS_SUFFIX = "vectors_suffix"
+# Meta that describes the store folder, not the library: the switch keeps the live folder's.
+FOLDER_META = ("generation", "store_id", "replica_head", "replica_manifest")
+_STAGED = re.compile(r"-r[0-9a-f]{8}$")
 
 
+def vectors_collection(library: str, suffix: str) -> str:
+    """The collection holding a library's vectors: its own name, or that name and the suffix of
+    the rebuild that made them."""
+    return f"{library}-{suffix}" if library and suffix else library
+
+
+# -- an unfinished rebuild -----------------------------------------------------------------------
+@dataclass(frozen=True)
+class Unfinished:
+    started: str
+
+    def message(self, folder: Path) -> str:
+        return (f"A rebuild of the library at {folder} was stopped before it finished (started {self.started}). "
+                "Nothing was switched: questions are answered from the library as it was before the rebuild. "
+                f"Finish it with: python -m ingest --rebuild --store {folder}")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def unfinished_rebuild(folder: Path) -> Unfinished | None:
+    """A rebuild's leftovers whose process is no longer running (killed, or its machine stopped)."""
+    try:
+        marker = json.loads((Path(folder) / STAGING / MARKER).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if marker.get("host") == socket.gethostname() and _alive(int(marker.get("pid", 0) or 0)):
+        return None  # running now
+    return Unfinished(str(marker.get("started", "?")))
+
+
+# -- the rebuild ---------------------------------------------------------------------------------
 @dataclass
-class Wiped:
-    sources: list[str] = field(default_factory=list)  # the files the store was built from
+class Rebuild:
+    """What a rebuild reads and where it builds; `switch()` makes it the live library."""
+
+    settings: Settings
+    folder: Path
+    suffix: str = ""
+    store_id: str = ""
+    old_suffix: str = ""
+    sources: list[str] = field(default_factory=list)  # the files the library was built from
     uploads: list[str] = field(default_factory=list)  # of those, the uploaded ones: read again in any rebuild
     notes: list[str] = field(default_factory=list)  # what the user should know (a damaged catalog kept)
+    switched: bool = False
+
+    @property
+    def staging(self) -> Path:
+        return self.folder / STAGING
+
+    @property
+    def staged_settings(self) -> Settings:
+        return self.settings.replace(store_dir=str(self.staging))
+
+    @property
+    def library(self) -> str:
+        return collection_name(self.settings, self.store_id)
+
+    def switch(self, publish: Callable[[], None] = lambda: None) -> None:
+        """Make the staged library the live one, in one transaction readers see whole. With a Chroma
+        server, `publish` then sends the switched catalog to the library's ledger (this run holds
+        its lease), before the old vectors go."""
+        _replace_catalog(self.folder / "catalog.sqlite3", self.staging / "catalog.sqlite3",
+                         server=bool(self.settings.store.chroma_host))
+        self.switched = True
+        if self.settings.store.chroma_host:
+            publish()
+            time.sleep(2 * self.settings.store.sync_seconds)  # other machines look every sync_seconds
+        old = vectors_collection(self.library, self.old_suffix)
+        with _client(self.settings, self.folder) as client:
+            _drop(client, [old] if old and old != vectors_collection(self.library, self.suffix) else [])
+        shutil.rmtree(self.staging, ignore_errors=True)
+
+    def discard(self) -> None:
+        """Give up the staged library: its folder and its collection go, the live one stays."""
+        with _client(self.settings, self.folder) as client:
+            _drop(client, [vectors_collection(self.library, self.suffix)])
+        shutil.rmtree(self.staging, ignore_errors=True)
 
 
-def wipe(settings: Settings) -> Wiped:
-    """Empty a store and return the report files it was built from."""
+@contextmanager
+def rebuilding(settings: Settings) -> Iterator[Rebuild]:
+    """Hold the library's write lock (and lease) for a whole rebuild, and prepare it."""
     folder = Path(settings.store.dir)
     with store_errors(folder):
         folder.mkdir(parents=True, exist_ok=True)
         lock = os.open(folder / "write.lock", os.O_RDWR | os.O_CREAT, 0o644)
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            return _wipe_locked(settings, folder)
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
-            os.close(lock)
-
-
-def _wipe_locked(settings: Settings, folder: Path) -> Wiped:
-    path = folder / "catalog.sqlite3"
-    wiped = Wiped()
     try:
-        meta, wiped.sources = _read_sources(path)
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        with store_errors(folder), _lease(settings, folder):
+            rebuild = _prepare(settings, folder)
+            yield rebuild
+            if not rebuild.switched:  # given up on purpose (nothing to read): nothing left behind
+                rebuild.discard()
+    finally:
+        fcntl.flock(lock, fcntl.LOCK_UN)
+        os.close(lock)
+
+
+def _prepare(settings: Settings, folder: Path) -> Rebuild:
+    rebuild = Rebuild(settings, folder)
+    path = folder / "catalog.sqlite3"
+    try:
+        meta, rebuild.sources = _read_sources(path)
     except sqlite3.DatabaseError as exc:
         kept = _move_aside(path)
-        wiped.notes.append(f"the damaged catalog ({exc}) was moved to {kept}")
-        meta = {}
-        wiped.sources = _salvage_sources(kept)
+        rebuild.notes.append(f"the damaged catalog ({exc}) was moved to {kept}")
+        meta, rebuild.sources = {}, _salvage_sources(kept)
+    try:  # an earlier rebuild that did not finish: what it was reading too
+        rebuild.sources += json.loads((folder / STAGING / MARKER).read_text(encoding="utf-8")).get("sources", [])
+    except (OSError, ValueError):
+        pass
     uploads = folder / "uploads"
     if uploads.is_dir():  # uploaded reports live only here: never leave one out of a rebuild
-        wiped.uploads = [str(p) for p in sorted(uploads.iterdir()) if p.is_file()]
-    wiped.sources = sorted(dict.fromkeys(wiped.sources + wiped.uploads))
+        rebuild.uploads = [str(p) for p in sorted(uploads.iterdir()) if p.is_file()]
+    rebuild.sources = sorted(dict.fromkeys(rebuild.sources + rebuild.uploads))
+    rebuild.store_id = meta.get("store_id") or uuid.uuid4().hex
+    rebuild.old_suffix = meta.get(VECTORS_SUFFIX, "")
+    rebuild.suffix = f"r{uuid.uuid4().hex[:8]}"
 
-    _drop_vectors(settings, folder, meta.get("store_id", ""))
-
-    conn = sqlite3.connect(str(path), isolation_level=None, timeout=60)
+    # What a killed rebuild left: its folder, and staged collections no catalog names.
+    shutil.rmtree(rebuild.staging, ignore_errors=True)
+    live = vectors_collection(rebuild.library, rebuild.old_suffix)
+    with _client(settings, folder) as client:
+        names = [c.name if hasattr(c, "name") else str(c) for c in client.list_collections()]
+        _drop(client, [n for n in names if n != live and n.startswith(rebuild.library + "-") and _STAGED.search(n)
+                       and _STAGED.sub("", n) == rebuild.library])
+    rebuild.staging.mkdir(parents=True)
+    conn = sqlite3.connect(str(rebuild.staging / "catalog.sqlite3"), isolation_level=None)
     try:
-        conn.execute("BEGIN IMMEDIATE")
-        conn.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
-        # Every table but meta: whatever tables the catalog has grown, none survives a rebuild.
-        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name != 'meta'"
-                                             " AND name NOT LIKE 'sqlite_%'")]
-        for table in tables:
-            conn.execute(f'DROP TABLE IF EXISTS "{table}"')
-        generation = int(meta.get("generation") or 0) + 1
-        marks = ",".join("?" * len(KEPT_META))
-        conn.execute(f"DELETE FROM meta WHERE key NOT IN ({marks})", KEPT_META)
-        conn.executemany("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)",
-                         [("rebuild_sources", json.dumps(wiped.sources)), ("generation", str(generation))]
-                         + ([("store_id", meta["store_id"])] if meta.get("store_id") else []))
-        conn.execute("COMMIT")
+        conn.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+        conn.executemany("INSERT INTO meta(key, value) VALUES (?, ?)",
+                         [("store_id", rebuild.store_id), (VECTORS_SUFFIX, rebuild.suffix)])
     finally:
         conn.close()
-    shutil.rmtree(folder / "bm25", ignore_errors=True)
-    return wiped
+    marker = {"pid": os.getpid(), "host": socket.gethostname(), "started": time.strftime("%Y-%m-%d %H:%M:%S"),
+              "sources": rebuild.sources}
+    (rebuild.staging / MARKER).write_text(json.dumps(marker), encoding="utf-8")
+    return rebuild
 
 
 def _read_sources(path: Path) -> tuple[dict[str, str], list[str]]:
-    """The catalog's meta and the files its reports were read from (and those of an unfinished
-    rebuild). Raises sqlite3.DatabaseError when the catalog is damaged."""
-    conn = sqlite3.connect(str(path), isolation_level=None, timeout=60)
+    """The catalog's meta and the files its reports were read from. Raises sqlite3.DatabaseError
+    when the catalog is damaged anywhere (an integrity check reads every page)."""
+    if not path.exists():
+        return {}, []
+    conn = sqlite3.connect(str(path), timeout=60)
     try:
-        conn.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+        problems = [r[0] for r in conn.execute("PRAGMA quick_check").fetchall()]
+        if problems != ["ok"]:
+            raise sqlite3.DatabaseError(f"database disk image is malformed ({problems[0][:120]})")
         meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
         sources: list[str] = json.loads(meta.get("rebuild_sources", "[]"))
         try:
@@ -105,6 +222,10 @@ def _read_sources(path: Path) -> tuple[dict[str, str], list[str]]:
         except ValueError:
             pass
         return meta, sources
+    except sqlite3.OperationalError as exc:
+        if "no such table" in str(exc):
+            return {}, []
+        raise
     finally:
         conn.close()
 
@@ -140,32 +261,98 @@ def _salvage_sources(kept: Path) -> list[str]:
     return sources
 
 
-def _drop_vectors(settings: Settings, folder: Path, store_id: str) -> None:
-    chroma_settings = chromadb.Settings(anonymized_telemetry=False)
-    if settings.store.chroma_host:
-        name = collection_name(settings, store_id)
-        if not name:
-            return
-        from vectorstore.catalog import SCHEMA_VERSION
-        from vectorstore.ledger import Lease, open_ledger, reset_ledger
+# -- the switch ----------------------------------------------------------------------------------
+def _replace_catalog(live: Path, staged: Path, server: bool) -> None:
+    """The live catalog's tables replaced by the staged ones, and its meta by theirs (less what
+    describes the folder), in one transaction: readers see the old library or the new, whole."""
+    conn = sqlite3.connect(str(live), isolation_level=None, timeout=60)
+    try:
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("ATTACH DATABASE ? AS staged", (str(staged),))
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            conn.execute("CREATE TABLE IF NOT EXISTS main.meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+            for (name,) in conn.execute("SELECT name FROM main.sqlite_master WHERE type = 'table' AND name != 'meta' "
+                                        "AND name NOT LIKE 'sqlite_%'").fetchall():
+                conn.execute(f'DROP TABLE main."{name}"')
+            tables = conn.execute("SELECT name, sql FROM staged.sqlite_master WHERE type = 'table' AND name != 'meta' "
+                                  "AND name NOT LIKE 'sqlite_%' ORDER BY rowid").fetchall()
+            for name, sql in tables:
+                conn.execute(sql)
+                conn.execute(f'INSERT INTO main."{name}" SELECT * FROM staged."{name}"')
+            for (sql,) in conn.execute("SELECT sql FROM staged.sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+                                       ).fetchall():
+                conn.execute(sql)
+            live_meta = dict(conn.execute("SELECT key, value FROM main.meta").fetchall())
+            staged_meta = dict(conn.execute("SELECT key, value FROM staged.meta").fetchall())
+            meta = {k: v for k, v in staged_meta.items() if k not in FOLDER_META}
+            meta.update({k: live_meta[k] for k in FOLDER_META if k in live_meta})
+            meta["store_id"] = live_meta.get("store_id") or staged_meta["store_id"]
+            meta["generation"] = str(max(int(live_meta.get("generation") or 0),
+                                         int(staged_meta.get("generation") or 0)) + 1)
+            conn.execute("DELETE FROM main.meta")
+            conn.executemany("INSERT INTO main.meta(key, value) VALUES (?, ?)", list(meta.items()))
+            if server:  # every report is new to the server's ledger: published at the switch
+                from vectorstore.replica import DIRTY
 
-        with talking_to_server(settings, folder):
-            client = chromadb.HttpClient(host=settings.store.chroma_host, port=settings.store.chroma_port, settings=chroma_settings)
-            lease = Lease(open_ledger(client, name), settings.store.lease_seconds, lambda: f"rebuild of {folder}")
-            lease.acquire()  # no other machine is writing the shared library meanwhile
-            try:
-                _drop_collection(client, name)
-                reset_ledger(client, name, SCHEMA_VERSION)
-            finally:
-                lease.release()
-    elif (folder / "chroma").exists():
+                conn.execute(f"CREATE TABLE IF NOT EXISTS main.{DIRTY} (report_id TEXT PRIMARY KEY)")
+                conn.execute(f"INSERT OR IGNORE INTO main.{DIRTY} SELECT report_id FROM main.reports")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+    finally:
+        conn.close()
+
+
+# -- Chroma ------------------------------------------------------------------------------------
+@contextmanager
+def _client(settings: Settings, folder: Path) -> Iterator[chromadb.ClientAPI]:
+    chroma_settings = chromadb.Settings(anonymized_telemetry=False)
+    with talking_to_server(settings, folder):
+        if settings.store.chroma_host:
+            yield chromadb.HttpClient(host=settings.store.chroma_host, port=settings.store.chroma_port,
+                                      settings=chroma_settings)
+            return
         client = chromadb.PersistentClient(path=str(folder / "chroma"), settings=chroma_settings)
         try:
-            _drop_collection(client, settings.store.collection)
+            yield client
         finally:
             client.close()
 
 
-def _drop_collection(client: chromadb.ClientAPI, name: str) -> None:
-    if name in {c.name if hasattr(c, "name") else str(c) for c in client.list_collections()}:
-        client.delete_collection(name)
+def _drop(client: chromadb.ClientAPI, names: list[str]) -> None:
+    held = {c.name if hasattr(c, "name") else str(c) for c in client.list_collections()}
+    for name in names:
+        if name in held:
+            client.delete_collection(name)
+
+
+@contextmanager
+def _lease(settings: Settings, folder: Path) -> Iterator[None]:
+    """With a Chroma server: the shared library's writer lease for the whole rebuild."""
+    if not settings.store.chroma_host:
+        yield
+        return
+    from vectorstore.ledger import Lease, open_ledger
+
+    try:
+        conn = sqlite3.connect(str(folder / "catalog.sqlite3"))
+        try:
+            store_id = (conn.execute("SELECT value FROM meta WHERE key = 'store_id'").fetchone() or [""])[0]
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        store_id = ""
+    name = collection_name(settings, store_id)
+    if not name:
+        yield
+        return
+    with talking_to_server(settings, folder), _client(settings, folder) as client:
+        lease = Lease(open_ledger(client, name), settings.store.lease_seconds, lambda: f"rebuild of {folder}")
+        lease.acquire()  # no other machine writes the shared library meanwhile
+    try:
+        yield
+    finally:
+        with talking_to_server(settings, folder):
+            lease.release()

@@ -42,6 +42,7 @@ class ReplicaHost(Protocol):
     folder: Path
     client: Any
     collection_name: str
+    library_name: str
 
     def _talking_to_chroma(self) -> AbstractContextManager: ...
 
@@ -140,7 +141,7 @@ class Replica:
         client = self.store.client
         if self._ledger is None or self._ledger[0] is not client:
             with self.store._talking_to_chroma():
-                self._ledger = (client, open_ledger(client, self.store.collection_name))
+                self._ledger = (client, open_ledger(client, self.store.library_name))
         return self._ledger[1]
 
     def open(self) -> None:
@@ -177,7 +178,7 @@ class Replica:
                         return False
                     if head.schema_version != SCHEMA_VERSION:
                         raise StoreVersionError(
-                            f"The shared library '{self.store.collection_name}' on the Chroma server was written by "
+                            f"The shared library '{self.store.library_name}' on the Chroma server was written by "
                             f"catalog schema version {head.schema_version}; this program reads {SCHEMA_VERSION}. Run the "
                             "same version on every machine (or rebuild the library from one: python -m ingest --rebuild)."
                         )

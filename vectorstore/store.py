@@ -19,6 +19,7 @@ what happened and what to do (`vectorstore.errors`).
 from __future__ import annotations
 
 import fcntl
+import logging
 import os
 import threading
 from collections.abc import Iterator
@@ -36,13 +37,12 @@ from vectorstore.catalog import SCHEMA_VERSION, Catalog  # noqa: F401 (SCHEMA_VE
 from vectorstore.embeddings import TextEmbedder, configured_backend, embedder_for
 from vectorstore.errors import (  # noqa: F401  (re-exported: callers import the errors from here)
     CatalogDamaged, DiskFull, EmbeddingSetupError, LibraryBusy, StoreError, StoreUnavailable, StoreVersionError,
-    GuardedCatalog, VectorsMissing, rebuild_command, repair_command, store_errors,
+    GuardedCatalog, VectorIndexDamaged, VectorsMissing, rebuild_command, repair_command, store_errors,
 )
 from vectorstore.identity import check_backend_for_writing, check_loaded_model, check_versions
 from vectorstore.keyword_index import KeywordSearch
 from vectorstore.model_check import ModelIdentity, check_model_folder, model_identity  # noqa: F401
-from vectorstore.rebuild import Wiped
-from vectorstore.rebuild import wipe as wipe_store
+from vectorstore.rebuild import VECTORS_SUFFIX, unfinished_rebuild, vectors_collection
 from config import Settings, get_settings
 from vectorstore.vectors import (  # noqa: F401
     VectorIndex, add_chunks, chroma_metadata, chroma_where, collection_name, talking_to_server, unavailable,
@@ -65,11 +65,19 @@ class ReconcileResult:
 
     orphans_removed: int = 0
     vectors_restored: int = 0
+    moved_aside: str = ""  # where a damaged vector index was moved (repair)
+
+
+log = logging.getLogger(__name__)
 
 
 # -- the store -----------------------------------------------------------------------------------
 class LibraryStore:
-    def __init__(self, settings: Settings | None = None):
+    def __init__(self, settings: Settings | None = None, *, vectors_beside: Path | None = None,
+                 replicate: bool = True):
+        """`vectors_beside` and `replicate` are for a rebuild's staged library (`vectorstore.rebuild`):
+        its vectors go into the live library's Chroma (a collection of their own until the switch),
+        and nothing of it is published to a server's ledger until then."""
         self.settings = settings or get_settings()
         self.folder = Path(self.settings.store.dir)
         with store_errors(self.folder):
@@ -82,10 +90,11 @@ class LibraryStore:
         self._write_depth = 0
         self._lock_file: int | None = None
         self._embeddings: TextEmbedder | None = None  # loaded at first use: listing reports never pays for it
-        self._vectors = VectorIndex(self.settings, self.folder, lambda: self.collection_name, self.catalog.generation)
+        self._vectors = VectorIndex(self.settings, vectors_beside or self.folder, lambda: self.collection_name,
+                                    self.catalog.generation)
         self._vectors_checked: tuple[int, int | None] | None = None
         self.replica = None
-        if self.server:
+        if self.server and replicate:
             from vectorstore.replica import Replica
 
             self.replica = Replica(self)
@@ -115,8 +124,21 @@ class LibraryStore:
         return f"{s.chroma_host}:{s.chroma_port}" if s.chroma_host else ""
 
     @property
-    def collection_name(self) -> str:
+    def library_name(self) -> str:
+        """The library's name: its embedded collection's, or on a server what its ledger is named after."""
         return collection_name(self.settings, self.catalog.get_meta("store_id") or "")
+
+    @property
+    def collection_name(self) -> str:
+        """The collection holding the library's vectors now: a rebuild builds a new one beside the
+        live one and switches to it (`vectors_suffix` in the catalog's meta)."""
+        return vectors_collection(self.library_name, self.catalog.get_meta(VECTORS_SUFFIX) or "")
+
+    @property
+    def unfinished_rebuild(self) -> str:
+        """What to say when a rebuild of this library was stopped before it finished, else ""."""
+        left = unfinished_rebuild(self.folder)
+        return left.message(self.folder) if left else ""
 
     def _talking_to_chroma(self):
         """Hold the vector index open for one use (no reopen closes it meanwhile); failures come
@@ -192,6 +214,12 @@ class LibraryStore:
                     self._check_vectors()
                     nearest = self._vectors.nearest(query_vector, k, chroma_where(where))
                 break
+            except DiskFull as exc:
+                # Embedded Chroma cannot even open on a full disk (it writes as it opens): answer
+                # from what the catalog holds, by the findings' own sentence vectors.
+                log.warning("%s", exc)
+                self._vectors.forget_broken_client()
+                return self._dense_from_catalog(query_vector, k, where)
             except LibraryBusy:
                 # Another process wrote between this process's check and its query: open the
                 # index again (it reads what is on disk now) and ask once more.
@@ -200,6 +228,21 @@ class LibraryStore:
                 self._vectors.reopen()
         # Chroma reports cosine distance for this collection; similarity is 1 - distance.
         return [(chunk_id, 1.0 - float(distance)) for chunk_id, distance in nearest]
+
+    def _dense_from_catalog(self, query_vector: list[float], k: int, where: SearchFilter) -> list[tuple[str, float]]:
+        """Exact search without Chroma: each finding scored by its best answer sentence's vector
+        (kept in the catalog, pooled from the finding's own embedding), for when Chroma cannot be used."""
+        chunks = [c for c in self.catalog.all_chunks() if where.accepts(c)]
+        vectors = self.catalog.sentence_vectors([c.chunk_id for c in chunks])
+        query = np.asarray(query_vector, dtype=np.float32)
+        query /= np.linalg.norm(query) or 1.0
+        scored = []
+        for chunk_id, matrix in vectors.items():
+            norms = np.linalg.norm(matrix, axis=1)
+            norms[norms == 0] = 1.0
+            scored.append((chunk_id, float(np.max(matrix @ query / norms))))
+        scored.sort(key=lambda item: -item[1])
+        return scored[:k]
 
     def keyword_search(self, query: str, k: int, where: SearchFilter) -> list[tuple[str, float]]:
         return self._keyword_search.search(query, k, where)
@@ -321,11 +364,30 @@ class LibraryStore:
 
     def repair(self) -> ReconcileResult:
         """`python -m ingest --repair`: embed again every finding whose vector is missing (the
-        chroma folder deleted or damaged), drop vectors no finding names, rebuild the keyword index."""
+        chroma folder deleted or damaged), drop vectors no finding names, rebuild the keyword index.
+        An embedded index Chroma cannot use at all is moved aside (kept) and made anew."""
         with self.writing():
-            result = self.reconcile()
+            try:
+                result = self.reconcile()
+                self._probe_vectors()
+            except VectorIndexDamaged:
+                if self.server:
+                    raise  # the server's files are the server's to mend
+                moved = self._vectors.set_aside_damaged()
+                result = self.reconcile()  # into a new index: every finding embedded again
+                result.moved_aside = str(moved)
             self.refresh_keyword_index()
         return result
+
+    def _probe_vectors(self) -> None:
+        """A search and a read of every vector, as questions and ingests make them: damage that
+        reconciling did not touch shows here (as VectorIndexDamaged)."""
+        dimension = int(self.catalog.get_meta("embedding_dimension") or 0)
+        if not dimension or not self.catalog.all_chunk_ids():
+            return
+        with self._talking_to_chroma():
+            self._vectors.nearest([1.0] * dimension, 5, None)
+            self._vectors.collection.get(include=["embeddings", "metadatas"], limit=100_000)
 
     def refresh_keyword_index(self) -> None:
         """Rebuild BM25 from the catalog if anything changed since it was last built."""
@@ -337,10 +399,3 @@ class LibraryStore:
         self._vectors.close()
         with self._lock:
             self.catalog.close()
-
-    # -- rebuilding ------------------------------------------------------------------------
-    @staticmethod
-    def wipe(settings: Settings) -> Wiped:
-        """Empty a store whatever its version or state; see `vectorstore.rebuild`."""
-        return wipe_store(settings)
-

@@ -166,8 +166,9 @@ class VectorIndex:
     def __init__(self, settings: Settings, folder: Path, collection_name: Callable[[], str],
                  generation: Callable[[], int]):
         self.settings = settings
-        self.folder = folder
+        self.folder = folder  # embedded Chroma lives in its chroma/ folder
         self._collection_name = collection_name
+        self._opened_as = ""  # the collection's name when it was opened: a rebuild's switch names another
         self._generation = generation
         self._lock = threading.RLock()
         self._gate = _Gate()
@@ -193,12 +194,14 @@ class VectorIndex:
         """The one handle on the vectors: every read and write passes vectors we computed, so the
         collection has no embedding function (Chroma's default one would download a model)."""
         with self._lock:
-            if self._collection is None:
+            name = self._collection_name()
+            if self._collection is None or name != self._opened_as:
                 client = self.client
                 with talking_to_server(self.settings, self.folder):
                     self._collection = client.get_or_create_collection(
-                        self._collection_name(), embedding_function=None, metadata={"hnsw:space": "cosine"}
+                        name, embedding_function=None, metadata={"hnsw:space": "cosine"}
                     )
+                self._opened_as = name
             return self._collection
 
     def nearest(self, query_vector: list[float], k: int, where: dict | None) -> list[tuple[str, float]]:
@@ -275,6 +278,27 @@ class VectorIndex:
 
     def close(self) -> None:
         self._close_client()
+
+    def set_aside_damaged(self) -> Path:
+        """Move a damaged embedded index aside (kept, under a name Chroma never opens) so the next
+        use makes a new one; where it went."""
+        import time
+
+        self.forget_broken_client()
+        kept = self.folder / f"chroma.damaged-{time.strftime('%Y%m%d-%H%M%S')}"
+        with store_errors(self.folder):
+            (self.folder / "chroma").rename(kept)
+        return kept
+
+    def forget_broken_client(self) -> None:
+        """After Chroma failed to open (a full disk), forget it, and the half-made system Chroma
+        keeps per folder, so a later try opens it afresh rather than the broken one."""
+        self._close_client()
+        if not self.server:
+            from chromadb.api.shared_system_client import SharedSystemClient
+
+            for identifier in [i for i in SharedSystemClient._identifier_to_system if str(self.folder) in i]:
+                SharedSystemClient._identifier_to_system.pop(identifier, None)
 
 
 # -- writing vectors, each text embedded once ------------------------------------------------------

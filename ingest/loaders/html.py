@@ -7,6 +7,7 @@ We drop those by element and by role/class, then walk what remains in document o
 from __future__ import annotations
 
 import re
+import sys
 from pathlib import Path
 
 from bs4 import BeautifulSoup, Tag
@@ -98,9 +99,57 @@ def _blocks_from(root: Tag, location: str) -> list[Block]:
     return [b for b in blocks if not is_furniture(b.text)]
 
 
+# Deeper than this, elements carry no structure a report has (a saved page nests a dozen or two
+# levels): their tags are dropped and their text kept, so a file nested thousands deep (by a broken
+# tool or on purpose) parses in memory and time in proportion to its size. lxml itself gives up at
+# 256 levels and loses what follows.
+MAX_DEPTH = 48
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)\b(?:[^>\"']|\"[^\"]*\"|'[^']*')*?(/?)>")
+# Elements that are never closed, or often left open: they do not nest in this count.
+_OPEN_ENDED = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track",
+               "wbr", "p", "li", "dt", "dd", "tr", "td", "th", "option", "thead", "tbody", "tfoot", "colgroup"}
+
+
+def flatten_deep_nesting(html: str, max_depth: int = MAX_DEPTH) -> tuple[str, int]:
+    """The page with the tags of elements nested deeper than `max_depth` dropped (their text
+    kept), and how many were dropped. One pass over the text; the open elements are held as their
+    names alone (8 bytes each), so even a page nested millions deep costs little beside its text."""
+    out: list[str] = []
+    stack: list[str] = []  # names of the open elements; those past max_depth are the dropped ones
+    dropped = position = 0
+    for m in _TAG.finditer(html):
+        closing, name = m.group(1), m.group(2).lower()
+        if name in _OPEN_ENDED or m.group(3):
+            continue
+        if not closing:
+            keep = len(stack) < max_depth
+            stack.append(sys.intern(name))
+        else:
+            if name not in stack[-64:]:
+                continue  # a stray closing tag: the parser ignores it too
+            while stack:
+                depth = len(stack)
+                if stack.pop() == name:
+                    break
+            keep = depth <= max_depth
+        if not keep:
+            if m.start() > position or not out:  # a run of dropped tags side by side is one space
+                out.append(html[position:m.start()])
+                out.append(" ")
+            position = m.end()
+            dropped += 1
+    if not dropped:
+        return html, 0
+    out.append(html[position:])
+    return "".join(out), dropped
+
+
 def parse_html(raw: bytes, path: Path, warnings: list[str] | None = None) -> tuple[str, list[Block]]:
     """The page's title and its report blocks."""
-    soup = BeautifulSoup(decode_bytes(raw, path, warnings), "lxml")
+    html, dropped = flatten_deep_nesting(decode_bytes(raw, path, warnings))
+    if dropped and warnings is not None:
+        warnings.append(f"{path}: {dropped} element(s) nested over {MAX_DEPTH} deep were read as plain text")
+    soup = BeautifulSoup(html, "lxml")
     title_tag = soup.find("title")
     for tag in soup.find_all(_DROP_TAGS):
         tag.decompose()

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from pathlib import Path
 
 from ingest.errors import IngestError
+from ingest.normalise import normalise_text
 
 _SPACE = re.compile(r"\s+")
 # Site furniture around the report on the regulator's pages, whatever format the page was saved in.
@@ -23,9 +23,9 @@ def is_furniture(line: str) -> bool:
 
 
 def clean_text(text: str) -> str:
-    """Collapse whitespace and undo compatibility glyphs (ligatures, non-breaking spaces)."""
-    text = unicodedata.normalize("NFKC", text).replace("\u00ad", "")
-    return _SPACE.sub(" ", text).strip()
+    """Collapse whitespace, and read the text as a person sees it (`ingest.normalise`: compatibility
+    glyphs undone, invisible characters dropped, look-alike letters folded)."""
+    return _SPACE.sub(" ", normalise_text(text)).strip()
 
 
 def read_file(path: Path) -> bytes:
