@@ -167,7 +167,7 @@ def chat_view(folder: str, reports: list[ReportEntry], scope: Scope, mode: str, 
     assistant = get_assistant(folder)
     extra = scope.report_chips()
     if mode == COMPARE:
-        turn = compare(assistant, question, authorities, search, extra, home)
+        turn = compare(assistant, question, authorities, search, extra)
     else:
         turn = chat.ask(assistant, question, search, extra, home)
     chat.turns().append(turn)

@@ -1,0 +1,94 @@
+"""Compare, summaries, action plans and upload messages a head of service can put in a board paper
+(issue 25), driven through the app (AppTest) and the command line.
+
+The library is the three demo reports plus three fictional reports written for these tests
+(`tests/data/councils/`: Northbridge, Mercia Downs, Harrowfield), each built to hold a shape real
+reports have and the app got wrong: a list of areas for development under a lead-in, a sentence
+announcing "two areas" followed by them, a date already past when the report was published, a
+figure written "1,184 in 2024", a heading worded "Ensuring quality of provision".
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from config import Settings
+from tests.test_app import APP, ask, choose_mode, plain, run, shown, start_app
+
+ROOT = Path(__file__).resolve().parents[1]
+COUNCILS = ROOT / "tests" / "data" / "councils"
+DEMO = ROOT / "demo_reports"
+NORTHBRIDGE, MERCIA, HARROWFIELD = "Northbridge Council", "Mercia Downs District Council", "Harrowfield Council"
+FENMARSH, LARKBRIDGE, OAKHURST = "Fenmarsh County Council", "Larkbridge Borough Council", "Oakhurst City Council"
+EVERY = sorted([NORTHBRIDGE, MERCIA, HARROWFIELD, FENMARSH, LARKBRIDGE, OAKHURST])
+
+pytestmark = pytest.mark.usefixtures("fake_embedder")
+
+
+def _store(folder: Path) -> Path:
+    from library.ingesting import ingest_paths
+    from vectorstore.store import LibraryStore
+
+    store = LibraryStore(Settings(store_dir=folder))
+    summary = ingest_paths(sorted(DEMO.iterdir()) + sorted(COUNCILS.iterdir()), store)
+    assert len(summary.reports) == 6 and not summary.failed, summary.lines()
+    store.close()
+    return folder
+
+
+@pytest.fixture(scope="module")
+def fake_councils_store(tmp_path_factory, fake_model) -> Path:
+    from tests.fake_embedder import using_fake_embedder
+
+    with using_fake_embedder(fake_model):
+        return _store(tmp_path_factory.mktemp("councils-store") / "store")
+
+
+@pytest.fixture(scope="module")
+def real_councils_store(tmp_path_factory) -> Path:
+    return _store(tmp_path_factory.mktemp("councils-store-real") / "store")
+
+
+@pytest.fixture()
+def councils_store(request, tmp_path) -> Path:
+    """A copy per test (conversations and uploads are written into the store folder)."""
+    real = request.node.get_closest_marker("real_model")
+    source = request.getfixturevalue("real_councils_store" if real else "fake_councils_store")
+    copy = tmp_path / "store"
+    shutil.copytree(source, copy, ignore=shutil.ignore_patterns("conversations"))
+    return copy
+
+
+def columns_of(reply) -> dict[str, str]:
+    """A comparison's columns: authority -> what the column shows (answer, chips, notes, cards)."""
+    out = {}
+    for column in reply.columns:
+        texts = [plain(m.value) for m in column.markdown] + [plain(i.value) for i in column.info]
+        texts += [plain(c.value) for c in column.caption]
+        if texts and texts[0].startswith("##### "):
+            out[texts[0][6:]] = "\n".join(texts[1:])
+    return out
+
+
+# -- item 1: a compare topic is read on its own -------------------------------------------------------
+def test_compare_topic_is_never_rewritten_from_the_chat_or_narrowed_by_my_council(monkeypatch, councils_store):
+    monkeypatch.setenv("CQC_HOME_AUTHORITY", NORTHBRIDGE)
+    at = start_app(monkeypatch, councils_store).at
+    assert at.sidebar.selectbox(key="home_authority").value == NORTHBRIDGE
+    ask(at, "How many people were waiting for a Care Act assessment in Northbridge?")
+    choose_mode(at, "Compare")
+    at.multiselect(key="compare_authorities").set_value(EVERY)
+    run(at)
+    ask(at, "waiting times")
+    columns = columns_of(at.chat_message[3])
+    assert sorted(columns) == EVERY
+    for authority, text in columns.items():
+        assert "outside your filters" not in text and "Read as" not in text, (authority, text)
+        sources = re.findall(r"\[\d+\] ([^·\n]+?) ·", text)
+        assert all(s == authority for s in sources), (authority, sources)
