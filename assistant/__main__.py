@@ -2,6 +2,7 @@
 
     python -m assistant ask [--store DIR] [--json] [--authority NAME] [--as COUNCIL] QUESTION
     python -m assistant ask --mode actions [--json] [--authority NAME] [--export FILE.md|.csv|.docx ...] REQUEST
+    python -m assistant ask --mode compare --authority A --authority B ... [--json] TOPIC
     python -m assistant ask [--store DIR] --json --questions FILE.jsonl   (lines {"id", "question", "as"?})
     python -m assistant reports [--store DIR] --json
     python -m assistant brief [--store DIR] AUTHORITY [--export FILE.docx|.md ...]
@@ -37,6 +38,8 @@ def _ask(args: argparse.Namespace) -> int:
     assistant = Assistant(store)
     if args.mode == "actions":
         return _actions(args, assistant)
+    if args.mode == "compare":
+        return _compare(args, assistant)
     scope = SearchFilter(authorities=tuple(args.authority or ()))
     home = args.home  # None: CQC_HOME_AUTHORITY
     if args.questions:
@@ -124,6 +127,35 @@ def _actions(args: argparse.Namespace, assistant) -> int:
     return 0
 
 
+def _compare(args: argparse.Namespace, assistant) -> int:
+    """Authorities side by side on a topic, as the app's Compare table: each authority's figure on
+    it, quoted and cited, with notes where the figures are not like for like. The topic is read on
+    its own (no --as council narrows it); with --json, one row per authority."""
+    from assistant.compare.table import CompareError, compare_authorities
+
+    if not args.question:
+        print('Give a topic or question, e.g. "waiting times for assessments"', file=sys.stderr)
+        return 2
+    try:
+        comparison = compare_authorities(assistant, " ".join(args.question), args.authority or [])
+    except CompareError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(comparison.as_json(), ensure_ascii=False, indent=2))
+        return 0
+    print(f"Side by side: {comparison.topic}")
+    for row in comparison.rows:
+        print(f"\n{row.authority}: {'; '.join(row.figures) if row.sentence else 'no figure on this'}"
+              + (f" ({', '.join(x for x in (row.qualifier, row.as_at) if x)})" if row.sentence else ""))
+        if row.citation is not None:
+            c = row.citation
+            print(f"    {row.sentence} [{c.marker}]\n    [{c.marker}] {c.quality_statement or '-'} · {c.heading}")
+    for note in comparison.notes:
+        print(f"\nnote: {note}")
+    return 0
+
+
 def _reports(args: argparse.Namespace) -> int:
     from vectorstore.store import LibraryStore
 
@@ -188,8 +220,9 @@ def main(argv: list[str] | None = None) -> int:
     ask.add_argument("--as", dest="home", metavar="COUNCIL",
                      help="your own council: what \"we\", \"our\" and a question naming no council mean "
                           "(default $CQC_HOME_AUTHORITY; \"\" for none)")
-    ask.add_argument("--mode", choices=("answer", "actions"), default="answer",
-                     help="answer: an answer with citations; actions: draft improvement actions from shortfall findings")
+    ask.add_argument("--mode", choices=("answer", "actions", "compare"), default="answer",
+                     help="answer: an answer with citations; actions: draft improvement actions from shortfall findings; "
+                          "compare: each --authority's figure on the topic, side by side")
     ask.add_argument("--export", action="append", metavar="FILE",
                      help="also write to FILE by its suffix: actions to .md, .csv or .docx; an answer to .md (repeatable)")
     reports = sub.add_parser("reports", help="list the reports in the library")

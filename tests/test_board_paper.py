@@ -92,3 +92,26 @@ def test_compare_topic_is_never_rewritten_from_the_chat_or_narrowed_by_my_counci
         assert "outside your filters" not in text and "Read as" not in text, (authority, text)
         sources = re.findall(r"\[\d+\] ([^·\n]+?) ·", text)
         assert all(s == authority for s in sources), (authority, sources)
+
+
+def test_compare_from_the_command_line_gives_one_row_per_authority(councils_store, capsys):
+    from assistant.__main__ import main
+
+    assert main(["ask", "--store", str(councils_store), "--mode", "compare", "--authority", "Northbridge",
+                 "--authority", "Fenmarsh", "--authority", "mercia downs", "--json", "waiting times"]) == 0
+    table = json.loads(capsys.readouterr().out)
+    assert table["topic"] == "waiting times"
+    assert [r["authority"] for r in table["rows"]] == [NORTHBRIDGE, FENMARSH, MERCIA]
+    for row in table["rows"]:
+        # The shape measure records will fill: measure and value are null until figures are read as data.
+        assert {"measure", "value", "unit", "qualifier", "as_at", "sentence", "citation"} <= set(row)
+        if row["sentence"]:
+            assert row["citation"]["authority"] == row["authority"] and row["sentence"] in row["citation"]["text"]
+        else:
+            assert row["citation"] is None and row["value"] is None
+    assert main(["ask", "--store", str(councils_store), "--mode", "compare", "--authority", "Northbridge",
+                 "waiting times"]) == 2
+    assert "at least two authorities" in capsys.readouterr().err
+    assert main(["ask", "--store", str(councils_store), "--mode", "compare", "--authority", "Northbridge",
+                 "--authority", "Leeds", "waiting times"]) == 2
+    assert "No report in the library for 'Leeds'" in capsys.readouterr().err
