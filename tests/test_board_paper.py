@@ -115,3 +115,74 @@ def test_compare_from_the_command_line_gives_one_row_per_authority(councils_stor
     assert main(["ask", "--store", str(councils_store), "--mode", "compare", "--authority", "Northbridge",
                  "--authority", "Leeds", "waiting times"]) == 2
     assert "No report in the library for 'Leeds'" in capsys.readouterr().err
+
+
+# -- item 2: summaries follow the report's structure -----------------------------------------------------
+@pytest.fixture()
+def councils_assistant(councils_store):
+    from assistant.chain import Assistant
+    from vectorstore.store import LibraryStore
+
+    return Assistant(LibraryStore(Settings(store_dir=councils_store)))
+
+
+def lines_of(text: str) -> list[str]:
+    return [re.sub(r"(\s*\[\d+\])+$", "", line) for line in text.splitlines()]
+
+
+def test_a_list_of_areas_for_development_is_given_whole_under_its_lead_in(councils_assistant):
+    answer = councils_assistant.ask("What are the main areas for improvement?", home=MERCIA)
+    lines = lines_of(answer.answer)
+    at = lines.index("- The main areas for development were:")
+    items = [line for line in lines[at + 1:] if line.startswith("  - ")]
+    assert len(items) == 6, answer.answer  # was 1 of the 6
+    assert items[0] == "  - reviews of care and support plans, which were overdue for many people"
+    assert items[-1] == "  - the use of data to understand the experience of people who fund their own care"
+
+
+def test_summarise_opens_with_rating_and_score_and_names_the_areas_it_announces(councils_assistant):
+    answer = councils_assistant.ask("Summarise the Northbridge report", home="")
+    lines = lines_of(answer.answer)
+    assert lines[1] == "- Rated Requires improvement; overall score 50 out of 100.", lines
+    opening = [c for c in answer.citations if c.heading == "Local authority rating and score"]
+    assert {c.text for c in opening} == {"Northbridge Council: Requires improvement",
+                                         "Northbridge Council scored 50 out of 100 overall, indicating some shortfalls"}
+    at = next(i for i, line in enumerate(lines) if line.endswith("significant shortfalls in two areas."))
+    assert lines[at + 1].startswith("  - Safeguarding concerns were not screened in good time, and 286 concerns")
+    assert lines[at + 2].startswith("  - People also waited too long for a Care Act assessment: 731 people")
+
+
+def test_summaries_keep_the_users_statement_and_theme_filters(councils_assistant):
+    from cqc.records import SearchFilter
+
+    equity = SearchFilter(authorities=(NORTHBRIDGE,), quality_statements=("Equity in experience and outcomes",))
+    answer = councils_assistant.ask("What were the main shortfalls?", scope=equity, home="")
+    assert answer.citations and {c.quality_statement for c in answer.citations} == {"Equity in experience and outcomes"}
+    assert "triage" not in answer.answer and "safeguarding" not in answer.answer.lower()
+    leadership = SearchFilter(authorities=(NORTHBRIDGE, FENMARSH), themes=("Leadership",))
+    answer = councils_assistant.ask("What are the main areas for improvement?", scope=leadership, home="")
+    assert answer.citations and {c.quality_statement for c in answer.citations} <= {
+        "Governance, management and sustainability", "Learning, improvement and innovation"}
+
+
+def test_after_a_heatmap_click_a_summary_question_stays_in_that_cell(monkeypatch, councils_store):
+    at = start_app(monkeypatch, councils_store).at
+    choose_mode(at, "Library")
+    at.selectbox(key="pick_authority").set_value(NORTHBRIDGE)
+    at.selectbox(key="pick_statement").set_value("Equity in experience and outcomes")
+    run(at)
+    at.button(key="pick_button").click()
+    run(at)
+    ask(at, "What were the main shortfalls?")
+    reply = shown(at.chat_message[1])
+    cards = re.findall(r"\[\d+\] [^\n]*", reply)
+    assert cards and all("Northbridge Council · Equity in experience and outcomes" in c for c in cards), cards
+    assert "triage" not in reply
+
+
+def test_answers_over_several_councils_show_each_council_as_a_heading(monkeypatch, councils_store):
+    at = start_app(monkeypatch, councils_store).at
+    ask(at, "What are the main areas for improvement in Fenmarsh and Northbridge?")
+    raw = "\n".join(m.value for m in at.chat_message[1].markdown)
+    assert "##### Fenmarsh County Council" in raw and "##### Northbridge Council" in raw, raw
+    assert "\\*\\*" not in raw  # no literal **Fenmarsh County Council**

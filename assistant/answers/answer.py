@@ -33,7 +33,7 @@ class AnswerQuestion:
         self.store = store
         self.answerer = answerer
         self.scores = ScoreAnswerer(store)
-        self.summaries = SummaryAnswerer()
+        self.summaries = SummaryAnswerer(store.reports)
         self.good = GoodPracticeAnswerer(parts.selector)
         self.parts = parts
 
