@@ -136,7 +136,7 @@ def example_questions() -> str | None:
 
 def uploaded(summary: IngestSummary, before: list[ReportEntry]) -> None:
     # Kept in the session so the outcome is shown after the rerun that refreshes the report list.
-    st.session_state["ingest_summary"] = (summary, {r.authority for r in before if r.authority})
+    st.session_state["ingest_summary"] = (summary, before)
     library_changed()
     st.rerun()
 

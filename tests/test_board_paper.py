@@ -186,3 +186,56 @@ def test_answers_over_several_councils_show_each_council_as_a_heading(monkeypatc
     raw = "\n".join(m.value for m in at.chat_message[1].markdown)
     assert "##### Fenmarsh County Council" in raw and "##### Northbridge Council" in raw, raw
     assert "\\*\\*" not in raw  # no literal **Fenmarsh County Council**
+
+
+# -- item 4: upload messages that say what happened ---------------------------------------------------------
+def upload(at: AppTest, paths: list[Path]) -> str:
+    choose_mode(at, "Library")
+    at.get("file_uploader")[0].set_value([(p.name, p.read_bytes(), "text/plain") for p in paths])
+    next(b for b in at.button if b.proto.label == "Add to library").click()
+    run(at)
+    return " ".join(plain(m.value) for kind in ("success", "warning", "info") for m in getattr(at, kind))
+
+
+def test_upload_messages_say_what_happened_to_this_upload(monkeypatch, councils_store, tmp_path):
+    from tests import site_pages
+
+    at = start_app(monkeypatch, councils_store).at
+    calder = site_pages.AUTHORITY
+    said = upload(at, [site_pages.write_one_file(tmp_path / "calderholt.txt")])
+    assert f"Added 1 report: {calder}." in said
+
+    # The same report as the regulator's web pages: a second layout beside the one held, not "Updated".
+    said = upload(at, site_pages.write_html_pages(tmp_path / "html"))
+    assert "Updated" not in said, said
+    assert f"{calder}: the report published 12 March 2025 again, as 11 saved web pages" in said, said
+    assert "already held as 1 text file" in said and "answers use one of them" in said
+
+    # Statement pages without their summary page wait for it, and say so; the Library shows them waiting.
+    brack = site_pages.Variant(authority="Brackenridge Borough Council", area="Brackenridge", slug="brackenridge")
+    pages = site_pages.write_pages(tmp_path / "brackenridge", brack)
+    said = upload(at, pages[2:])
+    assert "9 pages of Brackenridge Borough Council are waiting for their summary or About page" in said, said
+    assert "Added" not in said
+    listed = at.dataframe[0].value.set_index("Authority")
+    assert "waiting for its summary or About page" in listed.loc["Brackenridge Borough Council", "Read from"]
+
+    # Their summary page brings the report together: added, with the waiting pages, not "Updated".
+    said = upload(at, pages[:1])
+    assert "Added 1 report: Brackenridge Borough Council (10 pages: the 9 waiting joined it)." in said, said
+    assert "Updated" not in said
+
+
+def test_already_held_names_only_the_reports_of_this_upload():
+    """A run can rewrite a report none of whose files it brought (a file moved out of it): the
+    upload's message is about the upload's own files only."""
+    from ingest.summary import IngestedReport, IngestSummary
+    from ui.library import ingest_outcome
+
+    summary = IngestSummary(reports=[
+        IngestedReport("r1", "Oakhurst City Council", "oakhurst.pdf", 52, 52, 0, published="2025-01-21"),
+        IngestedReport("r2", "Kingsmere Metropolitan Borough Council", "km/", 40, 0, 0, published="2024-11-08",
+                       pages=10, pages_added=0),
+    ])
+    said = " ".join(ingest_outcome(summary, []))
+    assert "Added 1 report: Oakhurst City Council." in said and "Kingsmere" not in said, said
