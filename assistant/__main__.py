@@ -82,7 +82,8 @@ def _ask(args: argparse.Namespace) -> int:
         print(answer.answer)
         for c in answer.citations:
             score = f" ({c.score})" if c.score is not None else ""
-            print(f"\n[{c.marker}] {c.authority} · {c.quality_statement or '-'}{score} · {c.heading}\n    {c.quote or c.text}")
+            closest = " · the closest finding, not an answer" if c.closest else ""
+            print(f"\n[{c.marker}] {c.authority} · {c.quality_statement or '-'}{score} · {c.heading}{closest}\n    {c.quote or c.text}")
         print(f"\n(answered by: {answer.backend})")
         for r in answer.removed:
             print(f"removed by checking: {r.text} — {r.reason}")

@@ -239,3 +239,39 @@ def test_already_held_names_only_the_reports_of_this_upload():
     ])
     said = " ".join(ingest_outcome(summary, []))
     assert "Added 1 report: Oakhurst City Council." in said and "Kingsmere" not in said, said
+
+
+# -- item 5: an unanswerable figure question shows its nearest evidence ------------------------------------
+@pytest.mark.real_model
+def test_a_figure_the_report_does_not_give_is_said_so_with_the_closest_finding_marked(councils_assistant):
+    answer = councils_assistant.ask("How much did Northbridge spend on agency staff?", home="")
+    assert answer.abstained  # nothing asked for is given
+    assert answer.answer.startswith("The report gives no figure for spending on agency staff. Closest, which does not "
+                                    "give that figure: "), answer.answer
+    (closest,) = answer.citations
+    assert closest.closest and closest.authority == NORTHBRIDGE and "agency staff" in closest.quote
+    assert answer.as_json()["citations"][0]["closest"] is True
+    # Nothing on the subject at all: the plain abstention, no "closest" stretched to fit.
+    none = councils_assistant.ask("How many dentists were registered in Oakhurst?", home="")
+    assert none.abstained and not none.citations
+
+
+def test_an_abstention_with_a_closest_finding_still_scores_as_abstaining():
+    """The eval's honesty rule: a closest finding is context, not the answer's evidence. It does not
+    undo an abstention on an unanswerable question, and earns no cited support on an answerable one."""
+    from assistant.models import Answer, Citation
+    from evaluation.gold import GoldItem
+    from evaluation.metrics import measure
+    from evaluation.runners import outcome_of
+
+    near = Citation(1, "n:1", NORTHBRIDGE, "2025-02-12", "Governance, management and sustainability", 2, "Governance",
+                    "The local authority relied on agency staff.", quote="The local authority relied on agency staff.",
+                    closest=True)
+    closest = outcome_of(Answer("q", "The report gives no figure ... Closest: ... [1]", True, [near]), 0.1)
+    assert closest.cited == [] and closest.closest == 1
+    unanswerable = GoldItem("u", "unanswerable", "How much on agency staff?", "not in the report", [], [NORTHBRIDGE])
+    answerable = GoldItem("a", "fact", "Who relied on agency staff?", "", ["The local authority relied on agency staff."],
+                          [NORTHBRIDGE])
+    table = measure([unanswerable, answerable], [closest, closest])
+    assert table["unanswerable"]["abstention"] == 1.0 and table["unanswerable"]["closest_shown"] == 1.0
+    assert table["fact"]["cited_support"] == 0.0 and table["fact"]["false_abstention"] == 1.0
