@@ -21,6 +21,8 @@ from config import Settings, configure_offline, debug_wanted, get_settings, inva
 
 configure_offline()  # an entry point: before anything loads a model, Chroma or Streamlit
 
+MAX_ACTIONS = 8  # as assistant.actions.draft.MAX_ACTIONS, which this module does not import before it must
+
 
 def _settings(store: str | None) -> Settings:
     return Settings(store_dir=store) if store else get_settings()
@@ -104,6 +106,7 @@ def _actions(args: argparse.Namespace, assistant) -> int:
         plan = draft_actions(
             assistant, authority=(args.authority or [assistant.home(args.home) or None])[0], question=" ".join(args.question),
             chat_model=getattr(answerer, "model", None), backend_name=getattr(answerer, "name", None),
+            max_actions=args.max_actions,
         )
         written = [export_plan(plan, path) for path in args.export or ()]
     except (ActionsError, ExportError) as exc:
@@ -123,6 +126,8 @@ def _actions(args: argparse.Namespace, assistant) -> int:
             print(f"   measure: {item.measure or '-'}\n   owner: {item.owner}\n   timescale: {item.timescale}")
         for note in plan.notes:
             print(f"\nnote: {note}")
+        if plan.more:
+            print(f"\nnote: {plan.more_note()} Ask again with --max-actions {len(plan.items) + len(plan.more)} for all of them.")
     for path in written:
         print(f"wrote {path}", file=sys.stderr)
     return 0
@@ -226,6 +231,8 @@ def main(argv: list[str] | None = None) -> int:
                           "compare: each --authority's figure on the topic, side by side")
     ask.add_argument("--export", action="append", metavar="FILE",
                      help="also write to FILE by its suffix: actions to .md, .csv or .docx; an answer to .md (repeatable)")
+    ask.add_argument("--max-actions", type=int, default=MAX_ACTIONS, metavar="N",
+                     help=f"actions: how many the plan drafts (default {MAX_ACTIONS}); it says how many more its findings give")
     reports = sub.add_parser("reports", help="list the reports in the library")
     reports.add_argument("--store")
     reports.add_argument("--json", action="store_true")

@@ -44,6 +44,24 @@ class ActionPlan:
     backend: str = EXTRACTIVE
     notes: list[str] = field(default_factory=list)  # what was dropped or fell back, and why
     question: str = ""
+    more: list[ActionItem] = field(default_factory=list)  # further actions the findings give, drafted on request
+
+    def more_note(self) -> str:
+        """How many more actions the findings give ("" when none), for the plan's reader to ask for."""
+        n = len(self.more)
+        if not n:
+            return ""
+        return (f"The report's findings give {n} more action{'s' if n != 1 else ''} than shown here "
+                f"(a second on a topic, or on a higher-scored statement); they can be drafted on request.")
+
+    def with_more(self, n: int | None = None) -> ActionPlan:
+        """The plan with `n` (default all) of its further actions added after its own."""
+        from copy import deepcopy
+
+        out = deepcopy(self)
+        n = len(out.more) if n is None else n
+        out.items, out.more = out.items + out.more[:n], out.more[n:]
+        return out
 
     def as_json(self) -> dict:
         return {
@@ -54,6 +72,7 @@ class ActionPlan:
             "report_date": self.report_date,
             "backend": self.backend,
             "actions": [i.as_json() for i in self.items],
+            "more": [i.as_json() for i in self.more],
             "notes": list(self.notes),
         }
 

@@ -60,8 +60,11 @@ class AnswerQuestion:
             return answer
         answer = yield from self.answerer.stream(evidence)
         plan = scope.plan
+        # "No figure" only when there is none: an answerer that abstained for another reason (a model's
+        # context too small for any finding) leaves a figure the quoted answer would give.
         if (answer.abstained and answer.kind == "abstained" and not evidence.is_comparison and not plan.parts
-                and not plan.wants_actions and wants_figure(plan.content)):
+                and not plan.wants_actions and wants_figure(plan.content)
+                and not self.parts.selector.choose(evidence.ranked, True, max_sentences=1)):
             closest = with_closest(answer, evidence, scope.reading.standalone)
             if closest is not answer:
                 yield "\n\n" + closest.answer  # the caller shows the finished answer in place of the pieces

@@ -195,6 +195,16 @@ def _is_header(sentence: str) -> bool:
     return bool(_HEADER.search(sentence) or _ANNOUNCES.search(sentence) or announced(sentence))
 
 
+def development_points(findings: list[RetrievedFinding]) -> list[Quote]:
+    """The areas for development a report's summary names, in report order: each point of its
+    strengths, areas for development and next steps section that is labelled one (a list's items
+    under their lead-in, the areas a sentence announces), lead-ins themselves left out. What an
+    action plan spreads its actions over first."""
+    section = [f for f in findings if f.chunk.kind == "paragraph" and not f.chunk.quality_statement
+               and _STRENGTHS_SECTION.search(f.chunk.heading) and not is_standard_wording(f.chunk.heading)]
+    return [q for f in section for q in label_sentences(f) if q.label == DEVELOPMENT and not _is_header(q.sentence)]
+
+
 class SummaryAnswerer:
     def __init__(self, reports: Callable[[], list[ReportEntry]] | None = None):
         self.reports = reports  # the catalog: "Summarise X" opens with the report's rating and overall score
