@@ -254,7 +254,11 @@ def page() -> None:
         return
     scope_banner(scope, reports)
     if mode == DRAFT:
-        drafting.draft_view(lambda: get_assistant(folder), reports, scope)
+        store = conversations.store_for(folder)
+        drafting.follow_conversation(conversations.current_id())
+        drafting.draft_view(lambda: get_assistant(folder), reports, scope, home,
+                            kept=lambda: drafting.kept_plan(chat.turns()),
+                            keep=lambda plan: drafting.keep_plan(chat.turns(), plan, lambda t: conversations.save(store, t)))
     else:
         st.caption("Answers quote the reports; each [n] links to the finding it comes from (rest the pointer on it "
                    "for a preview).")

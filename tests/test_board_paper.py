@@ -381,3 +381,66 @@ def test_every_shared_corpus_plan_flags_past_dates_and_keeps_one_action_per_poin
                 assert by is None or by.isoformat() >= plan.report_date, (council, item.timescale)
             assert item.measure or not any(measurable_figure(b) for b in item.basis), (council, item.action, item.basis)
             assert not re.match(r"^(Improve|Reduce) \w+ (?:was|were|had|is|are)\b", item.action), item.action
+
+
+def test_edited_rows_keep_their_own_evidence_when_two_actions_cite_one_finding():
+    """ui/drafting.py matched edited rows back by their Sources cell: two actions citing finding [1]
+    both left with the last one's evidence in the CSV, Markdown and Word files."""
+    from assistant.actions.improvement_plan import ActionItem, ActionPlan
+    from assistant.models import Citation
+    from ui.drafting import edited_plan, export_files, plan_frame
+
+    text = "286 concerns were awaiting triage. Managers did not have a clear view of the risks."
+    cite = Citation(1, "c1", NORTHBRIDGE, "2025-02-12", "Safeguarding", 1, "Systems", text)
+    plan = ActionPlan(NORTHBRIDGE, "", "the whole report", "2025-02-12", items=[
+        ActionItem("Clear the triage backlog", [cite], ["286 concerns were awaiting triage."], row="r1"),
+        ActionItem("Give managers a clear view of the risks", [cite], ["Managers did not have a clear view of the risks."],
+                   row="r2"),
+    ])
+    frame = plan_frame(plan)
+    frame.loc[0, "Owner"] = "Head of adult safeguarding"
+    edited = edited_plan(plan, frame)
+    assert [i.basis for i in edited.items] == [["286 concerns were awaiting triage."],
+                                               ["Managers did not have a clear view of the risks."]]
+    csv_text = {label: data for label, data, _, _ in export_files(edited)}["CSV"].decode("utf-8-sig")
+    assert csv_text.index("Clear the triage backlog") < csv_text.index("286 concerns were awaiting triage.") < \
+        csv_text.index("Give managers") < csv_text.index("Managers did not have a clear view")
+
+
+def test_draft_actions_opens_on_my_council_and_keeps_the_edited_plan_with_the_conversation(monkeypatch, councils_store):
+    monkeypatch.setenv("CQC_HOME_AUTHORITY", NORTHBRIDGE)
+    at = start_app(monkeypatch, councils_store).at
+    choose_mode(at, "Draft actions")
+    assert at.selectbox(key="draft_authority").value == NORTHBRIDGE  # was the first council in the list
+    at.button(key="draft_button").click()
+    run(at)
+    plan = at.session_state["draft_plan"]
+    assert plan.authority == NORTHBRIDGE and len(plan.items) == 8 and plan.more
+    said = " ".join(plain(c.value) for c in at.caption)
+    assert f"The report's findings give {len(plan.more)} more action" in said
+    at.session_state["draft_table"] = {"edited_rows": {0: {"Owner": "Jo Bloggs, head of safeguarding"}},
+                                       "added_rows": [], "deleted_rows": [7]}
+    run(at)
+    conversation = at.session_state["conversation_id"]
+    assert at.query_params["c"] == conversation
+
+    # A reload: the same conversation, its plan as last edited.
+    again = AppTest.from_file(APP, default_timeout=180)
+    again.query_params["c"] = conversation
+    run(again)
+    choose_mode(again, "Draft actions")
+    kept = again.session_state["draft_plan"]
+    assert [i.action for i in kept.items] == [i.action for i in plan.items[:7]]
+    assert kept.items[0].owner == "Jo Bloggs, head of safeguarding"
+    assert again.dataframe[0].value["Owner"][0] == "Jo Bloggs, head of safeguarding"
+    chat_mode = choose_mode(again, "Ask")
+    assert "Action plan for Northbridge Council" in shown(chat_mode.chat_message[1])
+
+    # The further actions, drafted on request, after the plan as edited.
+    choose_mode(again, "Draft actions")
+    more = len(kept.more)
+    next(b for b in again.button if b.proto.label.startswith(f"Draft {more} more")).click()
+    run(again)
+    grown = again.session_state["draft_plan"]
+    assert len(grown.items) == 7 + more and grown.items[0].owner == "Jo Bloggs, head of safeguarding"
+    assert len(again.dataframe[0].value) == 7 + more

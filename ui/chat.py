@@ -13,7 +13,7 @@ import streamlit as st
 from ui.cards import show_answer
 from ui.feedback import RATINGS, FeedbackRecord, append_feedback
 from ui.turns import (  # noqa: F401 (the chat's API: app.py and the exports use these from here)
-    ASK, COMPARE, ChatTurn, answer_now, ask, history, home_scope, takes_home, turns,
+    ACTIONS, ASK, COMPARE, ChatTurn, answer_now, ask, history, home_scope, takes_home, turns,
 )
 
 
@@ -25,6 +25,9 @@ def show_turn(turn: ChatTurn, feedback_file: Path, last: bool = False) -> None:
     with st.chat_message("user"):
         st.text(turn.question)
     with st.chat_message("assistant"):
+        if turn.plan is not None:
+            show_plan_turn(turn)
+            return
         if turn.mode == ASK:
             show_answer(turn.answers[""], turn.id, 0, turn.extra_chips)
         else:
@@ -32,6 +35,16 @@ def show_turn(turn: ChatTurn, feedback_file: Path, last: bool = False) -> None:
         show_feedback(turn, feedback_file)
         if last:
             show_suggestions(turn)
+
+
+def show_plan_turn(turn: ChatTurn) -> None:
+    """A plan drafted in this conversation, as the user last left it: its actions, and where to edit it."""
+    from ui.safe import escape
+
+    plan = turn.plan
+    st.markdown(escape(f"Action plan for {plan.authority}: {plan.topic} ({len(plan.items)} actions)"))
+    st.markdown("  \n".join(f"{n}\\. {escape(i.action)}" for n, i in enumerate(plan.items, 1)))
+    st.caption("Kept with this conversation as last edited: open Draft actions to edit it and export it.")
 
 
 def show_conversation(feedback_file: Path) -> None:

@@ -184,6 +184,7 @@ def draft_actions(
     plan.notes.extend(notes)
     if items:
         plan.items, plan.backend = items, name
+        plan.number_rows()
     else:
         plan.notes.append(plan_drafted_without(name))
         _fill_without_model(plan, planned, shortfalls, max_actions, areas, scores)
@@ -313,6 +314,7 @@ def _fill_without_model(plan: ActionPlan, planned: list[_Planned], shortfalls: l
     plan.items = [i for i in shown if i.origin == "planned"] + [i for i in shown if i.origin != "planned"]
     plan.more = chosen[max_actions:]
     _renumber(plan.items + plan.more)
+    plan.number_rows()
     if not plan.items:
         plan.notes.append(f"No finding in the report on {plan.topic} records a shortfall or a planned improvement to act on.")
 
