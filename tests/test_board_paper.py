@@ -444,3 +444,20 @@ def test_draft_actions_opens_on_my_council_and_keeps_the_edited_plan_with_the_co
     grown = again.session_state["draft_plan"]
     assert len(grown.items) == 7 + more and grown.items[0].owner == "Jo Bloggs, head of safeguarding"
     assert len(again.dataframe[0].value) == 7 + more
+
+
+# -- item 6: the Word files on A4 ---------------------------------------------------------------------
+def test_every_word_file_is_on_a4(councils_assistant, tmp_path):
+    from docx import Document
+    from docx.shared import Cm
+
+    from assistant.actions.improvement_plan import ActionPlan
+    from assistant.papers.briefing import brief, export_briefing
+    from assistant.papers.export import export_plan
+
+    entry = next(r for r in councils_assistant.store.reports() if r.authority == NORTHBRIDGE)
+    briefing = Document(str(export_briefing(brief(councils_assistant, entry), tmp_path / "briefing.docx"))).sections[0]
+    assert (round(briefing.page_width / Cm(1), 1), round(briefing.page_height / Cm(1), 1)) == (21.0, 29.7)  # was Letter
+    plan = Document(str(export_plan(ActionPlan(NORTHBRIDGE, "", "the whole report", "2025-02-12"),
+                                    tmp_path / "plan.docx"))).sections[0]
+    assert (round(plan.page_width / Cm(1), 1), round(plan.page_height / Cm(1), 1)) == (29.7, 21.0)  # landscape A4
