@@ -432,6 +432,7 @@ def test_draft_actions_opens_on_my_council_and_keeps_the_edited_plan_with_the_co
     kept = again.session_state["draft_plan"]
     assert [i.action for i in kept.items] == [i.action for i in plan.items[:7]]
     assert kept.items[0].owner == "Jo Bloggs, head of safeguarding"
+    assert [i.citations for i in kept.items] == [i.citations for i in plan.items[:7]]  # each row its own evidence
     assert again.dataframe[0].value["Owner"][0] == "Jo Bloggs, head of safeguarding"
     chat_mode = choose_mode(again, "Ask")
     assert "Action plan for Northbridge Council" in shown(chat_mode.chat_message[1])

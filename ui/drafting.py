@@ -117,8 +117,9 @@ def show_plan(plan, keep: Callable[[object], None] | None = None) -> None:
             plan_frame(plan), key="draft_table", num_rows="dynamic", hide_index=True, width="stretch",
             row_height=96,  # tall rows wrap the long action and evidence text instead of cutting it off
             height=min(680, 40 + 96 * (len(plan.items) + 1)),  # every action in view, and the row for adding one
-            disabled=[ROW, "Sources", "Evidence"], column_order=COLUMNS,  # the row identity is kept, not shown
+            disabled=["Sources", "Evidence"],
             column_config={
+                ROW: None,  # the row identity is kept in the frame, not shown
                 "Action": st.column_config.TextColumn("Action", width=WIDTHS["Action"], required=True),
                 "Owner": st.column_config.TextColumn("Owner", width=WIDTHS["Owner"]),
                 "Timescale": st.column_config.TextColumn("Timescale", width=WIDTHS["Timescale"]),
