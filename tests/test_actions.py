@@ -51,7 +51,7 @@ def assert_grounded(actions: list[dict], authority: str) -> None:
             date = re.sub(r"^(By|From|In|During) ", "", a["timescale"]).removesuffix(" (from the report)")
             assert any(date in t for t in texts), a
         if PAST in a["timescale"]:  # the report's own date, flagged: it had passed when the report was published
-            date = a["timescale"].removeprefix("Set a new date: ").split(", the report's date")[0]
+            date = a["timescale"].removeprefix("Set a new date: ").removesuffix(f" {PAST}")
             assert any(date in t for t in texts), a
 
 
