@@ -171,7 +171,7 @@ def example_questions() -> str | None:
 
 def uploaded(summary: IngestSummary, before: list[ReportEntry]) -> None:
     # Kept in the session so the outcome is shown after the rerun that refreshes the report list.
-    st.session_state["ingest_summary"] = (summary, {r.authority for r in before if r.authority})
+    st.session_state["ingest_summary"] = (summary, before)
     library_changed()
     st.rerun()
 
@@ -202,7 +202,7 @@ def chat_view(folder: str, reports: list[ReportEntry], scope: Scope, mode: str, 
     assistant = get_assistant(folder)
     extra = scope.report_chips()
     if mode == COMPARE:
-        turn = compare(assistant, question, authorities, search, extra, home)
+        turn = compare(assistant, question, authorities, search, extra)
     else:
         turn = chat.ask(assistant, question, search, extra, home)
     chat.turns().append(turn)
@@ -318,7 +318,11 @@ def page() -> None:
         return
     scope_banner(scope, reports)
     if mode == DRAFT:
-        drafting.draft_view(lambda: get_assistant(folder), reports, scope)
+        store = conversations.store_for(database, person)
+        drafting.follow_conversation(conversations.current_id())
+        drafting.draft_view(lambda: get_assistant(folder), reports, scope, home,
+                            kept=lambda: drafting.kept_plan(chat.turns()),
+                            keep=lambda plan: drafting.keep_plan(chat.turns(), plan, lambda t: conversations.save(store, t)))
     else:
         st.caption("Answers quote the reports; each [n] links to the finding it comes from (rest the pointer on it "
                    "for a preview).")

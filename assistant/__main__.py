@@ -2,6 +2,7 @@
 
     python -m assistant ask [--store DIR] [--json] [--authority NAME] [--as COUNCIL] QUESTION
     python -m assistant ask --mode actions [--json] [--authority NAME] [--export FILE.md|.csv|.docx ...] REQUEST
+    python -m assistant ask --mode compare --authority A --authority B ... [--json] TOPIC
     python -m assistant ask [--store DIR] --json --questions FILE.jsonl   (lines {"id", "question", "as"?})
     python -m assistant reports [--store DIR] --json
     python -m assistant measures [--store DIR] [--authority A ...] [--measure M ...] [--all] [--json] [--vocabulary]
@@ -21,6 +22,8 @@ from pathlib import Path
 from config import Settings, configure_offline, debug_wanted, get_settings, invalid_settings
 
 configure_offline()  # an entry point: before anything loads a model, Chroma or Streamlit
+
+MAX_ACTIONS = 8  # as assistant.actions.draft.MAX_ACTIONS, which this module does not import before it must
 
 
 def _settings(store: str | None) -> Settings:
@@ -49,6 +52,8 @@ def _ask(args: argparse.Namespace) -> int:
     assistant = Assistant(store)
     if args.mode == "actions":
         return _actions(args, assistant)
+    if args.mode == "compare":
+        return _compare(args, assistant)
     scope = SearchFilter(authorities=tuple(as_text(a) for a in args.authority or ()))
     home = as_text(args.home) if args.home else args.home  # None: CQC_HOME_AUTHORITY
     if args.questions:
@@ -72,7 +77,8 @@ def _ask(args: argparse.Namespace) -> int:
         print(answer.answer)
         for c in answer.citations:
             score = f" ({c.score})" if c.score is not None else ""
-            print(f"\n[{c.marker}] {c.authority} · {c.quality_statement or '-'}{score} · {c.heading}\n    {c.quote or c.text}")
+            closest = " · the closest finding, not an answer" if c.closest else ""
+            print(f"\n[{c.marker}] {c.authority} · {c.quality_statement or '-'}{score} · {c.heading}{closest}\n    {c.quote or c.text}")
         print(f"\n(answered by: {answer.backend})")
         for r in answer.removed:
             print(f"removed by checking: {r.text} — {r.reason}")
@@ -140,6 +146,7 @@ def _actions(args: argparse.Namespace, assistant) -> int:
         plan = draft_actions(
             assistant, authority=(args.authority or [assistant.home(args.home) or None])[0], question=" ".join(args.question),
             chat_model=getattr(answerer, "model", None), backend_name=getattr(answerer, "name", None),
+            max_actions=args.max_actions,
         )
         written = [export_plan(plan, path) for path in args.export or ()]
     except (ActionsError, ExportError) as exc:
@@ -159,8 +166,39 @@ def _actions(args: argparse.Namespace, assistant) -> int:
             print(f"   measure: {item.measure or '-'}\n   owner: {item.owner}\n   timescale: {item.timescale}")
         for note in plan.notes:
             print(f"\nnote: {note}")
+        if plan.more:
+            print(f"\nnote: {plan.more_note()} Ask again with --max-actions {len(plan.items) + len(plan.more)} for all of them.")
     for path in written:
         print(f"wrote {path}", file=sys.stderr)
+    return 0
+
+
+def _compare(args: argparse.Namespace, assistant) -> int:
+    """Authorities side by side on a topic, as the app's Compare table: each authority's figure on
+    it, quoted and cited, with notes where the figures are not like for like. The topic is read on
+    its own (no --as council narrows it); with --json, one row per authority."""
+    from assistant.compare.table import CompareError, compare_authorities
+
+    if not args.question:
+        print('Give a topic or question, e.g. "waiting times for assessments"', file=sys.stderr)
+        return 2
+    try:
+        comparison = compare_authorities(assistant, " ".join(args.question), args.authority or [])
+    except CompareError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(comparison.as_json(), ensure_ascii=False, indent=2))
+        return 0
+    print(f"Side by side: {comparison.topic}")
+    for row in comparison.rows:
+        print(f"\n{row.authority}: {'; '.join(row.figures) if row.sentence else 'no figure on this'}"
+              + (f" ({', '.join(x for x in (row.qualifier, row.as_at) if x)})" if row.sentence else ""))
+        if row.citation is not None:
+            c = row.citation
+            print(f"    {row.sentence} [{c.marker}]\n    [{c.marker}] {c.quality_statement or '-'} · {c.heading}")
+    for note in comparison.notes:
+        print(f"\nnote: {note}")
     return 0
 
 
@@ -280,10 +318,13 @@ def main(argv: list[str] | None = None) -> int:
     ask.add_argument("--as", dest="home", metavar="COUNCIL",
                      help="your own council: what \"we\", \"our\" and a question naming no council mean "
                           "(default $CQC_HOME_AUTHORITY; \"\" for none)")
-    ask.add_argument("--mode", choices=("answer", "actions"), default="answer",
-                     help="answer: an answer with citations; actions: draft improvement actions from shortfall findings")
+    ask.add_argument("--mode", choices=("answer", "actions", "compare"), default="answer",
+                     help="answer: an answer with citations; actions: draft improvement actions from shortfall findings; "
+                          "compare: each --authority's figure on the topic, side by side")
     ask.add_argument("--export", action="append", metavar="FILE",
                      help="also write to FILE by its suffix: actions to .md, .csv or .docx; an answer to .md (repeatable)")
+    ask.add_argument("--max-actions", type=int, default=MAX_ACTIONS, metavar="N",
+                     help=f"actions: how many the plan drafts (default {MAX_ACTIONS}); it says how many more its findings give")
     reports = sub.add_parser("reports", help="list the reports in the library")
     reports.add_argument("--store")
     reports.add_argument("--json", action="store_true")

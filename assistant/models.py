@@ -34,6 +34,7 @@ class Citation:
     quote: str = ""  # the sentence of it the answer relies on
     location: str = ""
     source: str = ""
+    closest: bool = False  # quoted as the nearest context to a question the reports do not answer, not as its answer
 
     @classmethod
     def of(cls, marker: int, chunk: Chunk, quote: str = "") -> Citation:
@@ -45,7 +46,10 @@ class Citation:
 
     def as_json(self) -> dict:
         keys = ("marker", "chunk_id", "authority", "published", "quality_statement", "score", "heading", "text")
-        return {k: getattr(self, k) for k in keys}
+        out = {k: getattr(self, k) for k in keys}
+        if self.closest:
+            out["closest"] = True
+        return out
 
 
 @dataclass(frozen=True)

@@ -81,3 +81,4 @@ class Outcome:
     # The report each retrieved / cited finding came from, where the pipeline knows it.
     retrieved_reports: list[str] = field(default_factory=list)
     cited_reports: list[str] = field(default_factory=list)
+    closest: int = 0  # findings quoted as the nearest context to what the reports do not answer (not in `cited`)

@@ -47,7 +47,12 @@ def measure(items: list[GoldItem], outcomes: list[Outcome]) -> dict[str, dict[st
                     for value in numbers_in(item.answer):
                         m["key_figures"].append(float(has_figure(out.answer, value)))
             if item.type == "unanswerable" or item.declines:
+                # Abstaining: marked abstained and citing nothing as its answer. A finding quoted as the
+                # closest context ("Closest, which does not give that figure: ...") is kept out of
+                # `cited` by the runner, so it neither breaks an abstention nor counts as support.
                 m["abstention"].append(float(out.abstained and not out.cited))
+                if out.abstained and not out.cited:
+                    m["closest_shown"].append(float(out.closest > 0))
             for value in item.figures:
                 m["key_figures"].append(float(has_figure(out.answer, value)))
             if item.must_include and item.type != "compare":
@@ -82,7 +87,7 @@ def measure(items: list[GoldItem], outcomes: list[Outcome]) -> dict[str, dict[st
 
 
 COLUMNS = (
-    "n", "evidence@5", "evidence@10", "mrr", "cited_support", "key_figures", "abstention",
+    "n", "evidence@5", "evidence@10", "mrr", "cited_support", "key_figures", "abstention", "closest_shown",
     "false_abstention", "wrong_authority", "answer_wrong_authority", "owners_named", "must_include", "must_not_include",
     "authorities_cited", "all_authorities_cited", "doubled", "seconds",
 )

@@ -72,6 +72,7 @@ class Run:
 def run_answerer(settings: Settings, items: list[GoldItem], answerer: str, progress: bool = True) -> tuple[list[Outcome], list[Run]]:
     from assistant.chain import Assistant
     from cqc.records import SearchFilter
+    from evaluation.runners import outcome_of
     from vectorstore.store import LibraryStore
 
     store = LibraryStore(settings.replace(answerer=answerer))
@@ -87,13 +88,7 @@ def run_answerer(settings: Settings, items: list[GoldItem], answerer: str, progr
         answer = stream.answer
         assert answer is not None
         seconds = time.perf_counter() - start
-        outcomes.append(Outcome(
-            answer=answer.answer, abstained=answer.abstained,
-            retrieved=[(f.chunk.authority, f.chunk.text) for f in answer.retrieved[:10]],
-            cited=[(c.authority, c.text) for c in answer.citations], seconds=seconds,
-            retrieved_reports=[f.chunk.report_id for f in answer.retrieved[:10]],
-            cited_reports=[c.chunk_id.split(":")[0] for c in answer.citations],
-        ))
+        outcomes.append(outcome_of(answer, seconds))
         runs.append(Run(
             qid=item.qid, type=item.type, question=item.question, answer=answer.answer, abstained=answer.abstained,
             backend=answer.backend, kind=answer.kind, cited=len(answer.citations), attributed=len(answer.attributed),

@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 from assistant.chain import Assistant
+from assistant.models import Answer
 from cqc.records import SearchFilter
 from evaluation.gold import GoldItem, Outcome
 from config import Settings
@@ -21,17 +22,24 @@ def run_ours(settings: Settings, items: list[GoldItem]) -> list[Outcome]:
     for item in items:
         start = time.perf_counter()
         answer = assistant.ask(item.question, scope=SearchFilter(authorities=tuple(item.scope)), home=item.home)
-        outcomes.append(
-            Outcome(
-                answer=answer.answer, abstained=answer.abstained,
-                retrieved=[(f.chunk.authority, f.chunk.text) for f in answer.retrieved[:10]],
-                cited=[(c.authority, c.text) for c in answer.citations],
-                seconds=time.perf_counter() - start,
-                retrieved_reports=[f.chunk.report_id for f in answer.retrieved[:10]],
-                cited_reports=[c.chunk_id.split(":")[0] for c in answer.citations],
-            )
-        )
+        outcomes.append(outcome_of(answer, time.perf_counter() - start))
     return outcomes
+
+
+def outcome_of(answer: Answer, seconds: float) -> Outcome:
+    """What the metrics read of an answer. A finding quoted as the closest context to a question the
+    reports do not answer is not the answer's evidence: it earns no cited support and does not undo
+    an abstention (`closest` counts it apart)."""
+    evidence = [c for c in answer.citations if not c.closest]
+    return Outcome(
+        answer=answer.answer, abstained=answer.abstained,
+        retrieved=[(f.chunk.authority, f.chunk.text) for f in answer.retrieved[:10]],
+        cited=[(c.authority, c.text) for c in evidence],
+        seconds=seconds,
+        retrieved_reports=[f.chunk.report_id for f in answer.retrieved[:10]],
+        cited_reports=[c.chunk_id.split(":")[0] for c in evidence],
+        closest=sum(c.closest for c in answer.citations),
+    )
 
 
 def _facts_key(text: str | None) -> str:

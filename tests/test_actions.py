@@ -17,6 +17,7 @@ from assistant.__main__ import main as assistant_main
 from assistant.actions.draft import (
     ActionItem, ActionPlan, ActionsError, draft_actions, measurable_figure, measure_from, shows_shortfall,
 )
+from assistant.actions.measures import PAST
 from assistant.actions.model_draft import parse_actions_reply
 from assistant.actions.verbs import ACTION_VERBS
 from assistant.check.claims import unsupported_figures
@@ -45,9 +46,12 @@ def assert_grounded(actions: list[dict], authority: str) -> None:
         assert not unsupported_figures(a["action"], sources), a
         assert not unsupported_figures(a["measure"], sources), a
         assert a["owner"].endswith("(suggested)"), a
-        assert a["timescale"].endswith(("(suggested)", "(from the report)")), a
+        assert a["timescale"].endswith(("(suggested)", "(from the report)")) or PAST in a["timescale"], a
         if a["timescale"].endswith("(from the report)"):  # a date the cited finding gives
-            date = a["timescale"].removeprefix("By ").removesuffix(" (from the report)")
+            date = re.sub(r"^(By|From|In|During) ", "", a["timescale"]).removesuffix(" (from the report)")
+            assert any(date in t for t in texts), a
+        if PAST in a["timescale"]:  # the report's own date, flagged: it had passed when the report was published
+            date = a["timescale"].removeprefix("Set a new date: ").removesuffix(f" {PAST}")
             assert any(date in t for t in texts), a
 
 

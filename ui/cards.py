@@ -25,7 +25,8 @@ MIME = {".pdf": "application/pdf", ".md": "text/markdown", ".txt": "text/plain"}
 def card_title(c: Citation) -> str:
     statement = c.quality_statement or "Overview"
     score = f" (score {c.score})" if c.score is not None else ""
-    return f"[{c.marker}] {c.authority or 'Unknown authority'} · {statement}{score}"
+    closest = " · the closest finding, not an answer" if c.closest else ""
+    return f"[{c.marker}] {c.authority or 'Unknown authority'} · {statement}{score}{closest}"
 
 
 def original_file(c: Citation) -> Path | None:

@@ -12,7 +12,7 @@ from database import DatabaseError
 from ui.cards import show_answer
 from ui.feedback import RATINGS, FeedbackRecord, FeedbackSink
 from ui.turns import (  # noqa: F401 (the chat's API: app.py and the exports use these from here)
-    ASK, COMPARE, ChatTurn, answer_now, ask, history, home_scope, takes_home, turns,
+    ACTIONS, ASK, COMPARE, ChatTurn, answer_now, ask, history, home_scope, takes_home, turns,
 )
 
 
@@ -24,6 +24,9 @@ def show_turn(turn: ChatTurn, feedback: FeedbackSink, last: bool = False) -> Non
     with st.chat_message("user"):
         st.text(turn.question)
     with st.chat_message("assistant"):
+        if turn.plan is not None:
+            show_plan_turn(turn)
+            return
         if turn.mode == ASK:
             show_answer(turn.answers[""], turn.id, 0, turn.extra_chips)
         else:
@@ -31,6 +34,16 @@ def show_turn(turn: ChatTurn, feedback: FeedbackSink, last: bool = False) -> Non
         show_feedback(turn, feedback)
         if last:
             show_suggestions(turn)
+
+
+def show_plan_turn(turn: ChatTurn) -> None:
+    """A plan drafted in this conversation, as the user last left it: its actions, and where to edit it."""
+    from ui.safe import escape
+
+    plan = turn.plan
+    st.markdown(escape(f"Action plan for {plan.authority}: {plan.topic} ({len(plan.items)} actions)"))
+    st.markdown("  \n".join(f"{n}\\. {escape(i.action)}" for n, i in enumerate(plan.items, 1)))
+    st.caption("Kept with this conversation as last edited: open Draft actions to edit it and export it.")
 
 
 def show_conversation(feedback: FeedbackSink) -> None:

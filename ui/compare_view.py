@@ -16,14 +16,15 @@ from assistant.models import Answer
 from cqc.records import SearchFilter
 from ui.cards import card_anchor, preview, show_answer, show_card
 from ui.safe import escape, escape_keeping_markers
-from ui.turns import COMPARE, ChatTurn, answer_now, history
+from ui.turns import COMPARE, ChatTurn, answer_now
 
 TABLE_HEADERS = ["Authority", "Figures", "Measure", "As at", "What the report says"]
 
 
-def compare(assistant, question: str, authorities: list[str], scope: SearchFilter, extra_chips: list[str],
-            home: str | None = None):
-    earlier = history()
+def compare(assistant, question: str, authorities: list[str], scope: SearchFilter, extra_chips: list[str]):
+    """A compare topic is read on its own: never rewritten from the chat's earlier questions (which
+    would make "waiting times" a follow-up about the council asked of before, outside every other
+    column), and never narrowed by My council (the columns are the councils picked here)."""
     with st.chat_message("user"):
         st.text(question)
     answers: dict[str, Answer] = {}
@@ -33,7 +34,7 @@ def compare(assistant, question: str, authorities: list[str], scope: SearchFilte
         for column, authority in zip(st.columns(len(authorities)), authorities):
             with column:
                 st.markdown(f"**{escape(authority)}**")
-                answers[authority] = answer_now(assistant, question, earlier, replace(scope, authorities=(authority,)), home)
+                answers[authority] = answer_now(assistant, question, [], replace(scope, authorities=(authority,)), home="")
     return ChatTurn(question, COMPARE, answers, extra_chips, comparison=table)
 
 

@@ -60,18 +60,24 @@ def answer_from_json(d: dict) -> Answer:
 
 
 def turn_to_json(turn) -> dict:
-    return {
+    out = {
         "id": turn.id, "question": turn.question, "mode": turn.mode, "extra_chips": list(turn.extra_chips),
         "answers": [[key, answer_to_json(a)] for key, a in turn.answers.items()],  # a list keeps column order
     }
+    if getattr(turn, "plan", None) is not None:  # an action plan, as the user last left it
+        out["plan"] = turn.plan.to_record()
+    return out
 
 
 def turn_from_json(d: dict):
     from ui.chat import ChatTurn
 
+    from assistant.actions.improvement_plan import ActionPlan
+
     answers = {str(key): answer_from_json(a) for key, a in d.get("answers", [])}
+    plan = ActionPlan.from_record(d["plan"]) if d.get("plan") else None
     return ChatTurn(str(d["question"]), str(d.get("mode", "ask")), answers, list(d.get("extra_chips", [])),
-                    id=str(d.get("id") or new_id()))
+                    id=str(d.get("id") or new_id()), plan=plan)
 
 
 def default_title(turns: list) -> str:

@@ -3,7 +3,9 @@ table and exported as CSV, Word or Markdown.
 
 The plan comes from `assistant.actions.draft.draft_actions`; each action keeps the finding(s) it rests
 on, shown as source cards under the table. The user's edits (wording, owner, timescale, rows added
-or deleted) are what gets exported.
+or deleted) are what gets exported: each row is matched back to its action by the action's row
+identity (a hidden column), never by its text, so every exported row carries its own evidence.
+The plan as last edited is kept with the conversation (`keep`), so a reload reopens it.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from ui.safe import anchor_id, escape
 
 ALL_STATEMENTS = "All quality statements"
 COLUMNS = list(PLAN_COLUMNS)  # the same headers in the table and in every export
+ROW = "Row"  # the action's identity, a hidden column of the table
 EDITABLE = ["Action", "Measure of success", "Owner", "Timescale"]
 # Widths (px) that fit the main column of a 1400 px window beside the sidebar (about 1,000 px):
 # every header in view, the long texts wrapping in tall rows.
@@ -33,6 +36,7 @@ WIDTHS = {"Action": 230, "Owner": 130, "Timescale": 110, "Measure of success": 1
 
 def plan_frame(plan) -> pd.DataFrame:
     """One row per action; Sources and Evidence are what the report says, not editable."""
+    plan.number_rows()  # a plan built elsewhere (a test, an older conversation) gets its row identities
     rows = [
         {
             "Action": item.action,
@@ -42,23 +46,28 @@ def plan_frame(plan) -> pd.DataFrame:
             "Sources": " ".join(f"[{c.marker}]" for c in item.citations),
             # Report text: the grid's own copy and download must not hand a spreadsheet a formula.
             "Evidence": inert_cell(" / ".join(item.basis)),
+            ROW: item.row,
         }
         for item in plan.items
     ]
-    return pd.DataFrame(rows, columns=COLUMNS)
+    return pd.DataFrame(rows, columns=[*COLUMNS, ROW])
 
 
 def edited_plan(plan, frame: pd.DataFrame):
-    """The plan as the user left the table: rows edited, deleted or added (an added row cites nothing)."""
+    """The plan as the user left the table: rows edited, deleted or added (an added row cites nothing).
+
+    Each row is its own action again by its row identity: two actions citing the same finding keep
+    their own evidence (matching by the Sources cell gave both the last one's)."""
     from assistant.actions.draft import ActionItem
 
-    by_sources = {" ".join(f"[{c.marker}]" for c in item.citations): item for item in plan.items}
+    plan.number_rows()
+    by_row = {item.row: item for item in plan.items if item.row}
     items = []
     for row in frame.fillna("").to_dict("records"):
         action = str(row["Action"]).strip()
         if not action:
             continue  # an emptied or blank added row
-        original = by_sources.get(str(row["Sources"]))
+        original = by_row.get(str(row.get(ROW, "")))
         items.append(ActionItem(
             action=action,
             citations=list(original.citations) if original else [],
@@ -67,9 +76,11 @@ def edited_plan(plan, frame: pd.DataFrame):
             owner=str(row["Owner"]).strip(),
             timescale=str(row["Timescale"]).strip(),
             origin=original.origin if original else "added",
+            row=original.row if original else "",
         ))
     out = deepcopy(plan)
     out.items = items
+    out.number_rows()  # an added row gets the next identity
     return out
 
 
@@ -88,7 +99,7 @@ def export_files(plan) -> list[tuple[str, bytes, str, str]]:
     ]
 
 
-def show_plan(plan) -> None:
+def show_plan(plan, keep: Callable[[object], None] | None = None) -> None:
     from assistant.papers.export import drafted_by
 
     what = plan.topic or plan.quality_statement or "the whole report"
@@ -108,6 +119,7 @@ def show_plan(plan) -> None:
             height=min(680, 40 + 96 * (len(plan.items) + 1)),  # every action in view, and the row for adding one
             disabled=["Sources", "Evidence"],
             column_config={
+                ROW: None,  # the row identity is kept in the frame, not shown
                 "Action": st.column_config.TextColumn("Action", width=WIDTHS["Action"], required=True),
                 "Owner": st.column_config.TextColumn("Owner", width=WIDTHS["Owner"]),
                 "Timescale": st.column_config.TextColumn("Timescale", width=WIDTHS["Timescale"]),
@@ -118,6 +130,8 @@ def show_plan(plan) -> None:
             },
         )
     final = edited_plan(plan, frame)
+    if keep is not None:
+        keep(final)  # with the conversation, as edited
     with st.container(key="plan-cards"):  # on a phone, in place of the grid (ui.layout)
         st.caption("On a wider screen the plan is an editable table; here it is one card per action.")
         for n, item in enumerate(final.items, 1):
@@ -133,6 +147,13 @@ def show_plan(plan) -> None:
                                on_click="ignore", icon=":material/download:")
     for note in plan.notes:
         st.caption(escape(note))
+    if final.more:
+        st.caption(escape(final.more_note()))
+        if st.button(f"Draft {len(final.more)} more action{'s' if len(final.more) != 1 else ''}", key="draft_more",
+                     icon=":material/add:"):
+            st.session_state["draft_plan"] = final.with_more()  # the edits so far, then the further actions
+            st.session_state.pop("draft_table", None)
+            st.rerun()
     with st.expander(f"The findings these actions rest on ({len({c.chunk_id for i in plan.items for c in i.citations})})"):
         seen: set[int] = set()
         for item in plan.items:
@@ -142,7 +163,10 @@ def show_plan(plan) -> None:
                     show_card(c, anchor_id("action", c.marker), f"action-{c.marker}")
 
 
-def draft_view(get_assistant: Callable[[], object], reports: list[ReportEntry], scope: Scope) -> None:
+def draft_view(get_assistant: Callable[[], object], reports: list[ReportEntry], scope: Scope, home: str | None = None,
+               kept: Callable[[], object | None] | None = None, keep: Callable[[object], None] | None = None) -> None:
+    """`kept()` gives the plan this conversation holds (the latest, as last edited), `keep(plan)`
+    keeps one with it; `home` is My council, which the Authority starts on."""
     try:
         from assistant.actions.draft import ActionsError, draft_actions
     except ImportError:
@@ -152,8 +176,11 @@ def draft_view(get_assistant: Callable[[], object], reports: list[ReportEntry], 
     if not names:
         st.info("No report in the library names its authority.")
         return
-    # Start from the council chosen in the sidebar, as a user of that council would.
-    start = names.index(scope.authorities[0]) if scope.authorities and scope.authorities[0] in names else 0
+    if "draft_plan" not in st.session_state and kept is not None and (held := kept()) is not None:
+        st.session_state["draft_plan"] = held  # a reload, or a conversation reopened: its plan as last edited
+    # Start from the council chosen in the sidebar, else My council, as a user of that council would.
+    first = scope.authorities[0] if scope.authorities else (home or "")
+    start = names.index(first) if first in names else 0
     left, right = st.columns(2)
     authority = left.selectbox("Authority", names, index=start, key="draft_authority")
     statements = [ALL_STATEMENTS] + [qs.name for qs in QUALITY_STATEMENTS]
@@ -175,8 +202,44 @@ def draft_view(get_assistant: Callable[[], object], reports: list[ReportEntry], 
             st.error(escape(str(exc)))
             return
         st.session_state["draft_plan"] = plan
+        st.session_state["draft_new"] = True  # kept as a new plan of the conversation, not over the last one
         st.session_state.pop("draft_table", None)  # a new plan starts with no edits
     plan = st.session_state.get("draft_plan")
     if plan is not None:
-        show_plan(plan)
+        show_plan(plan, keep)
 
+
+# -- the plan kept with the conversation ------------------------------------------------------------
+def follow_conversation(conversation_id: str) -> None:
+    """Another conversation opened (or a new one): its own plan is shown, never the last one's."""
+    if st.session_state.get("draft_conversation") != conversation_id:
+        for key in ("draft_plan", "draft_turn", "draft_table", "draft_new"):
+            st.session_state.pop(key, None)
+        st.session_state["draft_conversation"] = conversation_id
+
+
+def kept_plan(turns: list):
+    """The latest plan this conversation holds, as last edited (None when it holds none)."""
+    held = [t for t in turns if getattr(t, "plan", None) is not None]
+    if not held:
+        return None
+    st.session_state["draft_turn"] = held[-1].id
+    return held[-1].plan
+
+
+def keep_plan(turns: list, plan, save: Callable[[list], None]) -> None:
+    """Keep the plan with the conversation: a newly drafted plan as a turn of its own, an edited
+    one in place of its turn; saved only when something changed."""
+    from ui.turns import ACTIONS, ChatTurn
+
+    new = st.session_state.pop("draft_new", False)
+    turn = None if new else next((t for t in turns if t.id == st.session_state.get("draft_turn")), None)
+    if turn is None:
+        turn = ChatTurn(plan.question or f"Draft improvement actions for {plan.authority}", ACTIONS, {}, plan=plan)
+        turns.append(turn)
+        st.session_state["draft_turn"] = turn.id
+    elif turn.plan is not None and turn.plan.to_record() == plan.to_record():
+        return
+    else:
+        turn.plan = plan
+    save(turns)

@@ -8,6 +8,7 @@ where the change happens and records it; the forms are shown only to those who m
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -37,9 +38,11 @@ def report_name(r: ReportEntry) -> str:
 
 
 def source_text(r: ReportEntry) -> str:
-    """What the report was read from: one file's name, or how many page files."""
+    """What the report was read from: one file's name, or how many page files (and, for pages
+    with no date yet, that they wait for their summary page)."""
     pages = getattr(r, "pages", 0) or len(r.files)
-    return f"{pages} pages" if pages > 1 else Path(r.files[0] if r.files else r.source).name
+    read = f"{pages} pages" if pages > 1 else Path(r.files[0] if r.files else r.source).name
+    return f"{read}, waiting for its summary or About page" if waiting(r) else read
 
 
 def reports_frame(reports: list[ReportEntry]) -> pd.DataFrame:
@@ -94,23 +97,62 @@ def upload_form(changes: Callable[[], LibraryChanges], on_done: Callable[[Ingest
         on_done(summary)
 
 
-def ingest_outcome(summary: IngestSummary, known: set[str]) -> list[str]:
-    """What an upload did, report by report, named by authority: added, updated, or already in the
+LAYOUT_WORDS = {"pdf": "PDF", "html": "saved web page", "text": "text file"}
+
+
+def waiting(r: ReportEntry) -> bool:
+    """Pages that name their council but carry no date: kept aside until the summary or About
+    page (which carries the report's date) arrives (ingest's WAITING)."""
+    return bool(r.authority) and not r.published
+
+
+def layout_text(edition: str, pages: int) -> str:
+    """"11 saved web pages", "1 PDF", "1 text file"."""
+    word = LAYOUT_WORDS.get(edition, "file")
+    return f"{pages} {word}{'s' if pages != 1 else ''}"
+
+
+def _date(iso: str) -> str:
+    try:
+        return date.fromisoformat(iso).strftime("%-d %B %Y")
+    except ValueError:
+        return iso
+
+
+def ingest_outcome(summary: IngestSummary, before: list[ReportEntry]) -> list[str]:
+    """What an upload did, report by report, named by authority, about this upload's files only:
+    added (a new report; the same report again in another layout, beside the one held; a report
+    its waiting pages joined), updated, pages waiting for their summary page, or already in the
     library unchanged (every finding kept, none added or removed)."""
-    added, updated, unchanged = [], [], []
+    held = {r.report_id: r for r in before}
+    added, again, updated, waits, unchanged = [], [], [], [], []
     for r in summary.reports:
+        if r.pages_added == 0:
+            continue  # rewritten because a file moved out of it: none of this upload's files is in it
         name = r.authority or f"(no authority found in {Path(r.source).name})"
-        if r.added == 0 and r.removed == 0:
+        if r.authority and not r.published:
+            waits.append(f"{r.pages_added} page{'s' if r.pages_added != 1 else ''} of {name}")
+        elif r.added == 0 and r.removed == 0:
             unchanged.append(name)
-        elif r.authority and r.authority in known:
+        elif r.report_id in held:
             updated.append(f"{name} ({r.added} findings new, {r.removed} removed)")
+        elif layouts := [e for e in before if e.authority == r.authority and e.published == r.published and e.published]:
+            again.append(f"{name}: the report published {_date(r.published)} again, as {layout_text(r.layout, r.pages)}, "
+                         f"kept beside the one already held as {layout_text(layouts[0].edition, layouts[0].pages)} "
+                         "(answers use one of them, the more complete)")
+        elif joined := [e for e in before if e.authority == r.authority and waiting(e)]:
+            added.append(f"{name} ({r.pages} pages: the {sum(e.pages for e in joined)} waiting joined it)")
         else:
             added.append(name)
     lines = []
     if added:
         lines.append(f"Added {len(added)} report{'s' if len(added) > 1 else ''}: {', '.join(added)}.")
+    lines += [f"Added {a}." for a in again]
     if updated:
         lines.append(f"Updated: {', '.join(updated)}.")
+    for w in waits:
+        lines.append(f"{w[0].upper()}{w[1:]} {'are' if not w.startswith('1 page ') else 'is'} waiting for their summary or "
+                     "About page, which carries the report's date: kept aside, they join their report when it is added.")
     unchanged += [name for name in summary.unchanged_reports if name not in unchanged]
     if unchanged:
         lines.append(f"Already in the library, unchanged: {', '.join(unchanged)}.")
@@ -119,12 +161,13 @@ def ingest_outcome(summary: IngestSummary, known: set[str]) -> list[str]:
     return lines
 
 
-def show_ingest_summary(outcome: tuple[IngestSummary, set[str]] | None) -> None:
+def show_ingest_summary(outcome: tuple[IngestSummary, list[ReportEntry]] | None) -> None:
     if outcome is None:
         return
-    summary, known = outcome
-    message = escape(" ".join(ingest_outcome(summary, known)))
-    (st.warning if summary.failed or summary.held or not (summary.reports or summary.unchanged) else st.success)(message)
+    summary, before = outcome
+    message = escape(" ".join(ingest_outcome(summary, before)))
+    fine = summary.reports or summary.unchanged
+    (st.warning if summary.failed or summary.held or summary.waiting or not fine else st.success)(message)
     for err in summary.failed:
         st.error(escape(f"{Path(err.path).name}: {err.problem}"))
     for path, why in summary.held:  # a page whose title and text name different councils: not filed

@@ -17,9 +17,10 @@ from cqc.text.markers import MARKER_TEXT
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$&:=^\"])")
 _MARKER = re.compile(rf"({MARKER_TEXT})")  # citation markers: [1]
-_BULLET = re.compile(r"^- \*\*(.+?)\*\*: (.*)$")  # comparison answers: - **Authority**: text
+_BULLET = re.compile(r"^- \*\*(.+?)\*\*( \([^()\n]*\))?: (.*)$")  # comparisons: - **Authority** (quoted): text
+_HEADING = re.compile(r"^\*\*([^*\n]+)\*\*( \([^()\n]*\))?:?$")  # answers over several councils: **Authority** (strengths):
 _NUMBERED = re.compile(r"^(\d+)\. (.*)$")  # action lists: 1. sentence [1]
-_LISTED = re.compile(r"^\s*[-*\u2022]\s+(.*)$")  # score answers and model answers: - line
+_LISTED = re.compile(r"^(\s*)[-*\u2022]\s+(.*)$")  # score answers and model answers: - line; "  - " a list's item
 _ANCHOR = re.compile(r"^[a-z0-9-]+$")
 
 MarkerLink = Callable[[int], str]  # marker number -> "#anchor" of its source card
@@ -72,12 +73,17 @@ def answer_markdown(text: str, link: MarkerLink | None = None, previews: dict[in
             listing = False
             continue
         item = True
+        if m := _HEADING.match(line):
+            blocks.append(f"##### {escape(m[1])}{escape(m[2] or '')}")
+            listing = False
+            continue
         if m := _BULLET.match(line):
-            rendered = f"- **{escape(m[1])}**: {escape_keeping_markers(m[2], link, previews)}"
+            rendered = f"- **{escape(m[1])}**{escape(m[2] or '')}: {escape_keeping_markers(m[3], link, previews)}"
         elif m := _NUMBERED.match(line):
             rendered = f"{m[1]}. {escape_keeping_markers(m[2], link, previews)}"
         elif m := _LISTED.match(line):
-            rendered = f"- {escape_keeping_markers(m[1], link, previews)}"
+            nested = "  " if m[1] and listing else ""  # under a list's lead-in, kept under it
+            rendered = f"{nested}- {escape_keeping_markers(m[2], link, previews)}"
         else:
             rendered, item = escape_keeping_markers(line, link, previews), False
         if item and listing:

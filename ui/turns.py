@@ -10,25 +10,29 @@ from uuid import uuid4
 
 import streamlit as st
 
+from assistant.actions.improvement_plan import ActionPlan
 from assistant.compare.table import Comparison
 from assistant.models import Answer
 from cqc.records import SearchFilter
 from ui.safe import escape
 
-ASK, COMPARE = "ask", "compare"
+ASK, COMPARE, ACTIONS = "ask", "compare", "actions"
 
 
 @dataclass
 class ChatTurn:
     question: str
-    mode: str  # ask | compare
-    answers: dict[str, Answer]  # ask: {"": answer}; compare: {authority: answer}, in column order
+    mode: str  # ask | compare | actions
+    answers: dict[str, Answer]  # ask: {"": answer}; compare: {authority: answer}, in column order; actions: {}
     extra_chips: list[str] = field(default_factory=list)  # score/date filters, which Answer.filters omits
     id: str = field(default_factory=lambda: uuid4().hex[:12])
     comparison: Comparison | None = None  # compare: each authority's figure on the topic, as a table
+    plan: ActionPlan | None = None  # actions: the plan drafted in Draft actions, as the user last left it
 
     @property
     def answer_text(self) -> str:
+        if self.plan is not None:
+            return "\n".join(f"{n}. {i.action}" for n, i in enumerate(self.plan.items, 1))
         if self.mode == ASK:
             return next(iter(self.answers.values())).answer
         return "\n".join(f"{a}: {ans.answer}" for a, ans in self.answers.items())
@@ -38,10 +42,14 @@ class ChatTurn:
         cited = [c.chunk_id for ans in self.answers.values() for c in ans.citations]
         if self.comparison is not None:
             cited += [c.chunk_id for c in self.comparison.citations]
+        if self.plan is not None:
+            cited += [c.chunk_id for i in self.plan.items for c in i.citations]
         return list(dict.fromkeys(cited))
 
     @property
     def backend(self) -> str:
+        if self.plan is not None:
+            return self.plan.backend
         return ", ".join(sorted({getattr(a, "backend", "") or a.kind for a in self.answers.values()}))
 
 
@@ -50,8 +58,9 @@ def turns() -> list[ChatTurn]:
 
 
 def history() -> list[str]:
-    """Earlier questions, oldest first: the assistant rewrites follow-ups ("And in Fenmarsh?") from them."""
-    return [t.question for t in turns()]
+    """Earlier questions, oldest first: the assistant rewrites follow-ups ("And in Fenmarsh?") from them.
+    A drafted plan is no question to follow up."""
+    return [t.question for t in turns() if t.mode != ACTIONS]
 
 
 # -- answering ---------------------------------------------------------------------------------

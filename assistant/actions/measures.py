@@ -9,7 +9,9 @@ the report gives, and only where it gives none are they suggested, by the kind o
 
 from __future__ import annotations
 
+import calendar
 import re
+from datetime import date
 
 from assistant.evidence.sentences import SHORTFALL
 from cqc import framework
@@ -45,7 +47,9 @@ _FALLS_SHORT = re.compile(
     r"did not|had not|could not|has not|have not|no (?:consistent|clear|formal|single)|area of concern|"
     r"concerns? (?:about|that|over)|(?:were|was) concerned|exceptions|only \d+|only (?:a|some|half)|"
     r"(?:were|was|been|are|is|still|left) waiting|struggl\w*|mixed|without help|"
-    r"waited\b[^.;]{0,60}\b(?:\d+|several|many) (?:days?|weeks?|months?|years?))\b",
+    r"waited\b[^.;]{0,60}\b(?:\d+|several|many) (?:days?|weeks?|months?|years?)|"
+    r"overdue|fallen behind|behind schedule|took too long|(?:rose|risen|grew|grown|increased) to|had declined|"
+    r"not\b[^.;]{0,30}\b(?:in (?:good )?time|on time|promptly|quickly))\b",
     re.IGNORECASE,
 )
 
@@ -65,7 +69,12 @@ def shows_shortfall(sentence: str) -> bool:
     if is_list_item(sentence):
         return False
     text = _NEUTRAL.sub(" ", sentence)
-    return bool(SHORTFALL.search(text) and _FALLS_SHORT.search(text))
+    return bool((SHORTFALL.search(text) or _OWN_CUES.search(text)) and _FALLS_SHORT.search(text))
+
+
+# Shortfalls SHORTFALL's words (which rank sentences for every question) do not cue: "were overdue",
+# "had fallen behind", "took too long", "the quality of ... had declined".
+_OWN_CUES = re.compile(r"\b(overdue|fallen behind|behind schedule|too long|declined)\b", re.IGNORECASE)
 
 
 _PERIOD = re.compile(rf"\b(?:\d{{1,2}} )?(?:{MONTH_NAMES}) \d{{4}}\b|\b(?:19|20)\d\d/\d\d\b|\b(?:19|20)\d\d\b")
@@ -73,20 +82,25 @@ _PERIOD = re.compile(rf"\b(?:\d{{1,2}} )?(?:{MONTH_NAMES}) \d{{4}}\b|\b(?:19|20)
 _MEASURABLE = (
     re.compile(r"(?<![\w.])\d+(?:\.\d+)?%"),
     re.compile(r"£\d+(?:,\d{3})*(?:\.\d+)?(?: (?:million|billion|m|bn)\b)?"),  # not the comma after "£410,000,"
-    re.compile(r"\b\d+ in \d+\b"),
+    re.compile(r"(?<![\d,.])\b\d+ in (?!(?:19|20)\d\d)\d+(?:\.\d+)?\b(?![/,]?\d)"),  # "1 in 4", never "184 in 2024" of "1,184 in 2024"
     re.compile(r"\b\d+(?:,\d{3})* of (?:the )?\d+(?:,\d{3})*\b"),  # "9 of the 26" ("112 of these" leans on another figure)
     # A count, not a date ("31 March"), year, legal reference ("Section 42") or list number.
     re.compile(
         rf"(?<![\w.£/-])(?<!Section )(?<!Part )(?<!Schedule )(?<!Article )(?<!Level )"
-        rf"(?!(?:19|20)\d\d\b)\d+(?:,\d{3})*(?:\.\d+)?(?![\d%/])(?! (?:{MONTH_NAMES})\b)(?! in \d)"
+        # Read whole ("1,184", never its "1" or "184": `{{3}}` in this f-string, `{3}` read as the number 3
+        # and left every thousands separator unread) and never an ordinal ("18th birthday").
+        rf"(?!(?:19|20)\d\d\b)\d+(?:,\d{{3}})*(?:\.\d+)?(?![\d%/]|,\d|(?:st|nd|rd|th)\b)(?! (?:{MONTH_NAMES})\b)"
+        r"(?! in (?!(?:19|20)\d\d)\d)"
         r"(?: (?:working )?(?:days?|weeks?|months?|years?|hours?)\b)?"  # "22 weeks" says more than "22"
     ),
 )
 _CLAUSE_SPLIT = re.compile(r",\s+(?=\D)|;\s+|\s+[–—]\s+")
 _LEADING_LINK = re.compile(r"^(and|but|although|though|while|whereas|with|which|who|however)\b,?\s*", re.IGNORECASE)
 _REDUCE = re.compile(
-    r"\b(wait\w*|delay\w*|backlog\w*|overspen\w*|vacanc\w*|complain\w*|longer|late|awaiting|not|without|"
-    r"lack\w*|fail\w*|unmet|missed|breach\w*)\b",
+    r"\b(wait\w*|delay\w*|backlog\w*|overspen\w*|vacanc\w*|vacant|complain\w*|longer|late|awaiting|not|without|"
+    r"lack\w*|fail\w*|unmet|missed|breach\w*|overdue|took|taken|"
+    # a time a thing takes is shortened: "the average time from assessment to completion was 29 weeks"
+    r"time (?:from|to|taken|between|it took))\b",
     re.IGNORECASE,
 )
 _RAISE = re.compile(r"\b(only|below|lower than|fell|dropped|declined)\b", re.IGNORECASE)
@@ -121,7 +135,9 @@ def measure_from(sentence: str) -> str:
     clauses = [c for c in _CLAUSE_SPLIT.split(body) if c.strip()]
     clause = next((c for c in clauses if figure in c), body)
     clause = _LEADING_LINK.sub("", clause.strip())
-    period = _PERIOD.search(sentence)
+    # The baseline's date, never a target's ("... by April 2026" is when it should be done).
+    period = next((m for m in _PERIOD.finditer(sentence)
+                   if not re.search(r"\b(?:by|before|until|within)\s+(?:the end of\s+)?$", sentence[:m.start()])), None)
     when = f" ({period.group(0)})" if period and period.group(0) not in figure else ""
     if _REDUCE.search(clause):
         direction = "Reduce from"
@@ -227,8 +243,53 @@ def suggested_timescale(action: str, score: int | None = None) -> str:
     return f"{months} months {SUGGESTED}"
 
 
-def timescale_from(date: str) -> str:
-    return f"By {date} {FROM_REPORT}"
+PAST = "had passed when the report was published"
+_SEASON_END = {"spring": (5, 31), "summer": (8, 31), "autumn": (11, 30), "winter": (2, 28)}
+_MONTH_NUMBER = {name.lower(): n for n, name in enumerate(MONTH_NAMES.split("|"), 1)}
+
+
+def deadline(when: str) -> date | None:
+    """The last day a date the report gives for an action allows ("the end of December 2024" ->
+    31 December 2024, "2024/25" -> 31 March 2025, "spring 2025" -> 31 May 2025); None when unread."""
+    text = when.lower().strip()
+    year = re.search(r"\b((?:19|20)\d\d)(?:/(\d\d))?\b", text)
+    if not year:
+        return None
+    y = int(year.group(1))
+    if year.group(2):  # a financial year ends on 31 March
+        return date(y + 1, 3, 31)
+    month = next((n for name, n in _MONTH_NUMBER.items() if re.search(rf"\b{name}\b", text)), None)
+    day = re.search(r"\b(\d{1,2}) [a-z]+ \d{4}", text)
+    starting = re.search(r"\b(?:start|beginning) of\b", text)
+    if month:
+        if day:
+            return date(y, month, int(day.group(1)))
+        return date(y, month, 1) if starting else date(y, month, calendar.monthrange(y, month)[1])
+    if season := next((s for s in _SEASON_END if s in text), None):
+        m, d = _SEASON_END[season]
+        return date(y + 1 if season == "winter" else y, m, d)
+    return date(y, 1, 1) if starting else date(y, 12, 31)
+
+
+def timescale_from(when: str, published: str = "", start: str = "by") -> str:
+    """The report's own date for an action, "By March 2025 (from the report)" ("From October 2024",
+    "In 2024/25" as the report puts it); a deadline that had already passed on the day the report
+    was published is flagged, not copied ("Clear the triage backlog by the end of December 2024" in
+    a report of February 2025 needs a new date). A start date ("from October 2024") is never late."""
+    start = start.lower()
+    by = deadline(when)
+    try:
+        out = date.fromisoformat(published)
+    except ValueError:
+        out = None
+    if start != "from" and by is not None and out is not None and by < out:
+        return f"Set a new date: {when} {PAST}"  # short enough for the plan's Timescale column
+    word = {"from": "From", "in": "In", "during": "During"}.get(start, "By")
+    return f"{word} {when} {FROM_REPORT}"
+
+
+def is_past(timescale: str) -> bool:
+    return PAST in timescale
 
 
 def labelled(text: str, fallback: str) -> str:

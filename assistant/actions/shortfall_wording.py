@@ -64,6 +64,15 @@ def _subject_counted(subject: str) -> str:
 _RULES: list[tuple[re.Pattern, str]] = [
     (re.compile(r"^(?P<x>.+?) (?:was|were) an area of (?:concern|weakness)", re.IGNORECASE), "Improve {x}"),
     (re.compile(r"^(?P<x>.+?) (?:started|began|happened) too late", re.IGNORECASE), "Start {x} earlier"),
+    (re.compile(r"^(?P<x>.+?) (?:took|were taking|was taking) too long\b", re.IGNORECASE), "Shorten the time {x} take"),
+    (re.compile(r"^(?P<x>(?:the )?(?:quality|standard|number|level|rate|proportion|take-up|uptake) of .+?) (?:had |has )?"
+                r"(?:declined|fallen|dropped|worsened|deteriorated)\b", re.IGNORECASE), "Improve {x}"),
+    (re.compile(r"^(?P<x>.+?) (?:were|was) overdue\b(?P<vp>.*)$", re.IGNORECASE), "Bring {x} up to date"),
+    (re.compile(r"^the number of (?P<x>.+?) (?:rose|had risen|has risen|grew|had grown|increased|had increased) to\b", re.IGNORECASE),
+     "Reduce the number of {x}"),
+    (re.compile(r"^(?P<x>.+?) had fallen behind\b", re.IGNORECASE), "Bring {x} back on schedule"),
+    (re.compile(r"^(?P<x>.+?) (?:also |still |often )?(?:waited|had to wait|were waiting|was waiting) too long (?P<vp>(?:for|to) .+)$",
+                re.IGNORECASE), "Reduce the time {x} wait {vp}"),
     (re.compile(r"^there (?:was|were) no (?P<x>.+)$", re.IGNORECASE), "PUT_IN_PLACE"),
     (re.compile(r"^(?:only|just) (?P<n>\d+(?:\.\d+)?%) of (?P<x>.+?) (?P<aux>were|was|had|have|has) (?P<vp>.+)$", re.IGNORECASE), "SHARE"),
     (re.compile(r"(?<![\w,.])(?P<n>\d[\d,]*) (?P<x>[a-z][a-z' -]*?) (?:were|was) (?:still )?waiting (?P<vp>(?:for|to) .+)$"),
@@ -109,7 +118,7 @@ def shortfall_wording(sentence: str) -> Wording | None:
         text = text[frame.end():]
         if re.match(r"^they\b", text, re.IGNORECASE) and who.lower() not in ("some", "many", "others"):
             text = re.sub(r"^they\b", who, text, flags=re.IGNORECASE)
-    clauses = re.split(r",\s+(?:and|but|while|whereas|although|though)\s+|;\s+|,\s+however,?\s+|\s+but\s+", text)
+    clauses = re.split(r",\s+(?:and|but|while|whereas|although|though)\s+|;\s+|:\s+|,\s+however,?\s+|\s+but\s+", text)
     for i, clause in enumerate(clauses):
         clause = re.sub(r"^(?:however|although|and|but),?\s+", "", clause.strip(), flags=re.IGNORECASE)
         clause = _FINDING_FRAME.sub("", _LEADING_PHRASE.sub("", clause))
@@ -117,6 +126,9 @@ def shortfall_wording(sentence: str) -> Wording | None:
             clause = re.sub(r"^they\b", m.group("who"), clause[m.end():], flags=re.IGNORECASE)
         clause = re.sub(r"\b\d+ of (?:its|the|their) \d+ ", "all ", clause)  # "4 of its 6 teams": the action is for all
         clause = _resolve_its(clause, " ".join(clauses[:i]) or who)
+        if re.match(r"^the (?:wait|waits|waiting times?)\b(?! for)", clause, re.IGNORECASE) and (
+                m := re.search(r"\bwaiting (for [\w' -]+)$", who)):
+            clause = re.sub(r"^(the (?:wait|waits|waiting times?))\b", rf"\1 {m.group(1)}", clause, flags=re.IGNORECASE)
         wording = _apply_rules(clause)
         if wording:
             wording = re.sub(r"\bfor (?:only )?\d+(?:\.\d+)?% of\b", "for all", wording)  # "not recorded for 19% of people"
@@ -159,7 +171,8 @@ def _apply_rules(clause: str) -> str:
             verb = base_verb(g["v"].lower())
             if verb not in ACTION_VERBS:
                 return ""
-            return f"{verb.capitalize()} {_lower(x)} {g['vp']}"
+            vp = re.sub(r"^\s*since (?:\d{4}|[A-Z][a-z]+ \d{4})\b", "", g["vp"])  # "not updated since 2019": the date is the finding's
+            return f"{verb.capitalize()} {_lower(x)} {vp}"
         if template == "DO":
             verb = g["v"].lower()
             verb = third_person(verb) if not _subject_plural(x) else verb
@@ -197,6 +210,8 @@ budget reablement equipment occupational provision commissioning workforce recru
 arrangements processes systems practice progress access engagement communication letters plans oversight capacity
 demand funding fees rates market relationships partnership partnerships contact responses enquiries concerns
 thresholds outcomes audits reporting monitoring ethnicity printed contingency reablement interpreters practitioners
+referrals referral multi-agency contract contracts visits reports procedures policies guidance adaptations mental
+adaptation
 """.split())
 
 
@@ -210,5 +225,15 @@ def _lower(text: str) -> str:
 
 
 def area_action(area: str) -> str:
-    """The fallback when no rule words an action: the area to improve, named from its heading."""
+    """The fallback when no rule words an action: the area to improve, named from its heading. A
+    heading that is already an activity ("Ensuring quality of provision", "Understanding and
+    reducing barriers ...") is put as the action it names ("Ensure quality of provision"), never
+    "Improve ensuring ..."."""
+    first = area.split(" ", 1)[0].lower()
+    if first.endswith("ing") and base_verb(first) in ACTION_VERBS:
+        from assistant.actions.wording import imperative
+
+        worded = imperative(area)
+        if worded:
+            return worded
     return f"Improve {area}"

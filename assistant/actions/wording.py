@@ -23,7 +23,9 @@ from assistant.actions.verbs import ACTION_VERBS, base_verb, present_tense
 from cqc.text.dates import MONTH_NAMES
 from cqc.text.sentences import LIST_ITEM
 
-_DATE = rf"(?:(?:\d{{1,2}} )?(?:{MONTH_NAMES}) \d{{4}}|(?:the )?(?:end|start|spring|summer|autumn|winter) of \d{{4}}|\d{{4}}/\d\d|\d{{4}})"
+_DATE = (rf"(?:(?:\d{{1,2}} )?(?:{MONTH_NAMES}) \d{{4}}"
+         rf"|(?:the )?(?:end|start|beginning|middle) of (?:(?:{MONTH_NAMES}) )?\d{{4}}(?:/\d\d)?"  # "the end of December 2024"
+         r"|(?:(?:the )?(?:spring|summer|autumn|winter)(?: of)? )\d{4}|\d{4}/\d\d|\d{4})")
 _BY_DATE = re.compile(rf"\b(?:by|before|from|in|during|due to \w+ in|due in|planned for|within) ({_DATE})\b", re.IGNORECASE)
 
 # -- what the report says must happen or is planned ----------------------------------------------------
@@ -35,7 +37,8 @@ _REQUIRED = re.compile(
 )
 _PLANNED = re.compile(
     rf"\b(?:aimed|aims|planned|plans|had plans|has plans|intended|intends|was going|were going|expected|expects|"
-    r"committed|had committed|has committed|had agreed|has agreed|set out plans)\s+to\s+(?P<rest>{_CLAUSE})",
+    rf"committed|had committed|has committed|had agreed|has agreed|set out plans)\s+to\s+(?P<rest>{_CLAUSE})",  # rf: was r,
+    # and "{_CLAUSE}" stood in the pattern as those characters, so no "planned to" or "aimed to" was ever read
     re.IGNORECASE,
 )
 _NEXT_STEPS = re.compile(rf"\b(?:next steps|priorities|actions) (?:included|include|were|are|was|is)\s*:?\s+(?P<rest>{_CLAUSE})", re.IGNORECASE)
@@ -54,7 +57,9 @@ _TAIL = re.compile(r",?\s*\b(?:against|compared with|compared to|short of|well b
                    r"|,\s*(?:which|of which|with the|although|though|but|as|because|after|so that|and leaders|and staff|and partners)\b.*$"
                    r"|\s+(?:although|because)\b.*$"
                    r"|\s+and (?:had|has|was|were|did|do|does) not\b.*$|\s+and that\b.*$"
-                   r"|\s+and (?:few|some|many|most|only|no)\b.*$", re.IGNORECASE)
+                   r"|\s+and (?:few|some|many|most|only|no)\b.*$"
+                   # a clause of its own after the action: "... waiting for an assessment and the median wait was 112 days"
+                   r"|\s+and (?:the|a|an|its|their) (?:[\w'-]+ ){0,4}(?:was|were|is|are|had|has|stood|rose|fell)\b.*$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -75,6 +80,7 @@ def _coordinated(rest: str) -> list[str]:
     parts = re.split(r",\s*(?:and\s+|or\s+)?|\s+and\s+(?=\w)", rest)
     phrases: list[str] = []
     for part in parts:
+        part = re.sub(r"^\s*to\s+(?=\w+)", "", part) if phrases else part  # "recruit ... and to recommission ..."
         word = part.strip().split(" ", 1)[0].lower() if part.strip() else ""
         starts_new = word in ACTION_VERBS or (word.endswith("ing") and base_verb(word) in ACTION_VERBS)
         if phrases and not starts_new:
@@ -124,7 +130,9 @@ def planned_wordings(sentence: str) -> list[Wording]:
                 action = tidy(imperative(phrase))
                 # "start in January 2025 to close this gap": no object, or leaning on another sentence
                 words = action.split()
-                if (len(words) < 3 or words[1].lower() in _NO_OBJECT or words[-1].lower() in ("to", "and", "of")
+                # "Recruit to the 23% of posts" has its object after "to"; "Start in January 2025" none
+                to_object = words[1:2] == ["to"] and len(words) > 3 and (words[2].lower() in _DETERMINERS or words[2][:1].isdigit())
+                if (len(words) < 3 or (words[1].lower() in _NO_OBJECT and not to_object) or words[-1].lower() in ("to", "and", "of")
                         or (words[1].lower() in ("out", "up") and words[2].lower() in _NO_OBJECT) or dangling(action)):
                     continue
                 when = date_in(phrase) or (date_in(m.group("rest")) if len(phrases) == 1 else "")
@@ -138,6 +146,7 @@ def planned_wordings(sentence: str) -> list[Wording]:
 
 
 _NO_OBJECT = {"in", "on", "from", "by", "at", "to", "and", "soon", "later"}
+_DETERMINERS = {"the", "a", "an", "all", "its", "their", "every", "each", "more", "vacant"}
 
 
 def introduces_list(sentence: str) -> bool:
@@ -178,7 +187,7 @@ parents managers leaders members users adults persons professionals organisation
 
 
 def _subject_plural(subject: str) -> bool:
-    head = re.sub(r"\s+(?:in|of|at|for|with|from|on|who|that|across|around|near|within|living|aged|moving)\b.*$", "",
+    head = re.sub(r"\s+(?:in|of|at|for|with|from|on|to|who|that|across|around|near|within|living|aged|moving)\b.*$", "",
                   subject.strip(), flags=re.IGNORECASE)
     if re.search(r"\band\b", head):
         return True

@@ -14,11 +14,13 @@ from __future__ import annotations
 
 from collections.abc import Generator
 
+from assistant.answers.closest import with_closest
 from assistant.answers.good_practice import GoodPracticeAnswerer
 from assistant.answers.parts import PartAnswerer
 from assistant.answers.scores import ScoreAnswerer
 from assistant.answers.summaries import SummaryAnswerer
 from assistant.answers.writers import ExtractiveAnswerer, GenerativeAnswerer
+from assistant.evidence.sentences import wants_figure
 from assistant.models import NOT_IN_REPORTS, Answer, RetrievedFinding
 from assistant.path import Gathered
 from assistant.question.query_plan import Intent
@@ -33,7 +35,7 @@ class AnswerQuestion:
         self.store = store
         self.answerer = answerer
         self.scores = ScoreAnswerer(store)
-        self.summaries = SummaryAnswerer()
+        self.summaries = SummaryAnswerer(store.reports)
         self.good = GoodPracticeAnswerer(parts.selector)
         self.parts = parts
 
@@ -57,6 +59,16 @@ class AnswerQuestion:
                 yield answer.answer
             return answer
         answer = yield from self.answerer.stream(evidence)
+        plan = scope.plan
+        # "No figure" only when there is none: an answerer that abstained for another reason (a model's
+        # context too small for any finding) leaves a figure the quoted answer would give.
+        if (answer.abstained and answer.kind == "abstained" and not evidence.is_comparison and not plan.parts
+                and not plan.wants_actions and wants_figure(plan.content)
+                and not self.parts.selector.choose(evidence.ranked, True, max_sentences=1)):
+            closest = with_closest(answer, evidence, scope.reading.standalone)
+            if closest is not answer:
+                yield "\n\n" + closest.answer  # the caller shows the finished answer in place of the pieces
+                return closest
         if scope.plan.parts and not evidence.is_comparison and isinstance(self.answerer, ExtractiveAnswerer):
             completed = self.parts.complete(gathered, answer)
             if completed is not answer:

@@ -9,17 +9,19 @@ say" and "summarise X on safeguarding" are answered from those, each point once,
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from assistant.evidence.bundle import AuthorityEvidence, Evidence
 from assistant.models import Citation, RetrievedFinding
 from assistant.question.query_plan import SummaryAsk
 from cqc.framework import SCORE_BANDS, is_standard_wording
+from cqc.records import ReportEntry
 from cqc.text.sentences import answer_sentences
 
-MAX_SENTENCES = 8  # per authority; a briefing, not the whole section
-SHORT_LEAD_WORDS = 8
-MAX_VOICES = 6  # sentences of what a group said: the summary's first, then the findings quoting them  # a paragraph's opening this short only introduces its point
+MAX_SENTENCES = 8  # per authority; a briefing, not the whole section (a list or an announced group is never cut)
+SHORT_LEAD_WORDS = 8  # a paragraph's opening this short only introduces its point
+MAX_VOICES = 6  # sentences of what a group said: the summary's first, then the findings quoting them
 
 # What a sentence of the strengths / development / next-steps summary is about.
 STRENGTH, DEVELOPMENT, NEXT, OTHER = "strength", "development", "next", "other"
@@ -59,6 +61,24 @@ _RATING_CLAIM = re.compile(
     re.IGNORECASE,
 )
 _BULLET = re.compile(r"^\s*[-•*]\s*")
+# A sentence that announces how many points follow it: "... there were significant shortfalls in
+# two areas." The count ends the sentence; where the areas are named in it ("in two areas:
+# safeguarding and ...") it announces nothing.
+_NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+_ANNOUNCED_COUNT = re.compile(
+    r"\b(?P<n>two|three|four|five|six|[2-6])\s+(?:(?:key|main|particular|specific|significant|important|distinct)\s+)?"
+    r"(?:areas?|ways|things|respects|priorities|aspects|themes|issues|points|improvements|shortfalls|strengths|"
+    r"concerns|risks|challenges|gaps)\W*$",
+    re.I,
+)
+# What a list's lead-in says its items are, wherever in the lead-in it says it ("The main areas
+# for development were:", "Areas of particular strength included:", "Its priorities were:").
+_LIST_KIND = (
+    (re.compile(r"\bareas? (?:for|of|needing) (?:development|improvement)\b|\bshortfalls?\b|\bweakness|\bconcerns?\b"
+                r"|\bimprove(?:ment)?s? (?:were|was) needed\b", re.I), DEVELOPMENT),
+    (re.compile(r"\bnext steps?\b|\bpriorit|\bplans?\b|\bneeded to\b|\bwould\b|\baims?\b", re.I), NEXT),
+    (re.compile(r"\bstrengths?\b|\bgood practice\b|\bworked well\b", re.I), STRENGTH),
+)
 _TITLES = {
     SummaryAsk.OVERVIEW: "Summary", SummaryAsk.STRENGTHS: "Strengths", SummaryAsk.DEVELOPMENT: "Areas for development",
     SummaryAsk.NEXT_STEPS: "Next steps", SummaryAsk.VOICES: "What {voices} said",
@@ -73,10 +93,36 @@ class Quote:
     header: str = ""  # for a list item, the sentence that introduces the list ("... including:")
     shown: str = ""  # what the answer says, when not the sentence itself (a score line in words)
     lead: str = ""  # what the paragraph's opening announces it is about ("There were some areas for development.")
+    also: tuple[RetrievedFinding, ...] = ()  # further findings the line rests on (the rating and the score lines)
 
 
 def _lead_label(sentence: str) -> str:
     return next((label for pattern, label in _LEAD_LABELS if pattern.search(sentence)), "")
+
+
+def _list_label(lead_in: str) -> str:
+    """What the items under a lead-in are: its opening's label, else what it names them anywhere."""
+    return _lead_label(lead_in) or next((label for pattern, label in _LIST_KIND if pattern.search(lead_in)), "")
+
+
+def announced(sentence: str) -> int:
+    """How many points a sentence says follow it ("... in two areas." -> 2); 0 when it announces none."""
+    m = _ANNOUNCED_COUNT.search(sentence.strip())
+    if not m:
+        return 0
+    n = m.group("n").lower()
+    return _NUMBER_WORDS.get(n) or int(n)
+
+
+def _whole(points: list[list[Quote]], limit: int) -> list[Quote]:
+    """Whole points, in order, until `limit` sentences are reached: the first point always, and a
+    list or an announced group never cut part-way."""
+    out: list[Quote] = []
+    for point in points:
+        if out and len(out) + len(point) > limit:
+            break
+        out += point
+    return out
 
 
 def _up_to(quotes: list[Quote], limit: int) -> list[Quote]:
@@ -91,7 +137,11 @@ def _up_to(quotes: list[Quote], limit: int) -> list[Quote]:
 
 def label_sentences(finding: RetrievedFinding) -> list[Quote]:
     """Each answer sentence of a summary paragraph with what it is about: the paragraph's lead
-    ("There were also areas for development.") sets the default, the sentence's own words win."""
+    ("There were also areas for development.") sets the default, the sentence's own words win.
+
+    The points of a list ("The main areas for development were:" and its bullets) and of a
+    sentence announcing how many follow ("... shortfalls in two areas." and the next two) carry
+    that lead-in as their `header`, so they are quoted whole and under it."""
     raw = answer_sentences(finding.chunk.text)
     sentences = [_BULLET.sub("", s) for s in raw]
     if not sentences:
@@ -99,15 +149,25 @@ def label_sentences(finding: RetrievedFinding) -> list[Quote]:
     lead = _lead_label(sentences[0])
     out = []
     header, header_label = "", ""
+    to_come = 0  # points an announcing sentence said follow it, still to come
     for original, s in zip(raw, sentences):
         if _RATING_CLAIM.search(s):
             continue
         bullet = bool(_BULLET.match(original))
-        if _HEADER.search(s):
-            header, header_label = s, _lead_label(s) or (NEXT if _NEXT_WORDS.search(s) else "")
-        elif not bullet:
-            header, header_label = "", ""
-        if bullet and header_label:
+        count = 0 if bullet else announced(s)
+        if _HEADER.search(s) or count:
+            header, to_come = s, count
+            header_label = _list_label(s) or (NEXT if _NEXT_WORDS.search(s) else "")
+            if count and not header_label and _DEVELOPMENT_WORDS.search(s):
+                header_label = DEVELOPMENT
+            item = False
+        elif bullet:
+            item = bool(header)
+        elif to_come:
+            item, to_come = True, to_come - 1
+        else:
+            header, header_label, item = "", "", False
+        if item and header_label:
             # An item takes what its list is introduced as: under "needed to take urgent action to:",
             # "reduce waiting lists ..." is a next step; under "Areas of particular strength included:",
             # "assessments ... with very few people waiting" is a strength, whatever their own words.
@@ -120,7 +180,7 @@ def label_sentences(finding: RetrievedFinding) -> list[Quote]:
             label = lead
         else:
             label = STRENGTH if _STRENGTH_WORDS.search(s) else OTHER
-        out.append(Quote(finding, s, label, header=header if bullet else "", lead=lead))
+        out.append(Quote(finding, s, label, header=header if item else "", lead=lead))
     return out
 
 
@@ -130,11 +190,25 @@ _ANNOUNCES = re.compile(
 
 
 def _is_header(sentence: str) -> bool:
-    """A lead that only announces what follows: "There were also areas for development.", "... including:"."""
-    return bool(_HEADER.search(sentence) or _ANNOUNCES.search(sentence))
+    """A lead that only announces what follows: "There were also areas for development.", "... including:",
+    "... in two areas." (shown once, above the points it announces)."""
+    return bool(_HEADER.search(sentence) or _ANNOUNCES.search(sentence) or announced(sentence))
+
+
+def development_points(findings: list[RetrievedFinding]) -> list[Quote]:
+    """The areas for development a report's summary names, in report order: each point of its
+    strengths, areas for development and next steps section that is labelled one (a list's items
+    under their lead-in, the areas a sentence announces), lead-ins themselves left out. What an
+    action plan spreads its actions over first."""
+    section = [f for f in findings if f.chunk.kind == "paragraph" and not f.chunk.quality_statement
+               and _STRENGTHS_SECTION.search(f.chunk.heading) and not is_standard_wording(f.chunk.heading)]
+    return [q for f in section for q in label_sentences(f) if q.label == DEVELOPMENT and not _is_header(q.sentence)]
 
 
 class SummaryAnswerer:
+    def __init__(self, reports: Callable[[], list[ReportEntry]] | None = None):
+        self.reports = reports  # the catalog: "Summarise X" opens with the report's rating and overall score
+
     def answer(self, evidence: Evidence, ask: SummaryAsk, voices: str = "") -> tuple[str, list[Citation]]:
         """Quoted summary lines, grouped by authority when there are several; ("", []) when the
         reports hold nothing of the kind asked for."""
@@ -155,20 +229,26 @@ class SummaryAnswerer:
             else:
                 lines.append(f"{title}, from {authority}'s report:")
             headers: set[str] = set()
-            for q in quotes:
-                cid = q.finding.chunk.chunk_id
-                quoted = [q.header, q.sentence] if q.header and q.header not in headers else [q.sentence]
+
+            def cite(finding: RetrievedFinding, quoted: list[str]) -> int:
+                cid = finding.chunk.chunk_id
                 if cid not in markers:
                     markers[cid] = len(citations) + 1
-                    citations.append(Citation.of(markers[cid], q.finding.chunk, quote="\n".join(quoted)))
+                    citations.append(Citation.of(markers[cid], finding.chunk, quote="\n".join(quoted)))
                 else:
                     i = markers[cid] - 1
                     old = citations[i]
-                    citations[i] = Citation.of(old.marker, q.finding.chunk, quote="\n".join([old.quote, *quoted]))
+                    citations[i] = Citation.of(old.marker, finding.chunk, quote="\n".join([old.quote, *quoted]))
+                return markers[cid]
+
+            for q in quotes:
+                quoted = [q.header, q.sentence] if q.header and q.header not in headers else [q.sentence]
+                marker = cite(q.finding, quoted)
+                more = "".join(f" [{cite(f, [f.chunk.text])}]" for f in q.also)
                 if q.header and q.header not in headers:
                     headers.add(q.header)
-                    lines.append(f"- {q.header} [{markers[cid]}]")
-                lines.append(f"{'  ' if q.header else ''}- {q.shown or q.sentence} [{markers[cid]}]")
+                    lines.append(f"- {q.header} [{marker}]")
+                lines.append(f"{'  ' if q.header else ''}- {q.shown or q.sentence} [{marker}]{more}")
         return "\n".join(lines), citations
 
     def _quotes(self, group: AuthorityEvidence, evidence: Evidence, ask: SummaryAsk, voices: str) -> list[Quote]:
@@ -180,16 +260,18 @@ class SummaryAnswerer:
             return self._statement(group, paragraphs, ask)
         summary = [f for f in paragraphs if not f.chunk.quality_statement]
         if ask is SummaryAsk.OVERVIEW:
-            rating = [f for f in group.findings if f.chunk.kind == "rating"]
-            out = [Quote(rating[-1], rating[-1].chunk.text)] if rating else []
+            points: list[list[Quote]] = []
             for f in summary:
                 body = [q for q in label_sentences(f) if not _is_header(q.sentence)]
-                out += body[:1]  # each paragraph's point, once
-                if body and len(body[0].sentence.split()) < SHORT_LEAD_WORDS:  # "Not all experiences were as positive."
-                    out += body[1:2]
-                if body and body[0].header:  # a list: its items are the point
-                    out += [q for q in body[1:4] if q.header == body[0].header]
-            return out[:MAX_SENTENCES]
+                if not body:
+                    continue
+                point = body[:1]  # each paragraph's point, once
+                if len(body[0].sentence.split()) < SHORT_LEAD_WORDS:  # "Not all experiences were as positive."
+                    point += body[1:2]
+                if body[0].header:  # a list, or the points a sentence announced: all of them are the point
+                    point += [q for q in body[1:] if q.header == body[0].header and q not in point]
+                points.append(point)
+            return self._opening(group) + _whole(points, MAX_SENTENCES)
         wanted = {SummaryAsk.STRENGTHS: (STRENGTH,), SummaryAsk.DEVELOPMENT: (DEVELOPMENT,),
                   SummaryAsk.NEXT_STEPS: (NEXT,)}[ask]
         section = [f for f in summary if _STRENGTHS_SECTION.search(f.chunk.heading)] or summary
@@ -203,6 +285,19 @@ class SummaryAnswerer:
         if not chosen and ask is SummaryAsk.DEVELOPMENT:
             chosen = [q for q in quotes if q.label == NEXT]
         return _up_to(chosen, MAX_SENTENCES)
+
+    def _opening(self, group: AuthorityEvidence) -> list[Quote]:
+        """The report's rating and overall score, from the catalog, cited to the lines they were read from."""
+        rating = [f for f in group.findings if f.chunk.kind == "rating"]
+        if not rating:
+            return []
+        entry = next((r for r in (self.reports() if self.reports else []) if r.report_id == rating[0].chunk.report_id), None)
+        if entry is None or not entry.rating:
+            return [Quote(rating[-1], rating[-1].chunk.text)]
+        rated = entry.rating + (" (indicative)" if entry.rating_is_indicative else "")
+        score = (f"overall score {entry.overall_score} out of 100" if entry.overall_score is not None
+                 else "the report gives no overall score")
+        return [Quote(rating[0], rating[0].chunk.text, shown=f"Rated {rated}; {score}.", also=tuple(rating[1:]))]
 
     @staticmethod
     def _statement(group: AuthorityEvidence, paragraphs: list[RetrievedFinding], ask: SummaryAsk) -> list[Quote]:

@@ -28,15 +28,34 @@ _UNIT = re.compile(r"\b(working days|days|weeks|months|years|hours)\b", re.IGNOR
 MEDIAN, AVERAGE = "median", "average"
 
 
+class CompareError(ValueError):
+    """A comparison that cannot be made: fewer than two authorities, or one the library does not hold."""
+
+
 @dataclass(frozen=True)
 class ComparisonRow:
+    """One authority's column. `measure` and `value` stay empty until figures are read as measure
+    records (the measure the figure is of, its value alone); today a row quotes the sentence and
+    its figures, and says whether they are a median or an average."""
+
     authority: str
     sentence: str = ""  # quoted from the authority's report; empty when it gives no figure on the topic
     figures: tuple[str, ...] = ()
-    measure: str = ""  # median | average | "" (a count, a share, a single figure)
+    qualifier: str = ""  # median | average | "" (a count, a share, a single figure)
     as_at: str = ""  # the date or period the sentence gives, else the report's publication
     unit: str = ""  # the unit of time the figures are in, when they are waits or durations
     citation: Citation | None = None
+    measure: str = ""  # the measure the figure is of (from measure records; not read yet)
+    value: str = ""  # the figure alone (from measure records; not read yet)
+
+    def as_json(self) -> dict:
+        """One row for `--json`: every field a measure record will fill is there, null when not known."""
+        return {
+            "authority": self.authority, "measure": self.measure or None, "value": self.value or None,
+            "unit": self.unit or None, "qualifier": self.qualifier or None, "as_at": self.as_at or None,
+            "sentence": self.sentence or None, "figures": list(self.figures),
+            "citation": self.citation.as_json() | {"quote": self.citation.quote} if self.citation else None,
+        }
 
 
 @dataclass
@@ -48,6 +67,9 @@ class Comparison:
     @property
     def citations(self) -> list[Citation]:
         return [r.citation for r in self.rows if r.citation is not None]
+
+    def as_json(self) -> dict:
+        return {"topic": self.topic, "rows": [r.as_json() for r in self.rows], "notes": list(self.notes)}
 
 
 def measure_of(sentence: str) -> str:
@@ -97,9 +119,9 @@ def like_for_like_notes(rows: list[ComparisonRow]) -> list[str]:
     """Where the figures side by side are not the same kind of figure, or not from the same time."""
     notes = []
     given = [r for r in rows if r.sentence]
-    kinds = {r.measure for r in given if r.measure}
+    kinds = {r.qualifier for r in given if r.qualifier}
     if len(kinds) > 1:
-        by_kind = "; ".join(f"{k}: {', '.join(r.authority for r in given if r.measure == k)}" for k in sorted(kinds))
+        by_kind = "; ".join(f"{k}: {', '.join(r.authority for r in given if r.qualifier == k)}" for k in sorted(kinds))
         notes.append(f"Not like for like: some figures are medians and some averages ({by_kind}).")
     units = {r.unit for r in given if r.unit}
     if len(units) > 1:
@@ -127,7 +149,7 @@ def build(topic: str, per_authority: dict[str, list[Selected]], published: dict[
         unit = _UNIT.search(sentence)
         date = stated_date(sentence)
         rows.append(ComparisonRow(
-            authority=authority, sentence=sentence, figures=quoted_figures(sentence), measure=measure_of(sentence),
+            authority=authority, sentence=sentence, figures=quoted_figures(sentence), qualifier=measure_of(sentence),
             as_at=date or (f"report published {published[authority]}" if published.get(authority) else ""),
             unit=unit.group(1).lower() if unit and measure_of(sentence) else "",
             citation=Citation.of(marker, chosen.finding.chunk, quote=sentence),
@@ -148,13 +170,29 @@ def compare_topic(assistant, topic: str, authorities: list[str], scope: SearchFi
     return build(topic, per, published)
 
 
+def compare_authorities(assistant, topic: str, names: list[str], scope: SearchFilter | None = None) -> Comparison:
+    """The table for the authorities `names` call (full or short names), as the command line asks."""
+    library = assistant.names()
+    authorities: list[str] = []
+    for name in names:
+        found = library.canonical(name)
+        if found is None:
+            held = ", ".join(library.authorities) or "none"
+            raise CompareError(f"No report in the library for {name!r}. Authorities held: {held}.")
+        if found not in authorities:
+            authorities.append(found)
+    if len(authorities) < 2:
+        raise CompareError("Name at least two authorities to compare (--authority A --authority B).")
+    return compare_topic(assistant, topic, authorities, scope)
+
+
 def table_rows(comparison: Comparison) -> list[dict[str, str]]:
     """The table as the app and exports show it."""
     return [
         {
             "Authority": r.authority,
             "Figures": "; ".join(r.figures) if r.sentence else "not given",
-            "Measure": r.measure or ("count or share" if r.sentence else ""),
+            "Measure": r.qualifier or ("count or share" if r.sentence else ""),
             "As at": r.as_at,
             "What the report says": f"{r.sentence} [{r.citation.marker}]" if r.citation else "The report gives no figure on this.",
         }

@@ -19,7 +19,7 @@ from assistant.evidence.sentences import Selected, SentenceSelector, wants_figur
 from assistant.models import RetrievedFinding
 from assistant.path import Gathered, Scope
 from assistant.question.query_plan import Intent, QueryPlan
-from cqc.framework import is_standard_wording
+from cqc.framework import QUALITY_STATEMENTS, is_standard_wording
 from cqc.models import Chunk
 from cqc.records import SearchFilter, newest_per_authority
 from vectorstore.store import LibraryStore
@@ -135,6 +135,10 @@ class RetrieveEvidence:
         """The summary sections of each authority's report, in report order; the statement's own
         findings when the question names one; and for what people said, the findings that quote them."""
         plan, where = scope.plan, scope.where
+        if not plan.quality_statements and (filtered := statements_in(where)):
+            # The user's filter (a heatmap click on Equity, the sidebar's statements or themes) holds for
+            # summaries as for any answer: "What were the main shortfalls?" stays in that statement.
+            plan = replace(plan, quality_statements=filtered)
         authorities = list(where.authorities) or sorted({r.authority for r in self.store.reports() if r.authority})
         groups = []
         for authority in authorities:
@@ -159,6 +163,15 @@ class RetrieveEvidence:
         reports = [r for r in self.store.reports() if r.authority == authority]
         newest = newest_per_authority(reports, report_ids).get(authority) or newest_per_authority(reports).get(authority)
         return self.store.catalog.report_chunks(newest.report_id) if newest else []
+
+
+def statements_in(where: SearchFilter) -> tuple[str, ...]:
+    """The quality statements a filter leaves in, in the framework's order; () when it sets none."""
+    if not where.quality_statements and not where.themes:
+        return ()
+    return tuple(qs.name for qs in QUALITY_STATEMENTS
+                 if (not where.quality_statements or qs.name in where.quality_statements)
+                 and (not where.themes or qs.theme in where.themes))
 
 
 def interleaved(lists: list[list[RetrievedFinding]]) -> list[RetrievedFinding]:

@@ -135,14 +135,22 @@ def export_briefing(b: Briefing, path: str | Path) -> Path:
     return path
 
 
+A4_CM = (21.0, 29.7)  # portrait
+MARGIN_CM = 2.0
+
+
 def write_briefing_docx(b: Briefing, path: str | Path) -> Path:
     """The briefing as a Word document (portrait A4): headline, the scores table, then each section
     with its sources under it, so a reader can check every point against the report."""
     from docx import Document  # python-docx, as for action plans
-    from docx.shared import Pt
+    from docx.shared import Cm, Pt
 
     path = Path(path)
     doc = Document()
+    section = doc.sections[0]  # python-docx's template is US Letter; councils print on A4
+    section.page_width, section.page_height = Cm(A4_CM[0]), Cm(A4_CM[1])
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Cm(MARGIN_CM))
     doc.add_heading(b.title, level=0)
     doc.add_paragraph(b.headline())
     doc.add_heading("Quality statement scores", level=1)
