@@ -38,13 +38,16 @@ class PartAnswerer:
         return {t for t in self.selector.query_terms(part) if t not in WEAK_WORDS and not t[0].isdigit()}
 
     def covered(self, part: str, sentences: list[str], least: float = MIN_PART_COVERAGE) -> bool:
+        """Whether one of the sentences answers the part: covers its own words and, for a figure,
+        states one of the kind it asks for."""
         terms = self.strong_terms(part)
         if not terms:
             return True  # nothing of its own to look for: it leans on the rest of the question
         figure = wants_figure(part)
         kinds = figure_kinds(part) if figure else frozenset()
         return any(
-            self.selector.coverage(terms, s) >= least and (not figure or (any(ch.isdigit() for ch in s) and fits_kinds(s, kinds)))
+            self.selector.coverage(terms, s) >= least
+            and (not figure or (any(ch.isdigit() for ch in s) and fits_kinds(s, kinds)))
             for s in sentences
         )
 
