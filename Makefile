@@ -111,7 +111,8 @@ NATIONAL_EVAL = $(BIN)/python -m assistant eval --among-gold --floors tests/eval
 eval-national: venv
 	rm -rf $(NATIONAL_DIR) && mkdir -p $(NATIONAL_DIR)
 	$(BIN)/python -m bench.synthetic --corpus $(SHARED)/reports --reports $(NATIONAL_SYNTHETIC) --out $(NATIONAL_DIR)/synthetic
-	$(BIN)/python -m ingest --store $(NATIONAL_DIR)/synthetic-store $(NATIONAL_DIR)/synthetic > $(NATIONAL_DIR)/synthetic-ingest.log
+	$(BIN)/python -m ingest --store $(NATIONAL_DIR)/synthetic-store $(NATIONAL_DIR)/synthetic > $(NATIONAL_DIR)/synthetic-ingest.log 2>&1 \
+		|| { tail -20 $(NATIONAL_DIR)/synthetic-ingest.log; exit 1; }
 	@status=0; \
 	for lib in reports site-text both; do \
 		case $$lib in \
@@ -120,12 +121,12 @@ eval-national: venv
 			both) files="$(SHARED)/reports $(SHARED)/site-text"; gold="$(SHARED)/qa-site-text/*.jsonl"; facts="--facts $(SHARED)/facts/site-text.json";; \
 		esac; \
 		echo "== $$lib: the shared reports alone"; \
-		$(BIN)/python -m ingest --store $(NATIONAL_DIR)/small-$$lib $$files > /dev/null || status=1; \
+		$(BIN)/python -m ingest --store $(NATIONAL_DIR)/small-$$lib $$files > $(NATIONAL_DIR)/small-$$lib.log 2>&1 || status=1; \
 		$(NATIONAL_EVAL) --store $(NATIONAL_DIR)/small-$$lib --library $$lib $$facts \
 			--save $(NATIONAL_DIR)/small-$$lib.json $$gold || status=1; \
 		echo "== $$lib: the shared reports among $(NATIONAL_SYNTHETIC) synthetic ones"; \
 		cp -a $(NATIONAL_DIR)/synthetic-store $(NATIONAL_DIR)/national-$$lib; \
-		$(BIN)/python -m ingest --store $(NATIONAL_DIR)/national-$$lib $$files > /dev/null || status=1; \
+		$(BIN)/python -m ingest --store $(NATIONAL_DIR)/national-$$lib $$files > $(NATIONAL_DIR)/national-$$lib.log 2>&1 || status=1; \
 		$(NATIONAL_EVAL) --store $(NATIONAL_DIR)/national-$$lib --library $$lib $$facts \
 			--same-as $(NATIONAL_DIR)/small-$$lib.json $$gold || status=1; \
 	done; \

@@ -213,7 +213,7 @@ def main(argv: list[str] | None = None) -> int:
                          "(a library holding other reports besides them)")
     ev.add_argument("--save", metavar="FILE", help="write the table of our numbers as JSON")
     ev.add_argument("--same-as", metavar="FILE",
-                    help="a table saved with --save (the same gold in another library): exit 1 when a metric moved by more than 0.01")
+                    help="a table saved with --save (the same gold in another library): exit 1 when an overall metric moved by more than 0.01")
     args = parser.parse_args(argv)
     from pydantic import ValidationError
 

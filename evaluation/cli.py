@@ -27,8 +27,8 @@ def run_eval(settings: Settings, files: list[str], as_json: bool, baseline: bool
     """`among_gold`: questions asked with no authority selected are asked with the gold's own
     authorities selected, as a user comparing peers in a national library would (a question
     across "the assessed authorities" otherwise means every report in it). `save`: the table as
-    JSON; `same_as`: a table saved before (the same gold in another library) that every metric
-    must stay within SAME_WITHIN of."""
+    JSON; `same_as`: a table saved before (the same gold in another library) that every overall
+    metric must stay within SAME_WITHIN of (per kind of question, moves beyond it are printed)."""
     items = load_gold(files)
     if not items:
         print("No gold questions in the files given.", file=sys.stderr)
@@ -64,12 +64,17 @@ def run_eval(settings: Settings, files: list[str], as_json: bool, baseline: bool
     if save:
         Path(save).write_text(json.dumps(results["ours"], indent=1), encoding="utf-8")
     if same_as:
+        # The overall row decides: a row of one kind of question holds 8 to 40 of them, and one
+        # near-tie settled the other way moves it by more than 0.01 (printed, not failed).
         moved = differences(results["ours"], json.loads(Path(same_as).read_text(encoding="utf-8")), SAME_WITHIN)
+        overall = [line for line in moved if line.startswith("overall.")]
         for line in moved:
-            print(f"DIFFERS from {Path(same_as).name} by more than {SAME_WITHIN}: {line}", file=sys.stderr)
-        if not moved:
-            print(f"Every metric within {SAME_WITHIN} of {Path(same_as).name}.")
-        status = 1 if moved else 0
+            print(f"{'DIFFERS' if line in overall else 'moved'} from {Path(same_as).name} by more than {SAME_WITHIN}: "
+                  f"{line}", file=sys.stderr)
+        if not overall:
+            print(f"Every overall metric within {SAME_WITHIN} of {Path(same_as).name}"
+                  f"{f' ({len(moved)} of one kind of question moved more)' if moved else ''}.")
+        status = 1 if overall else 0
     if floors:
         table = json.loads(Path(floors).read_text())
         if library:

@@ -109,15 +109,12 @@ class KeywordIndex:
         library grew and a sentence that answered in the small library stopped answering in the
         large one (issue 26). Now a word used by the same share of findings weighs the same in
         both, and one no finding uses weighs log(1 + 1 / IDF_SMOOTHING) at any size."""
-        n = max(len(self.ids), 1)
-        df = self.doc_freq.get(token, 0)
-        smoothing = IDF_SMOOTHING * n
-        return math.log(1 + (n - df + smoothing) / (df + smoothing))
+        return share_idf(self.doc_freq.get(token, 0), max(len(self.ids), 1))
 
     def scores(self, query: str) -> dict[str, float]:
         """BM25 score of every finding that shares a term with the query."""
         with self._lock:
-            retriever, ids = self.retriever, self.ids
+            retriever, ids, doc_freq = self.retriever, self.ids, self.doc_freq
         tokens = tokenize(query)
         if retriever is None or not tokens:
             return {}
@@ -125,9 +122,28 @@ class KeywordIndex:
         known = [t for t in tokens if t in vocab]
         if not known:
             return {}
-        values = retriever.get_scores(known)
+        # BM25 with each word weighed by `idf` (a share of the findings), not bm25s's own (half a
+        # finding): a finding's keyword rank for a question then does not move when other reports
+        # are added to the library (issue 26).
+        n = max(len(ids), 1)
+        values = np.zeros(len(ids), dtype=np.float64)
+        for token, count in Counter(known).items():
+            df = doc_freq.get(token, 0)
+            weight = share_idf(df, n) / _bm25s_idf(df, n) if df else 1.0
+            values += count * weight * retriever.get_scores([token])
         hits = np.nonzero(values > 0)[0]
         return {ids[i]: float(values[i]) for i in hits}
+
+
+def share_idf(df: int, n: int) -> float:
+    """A word's inverse document frequency among n findings, smoothed by a share of them."""
+    smoothing = IDF_SMOOTHING * n
+    return math.log(1 + (n - df + smoothing) / (df + smoothing))
+
+
+def _bm25s_idf(df: int, n: int) -> float:
+    """The word weight bm25s builds into its scores (its default, Lucene's)."""
+    return math.log(1 + (n - df + 0.5) / (df + 0.5))
 
 
 def _generation_of(name: str) -> int | None:
