@@ -52,16 +52,21 @@ def _unanswerable() -> list[tuple[str, str]]:
     return rows
 
 
+# Councils the library does not hold, in any case, punctuation or position (issue 27 item 2).
+UNKNOWN_COUNCILS = [
+    "How many unpaid carers were waiting for a carer's assessment in Westshire?",
+    "how many unpaid carers were waiting for a carer's assessment in leeds",
+    "How many unpaid carers were waiting for a carer's assessment in WESTSHIRE?",
+    "how many unpaid carers were waiting for a carer's assessment in westshire",
+    "Westshire: how many unpaid carers were waiting for a carer's assessment?",
+    "For Westshire, how many unpaid carers were waiting for a carer's assessment?",
+    "Westshire council — how many unpaid carers were waiting for a carer's assessment?",
+    "What was Leeds' safeguarding score?",
+]
+
 # (question, the user's own council, the authorities the user selected)
 SAME_ANSWERS: list[tuple[str, str, tuple[str, ...]]] = [
-    # councils the library does not hold, in any case, punctuation or position
-    ("How many unpaid carers were waiting for a carer's assessment in Westshire?", "", ()),
-    ("how many unpaid carers were waiting for a carer's assessment in leeds", "", ()),
-    ("How many unpaid carers were waiting for a carer's assessment in WESTSHIRE?", "", ()),
-    ("Westshire: how many unpaid carers were waiting for a carer's assessment?", "", ()),
-    ("For Westshire, how many unpaid carers were waiting for a carer's assessment?", "", ()),
-    ("Westshire council — how many unpaid carers were waiting for a carer's assessment?", "", ()),
-    ("What was Leeds' safeguarding score?", "", ()),
+    *[(q, "", ()) for q in UNKNOWN_COUNCILS],
     ("Compare direct payment uptake in Kingsmere and Barnsley.", "", ()),
     # abstention: what the reports do not say
     *[(q, "", (a,)) for q, a in _unanswerable()],
@@ -111,7 +116,7 @@ def test_what_the_reports_do_not_say_is_declined_and_unknown_councils_get_nothin
     for question, authority in _unanswerable():
         answer = national.ask(question, scope=SearchFilter(authorities=(authority,)))
         assert answer.abstained and not answer.citations, question
-    for question in [q for q, home, _ in SAME_ANSWERS[:7]]:
+    for question in UNKNOWN_COUNCILS:
         answer = national.ask(question, home="")
         assert answer.abstained and not answer.citations and "not in the library" in answer.answer, question
         assert answer.answer.split(" is not in the library")[0] in ("Westshire", "WESTSHIRE", "Leeds"), question

@@ -253,7 +253,14 @@ def test_with_one_report_in_the_library_an_unknown_council_gets_nothing_of_it(tm
     assert not ingest_paths([DEMO / "fenmarsh.md"], store).failed
     assistant = Assistant(store)
     for question in ("How many unpaid carers were waiting for a carer's assessment in Westshire?",
-                     "What was Westshire's safeguarding score?", "Which quality statements did Leeds score 1 on?"):
+                     "What was Westshire's safeguarding score?", "Which quality statements did Leeds score 1 on?",
+                     # issue 27 item 2: any case, punctuation or position
+                     "how many unpaid carers were waiting for a carer's assessment in leeds",
+                     "How many unpaid carers were waiting for a carer's assessment in WESTSHIRE?",
+                     "how many unpaid carers were waiting for a carer's assessment in westshire",
+                     "Westshire: how many unpaid carers were waiting for a carer's assessment?",
+                     "For Westshire, how many unpaid carers were waiting for a carer's assessment?",
+                     "Westshire council — how many unpaid carers were waiting for a carer's assessment?"):
         answer = assistant.ask(question, home="")
         assert not answer.citations and "not in the library" in answer.answer, question
         assert "Fenmarsh" not in answer.answer.split("The library holds")[0], question

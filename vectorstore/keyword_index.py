@@ -108,7 +108,9 @@ class KeywordIndex:
         reports, 10.3 in one of 150, so every question's words weighed differently as the
         library grew and a sentence that answered in the small library stopped answering in the
         large one (issue 26). Now a word used by the same share of findings weighs the same in
-        both, and one no finding uses weighs log(1 + 1 / IDF_SMOOTHING) at any size."""
+        both, and one no finding uses weighs log(1 + 1 / IDF_SMOOTHING) at any size from four
+        reports up. Below that the smoothing stays half a finding, as before: in a library of one
+        report, a word none of its 20 findings uses says little about the word."""
         return share_idf(self.doc_freq.get(token, 0), max(len(self.ids), 1))
 
     def scores(self, query: str) -> dict[str, float]:
@@ -136,8 +138,9 @@ class KeywordIndex:
 
 
 def share_idf(df: int, n: int) -> float:
-    """A word's inverse document frequency among n findings, smoothed by a share of them."""
-    smoothing = IDF_SMOOTHING * n
+    """A word's inverse document frequency among n findings, smoothed by a share of them (never
+    less than BM25's half a finding: in a library smaller than four reports, weights are BM25's)."""
+    smoothing = max(0.5, IDF_SMOOTHING * n)
     return math.log(1 + (n - df + smoothing) / (df + smoothing))
 
 

@@ -168,7 +168,7 @@ class SentenceSelector:
             relevance = 0.5 * float(sim) + 0.5 * cov
             right_kind = fits_kinds(sentence, kinds)
             if figure:
-                relevance += 0.06 if _DIGIT.search(sentence) and right_kind else -0.06
+                relevance += 0.06 if _DIGIT.search(sentence) else -0.06
             if shortfalls and SHORTFALL.search(sentence):
                 relevance += 0.1
             ranked.append(Selected(finding, sentence, relevance, cov, lead, right_kind))

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from cqc import framework
-from cqc.councils import Council, council_named, council_spans, find_councils
+from cqc.councils import Council, council_named, council_spans, find_councils, merged_spans
 
 
 @dataclass(frozen=True)
@@ -109,14 +109,7 @@ class AuthorityNames:
     def spans(self, text: str) -> list[tuple[int, int]]:
         """The spans of text a splitter must keep whole: every council on the list and every
         library authority it names ("Hammersmith and Fulham", "Eastholm & Westholm")."""
-        spans = council_spans(text) + [(f.start, f.end) for f in self._library_names(text)]
-        merged: list[tuple[int, int]] = []
-        for start, end in sorted(spans):
-            if merged and start < merged[-1][1]:
-                merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
-            else:
-                merged.append((start, end))
-        return merged
+        return merged_spans(council_spans(text) + [(f.start, f.end) for f in self._library_names(text)])
 
     def read(self, text: str) -> NamesIn:
         found = self._library_names(text)

@@ -144,14 +144,18 @@ _PLACE_RES = (
     re.compile(rf"^\s*({_NAME})\s*(?::|\s[-—–]\s|[—–])"),  # a label opening the question: "Westshire: how many ..."
 )
 _LABEL = _PLACE_RES[4]
-# A name written in lower case is a place only at the very end, after "in", "at" or "for": "...
-# waiting in westshire". Whether the library's text holds the word is for the caller to check.
-_LOWER_PLACE = re.compile(r"\b(?:in|at|for)\s+([a-z][a-z'’-]{3,})\s*[?.!]*\s*$")
+# A name written in lower case is a place only as the question's last word after "in" ("... waiting
+# in westshire"; "for pets" is not a place), and not with an ending place names do not have
+# ("in poverty", "in training"). Whether the library's text holds the word is for the caller to check.
+_LOWER_PLACE = re.compile(r"\bin\s+([a-z][a-z'’-]{3,})\s*[?.!]*\s*$")
+_NOT_PLACE_ENDING = re.compile(
+    r"(tion|sion|ment|ness|ity|ty|ance|ence|ism|ing|ics|ship|hood|ure|acy|ous|ive|ful|less|ies|ed|ers|ists|als|ly)$")
 _NOT_LOWER_PLACES = frozenset(
     "total general particular practice future detail full brief short summary advance addition order turn return "
     "response time place person writing public private there here them that this these those which each every both "
     "either all other others time years months weeks days hospital hospitals place places reality principle "
-    "theory common part whole".split()
+    "theory common part whole example instance depth now future past crisis prison prisons care need needs work "
+    "school schools education employment housing custody hand mind view touch line debt".split()
 )
 _OPENERS = frozenset(
     "summarise summarize compare list show describe give tell explain draft outline brief rank find please "
@@ -261,8 +265,9 @@ def places_in(text: str) -> list[str]:
             if name not in found:
                 found.append(name)
     lower = _LOWER_PLACE.search(text)
-    if lower and lower.group(1) not in _NOT_PLACES | _NOT_LOWER_PLACES and lower.group(1) not in found:
-        found.append(lower.group(1))
+    word = lower.group(1) if lower else ""
+    if word and word not in _NOT_PLACES | _NOT_LOWER_PLACES and not _NOT_PLACE_ENDING.search(word) and word not in found:
+        found.append(word)
     return found
 
 
