@@ -61,6 +61,9 @@ UNKNOWN_COUNCILS = [
     "Westshire: how many unpaid carers were waiting for a carer's assessment?",
     "For Westshire, how many unpaid carers were waiting for a carer's assessment?",
     "Westshire council — how many unpaid carers were waiting for a carer's assessment?",
+    "In Westshire how many unpaid carers were waiting for a carer's assessment?",
+    "How many unpaid carers were waiting for a carer's assessment (Westshire)?",
+    "How many unpaid carers were waiting for a carer's assessment, Westshire?",
     "What was Leeds' safeguarding score?",
 ]
 

@@ -39,6 +39,9 @@ ROWS: list[tuple[str, dict]] = [
     ("For Westshire, how many carers were waiting?", dict(places=("Westshire",), authorities=())),
     ("Westshire council — how many carers were waiting?", dict(places=("Westshire",), authorities=())),
     ("how many carers were waiting in westshire", dict(places=("westshire",), authorities=())),
+    ("In Westshire how many carers were waiting?", dict(places=("Westshire",), authorities=())),
+    ("How many carers were waiting for an assessment (Westshire)?", dict(places=("Westshire",), authorities=())),
+    ("How many carers were waiting, Westshire?", dict(places=("Westshire",), authorities=())),
     ("How many carers were waiting in Hammersmith and Fulhm?", dict(absent=("Hammersmith and Fulham",), places=())),
     # ordinary capitalised words are not councils
     ("What does the Care Act say about carers in Kingsmere?", dict(places=(), absent=(), authorities=(KM,))),

@@ -142,6 +142,9 @@ _PLACE_RES = (
     re.compile(rf"\b{_PLACING}\s+({_NAME})(?=\s*(?:[?.!,;:—–]|\s-\s|$|\b(?:and|or|compared|versus|vs)\b))"),
     re.compile(rf"\bthe\s+({_NAME})\s+(?:report|assessment)\b"),
     re.compile(rf"^\s*({_NAME})\s*(?::|\s[-—–]\s|[—–])"),  # a label opening the question: "Westshire: how many ..."
+    re.compile(rf"^\s*(?i:in|at|for)\s+({_NAME})\s+(?=(?i:{_WH}))"),  # "In Westshire how many ..."
+    re.compile(rf"\(\s*({_NAME})\s*\)"),  # "carers waiting (Westshire)"
+    re.compile(rf",\s*({_NAME})\s*[?.!]*\s*$"),  # "how many carers were waiting, Westshire?"
 )
 _LABEL = _PLACE_RES[4]
 # A name written in lower case is a place only as the question's last word after "in" ("... waiting
@@ -245,8 +248,9 @@ def split_outside(text: str, pattern: re.Pattern, keep: list[tuple[int, int]]) -
 
 def places_in(text: str) -> list[str]:
     """Names standing where a council's name would: "in Westshire", "in WESTSHIRE", "Harrowfield's",
-    "Northbridge Council", "Westshire council", "For Westshire, ...", "Westshire: ...", and a last
-    lower-case word after "in" ("... in westshire"). Whether the library knows them is for the
+    "Northbridge Council", "Westshire council", "For Westshire, ...", "Westshire: ...", "In Westshire
+    how many ...", "(Westshire)", "..., Westshire?", and a last lower-case word after "in" ("... in
+    westshire"). Whether the library knows them is for the
     caller to check."""
     found: list[str] = []
     for pattern in _PLACE_RES:
