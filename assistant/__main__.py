@@ -302,7 +302,8 @@ def _eval(args: argparse.Namespace) -> int:
     from evaluation.cli import run_eval
 
     return run_eval(_settings(args.store), args.files, as_json=args.json, baseline=args.baseline, floors=args.floors,
-                    library=args.library, facts=args.facts, measure_facts=args.measure_facts)
+                    library=args.library, facts=args.facts, measure_facts=args.measure_facts,
+                    among_gold=args.among_gold, save=args.save, same_as=args.same_as)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -349,6 +350,12 @@ def main(argv: list[str] | None = None) -> int:
     ev.add_argument("--facts", help="a facts file (one object or a list): check the catalog holds each exactly")
     ev.add_argument("--measure-facts", nargs="+", metavar="FACTS.json",
                     help="per-report facts files: score the library's figures read as data against their metrics")
+    ev.add_argument("--among-gold", action="store_true",
+                    help="ask questions that select no authority with the gold's own authorities selected "
+                         "(a library holding other reports besides them)")
+    ev.add_argument("--save", metavar="FILE", help="write the table of our numbers as JSON")
+    ev.add_argument("--same-as", metavar="FILE",
+                    help="a table saved with --save (the same gold in another library): exit 1 when an overall metric moved by more than 0.01")
     args = parser.parse_args(argv)
     from pydantic import ValidationError
 

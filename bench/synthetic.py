@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import random
 import re
+import sys
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -192,11 +193,14 @@ def _slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
 
 
-def build_set(templates: list[Template], n: int, out_dir: Path, seed: int = 7, start: int = 0) -> list[SyntheticReport]:
+def build_set(templates: list[Template], n: int, out_dir: Path, seed: int = 7, start: int = 0,
+              names: list[str] | None = None) -> list[SyntheticReport]:
     """Reports start..n-1 of the set (the same names, figures and dates for the same seed), written
-    into out_dir; files already there are rewritten, so a larger run extends a smaller one."""
+    into out_dir; files already there are rewritten, so a larger run extends a smaller one.
+    `names`: authorities for the first reports instead of made-up ones (real councils whose names
+    hold "and", for the question path's tests at national size)."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    names = authority_names(n, seed)
+    names = list(names or []) + authority_names(n, seed)
     reports = []
     first_day = date(2023, 11, 1)
     for i in range(start, n):
@@ -215,3 +219,30 @@ def build_set(templates: list[Template], n: int, out_dir: Path, seed: int = 7, s
         path.write_text(content, encoding="utf-8")
         reports.append(SyntheticReport(path, authority, Path(template.source).name, published.isoformat()))
     return reports
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m bench.synthetic --out DIR`: write the synthetic reports alone (the national-size
+    eval, `make eval-national`, ingests them beside the shared reports)."""
+    import argparse
+
+    from config import configure_offline
+
+    configure_offline()
+    parser = argparse.ArgumentParser(prog="python -m bench.synthetic", description=main.__doc__)
+    parser.add_argument("--corpus", type=Path, required=True, help="the shared reports the synthetic ones copy")
+    parser.add_argument("--reports", type=int, default=146, help="how many (default 146: 150 with the shared four)")
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args(argv)
+    try:
+        written = build_set(load_templates(args.corpus), args.reports, args.out, seed=args.seed)
+    except (OSError, ValueError) as exc:
+        print(f"python -m bench.synthetic: {exc}", file=sys.stderr)
+        return 2
+    print(f"{len(written)} synthetic reports written to {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

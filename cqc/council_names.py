@@ -37,7 +37,7 @@ from rapidfuzz.distance import OSA
 
 from cqc.council_list import COUNCILS, EVERYDAY_WORDS, LOWER_CASE_WORDS, Council, normalise
 
-__all__ = ["CouncilMention", "find_councils", "council_spans", "council_named"]
+__all__ = ["CouncilMention", "find_councils", "council_spans", "council_named", "merged_spans"]
 
 MIN_TYPO_LETTERS = 7  # a shorter name with a letter wrong is too often another word ("Kent", "Kept")
 MAX_TYPOS = 1
@@ -320,6 +320,11 @@ def council_spans(text: str, also: Iterable[str] = ()) -> list[tuple[int, int]]:
             continue
         pattern = re.compile(r"(?<![\w-])" + r"[\s.,\-]*".join(words) + r"(?![\w&]|-\w)", re.IGNORECASE)
         spans += [(m.start(), m.end()) for m in pattern.finditer(text)]
+    return merged_spans(spans)
+
+
+def merged_spans(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Spans in order, those that overlap made one."""
     merged: list[tuple[int, int]] = []
     for start, end in sorted(spans):
         if merged and start < merged[-1][1]:

@@ -12,11 +12,11 @@
 from __future__ import annotations
 
 from cqc.council_list import COUNCILS, EVERYDAY_WORDS, KINDS, Council, name_forms, normalise, short_form
-from cqc.council_names import CouncilMention, council_named, council_spans, find_councils
+from cqc.council_names import CouncilMention, council_named, council_spans, find_councils, merged_spans
 
 __all__ = [
     "COUNCILS", "EVERYDAY_WORDS", "KINDS", "Council", "CouncilMention", "council_named", "council_spans",
-    "councils_in", "find_councils", "name_forms", "normalise", "short_form",
+    "councils_in", "find_councils", "merged_spans", "name_forms", "normalise", "short_form",
 ]
 
 

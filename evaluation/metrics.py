@@ -126,3 +126,20 @@ def check_floors(table: dict[str, dict[str, float]], floors: dict[str, dict[str,
     if not failures:
         print("All eval floors met.")
     return 1 if failures else 0
+
+
+UNCOMPARED = ("n", "seconds")  # how many questions, and how fast: not what an answer says
+
+
+def differences(table: dict[str, dict[str, float]], other: dict[str, dict[str, float]],
+                within: float) -> list[str]:
+    """Every metric of two tables (the same gold in two libraries) that differs by more than
+    `within`, or is in one table only."""
+    out = []
+    for group in sorted(set(table) | set(other)):
+        mine, theirs = table.get(group, {}), other.get(group, {})
+        for name in sorted((set(mine) | set(theirs)) - set(UNCOMPARED)):
+            a, b = mine.get(name), theirs.get(name)
+            if a is None or b is None or abs(a - b) > within:
+                out.append(f"{group}.{name}: {b} -> {a}")
+    return out

@@ -51,6 +51,63 @@ def corpus_assistant(corpus_store):
     return Assistant(corpus_store)
 
 
+# -- a national-size library: the shared reports among synthetic ones (issue 26) -------------------
+NATIONAL_SIZE = 150  # reports, as many as the regulator's national set; the shared four among them
+# Real councils whose names hold "and" or a comma, and a made-up one a letter from a real one
+# (Bramley/Bromley): synthetic reports under these come first in the national library.
+NATIONAL_NAMED = (
+    "London Borough of Hammersmith and Fulham", "Brighton and Hove City Council",
+    "Redcar and Cleveland Borough Council", "Bournemouth, Christchurch and Poole Council",
+    "Bramley Borough Council",
+)
+
+
+@pytest.fixture(scope="session")
+def national_reports(tmp_path_factory, corpus) -> Path:
+    """The synthetic reports of the national library (bench/synthetic.py: the shared reports
+    re-issued under other authorities, figures varied, as Markdown, HTML and text in turn)."""
+    from bench.synthetic import build_set, load_templates
+
+    folder = tmp_path_factory.mktemp("national-reports")
+    shared = len([p for p in (corpus / "reports").iterdir()])
+    build_set(load_templates(corpus / "reports"), NATIONAL_SIZE - shared - len(NATIONAL_NAMED), folder,
+              names=list(NATIONAL_NAMED))
+    return folder
+
+
+def _fake_library(folder: Path, paths: list[Path], fake_model: Path):
+    """A store of these files embedded by the fake, opened with the fake loaded: it keeps the
+    fake's embedder, so it answers after the fake's patch is gone (nothing more is written to it)."""
+    from library.ingesting import ingest_paths
+    from tests.fake_embedder import using_fake_embedder
+    from vectorstore.store import LibraryStore
+
+    with using_fake_embedder(fake_model):
+        store = LibraryStore(Settings(store_dir=folder))
+        summary = ingest_paths(paths, store)
+        assert not summary.failed, summary.lines()
+        assert store.embeddings is not None  # loaded now, while the fake is the embedder
+    return store
+
+
+@pytest.fixture(scope="session")
+def national_store(tmp_path_factory, corpus, national_reports, fake_model):
+    """The shared reports and the seed among synthetic ones, about 150 reports, embedded by the fake
+    embedder (tests/fake_embedder.py): ingesting 150 reports with the real model takes 5 to 10
+    minutes on two cores, with the fake about 1.5. What these tests check is the question path
+    (scope, abstention, figure kinds, names), not the model's ranking; the eval measures that at
+    this size with the real model (`make eval-national`)."""
+    return _fake_library(tmp_path_factory.mktemp("national-store"),
+                         [national_reports, corpus / "reports", corpus / "seed"], fake_model)
+
+
+@pytest.fixture(scope="session")
+def small_fake_store(tmp_path_factory, corpus, fake_model):
+    """The shared reports and the seed alone, embedded by the same fake: the national library's
+    small twin, so a difference between their answers is the library's size, not the model."""
+    return _fake_library(tmp_path_factory.mktemp("small-fake-store"), [corpus / "reports", corpus / "seed"], fake_model)
+
+
 @pytest.fixture(scope="session")
 def facts(corpus) -> dict[str, dict]:
     """Per-report facts files ({slug}.json); facts/site-text.json (a list, for the page layout) is read

@@ -32,6 +32,23 @@ ROWS: list[tuple[str, dict]] = [
     ("How many unpaid carers were waiting for a carer's assessment in Westshire?", dict(places=("Westshire",), absent=())),
     ("What was Harrowfield's rating?", dict(places=("Harrowfield",), authorities=())),
     ("Reading the report, what did Kingsmere say about reablement?", dict(absent=(), authorities=(KM,))),
+    # ... in any case, punctuation or position (issue 27 item 2)
+    ("how many unpaid carers were waiting for a carer's assessment in leeds", dict(absent=("Leeds",), authorities=())),
+    ("How many carers were waiting in WESTSHIRE?", dict(places=("WESTSHIRE",), authorities=())),
+    ("Westshire: how many carers were waiting?", dict(places=("Westshire",), authorities=())),
+    ("For Westshire, how many carers were waiting?", dict(places=("Westshire",), authorities=())),
+    ("Westshire council — how many carers were waiting?", dict(places=("Westshire",), authorities=())),
+    ("how many carers were waiting in westshire", dict(places=("westshire",), authorities=())),
+    ("In Westshire how many carers were waiting?", dict(places=("Westshire",), authorities=())),
+    ("How many carers were waiting for an assessment (Westshire)?", dict(places=("Westshire",), authorities=())),
+    ("How many carers were waiting, Westshire?", dict(places=("Westshire",), authorities=())),
+    ("How many carers were waiting in Hammersmith and Fulhm?", dict(absent=("Hammersmith and Fulham",), places=())),
+    # ordinary capitalised words are not councils
+    ("What does the Care Act say about carers in Kingsmere?", dict(places=(), absent=(), authorities=(KM,))),
+    ("How many Section 42 enquiries did Eastholm complete?", dict(places=(), absent=())),
+    ("What did South Asian carers say in Kingsmere?", dict(places=(), absent=())),
+    ("Our council's vacancy rate?", dict(places=(), absent=(), first_person=True)),
+    ("How many carers were waiting in total?", dict(places=(), absent=())),
     # scores as data
     ("Which quality statements did Severn Marches score as exceptional?",
      dict(intent=Intent.SCORES, score_ask=ScoreAsk.STATEMENTS_AT, score_range=(4, 4), authorities=(SM,))),
@@ -110,9 +127,49 @@ def test_question_reads_as_planned(question, expected):
      ("What happened when Brightwell Homecare closed", "what did it show about contingency planning")),
     ("How many unpaid carers were waiting for a carer's assessment in Kingsmere?", ()),
     ("What is the vacancy rate and how has it changed?", ()),  # one subject, one figure: not two questions
+    # never inside a council's name (issue 26)
+    ("How many people did Bournemouth, Christchurch and Poole support, and how many were waiting?",
+     ("How many people did Bournemouth, Christchurch and Poole support", "how many were waiting")),
+    ("How many calls did Hammersmith and Fulham answer and how many were abandoned?",
+     ("How many calls did Hammersmith and Fulham answer", "how many were abandoned")),
 ])
 def test_parts_of_a_question(question, parts):
     assert parts_of(question) == parts
+
+
+def test_a_figure_part_is_never_cut_inside_a_name():
+    """"How many ... and ..." asks for two things, unless the "and" is inside a council's name: one
+    on the national list, or one of the library's own (fictional) names."""
+    from assistant.answers.parts import PartAnswerer
+    from assistant.evidence.sentences import SentenceSelector
+
+    parts = PartAnswerer(SentenceSelector(lambda texts: [], lambda word: 1.0), retrieve=None, embed_query=None)
+    one = "How many calls did Hammersmith and Fulham answer?"
+    assert parts.coordinated(one) == [one]
+    assert parts.coordinated("How many complaints and compliments did Kingsmere receive?") == [
+        "How many complaints", "How many compliments did Kingsmere receive?"]
+    names = AuthorityNames.from_authorities(["Eastholm and Westholm Council", KM])
+    fictional = "How many carers did Eastholm and Westholm support?"
+    assert len(parts.coordinated(fictional)) == 2  # the national list does not know the name
+    assert parts.coordinated(fictional, names.spans(fictional)) == [fictional]
+    assert understand("How many carers were waiting in Eastholm & Westholm?", names).authorities == (
+        "Eastholm and Westholm Council",)
+
+
+def test_library_names_come_before_the_national_list():
+    """A library name a letter from a real council stays the library's (Bramley, not Bromley); a real
+    council's whole name written out wins over a library name inside it."""
+    names = AuthorityNames.from_authorities(["Bramley Borough Council", "Fulham Council", KM])
+    assert understand("How many carers were waiting in Bramley?", names).authorities == ("Bramley Borough Council",)
+    assert understand("How many carers were waiting in Bramley?", names).absent == ()
+    assert understand("How many carers were waiting in Bromley?", names).absent == ("Bromley",)
+    plan = understand("How many carers were waiting in Hammersmith and Fulham?", names)
+    assert plan.authorities == () and plan.absent == ("Hammersmith and Fulham",)
+    assert understand("How many carers were waiting in Fulham?", names).authorities == ("Fulham Council",)
+    # Everyday words stay words for a library council on the national list too.
+    reading = AuthorityNames.from_authorities(["Reading Borough Council", KM])
+    assert understand("Reading the report, what did Kingsmere say?", reading).authorities == (KM,)
+    assert understand("What was the vacancy rate in Reading?", reading).authorities == ("Reading Borough Council",)
 
 
 def test_places_are_capitalised_names_where_a_council_would_stand():

@@ -22,6 +22,9 @@ import numpy as np
 from cqc.text.tokens import tokenize
 
 CURRENT = "current.json"  # names the saved version readers load
+# Of the findings, the share a word's count is smoothed by: half a finding in a library of four
+# reports (about 400 findings), where the weights were set, so that library weighs words as before.
+IDF_SMOOTHING = 0.5 / 400
 
 
 class KeywordIndex:
@@ -97,15 +100,23 @@ class KeywordIndex:
         return True
 
     def idf(self, token: str) -> float:
-        """Inverse document frequency over the whole library; rare words weigh more."""
-        n = max(len(self.ids), 1)
-        df = self.doc_freq.get(token, 0)
-        return math.log(1 + (n - df + 0.5) / (df + 0.5))
+        """Inverse document frequency over the whole library; rare words weigh more.
+
+        A word's weight follows the share of findings that use it, not their number: the
+        smoothing is a share too (`IDF_SMOOTHING` of the findings, where BM25's is half of one).
+        With half a finding, a word no finding uses weighed log(1 + 2n): 6.7 in a library of four
+        reports, 10.3 in one of 150, so every question's words weighed differently as the
+        library grew and a sentence that answered in the small library stopped answering in the
+        large one (issue 26). Now a word used by the same share of findings weighs the same in
+        both, and one no finding uses weighs log(1 + 1 / IDF_SMOOTHING) at any size from four
+        reports up. Below that the smoothing stays half a finding, as before: in a library of one
+        report, a word none of its 20 findings uses says little about the word."""
+        return share_idf(self.doc_freq.get(token, 0), max(len(self.ids), 1))
 
     def scores(self, query: str) -> dict[str, float]:
         """BM25 score of every finding that shares a term with the query."""
         with self._lock:
-            retriever, ids = self.retriever, self.ids
+            retriever, ids, doc_freq = self.retriever, self.ids, self.doc_freq
         tokens = tokenize(query)
         if retriever is None or not tokens:
             return {}
@@ -113,9 +124,29 @@ class KeywordIndex:
         known = [t for t in tokens if t in vocab]
         if not known:
             return {}
-        values = retriever.get_scores(known)
+        # BM25 with each word weighed by `idf` (a share of the findings), not bm25s's own (half a
+        # finding): a finding's keyword rank for a question then does not move when other reports
+        # are added to the library (issue 26).
+        n = max(len(ids), 1)
+        values = np.zeros(len(ids), dtype=np.float64)
+        for token, count in Counter(known).items():
+            df = doc_freq.get(token, 0)
+            weight = share_idf(df, n) / _bm25s_idf(df, n) if df else 1.0
+            values += count * weight * retriever.get_scores([token])
         hits = np.nonzero(values > 0)[0]
         return {ids[i]: float(values[i]) for i in hits}
+
+
+def share_idf(df: int, n: int) -> float:
+    """A word's inverse document frequency among n findings, smoothed by a share of them (never
+    less than BM25's half a finding: in a library smaller than four reports, weights are BM25's)."""
+    smoothing = max(0.5, IDF_SMOOTHING * n)
+    return math.log(1 + (n - df + smoothing) / (df + smoothing))
+
+
+def _bm25s_idf(df: int, n: int) -> float:
+    """The word weight bm25s builds into its scores (its default, Lucene's)."""
+    return math.log(1 + (n - df + 0.5) / (df + 0.5))
 
 
 def _generation_of(name: str) -> int | None:

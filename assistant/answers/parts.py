@@ -13,13 +13,16 @@ import re
 from dataclasses import replace
 
 from assistant.answers.quoted import compose
+from assistant.evidence.figures import figure_kinds, fits_kinds
 from assistant.evidence.sentences import Selected, SentenceSelector, wants_figure
 from assistant.models import NOT_IN_REPORTS, Answer
 from assistant.path import Gathered
-from assistant.question.understand import WEAK_WORDS
+from assistant.question.understand import WEAK_WORDS, split_outside
+from cqc.councils import council_spans
 from cqc.text.sentences import split_sentences
 
 _LEAD = re.compile(r"^\s*(how (many|much|long|often)|what (proportion|percentage|share|number) of)\s+", re.IGNORECASE)
+_AND = re.compile(r"\s+and\s+")
 MIN_PART_COVERAGE = 0.5  # of a part's own subject words, in one sentence the answer quotes
 WHOLE_PIECE = 0.99
 MIN_STRONG_WORDS = 2  # fewer, and a part leans on the one before it
@@ -35,12 +38,16 @@ class PartAnswerer:
         return {t for t in self.selector.query_terms(part) if t not in WEAK_WORDS and not t[0].isdigit()}
 
     def covered(self, part: str, sentences: list[str], least: float = MIN_PART_COVERAGE) -> bool:
+        """Whether one of the sentences answers the part: covers its own words and, for a figure,
+        states one of the kind it asks for."""
         terms = self.strong_terms(part)
         if not terms:
             return True  # nothing of its own to look for: it leans on the rest of the question
         figure = wants_figure(part)
+        kinds = figure_kinds(part) if figure else frozenset()
         return any(
-            self.selector.coverage(terms, s) >= least and (not figure or any(ch.isdigit() for ch in s))
+            self.selector.coverage(terms, s) >= least
+            and (not figure or (any(ch.isdigit() for ch in s) and fits_kinds(s, kinds)))
             for s in sentences
         )
 
@@ -48,7 +55,9 @@ class PartAnswerer:
         """The answer with each part it missed answered on its own, or named as not in the reports."""
         scope = gathered.scope
         plan = scope.plan
-        pieces = [(piece, len(self.coordinated(part)) > 1) for part in plan.parts for piece in self.coordinated(part)]
+        names = scope.reading.names
+        split = {part: self.coordinated(part, names.spans(part)) for part in plan.parts}
+        pieces = [(piece, len(split[part]) > 1) for part in plan.parts for piece in split[part]]
         shown = [piece for piece, _ in pieces]
         # One of two things asked together must be found whole: "formal complaints" is not
         # answered by a sentence about Ombudsman complaints.
@@ -85,14 +94,19 @@ class PartAnswerer:
         return replace(answer, answer=" ".join(body), abstained=False, citations=citations, retrieved=retrieved,
                        kind="extractive")
 
-    def coordinated(self, part: str) -> list[str]:
+    def coordinated(self, part: str, keep: list[tuple[int, int]] | None = None) -> list[str]:
         """A figure part asking for two things at once ("how many formal complaints and Ombudsman
-        investigations ...") as one piece per thing, each of which the answer must cover."""
+        investigations ...") as one piece per thing, each of which the answer must cover. Never
+        cut inside a council's name (`keep`, spans of `part`; by default every council on the
+        national list): "how many calls did Hammersmith and Fulham answer" asks one thing."""
         m = _LEAD.match(part)
         if not wants_figure(part) or not m:
             return [part]
         lead, rest = m.group(0), part[m.end():]
-        sides = [x.strip() for x in re.split(r"\s+and\s+", rest, maxsplit=1)]
+        keep = council_spans(part) if keep is None else keep
+        inside_rest = [(start - m.end(), end - m.end()) for start, end in keep]
+        sides = [x.strip() for x in split_outside(rest, _AND, inside_rest)]
+        sides = sides if len(sides) < 2 else [sides[0], " and ".join(sides[1:])]  # the first "and" only
         if len(sides) < 2 or not all(self.strong_terms(x) for x in sides):
             return [part]
         return [f"{lead}{sides[0]}", f"{lead}{sides[1]}"]

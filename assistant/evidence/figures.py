@@ -38,6 +38,47 @@ def wanted_kind(question: str) -> str | None:
     return None
 
 
+# The kinds of figure a figure question asks for, whatever the library holds: a sentence answers
+# it only when it states a figure of one of them (a cost is money, "how many" a count or a share of
+# one, "what proportion" a percentage or a ratio, "how long" a duration). A question naming none
+# of these ("what was the uptake?") takes any figure.
+_MONEY_ASKED = re.compile(
+    r"\b(costs?|costing|spend|spent|spending|overspends?|overspent|underspends?|budgets?|fees?|prices?|charges?|"
+    r"funding|paid|pay|payments? of|savings?|income|expenditure|how much money|(hourly|weekly|daily|annual) rates?)\b|£",
+    re.IGNORECASE)
+_SHARE_ASKED = re.compile(r"\b(percentage|proportion|share|per cent|fraction)\b|%|\b(?<!(hourly|weekly|annual) )(?<!daily )rates?\b",
+                          re.IGNORECASE)
+_DURATION_ASKED = re.compile(
+    r"\bhow long\b|\b(wait(ing)?|response|turnaround|processing) times?\b|\bhow many (days|weeks|months|years|hours)\b"
+    r"|\baverage wait\b|\bhow quickly\b", re.IGNORECASE)
+_COUNT_ASKED = re.compile(r"\bhow many\b(?! (days|weeks|months|years|hours)\b)|\bnumber of\b|\bhow often\b", re.IGNORECASE)
+# A ratio answers a share ("1 in 4", "9 of the 26", "588 per 100,000"), as a percentage does.
+_RATIO = re.compile(r"\b\d[\d,.]*\s+(?:in|out of|of(?: the)?|per)\s+(?:\d|every\b|head\b|person\b|cent\b)", re.IGNORECASE)
+
+
+def figure_kinds(question: str) -> frozenset[str]:
+    """The kinds of figure a question asks for: money, percent, duration, count (none: any)."""
+    kinds = set()
+    if _MONEY_ASKED.search(question):
+        kinds.add("money")
+    if _SHARE_ASKED.search(question):
+        kinds.add("percent")
+    if _DURATION_ASKED.search(question):
+        kinds.add("duration")
+    if _COUNT_ASKED.search(question):
+        kinds |= {"count", "percent"}  # "how many were upheld": "78%" says how many of them
+    return frozenset(kinds)
+
+
+def fits_kinds(sentence: str, kinds: frozenset[str]) -> bool:
+    """Whether the sentence states a figure of one of the kinds asked for (any figure when none is)."""
+    if not kinds:
+        return True
+    if "percent" in kinds and _RATIO.search(sentence):
+        return True
+    return any(f.kind in kinds for f in figures_in(sentence))
+
+
 def _clause_words(clause: str) -> set[str]:
     return set(tokenize(with_measure_words(clause)))
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from assistant.evidence.figures import LEANS_BACK, with_measure_words
+from assistant.evidence.figures import LEANS_BACK, figure_kinds, fits_kinds, with_measure_words
 from assistant.models import RetrievedFinding
 from cqc.text.sentences import answer_sentences
 from cqc.text.tokens import tokenize
@@ -58,6 +58,7 @@ class Selected:
     relevance: float  # how well the sentence answers: similarity and coverage of the question's terms
     coverage: float
     lead: str = ""  # the sentence before it, when it leans on it ("Its actual spend ..."): quoted with it
+    right_kind: bool = True  # for a figure question: it states a figure of the kind asked (money for a cost ...)
 
 
 
@@ -67,8 +68,11 @@ def wants_figure(question: str) -> bool:
 
 
 def answers_figure(s: Selected) -> bool:
-    """The coverage test for figure questions: the sentence states a figure and covers most of what was asked."""
-    return bool(_DIGIT.search(s.sentence)) and s.coverage >= MIN_FIGURE_COVERAGE
+    """The test for figure questions: the sentence states a figure of the kind asked for (money for
+    a cost, a count or share for "how many", a percentage or ratio for a share, a duration for "how
+    long": `evidence.figures.figure_kinds`) and covers most of what was asked. The kind does not
+    move with the library's size, as the coverage's word weights do."""
+    return bool(_DIGIT.search(s.sentence)) and s.right_kind and s.coverage >= MIN_FIGURE_COVERAGE
 
 
 # Sentence vectors embedded at question time, kept between questions. Ingest stores every answer
@@ -147,6 +151,7 @@ class SentenceSelector:
         """Every sentence of the findings, scored, best first."""
         terms = self.query_terms(question)
         figure = wants_figure(question)
+        kinds = figure_kinds(question) if figure else frozenset()
         pairs, vectors = self.sentence_vectors(findings)
         if not pairs:
             return []
@@ -161,11 +166,12 @@ class SentenceSelector:
             # A sentence quoted with the one it leans on covers the question with both.
             cov = self.coverage(terms, f"{own} {lead}" if lead else own)
             relevance = 0.5 * float(sim) + 0.5 * cov
+            right_kind = fits_kinds(sentence, kinds)
             if figure:
                 relevance += 0.06 if _DIGIT.search(sentence) else -0.06
             if shortfalls and SHORTFALL.search(sentence):
                 relevance += 0.1
-            ranked.append(Selected(finding, sentence, relevance, cov, lead))
+            ranked.append(Selected(finding, sentence, relevance, cov, lead, right_kind))
         ranked.sort(key=lambda s: -s.relevance)
         return ranked
 

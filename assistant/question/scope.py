@@ -55,7 +55,10 @@ class ResolveScope:
         library = reading.names.authorities
         passes = _passes(filters, reports)
 
-        absent = list(plan.absent) + [p for p in plan.places if not self._library_mentions(p)]
+        # A name in a council's place that the library's text never uses is a council it does not
+        # hold ("in Westshire", "WESTSHIRE's", "Westshire: ..."): named as absent, never answered for.
+        absent = list(plan.absent) + [p[:1].upper() + p[1:] if p.islower() else p
+                                      for p in plan.places if not self._library_mentions(p)]
         named = list(plan.authorities)
         filtered_out = [a for a in named if not passes(a)]
         targets = [a for a in named if passes(a)]

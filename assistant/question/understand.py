@@ -18,11 +18,12 @@ from assistant.question.score_asks import (
     EXTREME_AREAS, HIGHEST, LOWEST, PROVIDER_RATING, RATING_NAMES, SCORE_WORDS, UNSCORED, score_ask_kind, score_range,
 )
 from cqc import framework
+from cqc.councils import council_spans
 from cqc.text.dates import MONTHS
 from cqc.text.tokens import tokenize
 from cqc.topics import STATEMENT_TOPICS
 
-__all__ = ["TOPICS", "WEAK_WORDS", "understand"]
+__all__ = ["TOPICS", "WEAK_WORDS", "parts_of", "places_in", "split_outside", "understand"]
 
 # Everyday names for what a quality statement covers (cqc/topics.py): these boost retrieval, they do not filter.
 TOPICS = STATEMENT_TOPICS
@@ -130,15 +131,35 @@ _PART_BREAK = re.compile(
     r"|\s+and\s+(?=(?:how (?:many|much|long|often)|what (?:proportion|percentage|share|number|was|were|is|are|did))\b)",
     re.IGNORECASE,
 )
-_NAME = r"[A-Z][\w'’-]*[a-z][\w'’-]*(?:\s+(?:upon\s+|on\s+|and\s+)?[A-Z][\w'’-]*[a-z][\w'’-]*){0,3}"
+# A name in a council's place is capitalised ("Westshire") or written in capitals ("WESTSHIRE"; five
+# letters or more, so most acronyms are not read as places).
+_CAPITALISED = r"(?:[A-Z][\w'’-]*[a-z][\w'’-]*|[A-Z]{2}[A-Z'’-]{3,})"
+_NAME = rf"{_CAPITALISED}(?:\s+(?:upon\s+|on\s+|and\s+)?{_CAPITALISED}){{0,3}}"
+_PLACING = r"(?i:in|at|for|from|about|than|with|and|versus|vs\.?)"
 _PLACE_RES = (
-    re.compile(rf"\b({_NAME})(?:'s|’s)(?!\w)"),
-    re.compile(rf"\b({_NAME})\s+(?:(?:County|City|Borough|Metropolitan Borough|District)\s+)?Council\b"),
-    re.compile(rf"\b(?:in|at|for|from|about|than|with|and|versus|vs\.?)\s+({_NAME})(?=\s*(?:[?.!,;:]|$|\b(?:and|or|compared|versus|vs)\b))"),
+    re.compile(rf"\b({_NAME})(?:'s|’s)(?!\w)"),  # "Harrowfield's"
+    re.compile(rf"\b({_NAME})\s+(?:(?i:county|city|borough|metropolitan borough|district)\s+)?(?i:council)\b"),
+    re.compile(rf"\b{_PLACING}\s+({_NAME})(?=\s*(?:[?.!,;:—–]|\s-\s|$|\b(?:and|or|compared|versus|vs)\b))"),
     re.compile(rf"\bthe\s+({_NAME})\s+(?:report|assessment)\b"),
+    re.compile(rf"^\s*({_NAME})\s*(?::|\s[-—–]\s|[—–])"),  # a label opening the question: "Westshire: how many ..."
+    re.compile(rf"^\s*(?i:in|at|for)\s+({_NAME})\s+(?=(?i:{_WH}))"),  # "In Westshire how many ..."
+    re.compile(rf"\(\s*({_NAME})\s*\)"),  # "carers waiting (Westshire)"
+    re.compile(rf",\s*({_NAME})\s*[?.!]*\s*$"),  # "how many carers were waiting, Westshire?"
 )
-# Words that open a question or an instruction: capitalised there, never part of a council's name
-# ("Summarise Harrowfield's report" names Harrowfield).
+_LABEL = _PLACE_RES[4]
+# A name written in lower case is a place only as the question's last word after "in" ("... waiting
+# in westshire"; "for pets" is not a place), and not with an ending place names do not have
+# ("in poverty", "in training"). Whether the library's text holds the word is for the caller to check.
+_LOWER_PLACE = re.compile(r"\bin\s+([a-z][a-z'’-]{3,})\s*[?.!]*\s*$")
+_NOT_PLACE_ENDING = re.compile(
+    r"(tion|sion|ment|ness|ity|ty|ance|ence|ism|ing|ics|ship|hood|ure|acy|ous|ive|ful|less|ies|ed|ers|ists|als|ly)$")
+_NOT_LOWER_PLACES = frozenset(
+    "total general particular practice future detail full brief short summary advance addition order turn return "
+    "response time place person writing public private there here them that this these those which each every both "
+    "either all other others time years months weeks days hospital hospitals place places reality principle "
+    "theory common part whole example instance depth now future past crisis prison prisons care need needs work "
+    "school schools education employment housing custody hand mind view touch line debt".split()
+)
 _OPENERS = frozenset(
     "summarise summarize compare list show describe give tell explain draft outline brief rank find please "
     "what which how why when where who whose is are was were did does do has have had can could should".split()
@@ -146,6 +167,10 @@ _OPENERS = frozenset(
 _NOT_PLACES = frozenset(
     ["england", "cqc", "nhs", "ascof", "lgsco", "care act", "section", "ombudsman", "the", "i", "council", "county",
      "city", "borough", "local", "overall", "quality", "theme", "score", "rating", "report", "please", "thanks",
+     # words before "council" or opening a question that are not a council's name
+     "our", "my", "your", "their", "this", "that", "each", "every", "a", "an", "any", "which", "what", "district",
+     "parish", "town", "unitary", "metropolitan", "question", "quick", "query", "note", "re", "hi", "hello",
+     "urgent", "fyi", "summary", "help", "question", "answer", "context", "background", "update", "request",
      *(m.lower() for m in MONTHS), *(r.lower() for r in framework.RATINGS),
      *(qs.name.lower() for qs in framework.QUALITY_STATEMENTS)]
 )
@@ -200,17 +225,33 @@ WEAK_WORDS = frozenset(tokenize(
 ))
 
 
-def parts_of(question: str) -> tuple[str, ...]:
+def parts_of(question: str, keep: list[tuple[int, int]] | None = None) -> tuple[str, ...]:
     """The separate things a question asks, when it asks more than one; each keeps enough words
-    to be searched for."""
-    pieces = [p.strip(" ,;?") for p in _PART_BREAK.split(question)]
+    to be searched for. `keep`: spans never cut (council names: "How many calls did Hammersmith and
+    Fulham ...?" is one question); by default every council on the national list."""
+    keep = council_spans(question) if keep is None else keep
+    pieces = [p.strip(" ,;?") for p in split_outside(question, _PART_BREAK, keep)]
     pieces = [p for p in pieces if len([t for t in tokenize(p) if not t.isdigit()]) >= 1]
     return tuple(pieces) if len(pieces) >= 2 else ()
 
 
+def split_outside(text: str, pattern: re.Pattern, keep: list[tuple[int, int]]) -> list[str]:
+    """The text cut at every match of the pattern that does not touch a kept span."""
+    pieces, last = [], 0
+    for m in pattern.finditer(text):
+        if any(start < m.end() and m.start() < end for start, end in keep):
+            continue
+        pieces.append(text[last:m.start()])
+        last = m.end()
+    return pieces + [text[last:]]
+
+
 def places_in(text: str) -> list[str]:
-    """Capitalised names standing where a council's name would: "in Westshire", "Harrowfield's",
-    "Northbridge Council". Whether the library knows them is for the caller to check."""
+    """Names standing where a council's name would: "in Westshire", "in WESTSHIRE", "Harrowfield's",
+    "Northbridge Council", "Westshire council", "For Westshire, ...", "Westshire: ...", "In Westshire
+    how many ...", "(Westshire)", "..., Westshire?", and a last lower-case word after "in" ("... in
+    westshire"). Whether the library knows them is for the
+    caller to check."""
     found: list[str] = []
     for pattern in _PLACE_RES:
         for m in pattern.finditer(text):
@@ -220,17 +261,23 @@ def places_in(text: str) -> list[str]:
                 if not rest:
                     continue
                 name = rest.strip()
-            elif m.start(1) == 0 and pattern is not _PLACE_RES[1] and not text[m.end(1):].startswith(("'s", "’s")):
+            elif m.start(1) == 0 and pattern not in (_PLACE_RES[1], _LABEL) \
+                    and not text[m.end(1):].startswith(("'s", "’s")):
                 continue  # the question's first word is capitalised whatever it is
             if name.lower() in _NOT_PLACES or name.lower().split()[0] in _NOT_PLACES:
                 continue
             if name not in found:
                 found.append(name)
+    lower = _LOWER_PLACE.search(text)
+    word = lower.group(1) if lower else ""
+    if word and word not in _NOT_PLACES | _NOT_LOWER_PLACES and not _NOT_PLACE_ENDING.search(word) and word not in found:
+        found.append(word)
     return found
 
 
 def understand(question: str, names: AuthorityNames) -> QueryPlan:
-    authorities, content = names.find(question)
+    named = names.read(question)
+    authorities, content = list(named.authorities), named.content
     statements = _statements_named(content)
     low = content.lower()
     across = bool(_ACROSS.search(question)) and not authorities
@@ -238,10 +285,11 @@ def understand(question: str, names: AuthorityNames) -> QueryPlan:
     extremes = "lowest" if LOWEST.search(low) else "highest" if HIGHEST.search(low) else ""
     wanted, overall_range = score_range(content)
     comparative = bool(_COMPARE.search(question)) or len(authorities) >= 2
-    absent = names.absent_councils(content)
-    places = [p for p in places_in(content) if not names.absent_councils(p)]
-    unnamed = content
-    for name in [*absent, *places]:
+    absent = list(named.absent)
+    # Other names in a council's place, read from what is left once every council is taken out.
+    places = places_in(named.bare)
+    unnamed = named.bare
+    for name in places:
         unnamed = unnamed.replace(name, " ")
 
     intent = Intent.FINDINGS
@@ -280,7 +328,7 @@ def understand(question: str, names: AuthorityNames) -> QueryPlan:
         score_range=wanted if intent is Intent.SCORES else None,
         summary_ask=summary_ask,
         voices=voices,
-        parts=parts_of(question) if intent is Intent.FINDINGS else (),
+        parts=parts_of(question, names.spans(question)) if intent is Intent.FINDINGS else (),
         absent=tuple(absent),
         places=tuple(places),
         unscored_measure=unscored,
