@@ -1,0 +1,351 @@
+"""Does a sentence a model wrote say what the sentences it cites say? Not only their figures: their
+sense. "People did not have to wait, and every one was completed promptly [1]" citing "612 people
+were waiting ... the average wait was 74 days" holds no wrong figure and shares the finding's
+words; it says the opposite.
+
+No model judges this (none that could run here would be reliable, and a check must be explainable).
+The sentence and the findings it cites are read clause by clause, and four things are compared:
+
+- **Polarity of what is done.** A word a negation falls on ("did not have to *wait*", "there was no
+  *waiting* list", "they rarely *received* feedback") against the same word in the findings, where
+  the clauses are about the same thing (they share another content word). A claim is refuted when
+  every such clause of the findings states it the other way, plainly (no negation in a clause
+  means a plain statement; a clause with a negation that falls on another word is not counted).
+- **Scales with two ends**, a short lexicon of how reports judge: timeliness ("promptly", "within
+  target" | "delays", "overdue", "backlog", "waited too long"), judgement ("effective", "good",
+  "clear" | "poor", "inconsistent", "gaps", "difficult") and direction ("rose", "above", "higher" |
+  "fell", "below", "fewer"). A negation in the clause turns the end ("without delay" is timely,
+  "not always clear" is unclear). A claim at one end of a scale needs the findings it cites at
+  that end: at the other end only, it is refuted; nowhere on the scale, the judgement is the
+  model's own ("completed promptly" citing a finding that states a wait of 74 days).
+- **Absolute quantifiers.** "all", "every", "always", "fully" need an absolute in what is cited
+  ("all four localities", "each", "100%"); "none", "nobody", "never" need one of theirs.
+- **Many against few.** "most", "many", "usually" against findings that say only "a few",
+  "a minority", "rarely" (and the reverse). "Most people said" for "many people told us" stands.
+
+Words are compared as stems (`cqc.text.tokens.stem`), so "waiting", "waited" and "wait" are one.
+A scale word in a proper name ("Better Care Fund", "Improving Together Plan") is a name, not a
+judgement: a capitalised word inside a sentence is skipped.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from cqc.text.tokens import STOPWORDS, stem
+
+# -- negation -------------------------------------------------------------------------------------
+NEGATORS = frozenset(
+    "not no never cannot nobody none nothing neither nor without unable rarely seldom hardly barely scarcely".split()
+)
+# Negators that are not negations: "not only", "no more than 5", "no longer" is one (kept).
+_NOT_NEGATION = re.compile(
+    r"\b(?:not\s+(?:only|just|least|merely|until)|no\s+(?:more|less|fewer)\s+than|not\s+(?:more|less|fewer)\s+than"
+    r"|whether\s+or\s+not|no\s+matter|if\s+not)\b"
+)
+# "failed to", "fails to": as much a negation of the verb after them as "did not".
+_FAILED_TO = re.compile(r"\bfail(?:ed|s)?\s+to\b")
+# Between a negator and the word it falls on: auxiliaries, determiners, pronouns, adverbs of degree
+# and time ("did not *always* have *enough* time *to*"): the first word after them is the one negated.
+_SKIP = frozenset(
+    "a an the any some their its his her our my your this that these those them it they we you he she i "
+    "be been being is are was were am have has had having do does did to of for get got getting "
+    "always all yet also even fully really very quite so as much many more longer one ever enough "
+    "need needs needed able consistently currently routinely properly sufficiently clearly well "
+    "there here then just still sure".split()
+)
+
+# Past forms Snowball leaves apart from their verb: "met" is "meet", "rose" is "rise".
+_IRREGULAR = {
+    "met": "meet", "rose": "rise", "risen": "rise", "fell": "fall", "fallen": "fall", "grew": "grow", "grown": "grow",
+    "took": "take", "taken": "take", "made": "make", "gave": "give", "given": "give", "found": "find", "left": "leave",
+    "saw": "see", "seen": "see", "felt": "feel", "kept": "keep", "got": "get", "brought": "bring", "knew": "know",
+    "known": "know", "began": "begin", "begun": "begin", "paid": "pay", "held": "hold", "sent": "send", "spent": "spend",
+    "built": "build", "led": "lead", "heard": "hear", "understood": "understand", "chose": "choose", "chosen": "choose",
+    "wrote": "write", "written": "write", "told": "tell", "said": "say", "thought": "think", "sought": "seek",
+    "bought": "buy", "taught": "teach", "caught": "catch", "won": "win", "lost": "lose", "spoke": "speak",
+    "spoken": "speak", "went": "go", "gone": "go", "came": "come", "did": "do", "done": "do", "ran": "run",
+}
+
+
+def base(word: str) -> str:
+    """A word's stem, irregular past forms read as their verb."""
+    return stem(_IRREGULAR.get(word, word))
+
+
+# -- where a clause ends ----------------------------------------------------------------------------
+_CLAUSE_BREAK = re.compile(
+    r"[,;:()\u2013\u2014]|(?<=\w)[.!?](?=\s|$)|\s-\s|\b(?:and|but|while|whereas|although|though|however|yet|"
+    r"because|which|who|whom|whose|that|where|when|whilst|despite|unless)\b",
+    re.IGNORECASE,
+)
+_WORD = re.compile(r"[A-Za-z]+(?:['’][a-z]+)?")
+
+# Words that say who spoke or which body: clauses sharing only these are not about the same thing.
+_GENERIC = frozenset(base(w) for w in (
+    "people person council local authority staff told tell said say says us also report reports "
+    "adult adults social care service services leader leaders partner partners".split()
+))
+
+# -- scales with two ends --------------------------------------------------------------------------
+# (pattern, scale, end): the end is +1 or -1; a negation in the clause before the word turns it.
+_SCALES: list[tuple[re.Pattern, str, int]] = []
+
+
+def _scale(name: str, end: int, *patterns: str) -> None:
+    for p in patterns:
+        _SCALES.append((re.compile(rf"\b(?:{p})\b", re.IGNORECASE), name, end))
+
+
+TIMELINESS, JUDGEMENT, DIRECTION, VARIATION = "timeliness", "judgement", "direction", "variation"
+_scale(TIMELINESS, +1,
+       r"prompt(?:ly)?", r"timely", r"quick(?:ly|er)?", r"swift(?:ly)?", r"rapid(?:ly)?", r"fast(?:er)?",
+       r"immediate(?:ly)?", r"on\s+time", r"in\s+good\s+time", r"(?:the\s+)?same\s+day", r"on\s+the\s+day",
+       r"straight\s+away", r"within\s+(?:target|timescales?)", r"without\s+waiting")
+_scale(TIMELINESS, -1,
+       r"delay(?:s|ed|ing)?", r"late", r"slow(?:ly|er)?", r"lengthy", r"overdue", r"backlogs?", r"untimely",
+       r"long\s+waits?", r"long\s+waiting", r"waited\s+(?:too\s+|so\s+|very\s+)?long", r"waiting\s+(?:too\s+)?long",
+       r"too\s+long", r"(?:a\s+)?long\s+time", r"behind(?!\s+(?:the|this|it|them))", r"outside\s+(?:target|timescales?)")
+_scale(JUDGEMENT, +1,
+       r"good", r"positive(?:ly)?", r"effective(?:ly|ness)?", r"strong(?:ly)?", r"robust", r"excellent",
+       r"(?<!as\s)well(?!\s+as|-?being)", r"helpful", r"helped", r"valued", r"praised", r"improved",
+       r"better(?!\s+care\s+fund)", r"best", r"safe(?:ly)?", r"satisfied", r"happy", r"(?<!to\s)clear(?:ly)?(?!\s+(?:the|its|their|a)\b)",
+       r"consistent(?:ly)?", r"sufficient(?:ly)?", r"adequate(?:ly)?", r"supportive", r"responsive", r"proactive(?:ly)?",
+       r"confident", r"stable", r"thorough(?:ly)?", r"strengths?", r"easy", r"easily", r"accessible",
+       r"straightforward", r"successful(?:ly)?", r"worked\s+well", r"enough")
+_scale(JUDGEMENT, -1,
+       r"poor(?:ly)?", r"negative(?:ly)?", r"ineffective", r"weak(?:ness|nesses)?", r"bad(?:ly)?", r"criticis(?:ed|m)",
+       r"complained", r"worse", r"worst", r"worsen(?:ed|ing)?", r"deteriorat(?:ed|ing|ion)", r"inadequate(?:ly)?",
+       r"insufficient(?:ly)?", r"inconsistent(?:ly)?", r"unclear", r"unsafe", r"dissatisfied", r"unhappy",
+       r"frustrat(?:ed|ing|ion)", r"lack(?:s|ed|ing)?", r"gaps?", r"shortfalls?", r"shortages?", r"struggl(?:e|ed|es|ing)",
+       r"difficult(?:y|ies)?", r"hard(?!\s+work)", r"confus(?:ed|ing)", r"barriers?", r"problems?", r"unmet", r"fragile",
+       r"unstable", r"inaccessible", r"unavailable", r"patchy", r"limited", r"concerns?\s+about")
+_scale(DIRECTION, +1,
+       r"increas(?:e|ed|es|ing)", r"ris(?:e|es|en|ing)", r"rose", r"grew", r"grow(?:n|ing|th)", r"higher", r"up\s+from",
+       r"rais(?:e|ed|es|ing)", r"doubled", r"exceed(?:ed|s|ing)?", r"above(?!\s*[:.,])")
+# A change that is better, of a figure that may be better higher or lower: it moved, one way or the other.
+_scale(DIRECTION, 0, r"improve(?:d|ment)\s+(?:from|on)", r"changed\s+from")
+_scale(DIRECTION, -1,
+       r"decreas(?:e|ed|es|ing)", r"fell", r"fallen", r"falling", r"drop(?:ped|s)?", r"declin(?:e|ed|es|ing)", r"lower",
+       r"fewer(?!\s+than)", r"reduced", r"reduction", r"down\s+from", r"halved", r"cut(?:s|ting)?",
+       r"(?<!table\s)(?<!chart\s)(?<!out\s)(?<!shown\s)below(?!\s*(?:shows?|sets?|lists?|[:.,]))")
+
+_scale(VARIATION, +1,
+       r"vari(?:ed|es|ation|ations|able|ability)", r"differ(?:ed|s|ence|ences)", r"uneven(?:ly)?", r"unequal(?:ly)?",
+       r"inconsistent(?:ly)?", r"depend(?:ed|s)?\s+on\s+where")
+_scale(VARIATION, -1, r"similar(?:ly)?", r"uniform(?:ly)?", r"the\s+same\s+(?:across|everywhere|in\s+every)", r"even(?:ly)?\s+spread")
+
+# -- quantifiers -----------------------------------------------------------------------------------
+_ALL = re.compile(r"\b(?:all|every|everyone|everybody|everything|always|entirely|completely|fully)\b", re.IGNORECASE)
+_PARTIAL = re.compile(r"\bnot\s+(?:all|every|everyone|everybody|always|entirely|completely|fully)\b", re.IGNORECASE)
+_ALL_IN_SOURCE = re.compile(r"\b(?:all|every|everyone|everybody|everything|always|each|entire|entirely|whole|"
+                            r"completely|fully|100%|universal(?:ly)?)\b", re.IGNORECASE)
+_NONE = re.compile(r"\b(?:none|nobody|no\s+one|nothing|never)\b", re.IGNORECASE)
+_NONE_IN_SOURCE = re.compile(r"\b(?:none|nobody|no\s+one|nothing|never|no|0|zero)\b", re.IGNORECASE)
+_MANY = re.compile(r"\b(?:most|majority|many|mostly|usually|often|frequently|generally|widely|large\s+number)\b", re.IGNORECASE)
+_FEW = re.compile(r"\b(?:few|minority|small\s+number|handful|rarely|seldom|occasionally|small\s+proportion)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Clause:
+    text: str
+    words: tuple[str, ...]  # stems of its content words
+    negated: frozenset[str]  # stems a negation in it falls on
+    negations: tuple[int, ...]  # where its negations are (character offsets)
+    surface: dict[str, str] = field(default_factory=dict, compare=False)  # stem -> the word as written
+
+    @property
+    def plain(self) -> bool:
+        return not self.negations
+
+    @property
+    def topic(self) -> set[str]:
+        """What the clause is about: its content words, less who said it."""
+        return set(self.words) - _GENERIC
+
+
+def _negations(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each negation in a clause."""
+    skip = [m.span() for m in _NOT_NEGATION.finditer(text.lower())]
+    out = []
+    for m in _WORD.finditer(text):
+        word = m.group(0).lower().replace("’", "'")
+        if (word in NEGATORS or word.endswith("n't")) and not any(a <= m.start() < b for a, b in skip):
+            out.append(m.span())
+    for m in _FAILED_TO.finditer(text.lower()):
+        out.append(m.span())
+    return sorted(out)
+
+
+def _clause(text: str) -> Clause:
+    negations = _negations(text)
+    words = [(m.start(), m.group(0).lower().replace("’", "'")) for m in _WORD.finditer(text)]
+    negated: set[str] = set()
+    for _, end in negations:
+        for start, word in words:
+            if start < end or word in _SKIP or word in NEGATORS:
+                continue
+            negated.add(base(word))
+            break
+    kept = [w for _, w in words if w not in STOPWORDS and w not in NEGATORS and len(w) > 2]
+    surface = {base(w): w for w in reversed(kept)}
+    return Clause(text, tuple(base(w) for w in kept), frozenset(negated), tuple(s for s, _ in negations), surface)
+
+
+def _pieces(text: str) -> list[tuple[int, str]]:
+    """Where each clause of a text starts, and its text."""
+    parts, start = [], 0
+    for m in _CLAUSE_BREAK.finditer(text):
+        parts.append((start, text[start:m.start()]))
+        start = m.end()
+    parts.append((start, text[start:]))
+    return [(at, p) for at, p in parts if _WORD.search(p)]
+
+
+def clauses(text: str) -> list[Clause]:
+    """A text cut where one statement ends and another begins: punctuation and the words that join
+    statements ("and", "but", "which", "that" ...)."""
+    return [_clause(p) for _, p in _pieces(text)]
+
+
+@dataclass
+class ScaleReading:
+    ends: dict[str, set[int]] = field(default_factory=dict)  # scale -> ends the text is at
+    words: dict[tuple[str, int], str] = field(default_factory=dict)  # (scale, end) -> a word saying so
+
+
+def _proper_name(text: str, start: int) -> bool:
+    """A capitalised word that does not begin its sentence: part of a name ("Better Care Fund")."""
+    before = text[:start].rstrip()
+    return text[start].isupper() and bool(before) and before[-1] not in ".!?:\"'“‘(-\u2022*"
+
+
+def scales(text: str) -> ScaleReading:
+    """Where a text stands on each scale: an end for every scale word, turned by a negation before it."""
+    reading = ScaleReading()
+    for at, part in _pieces(text):
+        negations = _clause(part).negations
+        for pattern, name, end in _SCALES:
+            for m in pattern.finditer(part):
+                if _proper_name(text, at + m.start()):
+                    continue
+                turns = sum(1 for n in negations if n < m.start())
+                side = end if turns % 2 == 0 or not end else -end
+                reading.ends.setdefault(name, set()).add(side)
+                reading.words.setdefault((name, side), m.group(0))
+    return reading
+
+
+# -- the check -------------------------------------------------------------------------------------
+def _sentences(sources: list[str]) -> list[str]:
+    return [s for src in sources for s in re.split(r"(?<=[.!?])\s+|\n", src) if _WORD.search(s)]
+
+
+def _about(topic: set[str], sentences: list[str]) -> list[str]:
+    """The sentences about what a clause is about: those sharing most of its content words (two at
+    least), the first of equals and any tied with it."""
+    if not sentences:
+        return []
+    shared = [len(topic & _clause(s).topic) for s in sentences]
+    best = max(shared)
+    return [s for s, n in zip(sentences, shared) if n == best] if best >= 2 else []
+
+
+def opposite_polarity(claim: str, sources: list[str]) -> str | None:
+    """A word the claim negates that every clause of the findings about the same thing states
+    plainly, or one the claim states plainly that the findings only ever negate."""
+    theirs = [c for s in sources for c in clauses(s)]
+    for mine in clauses(claim):
+        for word in sorted(mine.topic):
+            if word in mine.negated:
+                polarity = -1
+            elif mine.plain:
+                polarity = +1
+            else:
+                continue
+            others = mine.topic - {word}
+            seen = [(-1 if word in c.negated else +1 if c.plain else 0, c) for c in theirs
+                    if word in c.words and others & c.topic]
+            if seen and all(p == -polarity for p, _ in seen):
+                written, found = mine.surface[word], seen[0][1].text.strip()
+                if polarity < 0:
+                    return f"contradicts what it cites: it negates {written!r} where the finding says {found!r}"
+                return f"contradicts what it cites: it says {written!r} where the finding says {found!r}"
+    return None
+
+
+def opposite_scale(claim: str, sources: list[str]) -> str | None:
+    """A judgement the claim makes ("promptly", "strong", "rose") against what the findings say of
+    the same thing: at the other end of the scale, or nowhere on it."""
+    sentences = _sentences(sources)
+    whole = scales(" \n".join(sources))
+    claim_topic = _clause(claim).topic
+    for _, part in _pieces(claim):
+        mine = scales(part)
+        if not mine.ends:
+            continue
+        aligned = _about(_clause(part).topic, sentences) or _about(claim_topic, sentences)
+        near = scales(" \n".join(aligned)) if aligned else whole
+        for (name, end), word in mine.words.items():
+            for reading in (near, whole):
+                have = reading.ends.get(name, set())
+                if end in have or (have and (0 in have or end == 0)):
+                    break
+                if -end in have:
+                    return f"contradicts what it cites: {word!r} where the finding says {reading.words[(name, -end)]!r}"
+            else:
+                return f"not supported by what it cites: {word!r}, which the finding does not say"
+    return None
+
+
+def unsupported_quantifier(claim: str, sources: list[str]) -> str | None:
+    cited = " ".join(sources)
+    absolute = [m.group(0) for m in _ALL.finditer(claim) if not any(p.start() <= m.start() < p.end() for p in _PARTIAL.finditer(claim))]
+    if absolute and not _ALL_IN_SOURCE.search(cited):
+        return f"not supported by what it cites: {absolute[0]!r}, which the finding does not say"
+    if absolute and _PARTIAL.search(cited) and not re.search(r"\b(?:all|every|always)\b", _PARTIAL.sub("", cited), re.IGNORECASE):
+        return f"contradicts what it cites: {absolute[0]!r} where the finding says {_PARTIAL.search(cited).group(0)!r}"
+    nothing = _NONE.search(claim)
+    if nothing and not _NONE_IN_SOURCE.search(cited):
+        return f"not supported by what it cites: {nothing.group(0)!r}, which the finding does not say"
+    for mine, other in ((_MANY, _FEW), (_FEW, _MANY)):
+        said = mine.search(claim)
+        if said and other.search(cited) and not mine.search(cited):
+            return f"contradicts what it cites: {said.group(0)!r} where the finding says {other.search(cited).group(0)!r}"
+    return None
+
+
+_PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*(?:%|per\s*cent\b)")
+# What a quantifier says of a share: "all" is 100%, "most" over half, "a few" under half.
+_SHARE_FITS = (
+    (re.compile(r"\b(?:all|every|everyone|everybody|always)\b", re.IGNORECASE), lambda p: p >= 100),
+    (re.compile(r"\b(?:most|majority|mostly|usually|nearly\s+all|almost\s+all)\b", re.IGNORECASE), lambda p: p > 50),
+    (re.compile(r"\b(?:few|minority|small\s+number|handful|rarely|seldom|hardly\s+any)\b", re.IGNORECASE), lambda p: p < 50),
+)
+
+
+def quantifier_against_figures(claim: str, sources: list[str]) -> str | None:
+    """"All equipment was delivered within 7 days" citing "92% of standard items were delivered
+    within 7 days"; "most staff had completed the training" citing "only 38% had": the share the
+    finding's sentence about the same thing states is not the one the quantifier says."""
+    sentences = [s for s in _sentences(sources) if _PERCENT.search(s)]
+    for _, text in _pieces(claim):
+        if _PERCENT.search(text) or _PARTIAL.search(text):
+            continue  # the claim states its own share, checked as a figure
+        aligned = _about(_clause(text).topic, sentences)
+        if not aligned:
+            continue
+        best = aligned[0]
+        shares = [float(p) for p in _PERCENT.findall(best)]
+        for quantifier, fits in _SHARE_FITS:
+            said = quantifier.search(text)
+            if said and not any(fits(p) for p in shares):
+                return f"contradicts what it cites: {said.group(0)!r} where the finding says {_PERCENT.search(best).group(0)}"
+    return None
+
+
+def unsupported_sense(claim: str, sources: list[str]) -> str | None:
+    """Why a claim does not say what the findings it cites say; None when nothing shows it does not."""
+    return (opposite_polarity(claim, sources) or opposite_scale(claim, sources)
+            or quantifier_against_figures(claim, sources) or unsupported_quantifier(claim, sources))
