@@ -74,6 +74,9 @@ def base(word: str) -> str:
     return stem(_IRREGULAR.get(word, word))
 
 
+_PRONOUN_NEGATORS = frozenset({"nobody", "none", "nothing", "neither", "no one"})
+_AUXILIARIES = frozenset("was were is are had has have did does do could would should will can may might".split())
+
 # -- where a clause ends ----------------------------------------------------------------------------
 _CLAUSE_BREAK = re.compile(
     r"[,;:()\u2013\u2014]|(?<=\w)[.!?](?=\s|$)|\s-\s|\b(?:and|but|while|whereas|although|though|however|yet|"
@@ -101,7 +104,7 @@ def _scale(name: str, end: int, *patterns: str) -> None:
 TIMELINESS, JUDGEMENT, DIRECTION, VARIATION = "timeliness", "judgement", "direction", "variation"
 _scale(TIMELINESS, +1,
        r"prompt(?:ly)?", r"timely", r"quick(?:ly|er)?", r"swift(?:ly)?", r"rapid(?:ly)?", r"fast(?:er)?",
-       r"immediate(?:ly)?", r"on\s+time", r"in\s+good\s+time", r"(?:the\s+)?same\s+day", r"on\s+the\s+day",
+       r"immediate(?:ly)?", r"on\s+time", r"(?<!too\s)early(?!\s+(?:help|intervention|stages?|years|support|days|on|to))", r"in\s+good\s+time", r"(?:the\s+)?same\s+day", r"on\s+the\s+day",
        r"straight\s+away", r"within\s+(?:target|timescales?)", r"without\s+waiting")
 _scale(TIMELINESS, -1,
        r"delay(?:s|ed|ing)?", r"late", r"slow(?:ly|er)?", r"lengthy", r"overdue", r"backlogs?", r"untimely",
@@ -113,21 +116,24 @@ _scale(JUDGEMENT, +1,
        r"better(?!\s+care\s+fund)", r"best", r"safe(?:ly)?", r"satisfied", r"happy", r"(?<!to\s)clear(?:ly)?(?!\s+(?:the|its|their|a)\b)",
        r"consistent(?:ly)?", r"sufficient(?:ly)?", r"adequate(?:ly)?", r"supportive", r"responsive", r"proactive(?:ly)?",
        r"confident", r"stable", r"thorough(?:ly)?", r"strengths?", r"easy", r"easily", r"accessible",
-       r"straightforward", r"successful(?:ly)?", r"worked\s+well", r"enough")
+       r"straightforward", r"successful(?:ly)?", r"worked\s+well", r"enough", r"fair(?:ly)?", r"transparent",
+       r"(?:spoke|speak|spoken)\s+highly", r"highly\s+(?:valued|regarded|rated)", r"comprehensive",
+       r"complete(?!d|s|\s+(?:a|an|the|their|its|this|these)\b)")
 _scale(JUDGEMENT, -1,
        r"poor(?:ly)?", r"negative(?:ly)?", r"ineffective", r"weak(?:ness|nesses)?", r"bad(?:ly)?", r"criticis(?:ed|m)",
        r"complained", r"worse", r"worst", r"worsen(?:ed|ing)?", r"deteriorat(?:ed|ing|ion)", r"inadequate(?:ly)?",
        r"insufficient(?:ly)?", r"inconsistent(?:ly)?", r"unclear", r"unsafe", r"dissatisfied", r"unhappy",
        r"frustrat(?:ed|ing|ion)", r"lack(?:s|ed|ing)?", r"gaps?", r"shortfalls?", r"shortages?", r"struggl(?:e|ed|es|ing)",
        r"difficult(?:y|ies)?", r"hard(?!\s+work)", r"confus(?:ed|ing)", r"barriers?", r"problems?", r"unmet", r"fragile",
-       r"unstable", r"inaccessible", r"unavailable", r"patchy", r"limited", r"concerns?\s+about")
+       r"unstable", r"inaccessible", r"unavailable", r"patchy", r"limited", r"concerns?\s+about", r"unfair(?:ly)?",
+       r"critical(?!\s+(?:care|incidents?))", r"missing", r"absent", r"incomplete")
 _scale(DIRECTION, +1,
        r"increas(?:e|ed|es|ing)", r"ris(?:e|es|en|ing)", r"rose", r"grew", r"grow(?:n|ing|th)", r"higher", r"up\s+from",
        r"rais(?:e|ed|es|ing)", r"doubled", r"exceed(?:ed|s|ing)?", r"above(?!\s*[:.,])")
 # A change that is better, of a figure that may be better higher or lower: it moved, one way or the other.
 _scale(DIRECTION, 0, r"improve(?:d|ment)\s+(?:from|on)", r"changed\s+from")
 _scale(DIRECTION, -1,
-       r"decreas(?:e|ed|es|ing)", r"fell", r"fallen", r"falling", r"drop(?:ped|s)?", r"declin(?:e|ed|es|ing)", r"lower",
+       r"decreas(?:e|ed|es|ing)", r"fell", r"fallen", r"falling", r"(?<=to\s)fall", r"drop(?:ped|s)?", r"declin(?:e|ed|es|ing)", r"lower",
        r"fewer(?!\s+than)", r"reduced", r"reduction", r"down\s+from", r"halved", r"cut(?:s|ting)?",
        r"(?<!table\s)(?<!chart\s)(?<!out\s)(?<!shown\s)below(?!\s*(?:shows?|sets?|lists?|[:.,]))")
 
@@ -137,14 +143,52 @@ _scale(VARIATION, +1,
 _scale(VARIATION, -1, r"similar(?:ly)?", r"uniform(?:ly)?", r"the\s+same\s+(?:across|everywhere|in\s+every)", r"even(?:ly)?\s+spread")
 
 # -- quantifiers -----------------------------------------------------------------------------------
-_ALL = re.compile(r"\b(?:all|every|everyone|everybody|everything|always|entirely|completely|fully)\b", re.IGNORECASE)
-_PARTIAL = re.compile(r"\bnot\s+(?:all|every|everyone|everybody|always|entirely|completely|fully)\b", re.IGNORECASE)
-_ALL_IN_SOURCE = re.compile(r"\b(?:all|every|everyone|everybody|everything|always|each|entire|entirely|whole|"
-                            r"completely|fully|100%|universal(?:ly)?)\b", re.IGNORECASE)
-_NONE = re.compile(r"\b(?:none|nobody|no\s+one|nothing|never)\b", re.IGNORECASE)
-_NONE_IN_SOURCE = re.compile(r"\b(?:none|nobody|no\s+one|nothing|never|no|0|zero)\b", re.IGNORECASE)
-_MANY = re.compile(r"\b(?:most|majority|many|mostly|usually|often|frequently|generally|widely|large\s+number)\b", re.IGNORECASE)
-_FEW = re.compile(r"\b(?:few|minority|small\s+number|handful|rarely|seldom|occasionally|small\s+proportion)\b", re.IGNORECASE)
+ALL, NONE, MANY, FEW = "all", "none", "many", "few"
+_QUANTIFIERS = [
+    (MANY, re.compile(r"\b(?:almost|nearly|virtually)\s+(?:all|every\w*|always)\b", re.IGNORECASE)),
+    (ALL, re.compile(r"\b(?:all|every|everyone|everybody|everything|always|entirely|completely|fully|each)\b", re.IGNORECASE)),
+    (NONE, re.compile(r"\b(?:none|nobody|no\s+one|nothing|never)\b", re.IGNORECASE)),
+    (MANY, re.compile(r"\b(?:most|majority|many|mostly|usually|often|frequently|generally|widely|large\s+number)\b", re.IGNORECASE)),
+    (FEW, re.compile(r"\b(?:few|minority|small\s+number|handful|rarely|seldom|occasionally|small\s+proportion)\b", re.IGNORECASE)),
+]
+# "every 8 weeks", "each year", "fully or partly", "at all", "above all": not a claim about everyone.
+_NOT_ALL_AFTER = re.compile(r"\s+or\s+(?:partly|partially|in\s+part)\b", re.IGNORECASE)
+_HOW_OFTEN = re.compile(r"\s+(?:[\d.]+\s+|few\s+|other\s+|single\s+)?(?:day|week|month|year|quarter|time|morning|weekday|hour|minute)s?\b",
+                        re.IGNORECASE)
+_NOT_ALL_BEFORE = re.compile(r"\b(?:at|above|first\s+of|almost|nearly|virtually)\s*$", re.IGNORECASE)
+# "the most deprived", "most likely": a superlative, not "most people".
+_SUPERLATIVE = re.compile(r"\s+(?:\w+(?:ly|ed|ive|al|ent|ant|ous|ful|ble|ic|ing)|likely|recent|common|deprived)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Quantifier:
+    kind: str  # all, none, many, few; "not all" is read as no quantifier at all
+    word: str
+    phrase: str  # with the word after it ("all safeguarding"): a claim that repeats it says what it cites
+
+
+def quantifiers(text: str) -> list[Quantifier]:
+    out: list[Quantifier] = []
+    for _, part in _pieces(text):
+        negations = _clause(part).negations
+        taken: list[tuple[int, int]] = []
+        for kind, pattern in _QUANTIFIERS:
+            for m in pattern.finditer(part):
+                if any(a <= m.start() < b for a, b in taken):
+                    continue
+                before, after = part[:m.start()], part[m.end():]
+                word = m.group(0).lower()
+                how_often = word in ("every", "each") and _HOW_OFTEN.match(after)
+                if kind == ALL and (any(n < m.start() for n in negations) or _NOT_ALL_AFTER.match(after)
+                                    or _NOT_ALL_BEFORE.search(before) or how_often):
+                    continue  # "not always", "not yet fully", "every 8 weeks", "at all"
+                if word == "most" and (re.search(r"\b(?:the|at|its|their|our)\s*$", before, re.IGNORECASE)
+                                       or _SUPERLATIVE.match(after)):
+                    continue
+                following = re.match(r"\s+([\w£%.,']*\w)", after)
+                taken.append(m.span())
+                out.append(Quantifier(kind, m.group(0), f"{word} {following.group(1).lower()}" if following else word))
+    return out
 
 
 @dataclass(frozen=True)
@@ -172,7 +216,8 @@ def _negations(text: str) -> list[tuple[int, int]]:
     for m in _WORD.finditer(text):
         word = m.group(0).lower().replace("’", "'")
         if (word in NEGATORS or word.endswith("n't")) and not any(a <= m.start() < b for a, b in skip):
-            out.append(m.span())
+            one = re.match(r"\s+one\b", text[m.end():], re.IGNORECASE) if word == "no" else None
+            out.append((m.start(), m.end() + one.end()) if one else m.span())
     for m in _FAILED_TO.finditer(text.lower()):
         out.append(m.span())
     return sorted(out)
@@ -182,9 +227,15 @@ def _clause(text: str) -> Clause:
     negations = _negations(text)
     words = [(m.start(), m.group(0).lower().replace("’", "'")) for m in _WORD.finditer(text)]
     negated: set[str] = set()
-    for _, end in negations:
-        for start, word in words:
-            if start < end or word in _SKIP or word in NEGATORS:
+    for start_of, end in negations:
+        after = [(start, word) for start, word in words if start >= end]
+        if re.sub(r"\s+", " ", text[start_of:end].lower()) in _PRONOUN_NEGATORS:
+            # "Nobody in Kingsmere was waiting": what nobody did is the verb after the auxiliary.
+            auxiliary = next((i for i, (_, w) in enumerate(after[:6]) if w in _AUXILIARIES), None)
+            if auxiliary is not None:
+                after = after[auxiliary:]
+        for start, word in after:
+            if word in _SKIP or word in NEGATORS:
                 continue
             negated.add(base(word))
             break
@@ -209,10 +260,12 @@ def clauses(text: str) -> list[Clause]:
     return [_clause(p) for _, p in _pieces(text)]
 
 
-@dataclass
-class ScaleReading:
-    ends: dict[str, set[int]] = field(default_factory=dict)  # scale -> ends the text is at
-    words: dict[tuple[str, int], str] = field(default_factory=dict)  # (scale, end) -> a word saying so
+@dataclass(frozen=True)
+class ScaleWord:
+    scale: str
+    end: int  # +1 or -1 once a negation before it is counted; 0 for a change either way
+    word: str
+    near: frozenset[str]  # the content words beside it: what it judges ("a *good* understanding")
 
 
 def _proper_name(text: str, start: int) -> bool:
@@ -221,20 +274,25 @@ def _proper_name(text: str, start: int) -> bool:
     return text[start].isupper() and bool(before) and before[-1] not in ".!?:\"'“‘(-\u2022*"
 
 
-def scales(text: str) -> ScaleReading:
-    """Where a text stands on each scale: an end for every scale word, turned by a negation before it."""
-    reading = ScaleReading()
+NEIGHBOURS = 3  # words either side of a scale word that say what it judges
+
+
+def scales(text: str) -> list[ScaleWord]:
+    """Every scale word of a text, its end turned by a negation before it in its clause."""
+    out: list[ScaleWord] = []
     for at, part in _pieces(text):
         negations = _clause(part).negations
+        words = [(m.start(), m.end(), m.group(0).lower()) for m in _WORD.finditer(part)]
         for pattern, name, end in _SCALES:
             for m in pattern.finditer(part):
                 if _proper_name(text, at + m.start()):
                     continue
                 turns = sum(1 for n in negations if n < m.start())
-                side = end if turns % 2 == 0 or not end else -end
-                reading.ends.setdefault(name, set()).add(side)
-                reading.words.setdefault((name, side), m.group(0))
-    return reading
+                before = [w for a, _, w in words if a < m.start()][-NEIGHBOURS:]
+                after = [w for a, _, w in words if a >= m.end()][:NEIGHBOURS]
+                near = {base(w) for w in before + after if w not in STOPWORDS and len(w) > 2} - _GENERIC
+                out.append(ScaleWord(name, end if turns % 2 == 0 else -end, m.group(0), frozenset(near)))
+    return out
 
 
 # -- the check -------------------------------------------------------------------------------------
@@ -275,73 +333,115 @@ def opposite_polarity(claim: str, sources: list[str]) -> str | None:
     return None
 
 
+def _judged(words: list[ScaleWord], mine: ScaleWord) -> str | None:
+    """How `words` stand on `mine`'s scale: "same" (one at its end, or a change either way), "opposite"
+    (only at the other end), or None (none on the scale)."""
+    ends = {w.end for w in words if w.scale == mine.scale}
+    if not ends:
+        return None
+    if mine.end in ends or 0 in ends or mine.end == 0:
+        return "same"
+    return "opposite"
+
+
 def opposite_scale(claim: str, sources: list[str]) -> str | None:
     """A judgement the claim makes ("promptly", "strong", "rose") against what the findings say of
-    the same thing: at the other end of the scale, or nowhere on it."""
+    the same thing: at the other end of the scale, or nowhere on it.
+
+    What the findings say of the same thing is, first, their scale words beside the same words ("a
+    *good* understanding" for "a *poor* understanding"); else those of the sentences that share
+    most of the claim's words; else anything in the findings. A sentence the claim rests on that
+    states a shortfall by negation ("did not meet demand") counts as a judgement at the low end.
+    """
     sentences = _sentences(sources)
     whole = scales(" \n".join(sources))
     claim_topic = _clause(claim).topic
     for _, part in _pieces(claim):
-        mine = scales(part)
-        if not mine.ends:
+        said = scales(part)
+        if not said:
             continue
         aligned = _about(_clause(part).topic, sentences) or _about(claim_topic, sentences)
-        near = scales(" \n".join(aligned)) if aligned else whole
-        for (name, end), word in mine.words.items():
-            for reading in (near, whole):
-                have = reading.ends.get(name, set())
-                if end in have or (have and (0 in have or end == 0)):
+        near = [w for s in aligned for w in scales(s)]
+        negated = any(c.negations for s in aligned for c in clauses(s))
+        for mine in said:
+            beside = [w for w in whole if w.scale == mine.scale and w.near & mine.near]
+            for words in (beside, near):
+                judged = _judged(words, mine)
+                if judged == "same":
                     break
-                if -end in have:
-                    return f"contradicts what it cites: {word!r} where the finding says {reading.words[(name, -end)]!r}"
+                if judged == "opposite":
+                    other = next(w.word for w in words if w.scale == mine.scale)
+                    return f"contradicts what it cites: {mine.word!r} where the finding says {other!r}"
             else:
-                return f"not supported by what it cites: {word!r}, which the finding does not say"
+                if mine.end < 0 and mine.scale == JUDGEMENT and negated:
+                    continue
+                if _judged(whole, mine) != "same":
+                    return f"not supported by what it cites: {mine.word!r}, which the finding does not say"
     return None
 
 
-def unsupported_quantifier(claim: str, sources: list[str]) -> str | None:
-    cited = " ".join(sources)
-    absolute = [m.group(0) for m in _ALL.finditer(claim) if not any(p.start() <= m.start() < p.end() for p in _PARTIAL.finditer(claim))]
-    if absolute and not _ALL_IN_SOURCE.search(cited):
-        return f"not supported by what it cites: {absolute[0]!r}, which the finding does not say"
-    if absolute and _PARTIAL.search(cited) and not re.search(r"\b(?:all|every|always)\b", _PARTIAL.sub("", cited), re.IGNORECASE):
-        return f"contradicts what it cites: {absolute[0]!r} where the finding says {_PARTIAL.search(cited).group(0)!r}"
-    nothing = _NONE.search(claim)
-    if nothing and not _NONE_IN_SOURCE.search(cited):
-        return f"not supported by what it cites: {nothing.group(0)!r}, which the finding does not say"
-    for mine, other in ((_MANY, _FEW), (_FEW, _MANY)):
-        said = mine.search(claim)
-        if said and other.search(cited) and not mine.search(cited):
-            return f"contradicts what it cites: {said.group(0)!r} where the finding says {other.search(cited).group(0)!r}"
-    return None
+def _repeats(q: Quantifier, cited: str) -> bool:
+    """The claim repeats the finding's own words ("all safeguarding concerns")."""
+    return bool(re.search(rf"\b{re.escape(q.phrase)}(?!\w)", cited, re.IGNORECASE))
 
 
 _PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*(?:%|per\s*cent\b)")
 # What a quantifier says of a share: "all" is 100%, "most" over half, "a few" under half.
-_SHARE_FITS = (
-    (re.compile(r"\b(?:all|every|everyone|everybody|always)\b", re.IGNORECASE), lambda p: p >= 100),
-    (re.compile(r"\b(?:most|majority|mostly|usually|nearly\s+all|almost\s+all)\b", re.IGNORECASE), lambda p: p > 50),
-    (re.compile(r"\b(?:few|minority|small\s+number|handful|rarely|seldom|hardly\s+any)\b", re.IGNORECASE), lambda p: p < 50),
-)
+_SHARE_FITS = {ALL: lambda p: p >= 100, MANY: lambda p: p > 50, FEW: lambda p: p < 50}
+_PARTIAL = re.compile(r"\bnot\s+(?:\w+\s+)?(?:all|every|everyone|always|entirely|completely|fully)\b", re.IGNORECASE)
 
 
 def quantifier_against_figures(claim: str, sources: list[str]) -> str | None:
     """"All equipment was delivered within 7 days" citing "92% of standard items were delivered
     within 7 days"; "most staff had completed the training" citing "only 38% had": the share the
     finding's sentence about the same thing states is not the one the quantifier says."""
+    if _PERCENT.search(claim):
+        return None  # the claim states its own share, checked as a figure
     sentences = [s for s in _sentences(sources) if _PERCENT.search(s)]
+    cited = " ".join(sources).lower()
     for _, text in _pieces(claim):
-        if _PERCENT.search(text) or _PARTIAL.search(text):
-            continue  # the claim states its own share, checked as a figure
-        aligned = _about(_clause(text).topic, sentences)
+        said = [q for q in quantifiers(text) if q.kind in _SHARE_FITS and not _repeats(q, cited)]
+        aligned = _about(_clause(text).topic, sentences) if said else []
         if not aligned:
             continue
-        best = aligned[0]
-        shares = [float(p) for p in _PERCENT.findall(best)]
-        for quantifier, fits in _SHARE_FITS:
-            said = quantifier.search(text)
-            if said and not any(fits(p) for p in shares):
-                return f"contradicts what it cites: {said.group(0)!r} where the finding says {_PERCENT.search(best).group(0)}"
+        shares = [float(p) for p in _PERCENT.findall(aligned[0])]
+        for q in said:
+            if not any(_SHARE_FITS[q.kind](p) for p in shares):
+                return f"contradicts what it cites: {q.word!r} where the finding says {_PERCENT.search(aligned[0]).group(0)}"
+    return None
+
+
+def unsupported_quantifier(claim: str, sources: list[str]) -> str | None:
+    """"every", "none", "most" in a claim against the quantifiers of the sentences it rests on (those
+    sharing most of its words; all it cites when none does)."""
+    sentences = _sentences(sources)
+    for _, part in _pieces(claim):
+        said = quantifiers(part)
+        if not said:
+            continue
+        cited = " ".join(_about(_clause(part).topic, sentences) or _about(_clause(claim).topic, sentences) or sources)
+        why = _quantifiers_differ(said, cited, " ".join(sources).lower())
+        if why:
+            return why
+    return None
+
+
+def _quantifiers_differ(said: list[Quantifier], cited: str, everything: str) -> str | None:
+    theirs = {q.kind for q in quantifiers(cited)}
+    for q in said:
+        if _repeats(q, everything) or q.kind in theirs:
+            continue
+        if q.kind == ALL:
+            partial = _PARTIAL.search(cited)
+            if partial:
+                return f"contradicts what it cites: {q.word!r} where the finding says {partial.group(0)!r}"
+            return f"not supported by what it cites: {q.word!r}, which the finding does not say"
+        if q.kind == NONE and not re.search(r"\b(?:no|not|0|zero)\b", cited, re.IGNORECASE):
+            return f"not supported by what it cites: {q.word!r}, which the finding does not say"
+        other = {MANY: FEW, FEW: MANY}.get(q.kind)
+        if other in theirs:
+            word = next(t.word for t in quantifiers(cited) if t.kind == other)
+            return f"contradicts what it cites: {q.word!r} where the finding says {word!r}"
     return None
 
 
