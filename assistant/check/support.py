@@ -79,7 +79,7 @@ _AUXILIARIES = frozenset("was were is are had has have did does do could would s
 
 # -- where a clause ends ----------------------------------------------------------------------------
 _CLAUSE_BREAK = re.compile(
-    r"[,;:()\u2013\u2014]|(?<=\w)[.!?](?=\s|$)|\s-\s|\b(?:and|but|while|whereas|although|though|however|yet|"
+    r"[,;:()\u2013\u2014]|(?<=\w)[.!?](?=\s|$)|\s-\s|\b(?:and|but|while|whereas|although|though|however|"
     r"because|which|who|whom|whose|that|where|when|whilst|despite|unless)\b",
     re.IGNORECASE,
 )
@@ -302,12 +302,13 @@ def _sentences(sources: list[str]) -> list[str]:
 
 def _about(topic: set[str], sentences: list[str]) -> list[str]:
     """The sentences about what a clause is about: those sharing most of its content words (two at
-    least), the first of equals and any tied with it."""
+    least, or one of a clause of two or three), the first of equals and any tied with it."""
     if not sentences:
         return []
     shared = [len(topic & _clause(s).topic) for s in sentences]
     best = max(shared)
-    return [s for s, n in zip(sentences, shared) if n == best] if best >= 2 else []
+    enough = 2 if len(topic) > 3 else 1
+    return [s for s, n in zip(sentences, shared) if n == best] if best >= enough else []
 
 
 def opposite_polarity(claim: str, sources: list[str]) -> str | None:
@@ -342,6 +343,34 @@ def _judged(words: list[ScaleWord], mine: ScaleWord) -> str | None:
     if mine.end in ends or 0 in ends or mine.end == 0:
         return "same"
     return "opposite"
+
+
+# "inflexible" is "not flexible", "unsupportive" "not supportive": an adjective's negative prefix.
+_PREFIXED = re.compile(r"\b(un|in|im|ir|il)([a-z]{3,}(?:ible|able|ive|ent|ant|ful|ous|ic|al|ear|ed|ing|ely))\b", re.IGNORECASE)
+_NOT_PREFIXED = frozenset({"unpaid", "informal", "intended", "interested", "involved", "included", "increased",
+                           "increasing", "independent", "individual", "initial", "internal", "integral", "invited",
+                           "informed", "installed", "instructed", "immediate", "improved", "improving", "important",
+                           "impressed", "imposed", "illegal", "unemployed"})
+
+
+def prefixed_opposite(claim: str, sources: list[str]) -> str | None:
+    """A claim saying "inflexible" of what the sentences it rests on call "flexible" (or the reverse)."""
+    sentences = _sentences(sources)
+    claim_topic = _clause(claim).topic
+    for _, part in _pieces(claim):
+        aligned = " ".join(_about(_clause(part).topic, sentences) or _about(claim_topic, sentences)).lower()
+        if not aligned:
+            continue
+        mine = part.lower()
+        for text, other in ((mine, aligned), (aligned, mine)):
+            for m in _PREFIXED.finditer(text):
+                word, plain = m.group(0).lower(), m.group(2).lower()
+                if word in _NOT_PREFIXED or re.search(rf"\b{word}\b", other):
+                    continue
+                if re.search(rf"(?<![a-z]){plain}\b", other):
+                    said, found = (word, plain) if text is mine else (plain, word)
+                    return f"contradicts what it cites: {said!r} where the finding says {found!r}"
+    return None
 
 
 def opposite_scale(claim: str, sources: list[str]) -> str | None:
@@ -447,5 +476,5 @@ def _quantifiers_differ(said: list[Quantifier], cited: str, everything: str) -> 
 
 def unsupported_sense(claim: str, sources: list[str]) -> str | None:
     """Why a claim does not say what the findings it cites say; None when nothing shows it does not."""
-    return (opposite_polarity(claim, sources) or opposite_scale(claim, sources)
+    return (opposite_polarity(claim, sources) or opposite_scale(claim, sources) or prefixed_opposite(claim, sources)
             or quantifier_against_figures(claim, sources) or unsupported_quantifier(claim, sources))
