@@ -13,7 +13,7 @@ the finding does not make ("promptly", "effective", "rising").
 from __future__ import annotations
 
 # (where, claim): each must be removed.
-DISTORTED: list[tuple[str, str]] = [
+DISTORTED_1: list[tuple[str, str]] = [
     # Kingsmere (shared)
     ("612 people were waiting for a Care Act assessment",
      "People did not have to wait for their assessments, and the council completed every one promptly."),
@@ -97,7 +97,10 @@ DISTORTED: list[tuple[str, str]] = [
      "Face-to-face interpreters were available immediately, with no need to book ahead."),
     ("the Care Act assessment waiting list held 187 people",
      "The Care Act assessment waiting list in Larkbridge was short, and nobody had to wait."),
-    # Written after the check first ran on the cases above (the second set of the README's table).
+]
+
+# The second round: written after the check first ran on the first.
+DISTORTED_2: list[tuple[str, str]] = [
     ("93% of standard equipment was delivered within 7 days",
      "Equipment deliveries were often delayed, and people said equipment had made little difference to their safety."),
     ("approach to setting fees was transparent and fair",
@@ -142,7 +145,10 @@ DISTORTED: list[tuple[str, str]] = [
      "People from Asian communities were over-represented among people receiving support."),
     ("a little above the England figure of 18.4%",
      "People aged 65 and over make up 19.7% of residents, below the England figure of 18.4%."),
-    # Written after the check was changed for the second set (the third set).
+]
+
+# The third round: written after the check was changed for the second.
+DISTORTED_3: list[tuple[str, str]] = [
     ("urgent referrals were prioritised and that people at immediate risk",
      "Staff told us urgent referrals were not prioritised."),
     ("valued the flexible carers' personal budget",
@@ -190,7 +196,7 @@ DISTORTED: list[tuple[str, str]] = [
 ]
 
 # (where, claim): each must be kept.
-FAITHFUL: list[tuple[str, str]] = [
+FAITHFUL_1: list[tuple[str, str]] = [
     # Kingsmere (shared)
     ("612 people were waiting for a Care Act assessment",
      "At 31 March 2024, 612 people in Kingsmere were on the waiting list for a Care Act assessment, with an average wait of 74 days from referral."),
@@ -276,7 +282,9 @@ FAITHFUL: list[tuple[str, str]] = [
      "Telephone interpreters could be reached within 15 minutes, but face-to-face interpreters needed booking 10 working days in advance."),
     ("the Care Act assessment waiting list held 187 people",
      "At 30 September 2024, 187 people were on the Care Act assessment waiting list, having waited 23 days on average since first contact."),
-    # The second set.
+]
+
+FAITHFUL_2: list[tuple[str, str]] = [
     ("93% of standard equipment was delivered within 7 days",
      "93% of standard equipment arrived within 7 days in 2023/24, and people said it made a real difference to their safety and independence."),
     ("approach to setting fees was transparent and fair",
@@ -321,7 +329,9 @@ FAITHFUL: list[tuple[str, str]] = [
      "People from Asian communities were under-represented: 9.8% of the population but only 4.1% of people receiving support."),
     ("a little above the England figure of 18.4%",
      "19.7% of residents are aged 65 or over, slightly higher than the England figure of 18.4%."),
-    # The third set.
+]
+
+FAITHFUL_3: list[tuple[str, str]] = [
     ("urgent referrals were prioritised and that people at immediate risk",
      "Urgent referrals were prioritised, and people at immediate risk were seen within 48 hours."),
     ("valued the flexible carers' personal budget",
@@ -367,3 +377,11 @@ FAITHFUL: list[tuple[str, str]] = [
     ("staff had listened carefully and helped them feel safer",
      "Some people said staff listened carefully and helped them feel safer, but others said decisions were made without them."),
 ]
+
+# The check was changed after each round had run, so all three are tuned on; the held-out set is
+# tests/support_claims_held_out.py.
+TUNED: dict[str, tuple[list[tuple[str, str]], list[tuple[str, str]]]] = {
+    "first round": (DISTORTED_1, FAITHFUL_1),
+    "second round": (DISTORTED_2, FAITHFUL_2),
+    "third round": (DISTORTED_3, FAITHFUL_3),
+}
