@@ -4,7 +4,8 @@ item 7).
 Before: "People did not have to wait for their assessments, and the council completed every one
 promptly [1]", citing the finding that 612 people were waiting with an average wait of 74 days,
 passed every check (no figure, a third of its words the finding's) and was shown. So were all 82
-distorted sentences of `tests/support_claims.py` (0 removed).
+distorted sentences of `tests/support_claims.py` and all 34 of the held-out set (0 removed).
+Run with `-s` to see what the check catches and wrongly refuses, round by round and held out.
 
 The chat models are LangChain's fakes; the findings are the shared and demo reports' own.
 """
@@ -19,7 +20,9 @@ from assistant.check.claims import check_claims
 from assistant.check.support import clauses, quantifiers, scales, unsupported_sense
 from cqc.text.sentences import split_sentences
 from tests.conftest import DEMO
-from tests.support_claims import DISTORTED, FAITHFUL
+from tests.support_claims import TUNED
+from tests.support_claims_held_out import DISTORTED as HELD_OUT_DISTORTED
+from tests.support_claims_held_out import FAITHFUL as HELD_OUT_FAITHFUL
 from tests.test_generation import KINGSMERE, QUESTION, _assistant_with, _number_of, _prompt_findings
 
 
@@ -45,26 +48,46 @@ def _check(claim: str, finding: str):
 
 
 # -- the rates --------------------------------------------------------------------------------------
-def test_sentences_that_negate_or_distort_a_finding_are_removed(findings):
-    missed = [claim for where, claim in DISTORTED if _check(claim, _finding(findings, where)).text]
-    removed = len(DISTORTED) - len(missed)
-    print(f"\ndistorted sentences removed: {removed}/{len(DISTORTED)} ({removed / len(DISTORTED):.0%}); missed: {missed}")
-    assert len(DISTORTED) >= 30
-    assert removed / len(DISTORTED) >= 0.9, missed
+def _rates(findings, distorted, faithful) -> tuple[list[str], list[tuple[str, str]]]:
+    """What the check let through of the distorted sentences, and what it refused of the faithful ones."""
+    missed = [claim for where, claim in distorted if _check(claim, _finding(findings, where)).text]
+    lost = [(claim, checked.removals[0].reason) for where, claim in faithful
+            if not (checked := _check(claim, _finding(findings, where))).text]
+    return missed, lost
 
 
-def test_faithful_paraphrases_are_kept(findings):
-    lost = []
-    for where, claim in FAITHFUL:
-        checked = _check(claim, _finding(findings, where))
-        if not checked.text:
-            lost.append((claim, checked.removals[0].reason))
-    kept = len(FAITHFUL) - len(lost)
-    print(f"\nfaithful sentences kept: {kept}/{len(FAITHFUL)} ({kept / len(FAITHFUL):.0%}); lost: {lost}")
-    assert len(FAITHFUL) >= 30
-    assert kept / len(FAITHFUL) >= 0.95, lost
+def _print_rates(name, distorted, faithful, missed, lost) -> None:
+    caught, refused = len(distorted) - len(missed), len(lost)
+    print(f"\n{name}: distorted caught {caught}/{len(distorted)} ({caught / len(distorted):.0%}), "
+          f"true claims wrongly refused {refused}/{len(faithful)} ({refused / len(faithful):.0%})"
+          f"\n  missed: {missed}\n  refused: {lost}")
+
+
+def test_the_rounds_the_check_was_tuned_on(findings):
+    """Each round was written after the check had run on the ones before, then the check changed."""
+    all_missed, all_lost = [], []
+    for name, (distorted, faithful) in TUNED.items():
+        missed, lost = _rates(findings, distorted, faithful)
+        _print_rates(f"tuned on, {name}", distorted, faithful, missed, lost)
+        all_missed += missed
+        all_lost += lost
+    distorted = [d for bad, _ in TUNED.values() for d in bad]
+    faithful = [f for _, good in TUNED.values() for f in good]
+    assert len(distorted) >= 80 and len(faithful) >= 80
+    assert len(all_missed) / len(distorted) <= 0.1, all_missed
+    assert len(all_lost) / len(faithful) <= 0.05, all_lost
     # None lost to the sense of it: the one the checks lose shares too few words (an older check).
-    assert not [claim for claim, why in lost if "what it cites" in why], lost
+    assert not [claim for claim, why in all_lost if "what it cites" in why], all_lost
+
+
+def test_the_held_out_set(findings):
+    """Sentences the check was never changed for (tests/support_claims_held_out.py). Its first run,
+    on the check of commit 86054e9: 24/34 caught, 2/34 refused. The floors are those numbers: they
+    guard against a change that makes it worse, and are not a target to tune towards."""
+    missed, lost = _rates(findings, HELD_OUT_DISTORTED, HELD_OUT_FAITHFUL)
+    _print_rates("held out", HELD_OUT_DISTORTED, HELD_OUT_FAITHFUL, missed, lost)
+    assert len(HELD_OUT_DISTORTED) - len(missed) >= 24, missed
+    assert len(lost) <= 2, lost
 
 
 def test_no_sentence_of_any_report_contradicts_its_own_finding(findings):
