@@ -203,3 +203,30 @@ def test_a_comparison_line_that_turns_a_finding_round_gets_the_quoted_line(corpu
     line = next(line for line in answer.answer.splitlines() if "Kingsmere" in line)
     assert "(quoted)" in line and "above the England average" not in answer.answer
     assert any("'above' where the finding says 'below'" in r.reason for r in answer.removed)
+
+
+# -- what the fourth round added ---------------------------------------------------------------------
+@pytest.mark.parametrize("claim, finding, reason", [
+    ("Organisations distrusted each other.", "Organisations trusted each other.", "'distrusted' where the finding says 'trusted'"),
+    ("Carers felt undervalued.", "Carers felt recognised and valued.", "'undervalued' where the finding says 'valued'"),
+    ("Staff were discouraged from speaking up.", "Staff were encouraged to speak up.", "'discouraged' where the finding says 'encouraged'"),
+    ("The model made it harder to keep staff.", "The model made it easier to keep staff.", "'harder' where the finding says 'easier'"),
+    ("The Ombudsman upheld few of the 17 complaints.", "The Ombudsman upheld 14 of the 17 complaints.", "'few' where the finding says '14 of the 17'"),
+    ("In 2023/24, 21.8% used a direct payment, above the England average of 26.2%.",
+     "In 2023/24, 21.8% used a direct payment, below the England average of 26.2%.", "'above', but 21.8% is not above 26.2%"),
+])
+def test_opposites_by_prefix_comparative_fraction_and_figures(claim, finding, reason):
+    assert unsupported_sense(claim, [finding]) == f"contradicts what it cites: {reason}"
+
+
+@pytest.mark.parametrize("claim, finding", [
+    # The figures decide the comparison the finding makes in other words.
+    ("78.6% were still at home 91 days later, below the England average of 83.8%.",
+     "78.6% were still at home 91 days later, short of the England average of 83.8%."),
+    ("Providers said the model helped them keep staff.", "Providers told us the model made it easier to keep staff."),
+    ("The team discharged 40 people.", "The team charged 40 people."),  # a word of its own, not "not charged"
+    ("20% of people waited more than 4 weeks, compared with 30% in England.",
+     "20% of people waited more than 4 weeks, compared with 30% in England."),
+])
+def test_what_the_fourth_round_added_does_not_refuse(claim, finding):
+    assert unsupported_sense(claim, [finding]) is None

@@ -115,7 +115,7 @@ _scale(JUDGEMENT, +1,
        r"(?<!as\s)well(?!\s+as|-?being)", r"helpful", r"helped", r"valued", r"praised", r"improved",
        r"better(?!\s+care\s+fund)", r"best", r"safe(?:ly)?", r"satisfied", r"happy", r"(?<!to\s)clear(?:ly)?(?!\s+(?:the|its|their|a)\b)",
        r"consistent(?:ly)?", r"sufficient(?:ly)?", r"adequate(?:ly)?", r"supportive", r"responsive", r"proactive(?:ly)?",
-       r"confident", r"stable", r"thorough(?:ly)?", r"strengths?", r"easy", r"easily", r"accessible",
+       r"confident", r"stable", r"thorough(?:ly)?", r"strengths?", r"easy", r"easier", r"easily", r"accessible",
        r"straightforward", r"successful(?:ly)?", r"worked\s+well", r"enough", r"fair(?:ly)?", r"transparent",
        r"(?:spoke|speak|spoken)\s+highly", r"highly\s+(?:valued|regarded|rated)", r"comprehensive",
        r"complete(?!d|s|\s+(?:a|an|the|their|its|this|these)\b)")
@@ -124,7 +124,7 @@ _scale(JUDGEMENT, -1,
        r"complained", r"worse", r"worst", r"worsen(?:ed|ing)?", r"deteriorat(?:ed|ing|ion)", r"inadequate(?:ly)?",
        r"insufficient(?:ly)?", r"inconsistent(?:ly)?", r"unclear", r"unsafe", r"dissatisfied", r"unhappy",
        r"frustrat(?:ed|ing|ion)", r"lack(?:s|ed|ing)?", r"gaps?", r"shortfalls?", r"shortages?", r"struggl(?:e|ed|es|ing)",
-       r"difficult(?:y|ies)?", r"hard(?!\s+work)", r"confus(?:ed|ing)", r"barriers?", r"problems?", r"unmet", r"fragile",
+       r"difficult(?:y|ies)?", r"hard(?:er)?(?!\s+work)", r"confus(?:ed|ing)", r"barriers?", r"problems?", r"unmet", r"fragile",
        r"unstable", r"inaccessible", r"unavailable", r"patchy", r"limited", r"concerns?\s+about", r"unfair(?:ly)?",
        r"critical(?!\s+(?:care|incidents?))", r"missing", r"absent", r"incomplete")
 _scale(DIRECTION, +1,
@@ -353,6 +353,22 @@ _NOT_PREFIXED = frozenset({"unpaid", "informal", "intended", "interested", "invo
                            "impressed", "imposed", "illegal", "unemployed"})
 
 
+# "distrusted", "undervalued", "discouraged": prefixes that make an opposite of these words only
+# ("discharged", "understood", "dismissed" are words of their own).
+_DIS_UNDER = re.compile(r"\b(dis|under)((?:trust|agree|like|respect|engag|connect|organis|honest|empower|approv|valu|"
+                        r"appreciat|resourc|courag)[a-z]*)\b", re.IGNORECASE)
+
+
+def _prefixed(text: str) -> list[tuple[str, str]]:
+    """(word, the word it is the opposite of) for each negatively prefixed word of a text."""
+    pairs = [(m.group(0).lower(), m.group(2).lower()) for m in _PREFIXED.finditer(text)
+             if m.group(0).lower() not in _NOT_PREFIXED]
+    for m in _DIS_UNDER.finditer(text):
+        plain = m.group(2).lower()
+        pairs.append((m.group(0).lower(), "en" + plain if plain.startswith("courag") else plain))
+    return pairs
+
+
 def prefixed_opposite(claim: str, sources: list[str]) -> str | None:
     """A claim saying "inflexible" of what the sentences it rests on call "flexible" (or the reverse)."""
     sentences = _sentences(sources)
@@ -363,14 +379,31 @@ def prefixed_opposite(claim: str, sources: list[str]) -> str | None:
             continue
         mine = part.lower()
         for text, other in ((mine, aligned), (aligned, mine)):
-            for m in _PREFIXED.finditer(text):
-                word, plain = m.group(0).lower(), m.group(2).lower()
-                if word in _NOT_PREFIXED or re.search(rf"\b{word}\b", other):
+            for word, plain in _prefixed(text):
+                if re.search(rf"\b{word}\b", other):
                     continue
                 if re.search(rf"(?<![a-z]){plain}\b", other):
                     said, found = (word, plain) if text is mine else (plain, word)
                     return f"contradicts what it cites: {said!r} where the finding says {found!r}"
     return None
+
+
+# "21.8% ..., above the England average of 26.2%": a comparison two percentages decide themselves.
+_COMPARED = re.compile(
+    r"(\d+(?:\.\d+)?)\s*%[^%]*?\b(above|higher\s+than|more\s+than|exceed\w*|below|lower\s+than|"
+    r"less\s+than|short\s+of)\b[^%\d]*?(\d+(?:\.\d+)?)\s*%", re.IGNORECASE)
+_HIGHER = re.compile(r"above|higher|more|exceed", re.IGNORECASE)
+
+
+def _figures_compared(claim: str) -> tuple[str | None, str]:
+    """(why the claim contradicts its own figures, the comparing word its figures decide)."""
+    m = _COMPARED.search(claim)
+    if not m:
+        return None, ""
+    first, word, second = float(m.group(1)), m.group(2), float(m.group(3))
+    if first == second or bool(_HIGHER.match(word)) == (first > second):
+        return None, word.lower()
+    return f"contradicts what it cites: {word!r}, but {m.group(1)}% is not {word} {m.group(3)}%", word.lower()
 
 
 def opposite_scale(claim: str, sources: list[str]) -> str | None:
@@ -385,10 +418,15 @@ def opposite_scale(claim: str, sources: list[str]) -> str | None:
     sentences = _sentences(sources)
     whole = scales(" \n".join(sources))
     claim_topic = _clause(claim).topic
+    wrong, decided = _figures_compared(claim)
     for _, part in _pieces(claim):
         said = scales(part)
         if not said:
             continue
+        if wrong:
+            return wrong
+        if decided:  # the figures it compares say it: "78.6%, below the England average of 83.8%"
+            said = [w for w in said if not (w.scale == DIRECTION and decided.startswith(w.word.lower()))]
         aligned = _about(_clause(part).topic, sentences) or _about(claim_topic, sentences)
         near = [w for s in aligned for w in scales(s)]
         negated = any(c.negations for s in aligned for c in clauses(s))
@@ -415,6 +453,15 @@ def _repeats(q: Quantifier, cited: str) -> bool:
 
 
 _PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*(?:%|per\s*cent\b)")
+_FRACTION = re.compile(r"\b(\d+)\s+(?:of|out\s+of)\s+(?:the\s+|all\s+|its\s+|their\s+)?(\d+)\b")
+
+
+def _shares(text: str) -> list[tuple[float, str]]:
+    """The shares a sentence states, as percentages, with how it states them ("38%", "14 of the 17")."""
+    out = [(float(m.group(1)), m.group(0)) for m in _PERCENT.finditer(text)]
+    out += [(100 * int(m.group(1)) / int(m.group(2)), m.group(0)) for m in _FRACTION.finditer(text)
+            if 0 < int(m.group(2)) and int(m.group(1)) <= int(m.group(2))]
+    return out
 # What a quantifier says of a share: "all" is 100%, "most" over half, "a few" under half.
 _SHARE_FITS = {ALL: lambda p: p >= 100, MANY: lambda p: p > 50, FEW: lambda p: p < 50}
 _PARTIAL = re.compile(r"\bnot\s+(?:\w+\s+)?(?:all|every|everyone|always|entirely|completely|fully)\b", re.IGNORECASE)
@@ -426,17 +473,17 @@ def quantifier_against_figures(claim: str, sources: list[str]) -> str | None:
     finding's sentence about the same thing states is not the one the quantifier says."""
     if _PERCENT.search(claim):
         return None  # the claim states its own share, checked as a figure
-    sentences = [s for s in _sentences(sources) if _PERCENT.search(s)]
+    sentences = [s for s in _sentences(sources) if _shares(s)]
     cited = " ".join(sources).lower()
     for _, text in _pieces(claim):
         said = [q for q in quantifiers(text) if q.kind in _SHARE_FITS and not _repeats(q, cited)]
         aligned = _about(_clause(text).topic, sentences) if said else []
         if not aligned:
             continue
-        shares = [float(p) for p in _PERCENT.findall(aligned[0])]
+        shares = _shares(aligned[0])
         for q in said:
-            if not any(_SHARE_FITS[q.kind](p) for p in shares):
-                return f"contradicts what it cites: {q.word!r} where the finding says {_PERCENT.search(aligned[0]).group(0)}"
+            if not any(_SHARE_FITS[q.kind](p) for p, _ in shares):
+                return f"contradicts what it cites: {q.word!r} where the finding says {shares[0][1]!r}"
     return None
 
 
