@@ -3,7 +3,7 @@ item 7).
 
 Before: "People did not have to wait for their assessments, and the council completed every one
 promptly [1]", citing the finding that 612 people were waiting with an average wait of 74 days,
-passed every check (no figure, a third of its words the finding's) and was shown. So were all 82
+passed every check (no figure, a third of its words the finding's) and was shown. So were all 116
 distorted sentences of `tests/support_claims.py` and all 34 of the held-out set (0 removed).
 Run with `-s` to see what the check catches and wrongly refuses, round by round and held out.
 
@@ -82,12 +82,13 @@ def test_the_rounds_the_check_was_tuned_on(findings):
 
 def test_the_held_out_set(findings):
     """Sentences the check was never changed for (tests/support_claims_held_out.py). Its first run,
-    on the check of commit 86054e9: 24/34 caught, 2/34 refused. The floors are those numbers: they
-    guard against a change that makes it worse, and are not a target to tune towards."""
+    on the check of commit 09b2dea: 28/34 caught, 0/34 refused. The floors are those numbers: they
+    guard against a change that makes it worse, and are not a target to tune towards (a change made
+    for this set makes it a round of tests/support_claims.py, and a new held-out set is written)."""
     missed, lost = _rates(findings, HELD_OUT_DISTORTED, HELD_OUT_FAITHFUL)
     _print_rates("held out", HELD_OUT_DISTORTED, HELD_OUT_FAITHFUL, missed, lost)
-    assert len(HELD_OUT_DISTORTED) - len(missed) >= 24, missed
-    assert len(lost) <= 2, lost
+    assert len(HELD_OUT_DISTORTED) - len(missed) >= 28, missed
+    assert not lost, lost
 
 
 def test_no_sentence_of_any_report_contradicts_its_own_finding(findings):
