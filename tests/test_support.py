@@ -85,6 +85,8 @@ def test_the_held_out_set(findings):
     on the check of commit 09b2dea: 28/34 caught, 0/34 refused. The floors are those numbers: they
     guard against a change that makes it worse, and are not a target to tune towards (a change made
     for this set makes it a round of tests/support_claims.py, and a new held-out set is written)."""
+    ambiguous = [where for where, _ in HELD_OUT_DISTORTED if sum(where in t for t in findings) != 1]
+    assert not ambiguous, "each where-string must pick out one finding"
     missed, lost = _rates(findings, HELD_OUT_DISTORTED, HELD_OUT_FAITHFUL)
     _print_rates("held out", HELD_OUT_DISTORTED, HELD_OUT_FAITHFUL, missed, lost)
     assert len(HELD_OUT_DISTORTED) - len(missed) >= 28, missed
