@@ -205,7 +205,7 @@ def test_a_comparison_line_that_turns_a_finding_round_gets_the_quoted_line(corpu
     answer = assistant.ask(COMPARE)
     line = next(line for line in answer.answer.splitlines() if "Kingsmere" in line)
     assert "(quoted)" in line and "above the England average" not in answer.answer
-    assert any("'above' where the finding says 'below'" in r.reason for r in answer.removed)
+    assert any(r.reason == "contradicts what it cites: 'above', but 21.8% is not above 26.2%" for r in answer.removed)
 
 
 # -- what the fourth round added ---------------------------------------------------------------------
