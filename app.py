@@ -24,7 +24,7 @@ configure_offline()  # an entry point: before anything loads a model, Chroma or 
 import streamlit as st
 from pydantic import ValidationError
 
-from assistant.chain import Assistant
+from assistant.chain import Assistant, question_text
 from assistant.llm.backends import BackendConfigError
 from assistant.llm.local import LocalModelError
 from database import Action, Database, DatabaseError, NotAllowed, Person
@@ -196,6 +196,7 @@ def chat_view(folder: str, reports: list[ReportEntry], scope: Scope, mode: str, 
         question = example_questions()
     if not question:
         return
+    question = question_text(question)  # what the reader sees, asked and kept: never a string that cannot be encoded
     if search is None:
         st.warning("No report matches the overall score and date filters. Widen them in the sidebar, or Clear them.")
         return

@@ -43,6 +43,7 @@ def _open_store(store: str | None):
 
 def _ask(args: argparse.Namespace) -> int:
     from assistant.chain import Assistant
+    from assistant.chain import question_text as as_text  # whatever bytes arrived
     from cqc.records import SearchFilter
 
     store = _open_store(args.store)
@@ -85,18 +86,12 @@ def _ask(args: argparse.Namespace) -> int:
     return 0
 
 
-def as_text(question: str) -> str:
-    """A question as text, whatever bytes arrived: a byte the terminal's encoding could not read
-    (which Python keeps as a lone surrogate) and a lone surrogate from a JSON escape ("\\ud800")
-    become U+FFFD, the replacement character, so nothing further down meets a string it cannot
-    encode."""
-    return "".join("\ufffd" if "\ud800" <= ch <= "\udfff" else ch for ch in question)
-
-
 def _ask_batch(args: argparse.Namespace, assistant, scope, home) -> int:
     """One answer per line, in order. A line that is not a question object, or whose question
     fails, gets an error line of its own (and a message on stderr); every other line is answered.
     Exits 1 when any line could not be answered."""
+    from assistant.chain import question_text as as_text
+
     try:
         raw = Path(args.questions).read_bytes()
     except OSError as exc:

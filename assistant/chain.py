@@ -31,7 +31,23 @@ from assistant.question.scope import ResolveScope
 from assistant.question.versions import choose_versions
 from cqc.records import ReportEntry, SearchFilter
 from config import Settings
+from ingest.normalise import normalise_text
 from vectorstore.store import LibraryStore
+
+
+def question_text(question: str | bytes) -> str:
+    """A question as the text a person sees, whatever bytes arrived.
+
+    Bytes are read as UTF-8; a byte that is not UTF-8 (which Python keeps as a lone surrogate when
+    a terminal's encoding could not read it), and a lone surrogate from a JSON escape ("\\ud800"),
+    become U+FFFD, the replacement character, so nothing further down meets a string it cannot
+    encode. Then the question is read as ingest reads a report (`ingest.normalise`): NFKC, nothing
+    invisible, look-alike letters folded, so "Lark\u200bbridge" or "Larkbr\u0456dge" (a Cyrillic
+    i) is the council the library holds under that name.
+    """
+    if isinstance(question, bytes):
+        question = question.decode("utf-8", errors="replace")
+    return normalise_text("".join("\ufffd" if "\ud800" <= ch <= "\udfff" else ch for ch in question))
 
 
 class AnswerStream:
@@ -87,12 +103,13 @@ class Assistant:
     def stream(self, question: str, history: list[str] | None = None, scope: SearchFilter | None = None,
                home: str | None = None) -> AnswerStream:
         """The same answer as `ask`, written piece by piece (for `st.write_stream`)."""
-        asked = Asked(question, tuple(history or ()), scope or SearchFilter(), self.home(home))
+        earlier = tuple(question_text(q) for q in history or ())
+        asked = Asked(question_text(question), earlier, scope or SearchFilter(), self.home(home))
         return AnswerStream(self._write(self.prepare.invoke(asked)))
 
     def home(self, home: str | None = None) -> str:
         """The home authority in force: the one given, else the configured default."""
-        return (self.store.settings.app.home_authority if home is None else home).strip()
+        return question_text(self.store.settings.app.home_authority if home is None else home).strip()
 
     def evidence(
         self, question: str, scope: SearchFilter | None = None, k: int | None = None
@@ -101,7 +118,7 @@ class Assistant:
         actions): the question as read, the filter applied, the findings kept (best first) and
         their sentences scored (best first; shortfalls favoured when the question asks for actions)."""
         scope = scope or SearchFilter()
-        reading = self.read.run(Asked(question, filters=scope))
+        reading = self.read.run(Asked(question_text(question), filters=scope))
         plan = reading.plan
         where = replace(scope, authorities=tuple(plan.authorities or scope.authorities))
         if not scope.report_ids:

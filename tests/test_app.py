@@ -621,6 +621,22 @@ def test_my_council_defaults_from_the_environment_and_answers_our_questions(monk
     assert "187 people" in answer_markdown_of(reply)
 
 
+
+@pytest.mark.real_model
+def test_a_question_with_invisible_or_look_alike_letters_finds_the_council(monkeypatch, demo_store):
+    """Issue 27, item 8: the chat reads a question as ingest reads a report. A zero-width space and
+    a Cyrillic i inside "Larkbridge" still find Larkbridge, and the question is shown and kept as
+    the text a person sees. (A lone surrogate cannot reach the app: Streamlit carries the chat input
+    as UTF-8, which cannot hold one.)"""
+    at = start_app(monkeypatch, demo_store).at
+    ask(at, QUESTION.replace("Larkbridge", "Lark\u200bbr\u0456dge"))
+    assert plain(at.chat_message[0].text[0].value) == QUESTION
+    reply = at.chat_message[1]
+    cards = [plain(m.value) for m in reply.markdown if m.value.startswith("**\\[")]
+    assert cards and all("Larkbridge Borough Council" in c for c in cards), cards
+    assert "187 people" in answer_markdown_of(reply)
+    assert at.session_state["turns"][0].question == QUESTION
+
 # -- conversations that last -----------------------------------------------------------------------
 @pytest.mark.real_model
 def test_conversation_is_kept_and_reopened_after_a_restart(monkeypatch, demo_store, tmp_path):

@@ -40,6 +40,7 @@ def ask(*args: bytes | str) -> subprocess.CompletedProcess:
 @pytest.mark.parametrize("question", [
     QUESTION.encode()[:-1] + b"\xff?",  # an invalid UTF-8 byte: Python keeps it as a lone surrogate
     QUESTION.replace("Fenmarsh", "Fenmarsh\udcff").encode("utf-8", "surrogateescape"),
+    QUESTION.replace("Fenmarsh", "Fen\u200bm\u0430rsh").encode(),  # a zero-width space and a Cyrillic a
 ])
 def test_a_question_with_an_invalid_byte_is_answered_as_text(store_folder, question):
     done = ask("--store", str(store_folder), question)

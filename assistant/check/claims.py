@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from assistant.check.support import unsupported_sense
 from assistant.models import Removal
 from cqc.text.dates import MONTH_NAMES
 from cqc.text.numbers import date_figures, key_figures, stated_figures
@@ -257,6 +258,10 @@ def check_claims(
                 continue
             if word_overlap(bare, [sources[n] for n in cited]) < SUPPORT_OVERLAP:
                 removals.append(Removal(claim, "shares few words with the findings it cites"))
+                continue
+            senseless = unsupported_sense(bare, [sources[n] for n in cited])
+            if senseless:
+                removals.append(Removal(claim, senseless))
                 continue
             why = verify(bare, cited) if verify else None
             if why:
