@@ -122,6 +122,9 @@ def _on_target(answer, question: BenchQuestion) -> bool:
 
 
 def queries_ours(args: argparse.Namespace) -> dict:
+    from bench.profile import Profile, install, profiling
+
+    install()  # before the store and the assistant are made; off until a profiling pass turns it on
     from assistant.chain import Assistant
     from vectorstore.store import LibraryStore
     from cqc.records import SearchFilter
@@ -145,16 +148,22 @@ def queries_ours(args: argparse.Namespace) -> dict:
         by_kind.setdefault(q.kind, []).append(a.seconds)
         on_target += _on_target(answer, q)
         abstained += answer.abstained
+    # The same questions again, stage by stage (apart from the timings above, which carry no wrapper).
+    profile = Profile()
+    for q in questions:
+        with profiling(profile, q.kind):
+            assistant.ask(q.text, scope=SearchFilter(authorities=q.scope))
     national = {}
     if not args.skip_national:
-        for text in NATIONAL:
-            national[text] = _timed_with_limit(lambda: assistant.ask(text), args.national_limit_s)
+        for text in NATIONAL:  # profiled in the timed call itself: each may take a minute
+            with profiling(profile, f"national: {text}"):
+                national[text] = _timed_with_limit(lambda: assistant.ask(text), args.national_limit_s)
     serving_rss = peak_rss_mb()
     result = {
         "reports": len(store.reports()), "questions": len(questions),
         "retrieval": summary_ms(retrieval), "answer": summary_ms(answer_s),
         "answer_by_kind": {k: summary_ms(v) for k, v in sorted(by_kind.items())},
-        "national_ms": national, "on_target": round(on_target / len(questions), 3),
+        "national_ms": national, "stages_ms": profile.as_dict(), "on_target": round(on_target / len(questions), 3),
         "sentences_embedded_per_question": round(sentences.count / len(questions), 2),
         "abstained": round(abstained / len(questions), 3), "peak_rss_mb": serving_rss,
         "backend": store.embeddings.backend,
