@@ -3,6 +3,12 @@
 Dense retrieval is weakest on exact figures, names and programme titles; BM25 is strongest
 there. Queries score every finding and then apply the same filters as the dense side, so a
 filter never starves the keyword results.
+
+The filter is applied to arrays, not to findings one by one: each finding's authority, quality
+statement, theme and report are kept as integer codes in index order (saved with the index), so
+a question scoped to one council costs a few vector operations over the library rather than a
+Python loop over every finding that shares a word with it, and the index holds no finding's text
+in memory (it used to hold every finding, the largest part of a large library's serving memory).
 """
 
 from __future__ import annotations
@@ -22,6 +28,37 @@ import numpy as np
 from cqc.text.tokens import tokenize
 
 CURRENT = "current.json"  # names the saved version readers load
+# What a search filter restricts (its field) and the finding's attribute that must match
+# (`cqc.records.SearchFilter.accepts`, applied here to arrays).
+FILTERED = (("authorities", "authority"), ("quality_statements", "quality_statement"), ("themes", "theme"),
+            ("report_ids", "report_id"))
+
+
+class Codes:
+    """One attribute of every finding, in index order, as integer codes into its distinct values."""
+
+    def __init__(self, values: list[str], codes: np.ndarray):
+        self.values = values
+        self.codes = codes
+        self._code = {v: i for i, v in enumerate(values)}
+
+    @classmethod
+    def of(cls, column: list[str]) -> Codes:
+        values = sorted(set(column))
+        code = {v: i for i, v in enumerate(values)}
+        return cls(values, np.fromiter((code[v] for v in column), dtype=np.int32, count=len(column)))
+
+    def matching(self, allowed) -> np.ndarray:
+        """Which findings have one of the allowed values."""
+        wanted = [self._code[v] for v in allowed if v in self._code]
+        return np.isin(self.codes, np.asarray(wanted, dtype=np.int32))
+
+    def as_json(self) -> dict:
+        return {"values": self.values, "codes": self.codes.tolist()}
+
+    @classmethod
+    def from_json(cls, data: dict) -> Codes:
+        return cls(list(data["values"]), np.asarray(data["codes"], dtype=np.int32))
 
 
 class KeywordIndex:
@@ -34,22 +71,29 @@ class KeywordIndex:
         self.ids: list[str] = []
         self.generation = -1
         self.doc_freq: dict[str, int] = {}
+        self.fields: dict[str, Codes] = {}
 
-    def build(self, ids: list[str], texts: list[str], generation: int) -> None:
+    def build(self, ids: list[str], texts: list[str], generation: int,
+              fields: dict[str, list[str]] | None = None) -> None:
+        """Index `texts` (one per id); `fields` gives each finding's filtered attributes (FILTERED),
+        in the same order."""
         retriever = bm25s.BM25()
         tokenized = [tokenize(t) for t in texts]
         if ids:
             retriever.index(tokenized, show_progress=False)
         doc_freq = Counter(t for text in tokenized for t in set(text))
+        columns = {attribute: Codes.of(list((fields or {}).get(attribute) or [""] * len(ids)))
+                   for _, attribute in FILTERED}
         with self._lock:
             self.retriever, self.ids, self.generation = (retriever if ids else None), ids, generation
-            self.doc_freq = dict(doc_freq)
+            self.doc_freq, self.fields = dict(doc_freq), columns
         try:
-            self._save(retriever if ids else None, ids, doc_freq, generation)
+            self._save(retriever if ids else None, ids, doc_freq, generation, columns)
         except OSError:
             pass  # the saved copy only spares the next process a rebuild; the index in memory is whole
 
-    def _save(self, retriever: bm25s.BM25 | None, ids: list[str], doc_freq: Counter, generation: int) -> None:
+    def _save(self, retriever: bm25s.BM25 | None, ids: list[str], doc_freq: Counter, generation: int,
+              fields: dict[str, Codes]) -> None:
         """Write a new version beside the old ones, then point at it with one atomic rename.
 
         Several processes may save at once (an ingest run and the app), and one may be killed
@@ -62,7 +106,10 @@ class KeywordIndex:
         if retriever is not None:
             retriever.save(str(target), show_progress=False)
         target.mkdir(parents=True, exist_ok=True)
-        (target / "ids.json").write_text(json.dumps({"generation": generation, "ids": ids, "df": doc_freq}))
+        (target / "ids.json").write_text(json.dumps({
+            "generation": generation, "ids": ids, "df": doc_freq,
+            "fields": {name: codes.as_json() for name, codes in fields.items()},
+        }))
         pointer = self.folder / f".current-{name}.tmp"
         pointer.write_text(json.dumps({"folder": name, "generation": generation}))
         os.replace(pointer, self.folder / CURRENT)
@@ -88,12 +135,16 @@ class KeywordIndex:
                 return False
             target = self.folder / pointer["folder"]
             data = json.loads((target / "ids.json").read_text())
+            # An index saved before the filtered attributes were kept with it is rebuilt instead.
+            fields = {attribute: Codes.from_json(data["fields"][attribute]) for _, attribute in FILTERED}
+            if any(len(codes.codes) != len(data["ids"]) for codes in fields.values()):
+                return False
             retriever = bm25s.BM25.load(str(target), show_progress=False) if data["ids"] else None
         except (OSError, ValueError, KeyError, TypeError):
             return False
         with self._lock:
             self.retriever, self.ids, self.generation = retriever, data["ids"], data["generation"]
-            self.doc_freq = data.get("df", {})
+            self.doc_freq, self.fields = data.get("df", {}), fields
         return True
 
     def idf(self, token: str) -> float:
@@ -102,20 +153,30 @@ class KeywordIndex:
         df = self.doc_freq.get(token, 0)
         return math.log(1 + (n - df + 0.5) / (df + 0.5))
 
-    def scores(self, query: str) -> dict[str, float]:
-        """BM25 score of every finding that shares a term with the query."""
+    def top(self, query: str, k: int, where) -> list[tuple[str, float]]:
+        """The k best-scoring findings that share a term with the query and pass `where` (a
+        `SearchFilter`), best first; equal scores in index order."""
         with self._lock:
-            retriever, ids = self.retriever, self.ids
+            retriever, ids, fields = self.retriever, self.ids, self.fields
         tokens = tokenize(query)
-        if retriever is None or not tokens:
-            return {}
+        if retriever is None or not tokens or k <= 0:
+            return []
         vocab = retriever.vocab_dict
         known = [t for t in tokens if t in vocab]
         if not known:
-            return {}
+            return []
         values = retriever.get_scores(known)
-        hits = np.nonzero(values > 0)[0]
-        return {ids[i]: float(values[i]) for i in hits}
+        passing = values > 0
+        for restriction, attribute in FILTERED:
+            allowed = getattr(where, restriction)
+            if allowed:
+                passing &= fields[attribute].matching(allowed)
+        hits = np.flatnonzero(passing)
+        if len(hits) > k:  # every hit at least as good as the k-th, so ties at the edge go by index order
+            kth = np.partition(values[hits], len(hits) - k)[len(hits) - k]
+            hits = hits[values[hits] >= kth]
+        best = hits[np.lexsort((hits, -values[hits]))][:k]
+        return [(ids[i], float(values[i])) for i in best]
 
 
 def _generation_of(name: str) -> int | None:
@@ -130,30 +191,23 @@ def _rmtree(path: Path) -> None:
 
 
 class KeywordSearch:
-    """The keyword side of the library: the BM25 index kept in step with the catalog, and every
-    finding by id so hits are filtered without a catalog query per hit.
+    """The keyword side of the library: the BM25 index kept in step with the catalog.
 
     `index` is reloaded in place, never replaced: the answerer holds a reference to it for word
-    weights. Two locks, so no search waits for a rebuild: `_lock` guards the findings by id,
-    `_refresh_lock` lets one thread rebuild or reload the index."""
+    weights. A search never waits for a rebuild: the index swaps in its new state under its own
+    lock, and `_refresh_lock` lets one thread rebuild or reload it."""
 
     def __init__(self, folder: Path, catalog):
         self.index = KeywordIndex(folder)
         self._catalog = catalog
-        self._lock = threading.RLock()
         self._refresh_lock = threading.RLock()
-        self._chunks: dict = {}
         self._load()
 
     def search(self, query: str, k: int, where) -> list[tuple[str, float]]:
         self._refresh_if_stale()
-        with self._lock:
-            chunks = self._chunks
-        scored = self.index.scores(query)
-        # Ids the chunk table does not know yet (an index newer than it by a moment) are left out.
-        hits = [(cid, s) for cid, s in scored.items() if cid in chunks and where.accepts(chunks[cid])]
-        hits.sort(key=lambda item: -item[1])
-        return hits[:k]
+        # The index and its findings' attributes are one snapshot of the catalog (one generation);
+        # callers resolve the ids through the catalog, which drops any removed since.
+        return self.index.top(query, k, where)
 
     def refresh(self) -> None:
         """Rebuild BM25 from the catalog if anything changed since it was last built."""
@@ -162,16 +216,12 @@ class KeywordSearch:
             if self.index.generation == generation:
                 return
             chunks = self._catalog.all_chunks()
-            self.index.build([c.chunk_id for c in chunks], [c.embed_text for c in chunks], generation)
-            with self._lock:
-                self._chunks = {c.chunk_id: c for c in chunks}
+            fields = {attribute: [getattr(c, attribute) or "" for c in chunks] for _, attribute in FILTERED}
+            self.index.build([c.chunk_id for c in chunks], [c.embed_text for c in chunks], generation, fields)
 
     def _load(self) -> None:
         with self._refresh_lock:
-            if self.index.load(expect_generation=self._catalog.generation()):
-                with self._lock:
-                    self._chunks = {c.chunk_id: c for c in self._catalog.all_chunks()}
-            else:
+            if not self.index.load(expect_generation=self._catalog.generation()):
                 self.refresh()  # missing or left stale by an interrupted ingest
 
     def _refresh_if_stale(self) -> None:
@@ -182,8 +232,5 @@ class KeywordSearch:
         with self._refresh_lock:
             if self.index.generation == generation:
                 return  # another thread got here first
-            if self.index.load(expect_generation=generation):
-                with self._lock:
-                    self._chunks = {c.chunk_id: c for c in self._catalog.all_chunks()}
-            else:
+            if not self.index.load(expect_generation=generation):
                 self.refresh()
