@@ -1,6 +1,6 @@
-"""The keyword index's filter works on arrays of codes (vectorstore/keyword_index.py); it must
-return exactly what scoring every finding and keeping those `SearchFilter.accepts` would, in the
-same order, and keep doing so after a reload from disk."""
+"""The keyword index (vectorstore/keyword_index.py, vectorstore/bm25.py) must return exactly what
+bm25s scoring every finding and keeping those `SearchFilter.accepts` would, in the same order, and
+keep doing so after a reload from disk and after a rebuild that counted only the new findings."""
 
 from __future__ import annotations
 
@@ -31,16 +31,20 @@ def _index(folder, chunks) -> KeywordIndex:
     return index
 
 
-def _reference(index: KeywordIndex, by_id: dict, query: str, k: int, where: SearchFilter):
-    """Every finding scored, the filter applied finding by finding, best first (ties in index order)."""
+def _reference(chunks, query: str, k: int, where: SearchFilter):
+    """bm25s's scores of every finding (the library the index used to be built with), the filter
+    applied finding by finding, best first (ties in index order)."""
+    import bm25s
+
     from cqc.text.tokens import tokenize
 
-    known = [t for t in tokenize(query) if index.retriever and t in index.retriever.vocab_dict]
+    retriever = bm25s.BM25()
+    retriever.index([tokenize(c.embed_text) for c in chunks], show_progress=False)
+    known = [t for t in tokenize(query) if t in retriever.vocab_dict]
     if not known:
         return []
-    values = index.retriever.get_scores(known)
-    hits = [(index.ids[i], float(values[i])) for i in range(len(index.ids))
-            if values[i] > 0 and where.accepts(by_id[index.ids[i]])]
+    values = retriever.get_scores(known)
+    hits = [(c.chunk_id, float(values[i])) for i, c in enumerate(chunks) if values[i] > 0 and where.accepts(c)]
     hits.sort(key=lambda item: -item[1])
     return hits[:k]
 
@@ -64,14 +68,13 @@ def _filters(chunks) -> list[SearchFilter]:
 def test_filtered_keyword_search_matches_the_finding_by_finding_filter(chunks, tmp_path):
     assert len({c.authority for c in chunks}) >= 4
     index = _index(tmp_path / "bm25", chunks)
-    by_id = {c.chunk_id: c for c in chunks}
     reloaded = KeywordIndex(tmp_path / "bm25")
     assert reloaded.load(expect_generation=7) and reloaded.ids == index.ids
     compared = 0
     for query in QUERIES:
         for where in _filters(chunks):
             for k in (1, 5, 40, 10_000):
-                expected = _reference(index, by_id, query, k, where)
+                expected = _reference(chunks, query, k, where)
                 assert index.top(query, k, where) == expected, (query, where, k)
                 assert reloaded.top(query, k, where) == expected, (query, where, k)
                 compared += bool(expected)
@@ -88,3 +91,78 @@ def test_an_index_saved_without_its_filter_codes_is_not_loaded(chunks, tmp_path)
     del data["fields"]
     ids_file.write_text(json.dumps(data))
     assert not KeywordIndex(tmp_path / "bm25").load(expect_generation=7)
+
+
+def test_a_rebuild_from_kept_counts_equals_a_build_from_nothing(chunks, tmp_path):
+    """Findings removed and added since the last build: the index updated from its kept counts
+    (read back from disk, as another process would) scores exactly as one built from every text."""
+    first, second = chunks[: len(chunks) // 2], chunks[len(chunks) // 3:]
+    _index(tmp_path / "old", first)
+    loaded = KeywordIndex(tmp_path / "old")
+    assert loaded.load(expect_generation=7)
+    keep = {c.chunk_id for c in second}
+    new = [c for c in second if c.chunk_id not in set(loaded.ids)]
+    assert new and keep != set(loaded.ids)
+    fields = {attribute: [getattr(c, attribute) or "" for c in new] for _, attribute in FILTERED}
+    assert loaded.update(keep, [c.chunk_id for c in new], [c.embed_text for c in new], fields, 8)
+    assert sorted(loaded.ids) == sorted(keep) and loaded.generation == 8
+    fresh = _index(tmp_path / "fresh", [next(c for c in second if c.chunk_id == cid) for cid in loaded.ids])
+    for query in QUERIES:
+        for where in _filters(second):
+            assert loaded.top(query, 40, where) == fresh.top(query, 40, where), (query, where)
+    assert loaded.doc_freq == fresh.doc_freq
+
+
+def test_exact_vector_search_within_a_filter_matches_numpy_over_the_findings_that_pass(chunks, tmp_path):
+    """`nearest` compares the vectors kept beside the rows (copied from a vector source, page by
+    page): the same top k as scoring every finding that passes the filter, also after a reload
+    and after an update that read only the new findings' vectors; a finding with no vector is
+    never returned, and a search with no filter is left to Chroma (None)."""
+    import numpy as np
+
+    rng = np.random.default_rng(3)
+    vectors = rng.normal(size=(len(chunks), 24)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    row_of = {c.chunk_id: i for i, c in enumerate(chunks)}
+    missing = {chunks[5].chunk_id}
+    asked: list[int] = []
+
+    def vectors_of(ids):
+        asked.append(len(ids))
+        out = vectors[[row_of[i] for i in ids]].copy()
+        out[[n for n, i in enumerate(ids) if i in missing]] = np.nan
+        return out
+
+    def reference(subset, query, k, where):
+        scored = [(c.chunk_id, float(vectors[row_of[c.chunk_id]] @ query)) for c in subset
+                  if where.accepts(c) and c.chunk_id not in missing]
+        scored.sort(key=lambda item: -item[1])
+        return [cid for cid, _ in scored[:k]]
+
+    first, second = chunks[: len(chunks) // 2], chunks[len(chunks) // 3:]
+    index = KeywordIndex(tmp_path / "v")
+    index.build([c.chunk_id for c in first], [c.embed_text for c in first], 7,
+                {attribute: [getattr(c, attribute) or "" for c in first] for _, attribute in FILTERED}, vectors_of)
+    reloaded = KeywordIndex(tmp_path / "v")
+    assert reloaded.load(expect_generation=7)
+    queries = [vectors[row_of[chunks[9].chunk_id]], rng.normal(size=24).astype(np.float32)]
+    for where in _filters(first)[1:]:
+        for query in queries:
+            for k in (1, 10, 10_000):
+                expected = reference(first, query, k, where)
+                assert [cid for cid, _ in index.nearest(query, k, where)] == expected, (where, k)
+                assert [cid for cid, _ in reloaded.nearest(query, k, where)] == expected, (where, k)
+    assert index.nearest(queries[0], 10, SearchFilter()) is None  # Chroma's graph answers unfiltered
+
+    asked.clear()
+    keep = {c.chunk_id for c in second}
+    new = [c for c in second if c.chunk_id not in set(reloaded.ids)]
+    assert reloaded.update(keep, [c.chunk_id for c in new], [c.embed_text for c in new],
+                           {attribute: [getattr(c, attribute) or "" for c in new] for _, attribute in FILTERED}, 8,
+                           vectors_of)
+    assert sum(asked) == len(new)  # the kept findings' vectors came from the last index's file
+    by_id = {c.chunk_id: c for c in second}
+    held = [by_id[cid] for cid in reloaded.ids]
+    for where in _filters(second)[1:]:
+        for query in queries:
+            assert [cid for cid, _ in reloaded.nearest(query, 10, where)] == reference(held, query, 10, where), where

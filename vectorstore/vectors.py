@@ -251,6 +251,24 @@ class VectorIndex:
         with self.using():
             return self.collection.count()
 
+    def vectors_of(self, ids: list[str]) -> np.ndarray | None:
+        """The vectors of these findings, rows in the order asked (NaN for one Chroma does not hold);
+        None when Chroma holds none of them or cannot be read (the caller then keeps no copy)."""
+        try:
+            with self.using():
+                got = self.collection.get(ids=list(ids), include=["embeddings"])
+        except Exception:  # noqa: BLE001  (a copy for speed only: searches go to Chroma without it)
+            return None
+        found = {cid: vector for cid, vector in zip(got["ids"], got["embeddings"])}
+        if not found:
+            return None
+        dimension = len(next(iter(found.values())))
+        out = np.full((len(ids), dimension), np.nan, dtype=np.float32)
+        for row, cid in enumerate(ids):
+            if cid in found:
+                out[row] = found[cid]
+        return out
+
     def mark_current(self) -> None:
         """This process just wrote (holding the write lock): its index holds what the catalog says."""
         if self._client is not None:
