@@ -51,6 +51,8 @@ def table(summary: dict) -> str:
 
     section(f"Ingest, {h['n_reports']} synthetic reports")
     row("wall time (s)", f"{ours['seconds']:.1f}", _v(base and base["seconds"], "{:.1f}"))
+    if "cpu_s" in ours:
+        row("CPU time (s)", f"{ours['cpu_s']:.1f}", _v(base and base.get("cpu_s"), "{:.1f}"))
     row("reports/s", f"{ours['reports_per_s']:.2f}", _v(base and base["reports_per_s"], "{:.2f}"))
     row("chunks", str(ours["chunks"]), _v(base and base["chunks"]))
     row("chunks/s", f"{ours['chunks_per_s']:.1f}", _v(base and base["chunks_per_s"], "{:.1f}"))
@@ -130,6 +132,8 @@ COMPARED = (
     ("ingest_s", "ingest wall time (s), main size", "lower"),
     ("baseline_ingest_s", "plain pipeline ingest wall time (s)", "lower"),
     ("ingest_chunks_per_s", "ingest chunks/s", "higher"),
+    ("ingest_cpu_s", "ingest CPU time (s), main size", "lower"),
+    ("baseline_ingest_cpu_s", "plain pipeline ingest CPU time (s)", "lower"),
     ("query_p50_ms", "end-to-end p50 (ms), main size", "lower"),
     ("query_p95_ms", "end-to-end p95 (ms), main size", "lower"),
     ("retrieval_p95_ms", "retrieval p95 (ms), main size", "lower"),
