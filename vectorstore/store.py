@@ -188,15 +188,15 @@ class LibraryStore:
         council does not pay for the library); with none, or no filter, Chroma's graph answers."""
         if self.is_empty():
             return []
-        with self._talking_to_chroma():
-            self._check_vectors()
-        exact = self._keyword_search.nearest(query_vector, k, where)
-        if exact is not None:
-            return exact
         for attempt in range(3):
             try:
                 with self._talking_to_chroma():
                     self._check_vectors()
+                # Outside the hold: a stale index rebuilds itself, reading vectors from Chroma.
+                exact = self._keyword_search.nearest(query_vector, k, where)
+                if exact is not None:
+                    return exact
+                with self._talking_to_chroma():
                     nearest = self._vectors.nearest(query_vector, k, chroma_where(where))
                 break
             except LibraryBusy:
