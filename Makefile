@@ -10,7 +10,7 @@ EVAL_STORE := build/eval-store
 # The per-report facts files (their `metrics` are the gold for figures read as data)
 MEASURE_FACTS = $(filter-out %/site-text.json,$(wildcard $(SHARED)/facts/*.json))
 
-.PHONY: venv lock run test test-server test-browser eval eval-national eval-model eval-baseline bench clean
+.PHONY: venv lock run test test-server test-browser eval eval-national eval-model eval-baseline bench bench-quick clean
 
 # Every package, direct and transitive, comes from requirements.lock: exact versions and sha256
 # hashes (pip refuses anything else), so one commit installs one set of packages on every machine.
@@ -155,10 +155,16 @@ eval-model: venv
 	$(BIN)/python -m ingest --store $(EVAL_MODEL_DIR)/store $(SHARED)/reports $(SHARED)/seed
 	$(BIN)/python -m evaluation.model_eval --store $(EVAL_MODEL_DIR)/store --out $(EVAL_MODEL_DIR) $(SHARED)/qa/*.jsonl
 
-# Speed on a synthetic national set beside a plain LangChain pipeline (README "Benchmark");
-# ~20 minutes on a 2-core machine. Options: make bench BENCH_ARGS="--reports 20 --large 0".
+# Speed on a synthetic national set beside a plain LangChain pipeline (README "Benchmark"): 150
+# reports beside the plain pipeline, then the library grown to 1,500 reports (or as many as 45
+# minutes of ingest reach, said so) with the per-stage profile of each kind of question; about 80
+# minutes on a quiet 2-core machine. The last run's numbers are printed beside this run's.
+# make bench-quick: 20 and 60 reports, a few minutes. Options: make bench BENCH_ARGS="--large-minutes 20".
 bench: venv
 	$(BIN)/python -m bench --corpus $(SHARED)/reports $(BENCH_ARGS)
+
+bench-quick: venv
+	$(BIN)/python -m bench --corpus $(SHARED)/reports --quick --work build/bench-quick $(BENCH_ARGS)
 
 clean:
 	rm -rf build data $(VENV)

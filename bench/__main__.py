@@ -64,21 +64,34 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="python -m bench", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--reports", type=int, default=150, help="size of the main comparison (default 150)")
     p.add_argument("--large", type=int, default=1500, help="the large size (0: skip); default 1500")
-    p.add_argument("--large-minutes", type=float, default=10.0, help="ingest time allowed to grow the large store")
+    p.add_argument("--large-minutes", type=float, default=45.0,
+                   help="ingest time allowed to grow the large store (default 45: about 1,500 reports on a quiet "
+                        "2-core machine); the table says when it stopped short")
     p.add_argument("--questions", type=int, default=200, help="questions per size (default 200)")
+    p.add_argument("--councils", type=int, default=153,
+                   help="authorities in the set (default 153, England's): past them each report is a reassessment "
+                        "of one, a year after its last; 0 gives every report an authority of its own")
     p.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="the shared reports the synthetic set copies")
     p.add_argument("--work", type=Path, default=ROOT / "build" / "bench", help="where reports, stores and results go")
-    p.add_argument("--no-hnsw-sweep", action="store_true",
-                   help="skip re-indexing the largest store's vectors under other HNSW settings")
+    p.add_argument("--hnsw-sweep", action="store_true",
+                   help="also re-index the largest store's vectors under other HNSW settings (minutes at 1,500 reports)")
+    p.add_argument("--no-hnsw-sweep", action="store_true", help=argparse.SUPPRESS)  # the default now; kept for old scripts
+    p.add_argument("--quick", action="store_true",
+                   help="a quick run: 20 reports, a large size of 60, 60 questions, no levers (make bench-quick)")
     p.add_argument("--no-baseline", action="store_true")
     p.add_argument("--no-levers", action="store_true")
     p.add_argument("--no-cold-start", action="store_true")
     p.add_argument("--no-national", action="store_true", help="skip the questions about every authority")
     args = p.parse_args(argv)
+    if args.quick:
+        args.reports, args.large, args.questions, args.no_levers = 20, 60, 60, True
+        args.large_minutes = min(args.large_minutes, 5.0)
     if args.reports < 1 or args.questions < 1:
         p.error("--reports and --questions must be at least 1")
     if args.large and args.large <= args.reports:
         p.error("--large must be larger than --reports (or 0 to skip it)")
+    if args.councils < 0:
+        p.error("--councils must be 0 (an authority per report) or more")
     return args
 
 
@@ -86,6 +99,8 @@ def main(argv: list[str] | None = None) -> int:
     configure_offline()  # an entry point: its workers inherit the offline environment
     args = parse_args(argv)
     work = args.work.resolve()
+    last_run = work.with_name(work.name + "-last-summary.json")  # beside the work folder, which is wiped
+    previous = json.loads(last_run.read_text(encoding="utf-8")) if last_run.exists() else None
     if work.exists():
         shutil.rmtree(work)
     (work / "results").mkdir(parents=True)
@@ -96,9 +111,9 @@ def main(argv: list[str] | None = None) -> int:
 
     log(f"building {args.reports} synthetic reports from {args.corpus}")
     templates = load_templates(args.corpus)
-    reports = build_set(templates, args.reports, work / "reports")
+    reports = build_set(templates, args.reports, work / "reports", councils=args.councils)
     files = write_lines(results_dir / "files-main.txt", [str(r.path) for r in reports])
-    authorities = [r.authority for r in reports]
+    authorities = list(dict.fromkeys(r.authority for r in reports))
     questions = write_questions(results_dir / "questions-main.jsonl", authorities, args.questions)
     ours_store = work / "stores" / f"ours-{args.reports}"
 
@@ -113,7 +128,7 @@ def main(argv: list[str] | None = None) -> int:
                          "--store", str(work / "stores" / f"baseline-{args.reports}"))
     log(f"our questions: {args.questions} at {args.reports} reports")
     query_flags = ["--skip-national"] if args.no_national else []
-    sweep_here = [] if args.large or args.no_hnsw_sweep else ["--hnsw-sweep"]  # the sweep runs at the largest size
+    sweep_here = ["--hnsw-sweep"] if args.hnsw_sweep and not args.large else []  # the sweep runs at the largest size
     ours_q = run_phase("queries-ours", results_dir, "--store", str(ours_store), "--questions", str(questions),
                        *query_flags, *sweep_here)
     if base is not None:
@@ -132,18 +147,18 @@ def main(argv: list[str] | None = None) -> int:
     large = large_q = large_cold = None
     if args.large:
         log(f"large size: up to {args.large} reports or {args.large_minutes:g} minutes of ingest")
-        more = build_set(templates, args.large, work / "reports", start=args.reports)
+        more = build_set(templates, args.large, work / "reports", start=args.reports, councils=args.councils)
         more_files = write_lines(results_dir / "files-large.txt", [str(r.path) for r in more])
         large_store = work / "stores" / "ours-large"
         shutil.copytree(ours_store, large_store)
         large = run_phase("ingest-ours", results_dir, "--store", str(large_store), "--files", str(more_files),
                           "--batch", "100", "--budget-s", str(args.large_minutes * 60))
         n_large = large["store_reports"]
-        large_authorities = authorities + [r.authority for r in more][: n_large - args.reports]
+        large_authorities = list(dict.fromkeys(authorities + [r.authority for r in more][: n_large - args.reports]))
         large_questions = write_questions(results_dir / "questions-large.jsonl", large_authorities, args.questions)
         log(f"our questions: {args.questions} at {n_large} reports; HNSW recall against exact search")
         large_q = run_phase("queries-ours", results_dir, "--store", str(large_store), "--questions", str(large_questions),
-                            *query_flags, *([] if args.no_hnsw_sweep else ["--hnsw-sweep"]))
+                            *query_flags, *(["--hnsw-sweep"] if args.hnsw_sweep else []))
         if not args.no_cold_start:
             large_cold = cold_start(results_dir, large_store, large_authorities[-1])
 
@@ -151,9 +166,11 @@ def main(argv: list[str] | None = None) -> int:
     summary = combine(args, ours, base, ours_q, base_q, cold, levers, large, large_q, large_cold,
                       load_before, load_after, time.perf_counter() - bench_started)
     (results_dir / "summary.json").write_text(json.dumps(summary, indent=2), encoding="utf-8")
-    from bench.report import table
+    last_run.write_text(json.dumps(summary, indent=2), encoding="utf-8")
+    from bench.report import changes, table
 
     print(table(summary))
+    print(changes(previous, summary, last_run))
     print(json.dumps(summary["headline"], separators=(",", ":")))
     return 0
 
@@ -177,6 +194,8 @@ def combine(args, ours, base, ours_q, base_q, cold, levers, large, large_q, larg
         "ingest_s": ours["seconds"],
         "ingest_reports_per_s": ours["reports_per_s"],
         "ingest_chunks_per_s": ours["chunks_per_s"],
+        "ingest_cpu_s": ours.get("cpu_s"),
+        "baseline_ingest_cpu_s": base.get("cpu_s") if base else None,
         "baseline_n_chunks": base["chunks"] if base else None,
         "baseline_ingest_s": base["seconds"] if base else None,
         "baseline_ingest_chunks_per_s": base["chunks_per_s"] if base else None,
@@ -204,6 +223,9 @@ def combine(args, ours, base, ours_q, base_q, cold, levers, large, large_q, larg
         "largest_store_mb": large["store_mb"] if large else ours["store_mb"],
         "largest_ingest_chunks_per_s": large["chunks_per_s"] if large else ours["chunks_per_s"],
         "largest_capped_by_time": bool(large and largest_n < args.large),
+        "largest_asked": args.large or args.reports,
+        "councils": args.councils,
+        "largest_national_ms": largest_q.get("national_ms", {}),
         "recall_at_10": largest_q["recall"]["unfiltered"],
         "recall_at_10_scoped": largest_q["recall"]["scoped"],
         "cold_start_s": cold["process_total_s"] if cold else None,

@@ -55,9 +55,18 @@ COMPARE = (
     "Compare direct payments uptake in {a} and {b}.",
 )
 NATIONAL = (
-    "Which authorities scored 1 for Safeguarding?",
-    "Compare direct payments uptake across the authorities.",
+    "Which authorities scored 1 for Safeguarding?",  # a catalog lookup
+    "Compare direct payments uptake across the authorities.",  # figures of every authority
+    "Which councils had the highest direct payment uptake?",  # a ranking over measure records
 )
+# What each kind is, as the profile's table names it.
+KIND_LABELS = {
+    "scoped": "fact, council selected",
+    "named": "fact naming a council",
+    "compare": "comparing two councils",
+    "score": "score or rating (catalog)",
+    "actions": "improvement actions",
+}
 
 
 @dataclass(frozen=True)

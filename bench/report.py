@@ -25,6 +25,18 @@ def _national(row, q: dict) -> None:
         row(f"national: {text}", ms if isinstance(ms, str) else f"{ms:.0f} ms")
 
 
+def _stages(lines: list[str], q: dict | None, title: str) -> None:
+    """The per-stage profile of one size: rows of question kinds, columns of stages."""
+    from bench.profile import STAGE_NOTE, profile_table
+    from bench.questions import KIND_LABELS
+
+    rows = (q or {}).get("stages_ms")
+    if not rows:
+        return
+    labelled = {KIND_LABELS.get(kind, kind): row for kind, row in rows.items()}
+    lines += profile_table(labelled, title) + [STAGE_NOTE]
+
+
 def table(summary: dict) -> str:
     h = summary["headline"]
     ours, base = summary["ours_ingest"], summary["baseline_ingest"]
@@ -39,6 +51,8 @@ def table(summary: dict) -> str:
 
     section(f"Ingest, {h['n_reports']} synthetic reports")
     row("wall time (s)", f"{ours['seconds']:.1f}", _v(base and base["seconds"], "{:.1f}"))
+    if "cpu_s" in ours:
+        row("CPU time (s)", f"{ours['cpu_s']:.1f}", _v(base and base.get("cpu_s"), "{:.1f}"))
     row("reports/s", f"{ours['reports_per_s']:.2f}", _v(base and base["reports_per_s"], "{:.2f}"))
     row("chunks", str(ours["chunks"]), _v(base and base["chunks"]))
     row("chunks/s", f"{ours['chunks_per_s']:.1f}", _v(base and base["chunks_per_s"], "{:.1f}"))
@@ -58,7 +72,8 @@ def table(summary: dict) -> str:
 
     large, lq = summary["large_ingest"], summary["large_questions"]
     if large and lq:
-        capped = " (capped by the time budget)" if h["largest_capped_by_time"] else ""
+        capped = (f" (asked for {h.get('largest_asked')}: the ingest time budget allowed {h['largest_n_reports']})"
+                  if h["largest_capped_by_time"] else "")
         section(f"Largest size: {h['largest_n_reports']} reports, {h['largest_n_chunks']} chunks{capped}")
         row(f"ingest of the added {large['reports']} reports (s)", f"{large['seconds']:.1f}")
         row("chunks/s while growing", f"{large['chunks_per_s']:.1f}")
@@ -104,6 +119,63 @@ def table(summary: dict) -> str:
     lines = [f"{'':{width}}{'ours':{mid}}baseline (plain LangChain)"]
     for name, mine, theirs in rows:
         lines.append(f"{name:{width}}{mine:{mid}}{theirs}".rstrip() if (mine or theirs) else name)
+    _stages(lines, oq, f"Where a question's time goes at {oq['reports']} reports (profile pass, mean ms)")
+    if lq:
+        _stages(lines, lq, f"Where a question's time goes at {lq['reports']} reports (profile pass, mean ms)")
     lines.append(f"machine: {h['machine']} at start; {h['machine_after']} at the end; "
                  f"embedding backend {h['embedding_backend']}; {h['bench_minutes']} minutes")
+    return "\n".join(lines)
+
+
+# The numbers compared with the last run, with the direction that is better.
+COMPARED = (
+    ("ingest_s", "ingest wall time (s), main size", "lower"),
+    ("baseline_ingest_s", "plain pipeline ingest wall time (s)", "lower"),
+    ("ingest_chunks_per_s", "ingest chunks/s", "higher"),
+    ("ingest_cpu_s", "ingest CPU time (s), main size", "lower"),
+    ("baseline_ingest_cpu_s", "plain pipeline ingest CPU time (s)", "lower"),
+    ("query_p50_ms", "end-to-end p50 (ms), main size", "lower"),
+    ("query_p95_ms", "end-to-end p95 (ms), main size", "lower"),
+    ("retrieval_p95_ms", "retrieval p95 (ms), main size", "lower"),
+    ("serve_peak_rss_mb", "serving peak RSS (MB), main size", "lower"),
+    ("cold_start_s", "cold start (s), main size", "lower"),
+    ("largest_n_reports", "largest size (reports)", "higher"),
+    ("largest_ingest_chunks_per_s", "chunks/s while growing to it", "higher"),
+    ("largest_query_p50_ms", "end-to-end p50 (ms), largest size", "lower"),
+    ("largest_query_p95_ms", "end-to-end p95 (ms), largest size", "lower"),
+    ("largest_retrieval_p95_ms", "retrieval p95 (ms), largest size", "lower"),
+    ("recall_at_10", "dense recall@10, largest size", "higher"),
+    ("largest_cold_start_s", "cold start (s), largest size", "lower"),
+)
+
+
+def changes(previous: dict | None, summary: dict, kept: object) -> str:
+    """This run beside the last one: each headline number, the change and whether it is better.
+    Sizes and machine load are printed too: a change in either explains many others."""
+    if not previous:
+        return f"No earlier run to compare with; this run's summary is kept in {kept} for the next."
+    was, now = previous.get("headline", {}), summary["headline"]
+    rows = [("", "last run", "this run", "change")]
+
+    def add(name: str, a, b, better: str) -> None:
+        if not isinstance(a, (int, float)) or not isinstance(b, (int, float)):
+            rows.append((name, _v(a), _v(b), ""))
+            return
+        change = f"{(b - a) / a:+.0%}" if a else ""
+        if a != b:
+            change += " (better)" if (b > a) == (better == "higher") else " (worse)"
+        rows.append((name, f"{a:g}", f"{b:g}", change))
+
+    for key, name, better in COMPARED:
+        add(name, was.get(key), now.get(key), better)
+    national_was = was.get("largest_national_ms") or {}
+    for text, ms in (now.get("largest_national_ms") or {}).items():
+        add(f"national, largest size: {text}", national_was.get(text), ms, "lower")
+    width = max(len(r[0]) for r in rows) + 2
+    lines = [f"Beside the last run ({kept}; its summary is replaced by this one's):"]
+    lines += [f"  {a:{width}}{b:>12}{c:>12}  {d}" for a, b, c, d in rows]
+    lines.append(f"  sizes: last run {was.get('n_reports')} / {was.get('largest_n_reports')} reports "
+                 f"({was.get('councils', 'one per report')} councils), this run {now['n_reports']} / "
+                 f"{now['largest_n_reports']} ({now.get('councils')} councils)")
+    lines.append(f"  machine: last run {was.get('machine')}; this run {now.get('machine')}")
     return "\n".join(lines)

@@ -194,19 +194,29 @@ def _slug(name: str) -> str:
 
 
 def build_set(templates: list[Template], n: int, out_dir: Path, seed: int = 7, start: int = 0,
-              names: list[str] | None = None) -> list[SyntheticReport]:
+              councils: int = 0, names: list[str] | None = None) -> list[SyntheticReport]:
     """Reports start..n-1 of the set (the same names, figures and dates for the same seed), written
     into out_dir; files already there are rewritten, so a larger run extends a smaller one.
+
+    `councils`: how many authorities there are (England has 153); report i is of authority
+    i mod councils, so past the first `councils` reports each is a reassessment, published a year
+    or so after the one before it (another template's text, its own figures), as a library that
+    keeps every version grows. 0: a new authority for every report.
     `names`: authorities for the first reports instead of made-up ones (real councils whose names
     hold "and", for the question path's tests at national size)."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    names = list(names or []) + authority_names(n, seed)
+    made_up = authority_names(councils or n, seed)
+    names = (list(names or []) + made_up)[:len(made_up)]
     reports = []
     first_day = date(2023, 11, 1)
     for i in range(start, n):
         template = templates[i % len(templates)]
-        authority = names[i]
-        published = first_day + timedelta(days=(i * 37 + seed) % 600)
+        authority = names[i % len(names)]
+        version = i // len(names)
+        day = (i * 37 + seed) % 600  # the first assessments spread over 600 days
+        if version:  # each reassessment in a year of its own after them
+            day = 600 + (version - 1) * 365 + (i * 37 + seed) % 300
+        published = first_day + timedelta(days=day)
         blocks = synthesise(template, authority, published, seed * 100_003 + i)
         fmt = FORMATS[i % len(FORMATS)]
         path = out_dir / f"{i:05d}-{_slug(authority)}.{fmt}"

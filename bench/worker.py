@@ -52,20 +52,24 @@ def ingest_ours(args: argparse.Namespace) -> dict:
     failed: list[str] = []
     started = time.perf_counter()
     for i in range(0, len(files), batch):
+        cpu = time.process_time()
         with timed() as t:
             summary = ingest_paths(files[i: i + batch], store)
+        cpu_s = time.process_time() - cpu
         failed += [f"{e.path}: {e.problem}" for e in summary.failed]
-        batches.append({"reports": len(summary.reports), "chunks": summary.chunks, "seconds": round(t.seconds, 2)})
+        batches.append({"reports": len(summary.reports), "chunks": summary.chunks, "seconds": round(t.seconds, 2),
+                        "cpu_s": round(cpu_s, 2)})
         spent = time.perf_counter() - started
         if args.budget_s and spent + t.seconds > args.budget_s:
             break  # the next batch would run over the budget
     reports = sum(b["reports"] for b in batches)
     chunks = sum(b["chunks"] for b in batches)
     seconds = sum(b["seconds"] for b in batches)
+    cpu_s = sum(b["cpu_s"] for b in batches)
     total_reports = len(store.reports())
     store.close()
     return {
-        "reports": reports, "chunks": chunks, "seconds": round(seconds, 2),
+        "reports": reports, "chunks": chunks, "seconds": round(seconds, 2), "cpu_s": round(cpu_s, 1),
         "reports_per_s": round(reports / seconds, 3) if seconds else 0.0,
         "chunks_per_s": round(chunks / seconds, 1) if seconds else 0.0,
         "model_load_s": round(load.seconds, 2), "peak_rss_mb": peak_rss_mb(), "store_mb": dir_mb(Path(args.store)),
@@ -94,6 +98,7 @@ def ingest_baseline(args: argparse.Namespace) -> dict:
     with timed() as load:
         embeddings.embed_query("warm up")
     splitter = RecursiveCharacterTextSplitter(chunk_size=CHUNK_SIZE, chunk_overlap=CHUNK_OVERLAP)
+    cpu = time.process_time()
     with timed() as split:
         docs = []
         for entry in entries:
@@ -106,8 +111,9 @@ def ingest_baseline(args: argparse.Namespace) -> dict:
             client_settings=chromadb.Settings(anonymized_telemetry=False),
         )
     seconds = split.seconds + index.seconds
+    cpu_s = time.process_time() - cpu
     return {
-        "reports": len(entries), "chunks": len(docs), "seconds": round(seconds, 2),
+        "reports": len(entries), "chunks": len(docs), "seconds": round(seconds, 2), "cpu_s": round(cpu_s, 1),
         "read_split_s": round(split.seconds, 2), "embed_index_s": round(index.seconds, 2),
         "reports_per_s": round(len(entries) / seconds, 3) if seconds else 0.0,
         "chunks_per_s": round(len(docs) / seconds, 1) if seconds else 0.0,
@@ -122,6 +128,9 @@ def _on_target(answer, question: BenchQuestion) -> bool:
 
 
 def queries_ours(args: argparse.Namespace) -> dict:
+    from bench.profile import Profile, install, profiling
+
+    install()  # before the store and the assistant are made; off until a profiling pass turns it on
     from assistant.chain import Assistant
     from vectorstore.store import LibraryStore
     from cqc.records import SearchFilter
@@ -145,16 +154,22 @@ def queries_ours(args: argparse.Namespace) -> dict:
         by_kind.setdefault(q.kind, []).append(a.seconds)
         on_target += _on_target(answer, q)
         abstained += answer.abstained
+    # The same questions again, stage by stage (apart from the timings above, which carry no wrapper).
+    profile = Profile()
+    for q in questions:
+        with profiling(profile, q.kind):
+            assistant.ask(q.text, scope=SearchFilter(authorities=q.scope))
     national = {}
     if not args.skip_national:
-        for text in NATIONAL:
-            national[text] = _timed_with_limit(lambda: assistant.ask(text), args.national_limit_s)
+        for text in NATIONAL:  # profiled in the timed call itself: each may take a minute
+            with profiling(profile, f"national: {text}"):
+                national[text] = _timed_with_limit(lambda: assistant.ask(text), args.national_limit_s)
     serving_rss = peak_rss_mb()
     result = {
         "reports": len(store.reports()), "questions": len(questions),
         "retrieval": summary_ms(retrieval), "answer": summary_ms(answer_s),
         "answer_by_kind": {k: summary_ms(v) for k, v in sorted(by_kind.items())},
-        "national_ms": national, "on_target": round(on_target / len(questions), 3),
+        "national_ms": national, "stages_ms": profile.as_dict(), "on_target": round(on_target / len(questions), 3),
         "sentences_embedded_per_question": round(sentences.count / len(questions), 2),
         "abstained": round(abstained / len(questions), 3), "peak_rss_mb": serving_rss,
         "backend": store.embeddings.backend,

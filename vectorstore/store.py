@@ -104,7 +104,7 @@ class LibraryStore:
         configured_backend(self.settings.embedding.backend, self.catalog.get_meta("embedding_backend"))
         self.model = model_identity(self.settings.embedding.model_path())
         check_versions(self.catalog, self.folder, self.model)
-        self._keyword_search = KeywordSearch(self.folder / "bm25", self.catalog)
+        self._keyword_search = KeywordSearch(self.folder / "bm25", self.catalog, self._vectors.vectors_of)
         self.keywords = self._keyword_search.index
 
     # -- models ----------------------------------------------------------------------------
@@ -205,13 +205,20 @@ class LibraryStore:
         return not self.reports()
 
     def dense_search(self, query_vector: list[float], k: int, where: SearchFilter) -> list[tuple[str, float]]:
-        """(chunk id, cosine similarity), best first."""
+        """(chunk id, cosine similarity), best first. Within a filter, the vectors the keyword
+        index keeps beside its rows are compared exactly (`KeywordIndex.nearest`: a search in one
+        council does not pay for the library); with none, or no filter, Chroma's graph answers."""
         if self.is_empty():
             return []
         for attempt in range(3):
             try:
                 with self._talking_to_chroma():
                     self._check_vectors()
+                # Outside the hold: a stale index rebuilds itself, reading vectors from Chroma.
+                exact = self._keyword_search.nearest(query_vector, k, where)
+                if exact is not None:
+                    return exact
+                with self._talking_to_chroma():
                     nearest = self._vectors.nearest(query_vector, k, chroma_where(where))
                 break
             except DiskFull as exc:
@@ -376,7 +383,7 @@ class LibraryStore:
                 moved = self._vectors.set_aside_damaged()
                 result = self.reconcile()  # into a new index: every finding embedded again
                 result.moved_aside = str(moved)
-            self.refresh_keyword_index()
+            self._keyword_search.refresh(force=True)  # its copy of the vectors lacked the restored ones
         return result
 
     def _probe_vectors(self) -> None:

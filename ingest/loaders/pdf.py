@@ -1,4 +1,6 @@
-"""Load a PDF report into Blocks with pdfplumber (MIT licence).
+"""Load a PDF report into Blocks: glyphs read with pdfium where it gives pdfplumber's lines, with
+pdfplumber (MIT licence) on pages with ruled tables (`pdfium_page.py` says which; both readers
+give the same blocks, `tests/test_pdf_readers.py`).
 
 A PDF has no paragraphs, headings or lists, only positioned glyphs, so the structure is
 recovered from layout, with nothing specific to one report:
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import re
 import statistics
+import threading
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,22 +56,34 @@ class _Open:
     rows: list[list[str]] = field(default_factory=list)
 
 
-def load_pdf(path: Path) -> LoadedDocument:
-    """Read a PDF report into headings, paragraphs, list items and tables, boilerplate dropped."""
+READERS = ("pdfium", "pdfplumber")
+_PDFIUM = threading.Lock()  # pdfium is not safe to call from two threads at once
+
+
+def load_pdf(path: Path, reader: str = "pdfium") -> LoadedDocument:
+    """Read a PDF report into headings, paragraphs, list items and tables, boilerplate dropped.
+    `reader="pdfplumber"` reads every page with pdfplumber (the test of the two readers)."""
     path = Path(path)
     check_file(path)
+    pages: dict[int, list] = {}
+    heights: dict[int, float] = {}
+    if reader == "pdfium":
+        _read_with_pdfium(path, pages, heights)
     try:
-        with pdfplumber.open(path) as pdf:
-            if not pdf.pages:
-                raise IngestError(str(path), "the PDF has no pages")
-            pages = [read_page(page) for page in pdf.pages]
-            heights = {page.page_number: float(page.height) for page in pdf.pages}
+        with pdfplumber.open(path) if not pages or len(pages) < len(heights) else _nothing() as pdf:
+            if pdf is not None:
+                if not pdf.pages:
+                    raise IngestError(str(path), "the PDF has no pages")
+                for page in pdf.pages:
+                    if page.page_number not in pages:  # the pages pdfium left to pdfplumber
+                        pages[page.page_number] = read_page(page)
+                        heights[page.page_number] = float(page.height)
     except IngestError:
         raise
     except (PdfminerException, MalformedPDFException, PSException) as exc:
         raise IngestError(str(path), explain(path, exc)) from exc
 
-    items = [item for page_items in pages for item in page_items]
+    items = [item for number in sorted(pages) for item in pages[number]]
     if not any(isinstance(item, (Line, Table)) for item in items):
         raise IngestError(str(path), "no text layer (scanned PDF?); OCR is not supported")
     items = _drop_running_lines(items, heights)
@@ -76,6 +91,41 @@ def load_pdf(path: Path) -> LoadedDocument:
     if not blocks:
         raise IngestError(str(path), "no readable text after removing page headers and footers")
     return LoadedDocument(source=str(path), format="pdf", blocks=blocks, files=[str(path)])
+
+
+class _nothing:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc) -> None:
+        return None
+
+
+def _read_with_pdfium(path: Path, pages: dict[int, list], heights: dict[int, float]) -> None:
+    """The pages pdfium can read into `pages` (numbered from 1), every page's height into
+    `heights`; nothing at all when pdfium cannot open the file (pdfplumber then names what is
+    wrong with it)."""
+    import pypdfium2 as pdfium
+
+    from ingest.loaders.pdfium_page import read_lines
+
+    with _PDFIUM:
+        try:
+            document = pdfium.PdfDocument(str(path))
+        except pdfium.PdfiumError:
+            return
+        try:
+            for index in range(len(document)):
+                page = document[index]
+                try:
+                    heights[index + 1] = float(page.get_height())
+                    lines = read_lines(page, index + 1)
+                finally:
+                    page.close()
+                if lines is not None:
+                    pages[index + 1] = lines
+        finally:
+            document.close()
 
 
 # --- boilerplate ---------------------------------------------------------------------------
