@@ -194,3 +194,10 @@ def test_a_chat_comparison_says_which_council_gives_no_figure(demo_library):
     assert oakhurst and oakhurst[0].figure in lines["Oakhurst City Council"]
     for c in answer.citations:  # the context quoted for Northbridge is marked, and is Northbridge's own
         assert c.closest == (c.authority == "Northbridge Council")
+
+
+def test_a_chat_comparison_where_no_report_gives_the_figure_is_abstained(demo_library):
+    assistant = _assistant(demo_library)
+    answer = assistant.ask("Compare direct payment uptake in Northbridge and Fenmarsh.", home="")
+    assert answer.abstained and all(c.closest for c in answer.citations)
+    assert answer.answer.count("Its report gives no figure on direct payments uptake.") == 2

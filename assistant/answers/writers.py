@@ -87,8 +87,9 @@ class ExtractiveAnswerer:
             text, cites = compose(chosen, first_marker=len(citations) + 1)
             citations.extend(cites)
             lines.append(f"- **{group.authority}**: {text}")
-        abstained = not citations
-        body = NOT_IN_REPORTS if abstained else "\n".join(lines)
+        # No council's figure (closest findings quoted as context at most): nothing asked for is given
+        abstained = all(c.closest for c in citations)
+        body = "\n".join(lines) if citations or on is not None else NOT_IN_REPORTS  # on a measure: whose report gives none
         return Answer(evidence.question, body, abstained, citations, evidence.findings, kind="comparison")
 
 
