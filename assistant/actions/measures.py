@@ -188,9 +188,8 @@ def measure_of_record(record: MeasureRecord, action: str = "", vocab: Vocabulary
     if measure is None:
         return ""
     direction = _DIRECTION.get(measure.better) or direction_for(action)
-    figure = f"{record.approx} {record.figure}" if record.approx else record.figure
     about = ", ".join(x for x in (record.qualifier, period_words(record.period)) if x)
-    out = f"{direction} {figure}{f' ({about})' if about else ''}: {lowered(measure.name)}"
+    out = f"{direction} {record.as_written}{f' ({about})' if about else ''}: {lowered(measure.name)}"
     compared = against_comparator(record, vocab)
     c = record.comparator
     if compared is not None and c is not None and c.kind in _COMPARATOR_WORDS:

@@ -29,7 +29,6 @@ from assistant.answers.closest import CLOSEST, lowered, nearest
 from assistant.evidence.measure_figures import MeasureFigures, measure_figures
 from assistant.evidence.sentences import Selected
 from assistant.models import Citation
-from cqc.measures.record import MeasureRecord
 from cqc.measures.vocabulary import Measure
 from cqc.records import SearchFilter, newest_per_authority
 from cqc.text.dates import period_words
@@ -205,11 +204,6 @@ def _published(published: dict[str, str], authority: str) -> str:
     return f"report published {published[authority]}" if published.get(authority) else ""
 
 
-def written(record: MeasureRecord) -> str:
-    """The figure as the report writes it, with how exact it is: "about 40%", "612"."""
-    return f"{record.approx} {record.figure}" if record.approx else record.figure
-
-
 def on_measure(topic: str, figures: MeasureFigures, authorities: list[str], closest: dict[str, Selected | None],
                published: dict[str, str] | None = None) -> Comparison:
     """The table on one measure: each council's figure from its records, or "no figure" and the
@@ -223,7 +217,7 @@ def on_measure(topic: str, figures: MeasureFigures, authorities: list[str], clos
         if found is not None:
             record, chunk = found
             rows.append(ComparisonRow(
-                authority=authority, sentence=record.sentence, figures=(written(record),), qualifier=record.qualifier,
+                authority=authority, sentence=record.sentence, figures=(record.as_written,), qualifier=record.qualifier,
                 as_at=period_words(record.period) or _published(published, authority), unit=record.unit,
                 citation=Citation.of(marker, chunk, quote=record.sentence), measure=measure.key, value=record.value,
             ))
