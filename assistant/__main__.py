@@ -172,7 +172,7 @@ def _compare(args: argparse.Namespace, assistant) -> int:
     """Authorities side by side on a topic, as the app's Compare table: each authority's figure on
     it, quoted and cited, with notes where the figures are not like for like. The topic is read on
     its own (no --as council narrows it); with --json, one row per authority."""
-    from assistant.compare.table import CompareError, compare_authorities
+    from assistant.compare.table import CompareError, compare_authorities, table_rows
 
     if not args.question:
         print('Give a topic or question, e.g. "waiting times for assessments"', file=sys.stderr)
@@ -185,13 +185,14 @@ def _compare(args: argparse.Namespace, assistant) -> int:
     if args.json:
         print(json.dumps(comparison.as_json(), ensure_ascii=False, indent=2))
         return 0
-    print(f"Side by side: {comparison.topic}")
-    for row in comparison.rows:
-        print(f"\n{row.authority}: {'; '.join(row.figures) if row.sentence else 'no figure on this'}"
-              + (f" ({', '.join(x for x in (row.qualifier, row.as_at) if x)})" if row.sentence else ""))
+    print(f"Side by side: {comparison.topic}" + (f" (measure: {comparison.measure.name})" if comparison.measure else ""))
+    for row, shown in zip(comparison.rows, table_rows(comparison)):
+        print(f"\n{row.authority}: {shown['Figures']}"
+              + (f" ({', '.join(x for x in (row.qualifier, row.as_at) if x)})" if row.gives_figure else ""))
         if row.citation is not None:
             c = row.citation
-            print(f"    {row.sentence} [{c.marker}]\n    [{c.marker}] {c.quality_statement or '-'} · {c.heading}")
+            print(f"    {shown['What the report says']}\n    [{c.marker}] {c.quality_statement or '-'} · {c.heading}"
+                  + (" · the closest finding, not a figure" if c.closest else ""))
     for note in comparison.notes:
         print(f"\nnote: {note}")
     return 0

@@ -20,7 +20,7 @@ from assistant.actions.improvement_plan import (  # noqa: F401 (ActionItem, Acti
     EXTRACTIVE, ActionItem, ActionPlan, Shortfall, usable,
 )
 from assistant.actions.measures import (
-    area_of, measurable_figure, measure_for, measure_from, shortfall_cues,  # noqa: F401 (re-exported for callers)
+    area_of, measurable_figure, measure_for, measure_from, measure_of_record, record_for, shortfall_cues,  # noqa: F401 (re-exported for callers)
     shows_shortfall, suggested_owner, suggested_timescale, timescale_from,
 )
 from assistant.actions.request import ActionsError, _Request, _read_request  # noqa: F401 (ActionsError: the API)
@@ -32,6 +32,7 @@ from assistant.evidence.sentences import Selected
 from assistant.models import Citation, RetrievedFinding
 from cqc import framework
 from cqc.text.sentences import split_sentences, split_wording
+from cqc.measures.record import MeasureRecord
 from cqc.models import Chunk
 from cqc.text.tokens import tokenize
 from cqc.records import SearchFilter
@@ -172,9 +173,10 @@ def draft_actions(
     entry = assistant.store.catalog.report(request.report_id)
     scores = dict(entry.scores) if entry else {}
     areas = report_areas(assistant, request) if whole_report(request) else []
+    records = assistant.store.measures(report_ids=[request.report_id])
     if chat_model is None:
         _fill_without_model(plan, planned, shortfalls, max_actions, areas, scores)
-        return plan
+        return measured(plan, records)
     from assistant.actions.model_draft import draft_with_model
     from assistant.llm.calling import model_name, plan_drafted_without
 
@@ -188,6 +190,18 @@ def draft_actions(
     else:
         plan.notes.append(plan_drafted_without(name))
         _fill_without_model(plan, planned, shortfalls, max_actions, areas, scores)
+    return measured(plan, records)
+
+
+def measured(plan: ActionPlan, records: list[MeasureRecord]) -> ActionPlan:
+    """Each action's measure of success from the measure records of the sentences it rests on
+    (value read as data, direction from the measure's better direction, the England average as a
+    suggested target where the sentence gives it); an action whose sentences hold no figure of a
+    known measure keeps the one read from its sentence's own figure."""
+    for item in plan.items + plan.more:
+        record = record_for(item.basis, records, {c.chunk_id for c in item.citations}, item.measure)
+        if record is not None:
+            item.measure = measure_of_record(record, item.action) or item.measure
     return plan
 
 

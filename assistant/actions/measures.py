@@ -1,5 +1,6 @@
 """What an action rests on and how its success is measured: which sentences record a shortfall,
-the figure a measure starts from (a baseline and the direction it should move), and the owner
+the figure a measure starts from (a baseline and the direction it should move: from the measure
+records where the sentence was read into one, else from the sentence's own figure), and the owner
 and timescale suggested for it.
 
 Owners go by what the action is about (a safeguarding backlog to the head of safeguarding,
@@ -13,9 +14,13 @@ import calendar
 import re
 from datetime import date
 
+from assistant.answers.closest import lowered
 from assistant.evidence.sentences import SHORTFALL
 from cqc import framework
-from cqc.text.dates import MONTH_NAMES
+from cqc.measures.ranking import against_comparator, format_value
+from cqc.measures.record import MeasureRecord
+from cqc.measures.vocabulary import OTHER, Vocabulary, vocabulary
+from cqc.text.dates import MONTH_NAMES, period_words
 from cqc.text.sentences import is_list_item
 
 SUGGESTED = "(suggested)"
@@ -165,6 +170,53 @@ def measure_for(sentence: str, action: str = "") -> str:
         by = re.search(r"\bby ((?:\w+ )?\d{4})\b", action)
         measure += f"; target {target.group(1)}" + (f" by {by.group(1)}" if by else "")
     return measure
+
+
+# -- measures of success from the measure records ---------------------------------------------------
+_DIRECTION = {"lower": "Reduce from", "higher": "Raise from"}
+_COMPARATOR_WORDS = {"england": "the England average", "regional": "the regional average",
+                     "neighbours": "the statistical neighbours' figure"}
+
+
+def measure_of_record(record: MeasureRecord, action: str = "", vocab: Vocabulary | None = None) -> str:
+    """A measure of success from the figure the report's sentence was read into: the measure, its
+    baseline as the report writes it (with its qualifier and date), the direction the measure's own
+    better direction gives (the action's wording only for a measure with none), and, where the
+    sentence states the England (or regional) figure and the council is on the worse side of it,
+    that figure as a suggested target."""
+    measure = (vocab or vocabulary()).measure(record.measure)
+    if measure is None:
+        return ""
+    direction = _DIRECTION.get(measure.better) or direction_for(action)
+    about = ", ".join(x for x in (record.qualifier, period_words(record.period)) if x)
+    out = f"{direction} {record.as_written}{f' ({about})' if about else ''}: {lowered(measure.name)}"
+    compared = against_comparator(record, vocab)
+    c = record.comparator
+    if compared is not None and c is not None and c.kind in _COMPARATOR_WORDS:
+        stated = f"{_COMPARATOR_WORDS[c.kind]} of {c.text or format_value(c.value, c.unit)}" + (
+            f" ({period_words(c.period)})" if c.period else "")
+        if compared.better is False:
+            out += f"; suggested target: {stated}"
+        elif compared.better is True:
+            out += f"; already better than {stated}"
+    return out
+
+
+def record_for(basis: list[str], records: list[MeasureRecord], chunk_ids: set[str], current: str = "") -> MeasureRecord | None:
+    """The council's own figure (of a known measure, for the whole council) that an action's
+    sentences were read into: the one its current measure starts from where there is one, else the
+    first of its first sentence that has one."""
+    own = [r for r in records if r.chunk_id in chunk_ids and r.role == "value" and r.measure != OTHER and not r.part
+           and any(r.sentence.strip() in b or b in r.sentence for b in basis)]
+    if not own:
+        return None
+    order = {b: i for i, b in enumerate(basis)}
+    own.sort(key=lambda r: (min((i for b, i in order.items() if r.sentence.strip() in b or b in r.sentence), default=99),
+                            r.order))
+    chosen = next((r for r in own if current and r.figure in current), own[0])
+    # the same figure stated twice ("731 people were on the waiting list" in the summary, "On 30 September
+    # 2024, 731 people were waiting" in the finding): the statement that gives its date
+    return next((r for r in own if r.measure == chosen.measure and r.value == chosen.value and r.period), chosen)
 
 
 # -- owners and timescales -------------------------------------------------------------------------

@@ -13,7 +13,7 @@ import re
 from dataclasses import replace
 
 from assistant.evidence.bundle import Evidence
-from assistant.evidence.sentences import MIN_SENTENCE_SCORE
+from assistant.evidence.sentences import MIN_SENTENCE_SCORE, Selected
 from assistant.models import Answer, Citation
 from cqc.framework import is_standard_wording
 
@@ -61,12 +61,28 @@ def no_figure_for(question: str, authorities: int) -> str:
     return f"{whose} no figure for {subject}." if subject else f"{whose} no figure that answers \u201c{question.strip()}\u201d."
 
 
+CLOSEST = "Closest, which does not give that figure:"
+
+
+def lowered(name: str) -> str:
+    """A measure's name inside a sentence: "Direct payments uptake" -> "direct payments uptake";
+    "DoLS applications ..." keeps its capitals."""
+    first = name.split(" ", 1)[0]
+    return name if first[1:] != first[1:].lower() else name[:1].lower() + name[1:]
+
+
+def nearest(ranked: list[Selected]) -> Selected | None:
+    """The best-scored sentence on the subject (the open-question bar) from a finding of the
+    report's own (a paragraph or table, not the regulator's standard wording); None when none is."""
+    return next((s for s in ranked
+                 if s.relevance >= MIN_SENTENCE_SCORE and s.finding.chunk.kind in ("paragraph", "table")
+                 and not is_standard_wording(s.finding.chunk.heading)), None)
+
+
 def with_closest(answer: Answer, evidence: Evidence, content: str) -> Answer:
     """An abstained figure answer with the nearest finding quoted after it, marked as such; the
     answer unchanged when no finding is on the question's subject at all (an open question's bar)."""
-    near = next((s for s in evidence.ranked
-                 if s.relevance >= MIN_SENTENCE_SCORE and s.finding.chunk.kind in ("paragraph", "table")
-                 and not is_standard_wording(s.finding.chunk.heading)), None)
+    near = nearest(evidence.ranked)
     if near is None:
         return answer
     authorities = len({f.chunk.authority for f in evidence.findings if f.chunk.authority}) or 1
@@ -74,5 +90,5 @@ def with_closest(answer: Answer, evidence: Evidence, content: str) -> Answer:
     citation = replace(Citation.of(1, near.finding.chunk, quote=quote), closest=True)
     shown = " ".join(x for x in (near.lead, near.sentence) if x)
     text = (f"{no_figure_for(content or answer.question, authorities)} "
-            f"Closest, which does not give that figure: {shown} [1]")
+            f"{CLOSEST} {shown} [1]")
     return replace(answer, answer=text, citations=[citation])

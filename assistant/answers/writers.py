@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Generator
+from dataclasses import replace
 
 from langchain_core.language_models import BaseChatModel
 
+from assistant.answers.closest import CLOSEST, lowered, nearest
 from assistant.answers.quoted import compose, compose_actions
 from assistant.check.claims import MarkerStream, canonical_markers, check_claims
 from assistant.check.grounds import Grounds, closest_sentence, missing_quoted_claims, report_lookup
 from assistant.check.side_by_side import cross_citations_removed, fill_from_quoted
-from assistant.evidence.bundle import Evidence
+from assistant.evidence.bundle import AuthorityEvidence, Evidence
+from assistant.evidence.measure_figures import MeasureFigures
 from assistant.evidence.figures import figure_asked
 from assistant.evidence.sentences import SentenceSelector, wants_figure
 from assistant.llm import calling
@@ -70,7 +73,13 @@ class ExtractiveAnswerer:
         figure = wants_figure(evidence.plan.content)
         lines: list[str] = []
         citations: list[Citation] = []
+        on = evidence.figures
+        if on is not None:
+            lines.append(f"{on.measure.name}, from each report's own figure:")
         for group in evidence.groups:
+            if on is not None:
+                lines.append(f"- **{group.authority}**: {on_measure(on, group, citations)}")
+                continue
             chosen = self.selector.choose(group.ranked, figure, max_sentences=1 if figure else 2)
             if not chosen:
                 lines.append(f"- **{group.authority}**: {NOT_IN_REPORTS}")
@@ -78,9 +87,29 @@ class ExtractiveAnswerer:
             text, cites = compose(chosen, first_marker=len(citations) + 1)
             citations.extend(cites)
             lines.append(f"- **{group.authority}**: {text}")
-        abstained = not citations
-        body = NOT_IN_REPORTS if abstained else "\n".join(lines)
+        # No council's figure (closest findings quoted as context at most): nothing asked for is given
+        abstained = all(c.closest for c in citations)
+        body = "\n".join(lines) if citations or on is not None else NOT_IN_REPORTS  # on a measure: whose report gives none
         return Answer(evidence.question, body, abstained, citations, evidence.findings, kind="comparison")
+
+
+def on_measure(on: MeasureFigures, group: AuthorityEvidence, citations: list[Citation]) -> str:
+    """One council's line in a comparison on a measure: the sentence its figure was read from; or
+    that its report gives none, then its closest finding on the question, marked as context. The
+    citation is added to `citations`, numbered after them."""
+    found = on.figure(group.authority)
+    marker = len(citations) + 1
+    if found is not None:
+        record, chunk = found
+        citations.append(Citation.of(marker, chunk, quote=record.sentence))
+        return f"{record.sentence} [{marker}]"
+    none = f"Its report gives no figure on {lowered(on.measure.name)}."
+    near = nearest(group.ranked)
+    if near is None:
+        return none
+    quote = " ".join(x for x in (near.lead, near.sentence) if x)
+    citations.append(replace(Citation.of(marker, near.finding.chunk, quote=quote), closest=True))
+    return f"{none} {CLOSEST} {quote} [{marker}]"
 
 
 class GenerativeAnswerer:
@@ -107,6 +136,10 @@ class GenerativeAnswerer:
         return finish(self.stream(evidence))
 
     def stream(self, evidence: Evidence) -> AnswerStream:
+        if evidence.figures is not None:
+            # Councils side by side on a measure: their figures are quoted from the records, as scores
+            # are from the catalog, never written by a model.
+            return (yield from self.fallback.stream(evidence))
         task = "compare" if evidence.is_comparison else "answer"
         prompt = load_prompt(task)
         budget = calling.findings_budget(prompt, self.settings, evidence.question)

@@ -3,7 +3,9 @@
 - One authority (or none in the library but one): hybrid search, reranked by how well each
   finding's best sentences answer the question.
 - Several authorities, or the whole library: each authority searched on its own (a global top-k
-  would answer from whichever ranks first), so the answer can say whose each finding is.
+  would answer from whichever ranks first), so the answer can say whose each finding is; named
+  councils compared on a measure the question names also get their figures on it from the
+  measure records (`measure_figures`).
 - Summaries: the report's own summary sections, read from the catalog.
 - What good looks like: each exemplar authority's findings on the statement asked about.
 """
@@ -14,6 +16,7 @@ import re
 from dataclasses import replace
 
 from assistant.evidence.bundle import AuthorityEvidence, Evidence
+from assistant.evidence.measure_figures import beyond_figures, measure_figures
 from assistant.evidence.search import RRF_K, HybridSearch
 from assistant.evidence.sentences import Selected, SentenceSelector, wants_figure
 from assistant.models import RetrievedFinding
@@ -120,8 +123,11 @@ class RetrieveEvidence:
             if not named and not self.selector.choose(ranked, figure, max_sentences=1):
                 continue  # nothing of this authority answers: leave it out rather than say so for each
             groups.append(AuthorityEvidence(authority, found, ranked))
+        # Councils named side by side on a measure the question names: their figures from the records
+        compared = named and plan.comparative and plan.intent is Intent.FINDINGS and not beyond_figures(plan.content)
+        figures = measure_figures(self.store, plan.content, named, where) if compared else None
         return Evidence(scope.question, plan, interleaved([g.findings for g in groups]),
-                        [s for g in groups for s in g.ranked], groups)
+                        [s for g in groups for s in g.ranked], groups, figures)
 
     def _unnamed_note(self, evidence: Evidence) -> str:
         shown = [g.authority for g in evidence.groups]

@@ -425,3 +425,29 @@ def measures_asked(question: str, vocab: Vocabulary | None = None) -> list[Measu
         score += 30 if (m.unit == "duration" and duration) or (m.unit == "count" and count and not duration) else 0
         found.append((-score, n, m))
     return [m for _, _, m in sorted(found, key=lambda f: (f[0], f[1]))]
+
+
+def unit_asked(question: str) -> str:
+    """The unit kind a question asks for: "duration" when it asks how long (a wait, days, weeks),
+    "count" when it asks how many (people, the number of), else ""."""
+    if _ASKS_DURATION.search(question):
+        return "duration"
+    return "count" if _ASKS_COUNT.search(question) else ""
+
+
+def measures_of_topic(topic: str, vocab: Vocabulary | None = None) -> list[Measure]:
+    """The measures a terse topic may be about, likeliest first: those `measures_asked` finds
+    ("direct payment uptake"); else, for a broad topic that names a kind of figure but not what it
+    is of ("waiting times": a wait, but for an assessment? home care? a DoLS decision?), every
+    measure whose words it uses (nothing in `unless`). Where the topic asks for a kind of figure
+    (a wait, a number of people), only measures of that kind. Empty when it names no measure
+    ("safeguarding culture")."""
+    vocab = vocab or vocabulary()
+    named = measures_asked(topic, vocab)
+    found = named or [m for m in vocab.measures
+                      if any(p.search(topic) for p in m.words) and not any(p.search(topic) for p in m.unless)]
+    kind = unit_asked(topic)
+    of_kind = [m for m in found if m.unit == kind]
+    # "waiting times for assessments" is the wait, not the number waiting; a topic asking no kind
+    # keeps both; a broad topic none of whose measures is of the kind it asks for names none
+    return of_kind or ([] if kind and not named else found)

@@ -49,6 +49,11 @@ class MeasureRecord:
     sentence: str = ""  # the sentence it was read from, as the report words it
     order: int = 0  # its place in the report, for reading order
 
+    @property
+    def as_written(self) -> str:
+        """The figure as the report writes it, with how exact it is: "about 40%", "612"."""
+        return f"{self.approx} {self.figure}" if self.approx else self.figure
+
     def as_json(self) -> dict:
         """The shape `python -m assistant measures --json` promises."""
         d = asdict(self)

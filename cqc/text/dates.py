@@ -81,6 +81,16 @@ def period_of(raw: str) -> str:
     return parse_date(text) or text
 
 
+def period_words(period: str) -> str:
+    """A period as `period_of` keeps it, in words again: "2024-03-31" -> "31 March 2024", "2024-03"
+    -> "March 2024"; "2023/24" and "2024" as they are."""
+    m = _ISO_DATE.fullmatch(period)
+    if m and 1 <= int(m.group(2)) <= 12:
+        month = MONTHS[int(m.group(2)) - 1]
+        return f"{int(m.group(3))} {month} {m.group(1)}" if m.group(3) else f"{month} {m.group(1)}"
+    return period
+
+
 def stated_periods(sentence: str) -> list[tuple[int, int, str]]:
     """(start, end, period) of the dates a sentence gives its figures for, in order; deadlines ("by
     March 2025"), start dates ("since 2022"), the years in names ("Care Act 2014") and spans that are
