@@ -229,7 +229,7 @@ def _eval(args: argparse.Namespace) -> int:
     from evaluation.cli import run_eval
 
     return run_eval(_settings(args.store), args.files, as_json=args.json, baseline=args.baseline, floors=args.floors,
-                    library=args.library, facts=args.facts, measure_facts=args.measure_facts)
+                    library=args.library, facts=args.facts, measure_facts=args.measure_facts, rankings=args.rankings)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -273,6 +273,8 @@ def main(argv: list[str] | None = None) -> int:
     ev.add_argument("--facts", help="a facts file (one object or a list): check the catalog holds each exactly")
     ev.add_argument("--measure-facts", nargs="+", metavar="FACTS.json",
                     help="per-report facts files: score the library's figures read as data against their metrics")
+    ev.add_argument("--rankings", metavar="GOLD.jsonl",
+                    help="ranking questions (eval/gold/ranking-questions.jsonl): every row right and cited")
     args = parser.parse_args(argv)
     from pydantic import ValidationError
 
