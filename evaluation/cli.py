@@ -11,14 +11,17 @@ import json
 import sys
 from pathlib import Path
 
+from assistant.chain import Assistant
 from evaluation.gold import load_gold
 from evaluation.metrics import check_floors, format_table, measure
 from evaluation.runners import catalog_exact, run_ours
 from config import Settings
+from vectorstore.store import LibraryStore
 
 
 def run_eval(settings: Settings, files: list[str], as_json: bool, baseline: bool, floors: str | None,
-             library: str | None = None, facts: str | None = None, measure_facts: list[str] | None = None) -> int:
+             library: str | None = None, facts: str | None = None, measure_facts: list[str] | None = None,
+             rankings: str | None = None) -> int:
     items = load_gold(files)
     if not items:
         print("No gold questions in the files given.", file=sys.stderr)
@@ -40,6 +43,11 @@ def run_eval(settings: Settings, files: list[str], as_json: bool, baseline: bool
             "table_measure": rates["measure"], "table_value": rates["value"], "table_unit": rates["unit"],
             "table_other_mislabelled": rates["other_mislabelled"],
         }
+    if rankings:
+        from evaluation.rankings import format_rankings, load_ranking_gold, run_rankings, summarise
+
+        scored = run_rankings(Assistant(LibraryStore(settings)), load_ranking_gold(rankings))
+        results["ours"]["rankings"] = summarise(scored)
     if baseline:
         from evaluation.baseline import run_baseline
 
@@ -58,6 +66,9 @@ def run_eval(settings: Settings, files: list[str], as_json: bool, baseline: bool
         if measure_facts:
             print(format_facts(scores, library or ""))
             print(format_score(table))
+            print()
+        if rankings:
+            print(format_rankings(scored, library or ""))
             print()
         print(format_table(f"ours (hybrid retrieval, extractive answers){label}", results["ours"]))
         if baseline:
