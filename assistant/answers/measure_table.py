@@ -123,8 +123,21 @@ def _benchmarks(records: list[MeasureRecord], ranking: Ranking) -> tuple[Benchma
             kind = _stated_kind(r.sentence)
             if kind:
                 found.setdefault((kind, r.value, r.unit, r.period), []).append(r)
-    return tuple(Benchmark(kind, value, unit, period, tuple(held))
-                 for (kind, value, unit, period), held in sorted(found.items(), key=lambda kv: (kv[0][0], kv[0][3], kv[0][1])))
+    # One figure stated with a period in one report and without in another is one line, with its period.
+    merged: dict[tuple, tuple[set[str], list[MeasureRecord]]] = {}
+    for (kind, value, unit, period), held in found.items():
+        periods, records_of = merged.setdefault((kind, value, unit), (set(), []))
+        periods.add(period)
+        records_of.extend(held)
+    out = []
+    for (kind, value, unit), (periods, held) in merged.items():
+        named = sorted(p for p in periods if p)
+        if len(named) > 1:  # the same figure for different periods: kept apart, each with its own
+            out += [Benchmark(kind, value, unit, p, tuple(r for r in held if (r.comparator and r.comparator.period or r.period) == p))
+                    for p in named]
+        else:
+            out.append(Benchmark(kind, value, unit, named[0] if named else "", tuple(held)))
+    return tuple(sorted(out, key=lambda b: (b.kind, b.period, b.value)))
 
 
 def _stated_kind(sentence: str) -> str:
