@@ -34,18 +34,20 @@ class _Written:
         self.table = table
         self.lines: list[str] = []
         self.records: list[MeasureRecord] = []
+        self.markers: dict[MeasureRecord, int] = {}  # a national ranking cites 150 sentences: no list search
         self.rows: list[FigureRow] = []
 
     def cite(self, record: MeasureRecord) -> str:
-        if record not in self.records:
+        if record not in self.markers:
             self.records.append(record)
-        return f" [{self.records.index(record) + 1}]"
+            self.markers[record] = len(self.records)
+        return f" [{self.markers[record]}]"
 
     def row(self, row: Row, position: int = 0, group: str = "") -> str:
         """ "Kingsmere Metropolitan Borough Council: 21.8% (2023/24) [3]", kept as a row of the answer."""
         refs = self.cite(row.record)
         self.rows.append(FigureRow(row.authority, row.value, self.table.ranking.unit, row.record.figure,
-                                   row.record.period, row.record.qualifier, self.records.index(row.record) + 1,
+                                   row.record.period, row.record.qualifier, self.markers[row.record],
                                    position, row.note, group))
         return f"{row.authority}: {describe_figure(row, self.table.ranking.unit)}{refs}"
 
@@ -203,7 +205,7 @@ def _comparator(ask: MeasureAsk, table: MeasureTable, out: _Written) -> None:
         found = _against(row, table, ask.comparator or "england")
         text = f"{row.authority}'s {lowered} was {describe_figure(row, table.ranking.unit)}{out.cite(row.record)}"
         out.rows.append(FigureRow(row.authority, row.value, table.ranking.unit, row.record.figure, row.record.period,
-                                  row.record.qualifier, out.records.index(row.record) + 1))
+                                  row.record.qualifier, out.markers[row.record]))
         if found is None:
             out.lines.append(f"{text}. Its report gives no {wanted} figure for it to be compared with.")
             return

@@ -10,6 +10,7 @@ to the quoted answer: a ranking is never guessed.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from assistant.question.query_plan import MeasureAsk, MeasureAskKind
 from cqc.measures.ranking import threshold
@@ -42,6 +43,7 @@ _COMPARATOR = (
     ("regional", re.compile(r"\bregional (average|rate|figure|level)\b|\b(average|rate) (for|across|in) the region\b", re.I)),
     ("neighbours", re.compile(r"\b(statistical |comparator |nearest )?neighbours?\b|\bsimilar (councils|authorities)\b", re.I)),
 )
+_COMPARATOR_RE = re.compile("|".join(p.pattern for _, p in _COMPARATOR), re.I)
 _ABOVE_BELOW = (
     ("above", re.compile(r"\b(above|over|higher than|more than|exceed\w*|better than)\b", re.I)),
     ("below", re.compile(r"\b(below|under|lower than|less than|fewer than|worse than|short of)\b", re.I)),
@@ -101,7 +103,12 @@ def _leftover(text: str, measure: Measure) -> list[str]:
 
 def _stem_of(token: str, measure: Measure) -> bool:
     """A word of the measure's own name or description ("uptake", "vacancy", "reablement")."""
-    return token in set(tokenize(f"{measure.name} {measure.description}"))
+    return token in _own_words(measure.name, measure.description)
+
+
+@lru_cache(maxsize=256)
+def _own_words(name: str, description: str) -> frozenset[str]:
+    return frozenset(tokenize(f"{name} {description}"))
 
 
 def _pick(found: list[Measure], text: str) -> Measure | None:
@@ -147,9 +154,9 @@ def measure_ask(content: str, *, named: int, across: bool, first_person: bool, c
     order = _order(content, comparatives=councils >= 2 or across)
     if _AVERAGE.search(content) and not order and (
             across or (qualifier is None and (not councils or _ACROSS_AVERAGE.search(content)))):
-        # "the average share of the budget" (a share has no average of its own), "the average wait across
-        # councils"; with an order ("the shortest average waits") it is a ranking of averages
-        # ("average" here is the average across councils: only a median asked for picks the figures)
+        # The average across councils: "the average share of the budget" (a share has no average of its
+        # own), "the average wait across councils" (of the figures most councils give; only "median"
+        # picks which). With an order word, "the shortest average waits", it is a ranking of averages.
         return MeasureAsk(MeasureAskKind.AVERAGE, measure.key, qualifier="median" if qualifier == "median" else None,
                           across=True)
 
@@ -162,8 +169,6 @@ def measure_ask(content: str, *, named: int, across: bool, first_person: bool, c
         return MeasureAsk(MeasureAskKind.SIDE_BY_SIDE, measure.key, qualifier=qualifier)
     return None
 
-
-_COMPARATOR_RE = re.compile("|".join(p.pattern for _, p in _COMPARATOR), re.I)
 
 
 def _qualifiers_of(measure: Measure) -> tuple[str, ...]:
