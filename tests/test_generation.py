@@ -273,7 +273,8 @@ def test_a_model_may_rewrite_follow_ups_when_asked_but_cannot_bring_in_new_autho
 
 
 def test_a_side_by_side_answer_cites_each_authority_only_from_its_own_findings(corpus_store):
-    question = "Compare waiting times for Care Act assessments in Kingsmere and Eastholm"
+    # (a comparison of how, not only of figures: those are answered from the measure records, never by a model)
+    question = "Compare how Kingsmere and Eastholm are tackling waiting times for Care Act assessments"
     probe, fake = _assistant_with(corpus_store, ["- **Kingsmere Metropolitan Borough Council**: x"])
     probe.ask(question)
     user = fake.seen[0][1].content
@@ -394,7 +395,8 @@ def test_the_model_sees_few_findings_and_always_the_quoted_ones(corpus_store):
             assert len(parts) == 1 or len(text) < len(source)
 
 
-COMPARE = "Which of Ashbourne Vale, Kingsmere, Eastholm and Severn Marches had the highest uptake of direct payments?"
+# Not "Which of them had the highest uptake?": a ranking is answered from the measure records, never by a model.
+COMPARE = "How did Ashbourne Vale, Kingsmere, Eastholm and Severn Marches support people to use direct payments?"
 
 
 def test_a_comparison_written_without_markers_keeps_every_council_from_the_quoted_lines(corpus_store):

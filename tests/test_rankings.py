@@ -70,6 +70,7 @@ def test_a_question_lining_councils_up_on_a_measure_is_read_as_one(question, kin
     "Which councils had the highest direct payment uptake and what did they do to achieve it?",  # more than figures
     "Which councils have long waits for Care Act assessments?",  # "long": findings, not a ranking
     "What is Mossbeck's direct payment uptake?",  # one council's figure: the quoted answer
+    "How did Mossbeck and Ravensmoor support people to use direct payments?",  # how, not how many
     "How many people were waiting for a Care Act assessment?",
     "Which council has the highest safeguarding score?",  # a score: the catalog
     "Draft improvement actions on direct payments for the council with the lowest uptake",

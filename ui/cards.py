@@ -21,6 +21,7 @@ from ui.goto import FIGURE_MEASURES, open_measure
 from ui.safe import anchor_id, answer_markdown, escape, finding_markdown
 from ui.viewer import original_dialog, original_of
 
+MAX_OPEN_CARDS = 12  # more sources than this (a national ranking) are listed under an expander
 MIME = {".pdf": "application/pdf", ".md": "text/markdown", ".txt": "text/plain"}
 
 
@@ -153,6 +154,8 @@ def show_answer(answer: Answer, turn_id: str, column: int = 0, extra_chips: list
                   icon=":material/bar_chart:", help="The same figures as a chart and a sortable table, with CSV")
     if not cards or not answer.citations:
         return
+    if cards is True and len(answer.citations) > MAX_OPEN_CARDS:
+        cards = "collapsed"  # a ranking of every council cites each one: its cards wait under an expander
     box = st.expander(f"Sources ({len(answer.citations)})") if cards == "collapsed" else st.container()
     with box:
         for c in answer.citations:

@@ -121,13 +121,12 @@ def _pick(found: list[Measure], text: str) -> Measure | None:
     return next((m for m in found if not _leftover(text, m)), None)
 
 
-def measure_ask(content: str, *, named: int, across: bool, first_person: bool, comparative: bool) -> MeasureAsk | None:
+def measure_ask(content: str, *, named: int, across: bool, first_person: bool) -> MeasureAsk | None:
     """What a question asks of one measure, or None when it is not a question of that kind.
 
     `content` is the question with the library's council names taken out; `named` how many councils
     it names (in the library or not), `across` whether it asks across the library ("which councils",
-    "rank"), `first_person` whether it speaks for the user's council, `comparative` whether it
-    compares ("compare", "higher than").
+    "rank"), `first_person` whether it speaks for the user's council.
     """
     measure = _pick(measures_asked(content), content)
     if measure is None:
@@ -165,7 +164,7 @@ def measure_ask(content: str, *, named: int, across: bool, first_person: bool, c
     if (order and (across or councils >= 2)) or (ranked and councils != 1):
         return MeasureAsk(MeasureAskKind.RANK, measure.key, order=order or "highest", limit=limit,
                           qualifier=qualifier, across=across or not councils)
-    if councils >= 2 and (comparative or _COMPARE.search(content)):
+    if councils >= 2 and _COMPARE.search(content):  # "compare", "versus": not "How did A and B support ...?"
         return MeasureAsk(MeasureAskKind.SIDE_BY_SIDE, measure.key, qualifier=qualifier)
     return None
 

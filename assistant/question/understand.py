@@ -251,7 +251,7 @@ def understand(question: str, names: AuthorityNames) -> QueryPlan:
     topic_statements = tuple(s for s in _topics(content) if s not in statements)
     if not parts_of(question):  # one thing asked: it may be councils lined up on a measure
         lined_up = measure_ask(unnamed, named=len(authorities) + len(absent) + len(places), across=across,
-                               first_person=bool(_FIRST_PERSON.search(content)), comparative=comparative)
+                               first_person=bool(_FIRST_PERSON.search(content)))
     if _ACTIONS.search(content):
         intent = Intent.ACTIONS
     elif _GOOD_PRACTICE.search(content) or (across and _DOES_WELL.search(content) and not SCORE_WORDS.search(content)):
