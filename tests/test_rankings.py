@@ -54,6 +54,13 @@ NAMES = AuthorityNames.from_authorities([BRACKWATER, MOSSBECK, RAVENSMOOR, TILLI
     ("Which councils had the fewest Ombudsman investigations?", MeasureAskKind.RANK, "ombudsman_investigations",
      dict(order="lowest")),
     ("Which councils had the most complaints upheld by the Ombudsman?", MeasureAskKind.RANK, "ombudsman_upheld", {}),
+    # a wait is a duration, "people waiting" a count, whichever the vocabulary lists first
+    ("Where are waits for home care longest?", MeasureAskKind.RANK, "home_care_wait", {}),
+    ("Which council had the longest DoLS waits?", MeasureAskKind.RANK, "dols_wait", {}),
+    ("Rank the councils by waits for financial assessments", MeasureAskKind.RANK, "financial_assessment_wait", {}),
+    ("How many days did people wait for a Care Act assessment, ranked?", MeasureAskKind.RANK,
+     "care_act_assessment_wait", {}),
+    ("Which councils had the most DoLS applications waiting?", MeasureAskKind.RANK, "dols_waiting", {}),
 ])
 def test_a_question_lining_councils_up_on_a_measure_is_read_as_one(question, kind, measure, extra):
     plan = understand(question, NAMES)
@@ -66,8 +73,8 @@ def test_a_question_lining_councils_up_on_a_measure_is_read_as_one(question, kin
 
 @pytest.mark.parametrize("question", [
     "Which councils do the most to support unpaid carers?",  # no measure the vocabulary knows
-    "How does our median wait compare with the England average?",  # a wait for what? not guessed
     "Which councils had the highest direct payment uptake and what did they do to achieve it?",  # more than figures
+    "Which councils had the highest direct payment uptake, and why?",  # reasons: more than figures
     "Which councils have long waits for Care Act assessments?",  # "long": findings, not a ranking
     "What is Mossbeck's direct payment uptake?",  # one council's figure: the quoted answer
     "How did Mossbeck and Ravensmoor support people to use direct payments?",  # how, not how many
@@ -194,6 +201,27 @@ def test_the_users_filters_apply_to_a_ranking(ranker, ranking_store):
     dated = ranker.ask("Which councils had the highest direct payment uptake?", home="", scope=SearchFilter(report_ids=earlier))
     assert _rows(dated) == [(BRACKWATER, 22.0)]
     assert "England average 26.7% (2022/23)" in dated.answer
+
+
+def test_a_wait_not_saying_for_what_is_asked_back_with_each_wait_the_report_gives(ranker):
+    question = "How does our median wait compare with the England average?"
+    ask = understand(question, NAMES).measure_ask
+    assert ask.measure == "" and {"care_act_assessment_wait", "carers_assessment_wait"} <= set(ask.candidates)
+    answer = ranker.ask(question, home=MOSSBECK)  # a wait for what? never one chosen for the user
+    assert answer.kind == "measures" and not answer.abstained and not answer.rows
+    assert answer.answer.startswith("Which wait do you mean? The question does not say of what, and Mossbeck County "
+                                    "Council's report gives a figure for 1 of the")
+    assert re.search(r"- Wait for a Care Act assessment: 19 weeks \(average, 30 November 2024, counted as 133 days\) "
+                     r"\[1\] \(its report gives no England average for it\); an average, not the median the question "
+                     r"asks for", answer.answer)
+    [cited] = answer.citations
+    assert cited.authority == MOSSBECK and "19 weeks" in cited.quote
+    none = ranker.ask(question, home=TILLINGFORD)
+    assert none.abstained and not none.citations
+    assert f"{TILLINGFORD}'s report gives no figure for any of the" in none.answer
+    across = ranker.ask("Which councils have the longest waits?", home="")
+    assert "- Wait for a Care Act assessment: 3 of 5 councils" in across.answer
+    assert "\u201cWhich councils had the longest wait for a Care Act assessment?\u201d" in across.answer
 
 
 def test_a_measure_no_report_gives_is_said_not_guessed(ranker):

@@ -21,9 +21,12 @@ from assistant.question.query_plan import MeasureAsk, MeasureAskKind
 from assistant.question.scope import listing
 from cqc.measures.ranking import compare_records, filter_rows, format_value, summary
 from cqc.measures.record import MeasureRecord
+from cqc.measures.vocabulary import vocabulary
 from vectorstore.store import LibraryStore
 
 _OPS_SHARE = {">": "above", ">=": "at or above", "<": "below", "<=": "at or below", "=": "exactly"}
+_COMPARATOR_NAMES = {"england": "England average", "regional": "regional average",
+                     "neighbours": "statistical neighbours' figure"}
 BETTER_WORDS = {"higher": "higher is better", "lower": "lower is better", "neither": "neither higher nor lower is better"}
 
 
@@ -67,6 +70,8 @@ class MeasureAnswerer:
     def answer(self, scope: Scope) -> Answer:
         ask = scope.plan.measure_ask
         assert ask is not None
+        if not ask.measure:
+            return self._which(ask, scope)
         where = scope.where
         order = ask.order if ask.kind in (MeasureAskKind.RANK, MeasureAskKind.THRESHOLD) else \
             "best" if ask.kind is MeasureAskKind.SIDE_BY_SIDE else "highest"
@@ -87,6 +92,56 @@ class MeasureAnswerer:
                      if i in table.chunks and i in cited]
         return Answer(scope.question, "\n".join(out.lines), not table.rows, citations, retrieved, kind="measures",
                       backend="measures", measure=table.measure.key, rows=out.rows)
+
+
+    def _which(self, ask: MeasureAsk, scope: Scope) -> Answer:
+        """A kind of measure named but not which ("our median wait"): what the reports in scope give
+        of each it may be, each cited, and a question back. Never one of them chosen for the user."""
+        where = scope.where
+        tables = [t for t in (line_up(self.store, key, "highest", where.authorities, where.report_ids)
+                              for key in ask.candidates) if t.rows]
+        kind = vocabulary().measure(ask.candidates[0]).unit
+        what = {"duration": "wait", "count": "number waiting"}.get(kind, "measure")
+        may_be = f"the {len(ask.candidates)} {what}s it may be" if what != "number waiting" else \
+            f"the {len(ask.candidates)} measures it may be"
+        if not tables:
+            councils = where.authorities
+            whose = f"{councils[0]}'s report gives" if len(councils) == 1 else "no report in scope gives"
+            text = (f"The question asks about a {what} without saying of what, and {whose} "
+                    f"{'no figure' if len(councils) == 1 else 'a figure'} for any of {may_be}.")
+            return Answer(scope.question, text, True, [], [], kind="measures", backend="measures")
+        chunks = {i: c for t in tables for i, c in t.chunks.items()}
+        out = _Written(MeasureTable(tables[0].measure, tables[0].ranking, tables[0].councils, (), chunks))
+        single = len(tables[0].councils) == 1
+        whose = f"{tables[0].councils[0]}'s report gives" if single else "the reports in scope give"
+        out.lines.append(f"Which {what} do you mean? The question does not say of what, and {whose} "
+                         f"{'a figure' if single else 'figures'} for {len(tables)} of {may_be}:")
+        for t in tables:
+            if single:
+                row = t.rows[0]
+                found = _against(row, t, ask.comparator) if ask.comparator else None
+                wanted = _COMPARATOR_NAMES.get(ask.comparator, "England average")
+                versus = f", against the {wanted} of {found[1]} its report gives" if found else \
+                    f" (its report gives no {wanted} for it)" if ask.comparator else ""
+                other = row.record.qualifier if ask.qualifier and row.record.qualifier != ask.qualifier else ""
+                kind_note = f"; {_article(other)} {other}, not the {ask.qualifier} the question asks for" if other else ""
+                out.lines.append(f"- {t.measure.name}: {describe_figure(row, t.ranking.unit)}{out.cite(row.record)}"
+                                 f"{versus}{kind_note}")
+            else:
+                out.lines.append(f"- {t.measure.name}: {len(t.rows)} of {len(t.councils)} councils")
+        example = _lowered(tables[0].measure.name)
+        top = "longest" if kind == "duration" else "highest"
+        out.lines.append(f"Ask again naming one, for example \u201c... our {example} ...\u201d, or choose it in "
+                         "the Measures view." if single else
+                         f"Ask again naming one, for example \u201cWhich councils had the {top} {example}?\u201d, "
+                         "or choose it in the Measures view.")
+        citations = out.citations()
+        return Answer(scope.question, "\n".join(out.lines), False, citations,
+                      [RetrievedFinding(chunks[c.chunk_id], 1.0) for c in citations], kind="measures", backend="measures")
+
+
+def _article(word: str) -> str:
+    return "an" if word[:1].lower() in "aeiou" else "a"
 
 
 # -- one function per kind of question ---------------------------------------------------------------
@@ -196,8 +251,7 @@ def _difference(value: float, against: float, unit: str, better: str) -> str:
 
 
 def _comparator(ask: MeasureAsk, table: MeasureTable, out: _Written) -> None:
-    name = {"england": "England average", "regional": "regional average", "neighbours": "statistical neighbours' figure"}
-    wanted = name.get(ask.comparator, "England average")
+    wanted = _COMPARATOR_NAMES.get(ask.comparator, "England average")
     better = table.measure.better
     lowered = _lowered(table.measure.name)
     if not ask.across and len(table.rows) == 1:

@@ -10,12 +10,13 @@ to the quoted answer: a ranking is never guessed.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from functools import lru_cache
 
 from assistant.question.query_plan import MeasureAsk, MeasureAskKind
 from cqc.measures.ranking import threshold
 from cqc.measures.reading import measures_asked
-from cqc.measures.vocabulary import QUALIFIER_KINDS, Measure
+from cqc.measures.vocabulary import QUALIFIER_KINDS, Measure, vocabulary
 from cqc.text.tokens import tokenize
 
 # -- what is asked of the measure ------------------------------------------------------------------
@@ -33,6 +34,13 @@ _COMPARATIVES = (
 )
 _RANK = re.compile(r"\b(rank\w*|league table|in order|order(?:ed)? by|sort(?:ed)? by|list (?:the |all )?(?:councils|"
                    r"authorities))\b", re.I)
+# What kind of figure a question asks for: a wait ("the waits for ...", "how long") or a count
+# ("how many", "people waiting", "the waiting list").
+_ASKS_DURATION = re.compile(r"\b(waits?|how long|days|weeks|delays?)\b", re.I)
+_ASKS_COUNT = re.compile(r"\b(how many(?! (?:days|weeks|months))|number of|backlogs?|waiting lists?|people waiting|\d[\d,]* people)\b", re.I)
+# Asking for reasons or explanations: more than figures, whatever measure it names ("why" is a stop
+# word, so the leftover-word check below cannot see it).
+_BEYOND_FIGURES = re.compile(r"\b(why|explain\w*|reasons?|because)\b", re.I)
 _WHERE = re.compile(r"^\s*where\b", re.I)
 _AVERAGE = re.compile(r"\b(average|mean|typical)\b", re.I)
 _ACROSS_AVERAGE = re.compile(r"\b(across|of all|of the|among|for all|nationally|national|in the library|councils|"
@@ -73,7 +81,7 @@ _FRAME_WORDS = frozenset(tokenize(
     "level levels proportion proportions percentage percentages share uptake value values count total amount "
     "people person adults residents above below over under exceed exceeded exceeds short latest current recent "
     "year years month months week weeks day days time times per cent percent please tell me give show name "
-    "there any one ones else other others there's it they them mean means get got received receive had see "
+    "there any many one ones else other others there's it they them mean means get got received receive had see "
     "three four five six seven eight nine ten first last maximum minimum outcome outcomes result results performance "
     "still use used using uses take takeup social worker workers staff"
 ))
@@ -114,10 +122,12 @@ def _own_words(name: str, description: str) -> frozenset[str]:
 def _pick(found: list[Measure], text: str) -> Measure | None:
     """Of the measures a question may name (likeliest first), the first that accounts for every word
     it asks with, those whose unit fits what it asks for first (a share, "proportion", "%", "rate",
-    is a percent measure): "complaints upheld by the Ombudsman" is the share upheld, not the count
-    of investigations. None when no measure accounts for all its words."""
-    if _PERCENT_WORDS.search(text):
-        found = [m for m in found if m.unit in ("percent", "rate")] + [m for m in found if m.unit not in ("percent", "rate")]
+    is a percent measure; "the waits for" a duration; "people waiting" a count): "complaints upheld
+    by the Ombudsman" is the share upheld, not the count of investigations. None when no measure
+    accounts for all its words."""
+    wanted = ("percent", "rate") if _PERCENT_WORDS.search(text) else ("count",) if _ASKS_COUNT.search(text) else \
+        ("duration",) if _ASKS_DURATION.search(text) else ()
+    found = [m for m in found if m.unit in wanted] + [m for m in found if m.unit not in wanted]  # stable: likeliest first
     return next((m for m in found if not _leftover(text, m)), None)
 
 
@@ -128,9 +138,31 @@ def measure_ask(content: str, *, named: int, across: bool, first_person: bool) -
     it names (in the library or not), `across` whether it asks across the library ("which councils",
     "rank"), `first_person` whether it speaks for the user's council.
     """
-    measure = _pick(measures_asked(content), content)
-    if measure is None:
+    if _BEYOND_FIGURES.search(content):
         return None
+    measure = _pick(measures_asked(content), content)
+    if measure is not None:
+        return _asked_of(measure, content, named=named, across=across, first_person=first_person)
+    candidates = _loosely_named(content)
+    if len(candidates) < 2:
+        return None
+    # One of them stands in for what is asked of it (they are all of one unit kind); the answer lists them.
+    ask = _asked_of(candidates[0], content, named=named, across=across, first_person=first_person)
+    return replace(ask, measure="", candidates=tuple(m.key for m in candidates)) if ask is not None else None
+
+
+def _loosely_named(content: str) -> list[Measure]:
+    """Measures whose own words a question uses without what they are of ("How does our median wait
+    compare ...": a wait, for a Care Act assessment? a carer's assessment? home care?), all of the unit
+    kind it asks for, when nothing else it says is left unexplained."""
+    found = [m for m in vocabulary().measures if m.context and any(p.search(content) for p in m.words)
+             and not any(p.search(content) for p in (*m.context, *m.unless))]
+    kind = "duration" if _ASKS_DURATION.search(content) else "count" if _ASKS_COUNT.search(content) else ""
+    found = [m for m in found if m.unit == kind] if kind else []
+    return found if found and not _leftover(content, found[0]) else []
+
+
+def _asked_of(measure: Measure, content: str, *, named: int, across: bool, first_person: bool) -> MeasureAsk | None:
     councils = named + (1 if first_person else 0)
     qualifier = next((q for q, p in _QUALIFIER_ASKED if p.search(content)), None)
     if qualifier and qualifier not in _qualifiers_of(measure):

@@ -50,7 +50,7 @@ class MeasureAsk:
     """What a question asks of one measure of the vocabulary (`cqc/measures/vocabulary.toml`)."""
 
     kind: MeasureAskKind
-    measure: str  # the vocabulary key
+    measure: str  # the vocabulary key; "" when the question names a kind of measure but not which (see candidates)
     order: str = "highest"  # highest | lowest | best | worst (by the measure's better direction)
     limit: int | None = None  # "the top 5": rows shown (every council is still counted)
     qualifier: str | None = None  # "median" asked for; None: the qualifier most councils give
@@ -58,6 +58,9 @@ class MeasureAsk:
     comparator: str = ""  # england | regional | neighbours
     side: str = ""  # "above" | "below" the comparator, for councils across the library
     across: bool = False  # every council in scope, not only those named
+    # "our median wait": a wait, but for what? The measures it may mean; the answer lists what the
+    # reports give of each and asks which, rather than guess
+    candidates: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
