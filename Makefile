@@ -9,6 +9,8 @@ PORT ?= 8501
 EVAL_STORE := build/eval-store
 # The per-report facts files (their `metrics` are the gold for figures read as data)
 MEASURE_FACTS = $(filter-out %/site-text.json,$(wildcard $(SHARED)/facts/*.json))
+# Ranking questions written from those facts: every council's figure right, in order, and cited
+RANKING_GOLD = eval/gold/ranking-questions.jsonl
 
 .PHONY: venv lock run test test-server test-browser eval eval-national eval-model eval-baseline bench bench-quick clean
 
@@ -92,22 +94,25 @@ test-browser: venv
 # report kept in two layouts: answers must not double); and our own gold for the questions staff ask
 # (eval/gold: first person, scores as data, summaries, good practice, multi-part, absent councils).
 # In the three corpus libraries also the figures read as data: each report's records against the
-# `metrics` of its facts file, and the reader on the labelled sentences (tests/data/measure_sentences.txt).
+# `metrics` of its facts file, and the reader on the labelled sentences (tests/data/measure_sentences.txt);
+# and the ranking questions (eval/gold/ranking-questions.jsonl), each row checked and its citation.
 eval: venv
 	rm -rf $(EVAL_STORE)
 	@status=0; \
 	$(BIN)/python -m ingest --store $(EVAL_STORE)/reports $(SHARED)/reports $(SHARED)/seed || status=1; \
 	$(BIN)/python -m assistant eval --store $(EVAL_STORE)/reports --baseline --floors tests/eval_floors.json \
-		--library reports --measure-facts $(MEASURE_FACTS) -- $(SHARED)/qa/*.jsonl || status=1; \
+		--library reports --measure-facts $(MEASURE_FACTS) --rankings $(RANKING_GOLD) -- $(SHARED)/qa/*.jsonl || status=1; \
 	$(BIN)/python -m assistant eval --store $(EVAL_STORE)/reports --baseline --floors tests/eval_floors.json \
 		--library staff eval/gold/staff-questions.jsonl || status=1; \
 	$(BIN)/python -m ingest --store $(EVAL_STORE)/site-text $(SHARED)/site-text || status=1; \
 	$(BIN)/python -m assistant eval --store $(EVAL_STORE)/site-text --baseline --floors tests/eval_floors.json \
-		--library site-text --facts $(SHARED)/facts/site-text.json --measure-facts $(MEASURE_FACTS) -- \
+		--library site-text --facts $(SHARED)/facts/site-text.json --measure-facts $(MEASURE_FACTS) \
+		--rankings $(RANKING_GOLD) -- \
 		$(SHARED)/qa-site-text/*.jsonl || status=1; \
 	$(BIN)/python -m ingest --store $(EVAL_STORE)/both $(SHARED)/reports $(SHARED)/site-text || status=1; \
 	$(BIN)/python -m assistant eval --store $(EVAL_STORE)/both --baseline --floors tests/eval_floors.json \
-		--library both --facts $(SHARED)/facts/site-text.json --measure-facts $(MEASURE_FACTS) -- \
+		--library both --facts $(SHARED)/facts/site-text.json --measure-facts $(MEASURE_FACTS) \
+		--rankings $(RANKING_GOLD) -- \
 		$(SHARED)/qa-site-text/*.jsonl || status=1; \
 	exit $$status
 

@@ -3,8 +3,9 @@
     streamlit run app.py          (store folder: $CQC_STORE_DIR, default data/store)
 
 Modes: Ask (chat with cited answers), Compare (one column per authority), Draft actions (an
-editable action plan to export) and Library (reports, the heatmap of scores, a briefing on one
-report, upload, remove, the audit log of changes).
+editable action plan to export), Measures (one measure, every council: chart, sortable table, CSV,
+each figure cited) and Library (reports, the heatmap of scores, a briefing on one report, upload,
+remove, the audit log of changes).
 With sign-in on (`CQC_SIGN_IN`, a team), the person signs in through the council's identity
 provider first (`ui.signin`); their role decides what they may change, and their conversations
 and feedback are their own (`database`).
@@ -38,13 +39,15 @@ from ui.compare_view import compare
 from ui.exports import conversation_markdown
 from ui.feedback import FeedbackSink, feedback_export, feedback_path
 from ui.filters import Scope, choose_home, choose_scope, scope_banner
+from ui.goto import FIGURE_MEASURES, GOTO, MEASURES, SOURCE
+from ui.measures_view import figure_measures, measures_view
 from ui.safe import escape
 from ui.suggestions import picked_suggestion
 from cqc.records import ReportEntry
 from vectorstore.store import LibraryStore, StoreError
 
 ASK, COMPARE, DRAFT, LIBRARY = "Ask", "Compare", "Draft actions", "Library"
-MODES = [ASK, COMPARE, DRAFT, LIBRARY]
+MODES = [ASK, COMPARE, DRAFT, MEASURES, LIBRARY]
 NOTHING_YET = "The library has no reports yet. An editor can add some: ask whoever runs this app."
 HOW_TO_ADD = """The library has no reports yet. To add some:
 
@@ -58,7 +61,7 @@ EXAMPLES = [
     "What was the safeguarding score for each authority?",
 ]
 # Widget keys that hold authority names: reset when the reports change so none names a removed report.
-AUTHORITY_KEYS = ("authorities", "compare_authorities", "pick_authority", "draft_authority")
+AUTHORITY_KEYS = ("authorities", "compare_authorities", "pick_authority", "draft_authority", SOURCE)
 
 
 # -- cached resources --------------------------------------------------------------------------
@@ -140,6 +143,8 @@ def switch_mode(mode: str) -> None:
 
 
 def mode_control() -> str:
+    if goto := st.session_state.pop(GOTO, None):  # a ranking answer's or a card's "every council" button
+        switch_mode(goto)
     st.session_state.setdefault("mode_now", ASK)
     key = f"mode-{st.session_state.get('mode_widget', 0)}"
     mode = st.segmented_control("Mode", MODES, key=key, default=st.session_state["mode_now"], required=True,
@@ -295,6 +300,8 @@ def page() -> None:
     st.session_state["_library_authorities"] = sorted({r.authority for r in reports if r.authority})
     conversations.start(conversations.store_for(database, person))
     follow_library(reports)
+    # A source card whose sentence gives a council's figure offers every council's (the Measures view).
+    st.session_state[FIGURE_MEASURES] = figure_measures(get_store(folder))
     with st.sidebar:
         signin.signed_in_badge(person, settings.access)
         scope, home = sidebar(reports, settings.app.home_authority, database, person)
@@ -318,6 +325,13 @@ def page() -> None:
         library_view(folder, reports, database, person)
         return
     scope_banner(scope, reports)
+    if mode == MEASURES:
+        search = scope.search_filter(reports)
+        if search is None:
+            st.warning("No report matches the overall score and date filters. Widen them in the sidebar, or Clear them.")
+        else:
+            measures_view(get_store(folder), search, home)
+        return
     if mode == DRAFT:
         store = conversations.store_for(database, person)
         drafting.follow_conversation(conversations.current_id())

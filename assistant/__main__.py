@@ -299,7 +299,7 @@ def _eval(args: argparse.Namespace) -> int:
 
     return run_eval(_settings(args.store), args.files, as_json=args.json, baseline=args.baseline, floors=args.floors,
                     library=args.library, facts=args.facts, measure_facts=args.measure_facts,
-                    among_gold=args.among_gold, save=args.save, same_as=args.same_as)
+                    among_gold=args.among_gold, save=args.save, same_as=args.same_as, rankings=args.rankings)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -352,6 +352,8 @@ def main(argv: list[str] | None = None) -> int:
     ev.add_argument("--save", metavar="FILE", help="write the table of our numbers as JSON")
     ev.add_argument("--same-as", metavar="FILE",
                     help="a table saved with --save (the same gold in another library): exit 1 when an overall metric moved by more than 0.01")
+    ev.add_argument("--rankings", metavar="GOLD.jsonl",
+                    help="ranking questions (eval/gold/ranking-questions.jsonl): every row right and cited")
     args = parser.parse_args(argv)
     from pydantic import ValidationError
 

@@ -66,6 +66,30 @@ class RetrievedFinding:
         }
 
 
+@dataclass(frozen=True)
+class FigureRow:
+    """One council's figure in an answer that lines councils up on a measure (a ranking, a filter,
+    an average, side by side): what the eval checks and the app's Measures view opens from."""
+
+    authority: str
+    value: float  # in the unit ranked (weeks counted in days, "1 in 4" as 25%)
+    unit: str
+    figure: str  # as the report writes it
+    period: str
+    qualifier: str
+    marker: int  # the citation of the sentence it was read from
+    position: int = 0  # its place in a ranking; 0 when not ranked
+    note: str = ""  # a conversion ("21 weeks, counted as 147 days")
+    # Which list of the answer it is in: "" the answer itself (the ranking, the councils past a figure);
+    # "other" the rest of a filter; "set_aside" not like for like; "above"/"below"/"the same" a comparator
+    group: str = ""
+
+    def as_json(self) -> dict:
+        return {"authority": self.authority, "value": self.value, "unit": self.unit, "figure": self.figure,
+                "period": self.period, "qualifier": self.qualifier, "marker": self.marker, "position": self.position,
+                "note": self.note, "group": self.group}
+
+
 @dataclass
 class Answer:
     question: str
@@ -74,11 +98,13 @@ class Answer:
     citations: list[Citation] = field(default_factory=list)
     retrieved: list[RetrievedFinding] = field(default_factory=list)
     standalone_question: str = ""  # the question after follow-up rewriting
-    kind: str = "extractive"  # extractive | catalog | comparison | actions | abstained
+    kind: str = "extractive"  # extractive | catalog | measures | comparison | actions | abstained
     filters: dict = field(default_factory=dict)
     backend: str = "extractive"  # what wrote the answer: extractive, catalog, or the chat model's name
     removed: list[Removal] = field(default_factory=list)  # what checking took out of a generated answer
     attributed: list[Removal] = field(default_factory=list)  # uncited sentences checking gave a finding's marker
+    measure: str = ""  # the measure an answer lines councils up on (kind "measures"), a vocabulary key
+    rows: list[FigureRow] = field(default_factory=list)  # its councils' figures, each cited
 
     def as_json(self, qid: str | None = None) -> dict:
         out: dict = {} if qid is None else {"id": qid}
@@ -94,6 +120,9 @@ class Answer:
             out["removed"] = [r.as_json() for r in self.removed]
         if self.attributed:
             out["attributed"] = [r.as_json() for r in self.attributed]
+        if self.measure:
+            out["measure"] = self.measure
+            out["rows"] = [r.as_json() for r in self.rows]
         if self.standalone_question and self.standalone_question != self.question:
             out["standalone_question"] = self.standalone_question
         return out

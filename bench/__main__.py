@@ -6,7 +6,8 @@ Phases, each in its own process (see bench/worker.py):
   2. our ingest (library.ingesting.ingest_paths) and the baseline's (evaluation/baseline.py's splitter
      and the same embedding model, Chroma.from_documents), at --reports;
   3. --questions questions: our retrieval (hybrid search) and end-to-end (Assistant.ask, default
-     extractive answerer) latencies, the baseline's similarity_search, at --reports;
+     extractive answerer) latencies, the baseline's similarity_search, at --reports; and the ranking
+     questions across every council, timed and checked row by row against the generated figures;
   4. cold start: a new process importing the app and answering one question;
   5. the embedding levers (backends, batch sizes);
   6. the large size: our store grown to --large reports, or as many as --large-minutes of ingest
@@ -24,12 +25,14 @@ import time
 from pathlib import Path
 
 from bench.questions import make_questions
+from bench.rankings import ranking_gold, write_gold
 from bench.stats import machine_load
 from bench.synthetic import build_set, load_templates
 from config import Settings, configure_offline
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus" / "reports"
+RANKING_GOLD = ROOT / "eval" / "gold" / "ranking-questions.jsonl"  # its questions across every council, asked again
 
 
 def log(message: str) -> None:
@@ -115,6 +118,12 @@ def main(argv: list[str] | None = None) -> int:
     files = write_lines(results_dir / "files-main.txt", [str(r.path) for r in reports])
     authorities = list(dict.fromkeys(r.authority for r in reports))
     questions = write_questions(results_dir / "questions-main.jsonl", authorities, args.questions)
+    ranking_flags = []
+    if (args.corpus.parent / "facts").is_dir() and RANKING_GOLD.is_file():
+        gold = ranking_gold(reports, args.corpus.parent / "facts", RANKING_GOLD)
+        ranking_flags = ["--rankings", str(write_gold(gold, results_dir / "rankings-main.jsonl"))]
+    else:
+        log(f"no ranking questions: {args.corpus.parent / 'facts'} or {RANKING_GOLD} is missing")
     ours_store = work / "stores" / f"ours-{args.reports}"
 
     log(f"our ingest: {args.reports} reports")
@@ -130,7 +139,7 @@ def main(argv: list[str] | None = None) -> int:
     query_flags = ["--skip-national"] if args.no_national else []
     sweep_here = ["--hnsw-sweep"] if args.hnsw_sweep and not args.large else []  # the sweep runs at the largest size
     ours_q = run_phase("queries-ours", results_dir, "--store", str(ours_store), "--questions", str(questions),
-                       *query_flags, *sweep_here)
+                       *query_flags, *sweep_here, *ranking_flags)
     if base is not None:
         log("baseline questions (similarity_search)")
         base_q = run_phase("queries-baseline", results_dir, "--store", str(work / "stores" / f"baseline-{args.reports}"),
@@ -206,6 +215,9 @@ def combine(args, ours, base, ours_q, base_q, cold, levers, large, large_q, larg
         "retrieval_p50_ms": ours_q["retrieval"]["p50_ms"],
         "retrieval_p95_ms": ours_q["retrieval"]["p95_ms"],
         "sentences_embedded_per_question": ours_q.get("sentences_embedded_per_question"),
+        "ranking_p50_ms": (ours_q.get("rankings") or {}).get("time", {}).get("p50_ms"),
+        "ranking_p95_ms": (ours_q.get("rankings") or {}).get("time", {}).get("p95_ms"),
+        "ranking_questions_right": ((ours_q.get("rankings") or {}).get("summary") or {}).get("questions_right"),
         "baseline_query_p50_ms": base_q["answer"]["p50_ms"] if base_q else None,
         "baseline_query_p95_ms": base_q["answer"]["p95_ms"] if base_q else None,
         "peak_rss_mb": max(ours["peak_rss_mb"], ours_q["peak_rss_mb"]),

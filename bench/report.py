@@ -37,6 +37,19 @@ def _stages(lines: list[str], q: dict | None, title: str) -> None:
     lines += profile_table(labelled, title) + [STAGE_NOTE]
 
 
+def _rankings(row, q: dict) -> None:
+    r = q.get("rankings")
+    if not r:
+        return
+    s = r["summary"]
+    row(f"ranking questions across every council ({int(s['n'])}, {r['rows']} rows) p50 / p95 (ms)",
+        f"{r['time']['p50_ms']:.0f} / {r['time']['p95_ms']:.0f}", f"slowest {r['time']['max_ms']:.0f} ms")
+    row("  questions right (every row right and cited) / rows right / rows cited",
+        f"{s['questions_right']:.3f} / {s['rows_right']:.3f} / {s['rows_cited']:.3f}")
+    for wrong in r.get("wrong", [])[:5]:
+        row("  wrong", wrong[:160])
+
+
 def table(summary: dict) -> str:
     h = summary["headline"]
     ours, base = summary["ours_ingest"], summary["baseline_ingest"]
@@ -69,6 +82,7 @@ def table(summary: dict) -> str:
         row(f"  {kind} ({s['n']}) p50 / p95", f"{s['p50_ms']:.0f} / {s['p95_ms']:.0f}")
     _sentences(row, oq)
     _national(row, oq)
+    _rankings(row, oq)
 
     large, lq = summary["large_ingest"], summary["large_questions"]
     if large and lq:

@@ -39,7 +39,9 @@ _KINDS = ("County Council", "City Council", "Metropolitan Borough Council", "Bor
 _NUMBER = re.compile(r"(?P<pound>£)?(?P<num>\d{1,3}(?:,\d{3})+|\d+)(?P<dec>\.\d+)?(?P<pct>%)?")
 # Numbers that are names or structure, not figures: dates, years, scores, statutory sections.
 _KEEP_AFTER = re.compile(rf"^\s*(?:{MONTH_NAMES}|out of|-day|-year|\s*[-–—]\s*evidence)", re.IGNORECASE)
-_KEEP_BEFORE = re.compile(r"(?:section|theme|score:?|page|aged|over|under|care act|out of|/)\s*$", re.IGNORECASE)
+# ... and the periods a measure is defined over ("reviewed in the previous 12 months", "within 28 days").
+_KEEP_BEFORE = re.compile(r"(?:section|theme|score:?|page|aged|over|under|care act|out of|/|previous|within|last|past)\s*$",
+                          re.IGNORECASE)
 _PUBLISHED = re.compile(r"^(published|date published|publication date)\b", re.IGNORECASE)
 
 
@@ -59,6 +61,8 @@ class SyntheticReport:
     authority: str
     template: str  # the shared report it was made from
     published: str
+    template_authority: str = ""  # the authority of that report (its facts file names it)
+    figures: tuple[tuple[str, str], ...] = ()  # each figure of the template as written -> as this report writes it
 
 
 def authority_names(n: int, seed: int = 7) -> list[str]:
@@ -89,11 +93,17 @@ def load_templates(reports_dir: Path) -> list[Template]:
     return templates
 
 
-def vary_figures(text: str, rng: random.Random) -> str:
+def vary_figures(text: str, rng: random.Random, varied: dict[str, str] | None = None) -> str:
     """Counts, percentages and money scaled by 0.7-1.3, format kept; dates, years, scores and
-    statutory numbers ("Section 42") left alone."""
+    statutory numbers ("Section 42") left alone. With `varied` (one per report), a figure the report
+    repeats ("612 people" in the summary and in the finding) is varied the same way each time, and
+    `varied` records each figure as written and as varied: the known values rankings are checked against."""
 
     def swap(m: re.Match) -> str:
+        if varied is not None and m.group(0) in varied:
+            before, after = text[max(0, m.start() - 12): m.start()], text[m.end(): m.end() + 12]
+            if not (_KEEP_AFTER.match(after) or _KEEP_BEFORE.search(before)):
+                return varied[m.group(0)]
         raw = m.group("num").replace(",", "")
         value = int(raw)
         before, after = text[max(0, m.start() - 12): m.start()], text[m.end(): m.end() + 12]
@@ -106,7 +116,10 @@ def vary_figures(text: str, rng: random.Random) -> str:
             new = min(new, 99.9 if m.group("dec") else 99)
         decimals = len(m.group("dec") or "") - 1 if m.group("dec") else 0
         body = f"{new:,.{decimals}f}" if "," in m.group("num") else f"{new:.{decimals}f}"
-        return f"{m.group('pound') or ''}{body}{m.group('pct') or ''}"
+        out = f"{m.group('pound') or ''}{body}{m.group('pct') or ''}"
+        if varied is not None:
+            varied[m.group(0)] = out
+        return out
 
     return _NUMBER.sub(swap, text)
 
@@ -119,16 +132,19 @@ def _rename(text: str, template: Template, names: tuple[str, str]) -> str:
     return text
 
 
-def synthesise(template: Template, authority: str, published: date, seed: int) -> list[Block]:
+def synthesise(template: Template, authority: str, published: date, seed: int,
+               varied: dict[str, str] | None = None) -> list[Block]:
+    """The template's blocks renamed, re-dated and with its figures varied (recorded in `varied`)."""
     rng = random.Random(seed)
     short = framework.short_names(authority)[-1]
+    varied = {} if varied is None else varied
     out: list[Block] = []
     for block in template.blocks:
         text = _rename(block.text, template, (authority, short))
         if _PUBLISHED.match(text):
             text = f"Published: {published.day} {published:%B %Y}"
         elif block.kind != "heading":
-            text = vary_figures(text, rng)
+            text = vary_figures(text, rng, varied)
         out.append(Block(block.kind, text, block.level, block.location))
     return out
 
@@ -217,7 +233,8 @@ def build_set(templates: list[Template], n: int, out_dir: Path, seed: int = 7, s
         if version:  # each reassessment in a year of its own after them
             day = 600 + (version - 1) * 365 + (i * 37 + seed) % 300
         published = first_day + timedelta(days=day)
-        blocks = synthesise(template, authority, published, seed * 100_003 + i)
+        varied: dict[str, str] = {}
+        blocks = synthesise(template, authority, published, seed * 100_003 + i, varied)
         fmt = FORMATS[i % len(FORMATS)]
         path = out_dir / f"{i:05d}-{_slug(authority)}.{fmt}"
         if fmt == "md":
@@ -227,7 +244,8 @@ def build_set(templates: list[Template], n: int, out_dir: Path, seed: int = 7, s
         else:
             content = to_text(blocks)
         path.write_text(content, encoding="utf-8")
-        reports.append(SyntheticReport(path, authority, Path(template.source).name, published.isoformat()))
+        reports.append(SyntheticReport(path, authority, Path(template.source).name, published.isoformat(),
+                                       template.authority, tuple(sorted(varied.items()))))
     return reports
 
 

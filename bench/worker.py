@@ -164,6 +164,7 @@ def queries_ours(args: argparse.Namespace) -> dict:
         for text in NATIONAL:  # profiled in the timed call itself: each may take a minute
             with profiling(profile, f"national: {text}"):
                 national[text] = _timed_with_limit(lambda: assistant.ask(text), args.national_limit_s)
+    rankings = _rankings(assistant, args.rankings) if args.rankings else None
     serving_rss = peak_rss_mb()
     result = {
         "reports": len(store.reports()), "questions": len(questions),
@@ -172,10 +173,24 @@ def queries_ours(args: argparse.Namespace) -> dict:
         "national_ms": national, "stages_ms": profile.as_dict(), "on_target": round(on_target / len(questions), 3),
         "sentences_embedded_per_question": round(sentences.count / len(questions), 2),
         "abstained": round(abstained / len(questions), 3), "peak_rss_mb": serving_rss,
-        "backend": store.embeddings.backend,
+        "backend": store.embeddings.backend, "rankings": rankings,
     }
     result["recall"] = dense_recall(store, questions, sweep=SWEEP if args.hnsw_sweep else ())
     return result
+
+
+def _rankings(assistant, gold_file: str) -> dict:
+    """Ranking questions across every council: each timed end to end (`Assistant.ask`) and checked
+    row by row against the figures the generator wrote (bench/rankings.py)."""
+    from evaluation.rankings import load_ranking_gold, run_rankings, summarise
+
+    items = load_ranking_gold(gold_file)
+    run_rankings(assistant, items[:1])  # the first question's one-off costs are not a ranking's
+    scored = run_rankings(assistant, items)
+    return {"summary": summarise(scored), "time": summary_ms([s.seconds for s in scored]),
+            "by_question_ms": {s.gold.question: round(s.seconds * 1000, 1) for s in scored},
+            "rows": sum(s.rows_given for s in scored),
+            "wrong": [f"{s.gold.qid}: " + "; ".join(p[:300] for p in s.problems) for s in scored if s.problems][:10]}
 
 
 class _SentenceCounter:
@@ -305,6 +320,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--national-limit-s", type=int, default=60)
     parser.add_argument("--skip-national", action="store_true")
+    parser.add_argument("--rankings", help="ranking gold questions (bench/rankings.py) to time and check")
     parser.add_argument("--hnsw-sweep", action="store_true", help="recall@10 under other HNSW settings too")
     args = parser.parse_args(argv)
     result = PHASES[args.phase](args)

@@ -334,6 +334,7 @@ def merged_spans(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
     return merged
 
 
+@lru_cache(maxsize=4096)  # a pure function of the name; every question asks it of every library authority
 def council_named(name: str, typos: bool = True) -> Council | None:
     """The council a whole name means ("County Durham", "Hull", "LBHF", "Leeds Council",
     "Royal Borough of Windsor & Maidenhead"), or None when the name is not one of them, or is

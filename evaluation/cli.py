@@ -12,10 +12,12 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
+from assistant.chain import Assistant
 from evaluation.gold import load_gold
 from evaluation.metrics import check_floors, differences, format_table, measure
 from evaluation.runners import catalog_exact, run_ours
 from config import Settings
+from vectorstore.store import LibraryStore
 
 
 SAME_WITHIN = 0.01  # how far a metric may move between two libraries holding the same reports (issue 26)
@@ -24,7 +26,7 @@ SAME_WITHIN = 0.01  # how far a metric may move between two libraries holding th
 def run_eval(settings: Settings, files: list[str], as_json: bool, baseline: bool, floors: str | None,
              library: str | None = None, facts: str | None = None, measure_facts: list[str] | None = None,
              among_gold: bool = False,
-             save: str | None = None, same_as: str | None = None) -> int:
+             save: str | None = None, same_as: str | None = None, rankings: str | None = None) -> int:
     """`among_gold`: questions asked with no authority selected are asked with the gold's own
     authorities selected, as a user comparing peers in a national library would (a question
     across "the assessed authorities" otherwise means every report in it). `save`: the table as
@@ -54,6 +56,11 @@ def run_eval(settings: Settings, files: list[str], as_json: bool, baseline: bool
             "table_measure": rates["measure"], "table_value": rates["value"], "table_unit": rates["unit"],
             "table_other_mislabelled": rates["other_mislabelled"],
         }
+    if rankings:
+        from evaluation.rankings import format_rankings, load_ranking_gold, run_rankings, summarise
+
+        scored = run_rankings(Assistant(LibraryStore(settings)), load_ranking_gold(rankings))
+        results["ours"]["rankings"] = summarise(scored)
     if baseline:
         from evaluation.baseline import run_baseline
 
@@ -72,6 +79,9 @@ def run_eval(settings: Settings, files: list[str], as_json: bool, baseline: bool
         if measure_facts:
             print(format_facts(scores, library or ""))
             print(format_score(table))
+            print()
+        if rankings:
+            print(format_rankings(scored, library or ""))
             print()
         print(format_table(f"ours (hybrid retrieval, extractive answers){label}", results["ours"]))
         if baseline:

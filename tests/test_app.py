@@ -162,7 +162,7 @@ def test_sidebar_lists_the_demo_reports_and_offers_filters(monkeypatch, demo_sto
     assert len(at.sidebar.multiselect(key="themes").options) == 4
     assert at.sidebar.slider(key="score_range").value == (0, 100)
     assert at.sidebar.date_input(key="date_range").value == (date(2024, 9, 4), date(2025, 3, 12))
-    assert mode_control(at).options == ["Ask", "Compare", "Draft actions", "Library"]
+    assert mode_control(at).options == ["Ask", "Compare", "Draft actions", "Measures", "Library"]
 
 
 @pytest.mark.real_model

@@ -48,6 +48,33 @@ def test_figures_vary_but_dates_scores_and_statutory_numbers_do_not():
     assert varied.count("%") == 1 and "£" in varied  # and kept their form
 
 
+def test_a_figure_a_report_repeats_is_varied_once_and_recorded_and_a_measures_period_is_kept():
+    import random
+
+    varied: dict[str, str] = {}
+    text = ("At 31 March 2024, 612 people were waiting; of those 612 people, 41% had been reviewed in the "
+            "previous 12 months and 21.8% used direct payments.")
+    out = vary_figures(text, random.Random(5), varied)
+    assert set(varied) == {"612", "41%", "21.8%"}
+    assert out.count(varied["612"]) == 2 and "previous 12 months" in out and "31 March 2024" in out
+
+
+def test_the_known_values_are_the_figures_the_synthetic_reports_state(templates, tmp_path):
+    """The gold of the national ranking questions: each copy's figure for a measure, worked out from
+    its template's facts file and the generator's record, is the figure its text states."""
+    from bench.rankings import known_values
+
+    reports = build_set(templates, len(templates), tmp_path)
+    values = known_values(reports, corpus_or_skip() / "facts")
+    for r in reports:
+        text = r.path.read_text(encoding="utf-8")
+        uptake = values["direct_payments_uptake"][r.authority]
+        assert f"{uptake}%" in text and f"{uptake}% of people receiving long-term" in text.replace("\n", " "), r.path
+        waiting = values["care_act_assessment_waiting"][r.authority]
+        assert f"{waiting:,.0f} people were waiting for a Care Act assessment" in text, r.path
+    assert len(values["dols_waiting"]) == sum(r.template_authority.startswith("Severn") for r in reports)
+
+
 def test_synthetic_reports_parse_as_distinct_reports(templates, tmp_path):
     from ingest.reading import read_reports
 
@@ -108,6 +135,8 @@ def test_tiny_benchmark_run_reports_every_headline_number(tmp_path):
     assert "Ingest, 2 synthetic reports" in done.stdout
     summary = json.loads((tmp_path / "b" / "results" / "summary.json").read_text())
     assert summary["ours_questions"]["questions"] == 3
+    # the ranking questions across every council, timed and checked against the generated figures
+    assert headline["ranking_p50_ms"] is not None and summary["ours_questions"]["rankings"]["rows"] > 0
 
 
 def test_onnx_backends_match_torch_embeddings(monkeypatch):

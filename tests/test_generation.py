@@ -281,7 +281,7 @@ def test_a_model_may_rewrite_follow_ups_when_asked_but_cannot_bring_in_new_autho
 
 
 def test_a_side_by_side_answer_cites_each_authority_only_from_its_own_findings(corpus_store):
-    # (a comparison of how, not only of figures: those are quoted from the measure records, never by a model)
+    # (a comparison of how, not only of figures: those are answered from the measure records, never by a model)
     question = "Compare how Kingsmere and Eastholm are tackling waiting times for Care Act assessments"
     probe, fake = _assistant_with(corpus_store, ["- **Kingsmere Metropolitan Borough Council**: x"])
     probe.ask(question)
@@ -403,7 +403,8 @@ def test_the_model_sees_few_findings_and_always_the_quoted_ones(corpus_store):
             assert len(parts) == 1 or len(text) < len(source)
 
 
-# Not "Which of them had the highest uptake?": figures side by side are quoted from the measure records, never by a model.
+# Not "Which of them had the highest uptake?": figures side by side and rankings are answered from the measure
+# records, never by a model.
 COMPARE = "How did Ashbourne Vale, Kingsmere, Eastholm and Severn Marches support people to use direct payments?"
 
 

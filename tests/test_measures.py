@@ -4,6 +4,8 @@ tests/test_measure_store.py."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from pathlib import Path
 
 import pytest
@@ -256,6 +258,15 @@ def test_medians_and_averages_are_never_ranked_together_and_weeks_are_counted_in
     assert "different dates or periods" not in notes
     medians = rank(records, wait, "highest", qualifier="median")
     assert [r.authority for r in medians.rows] == ["D"]
+
+
+def test_of_groups_as_large_the_exact_dated_figures_are_ranked_not_what_people_told_inspectors():
+    wait = "care_act_assessment_wait"
+    told = [replace(_r(a, wait, 180, "days", period=""), approx="more than") for a in ("A", "B")]  # "more than 6 months"
+    own = [_r("C", wait, 74, "days", "average", period="2024-03"), _r("D", wait, 27, "days", "average", period="2024-03")]
+    ranking = rank(told + own, wait, "highest")
+    assert ranking.qualifier == "average" and [r.authority for r in ranking.rows] == ["C", "D"]
+    assert [r.authority for r in ranking.set_aside] == ["A", "B"]
 
 
 def test_figures_of_different_periods_are_ranked_together_only_with_a_note():

@@ -87,3 +87,31 @@ def test_escaped_frame_shows_report_text_as_text():
     assert out.columns[0] == r"\<b\>Name\</b\>"
     assert out.iloc[0, 0].startswith(r"\*\*bold\*\* \[x\]\(http") and out.iloc[1, 0] == ""
     assert list(out.index) == [r"\# heading", "row"] and out.index.name == r"Kind\_of"
+
+
+def test_the_measures_chart_bars_and_labels_read_on_white_and_the_chart_names_itself():
+    """WCAG 1.4.11: a bar is a graphic the reader must see (3:1); 1.4.3: labels are text (4.5:1).
+    The user's council differs from the others in colour and also in words ("(your council)")."""
+    from assistant.answers.measure_table import MeasureTable
+    from cqc.measures.ranking import rank
+    from cqc.measures.record import MeasureRecord
+    from cqc.measures.vocabulary import vocabulary
+    from ui.measures_view import OTHERS, TEXT, YOURS, benchmark_frame, measure_chart, measure_frame
+
+    for bar in (YOURS, OTHERS):
+        assert contrast(bar, "#ffffff") >= 3.0, bar
+    assert contrast(TEXT, "#ffffff") >= 4.5 and contrast(YOURS, OTHERS) > 1.0
+
+    def record(authority: str, value: float) -> MeasureRecord:
+        return MeasureRecord(authority, f"r-{authority[:3]}", "2025-01-01", "direct_payments_uptake", value, "percent",
+                             f"{value}%", period="2023/24", chunk_id=f"r-{authority[:3]}:1", sentence=f"{value}% used one.")
+
+    records = [record("Fenmarsh County Council", 24.0), record("Oakhurst City Council", 31.0)]
+    ranking = rank(records, "direct_payments_uptake", authorities=[r.authority for r in records])
+    table = MeasureTable(vocabulary().measure("direct_payments_uptake"), ranking,
+                         tuple(r.authority for r in records), ())
+    frame = measure_frame(table, "Fenmarsh County Council")
+    assert list(frame["Label"]) == ["Oakhurst", "Fenmarsh (your council)"]
+    spec = measure_chart(frame, benchmark_frame(table), table).to_dict()
+    assert spec["description"].startswith("Bar chart of Direct payments uptake for 2 councils.")
+    assert "table that follows" in spec["description"]

@@ -15,10 +15,13 @@ import streamlit as st
 
 from assistant.models import Answer, Citation
 from assistant.papers.export import written_by as export_written_by
+from cqc.measures.vocabulary import vocabulary
 from ui.filters import answer_chips, chips_markdown
+from ui.goto import FIGURE_MEASURES, open_measure
 from ui.safe import anchor_id, answer_markdown, escape, finding_markdown
 from ui.viewer import original_dialog, original_of
 
+MAX_OPEN_CARDS = 12  # more sources than this (a national ranking) are listed under an expander
 MIME = {".pdf": "application/pdf", ".md": "text/markdown", ".txt": "text/plain"}
 
 
@@ -79,7 +82,9 @@ def card_anchor(turn_id: str, column: int, marker: int) -> str:
     return anchor_id("src", turn_id, column, marker)
 
 
-def show_card(c: Citation, anchor: str, key: str) -> None:
+def show_card(c: Citation, anchor: str, key: str, figures: bool = True) -> None:
+    """A finding's card. With `figures`, a cited sentence that gives the council's own figure of a
+    measure offers every council's figure of it (the Measures view)."""
     # The anchor is our own id (validated by anchor_id), the only HTML the app writes itself.
     st.markdown(f'<div id="{anchor}" class="source-anchor"></div>', unsafe_allow_html=True)
     with st.container(border=True, key=f"card-{anchor}"):
@@ -89,6 +94,8 @@ def show_card(c: Citation, anchor: str, key: str) -> None:
         st.markdown(finding_markdown(c.text, c.quote))
         where = where_text(c)
         st.caption(escape(f"Where: {where}" if where else "Where: not recorded"))
+        if figures:
+            _figure_links(c, key)
         path = original_file(c)
         if path is None:
             st.caption("Original file not found")
@@ -106,6 +113,16 @@ def show_card(c: Citation, anchor: str, key: str) -> None:
                 mime=MIME.get(path.suffix.lower(), "application/octet-stream"),
                 key=f"open-{key}", on_click="ignore", icon=":material/download:", type="tertiary",
             )
+
+
+def _figure_links(c: Citation, key: str) -> None:
+    measures_of = st.session_state.get(FIGURE_MEASURES)
+    for measure in (measures_of(c) if callable(measures_of) else [])[:2]:
+        m = vocabulary().measure(measure)
+        if m is not None:
+            st.button(f"Every council's figure: {m.name}", key=f"fig-{measure}-{key}", on_click=open_measure,
+                      args=(measure,), type="tertiary", icon=":material/bar_chart:",
+                      help="Every council's figure for this measure, side by side, in the Measures view")
 
 
 def show_answer(answer: Answer, turn_id: str, column: int = 0, extra_chips: list[str] | None = None,
@@ -131,8 +148,15 @@ def show_answer(answer: Answer, turn_id: str, column: int = 0, extra_chips: list
         notes.append(who)
     if notes:
         st.caption(escape(" · ".join(notes)))
+    if answer.measure and answer.rows:
+        m = vocabulary().measure(answer.measure)
+        st.button(f"See every council's figures in Measures: {m.name if m else answer.measure}",
+                  key=f"open-measure-{turn_id}-{column}", on_click=open_measure, args=(answer.measure,),
+                  icon=":material/bar_chart:", help="The same figures as a chart and a sortable table, with CSV")
     if not cards or not answer.citations:
         return
+    if cards is True and len(answer.citations) > MAX_OPEN_CARDS:
+        cards = "collapsed"  # a ranking of every council cites each one: its cards wait under an expander
     box = st.expander(f"Sources ({len(answer.citations)})") if cards == "collapsed" else st.container()
     with box:
         for c in answer.citations:

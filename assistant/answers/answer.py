@@ -2,7 +2,8 @@
 
 - a question back, when "our" has no council to mean; the scope notes alone, when every council
   asked about is absent or filtered out;
-- ratings and scores from the catalog (`scores.py`);
+- ratings and scores from the catalog (`scores.py`); councils lined up on one measure from its
+  records (`rankings.py`: rankings, filters, averages, against the England average);
 - the report's own summaries (`summaries.py`); what good looks like (`good_practice.py`);
 - otherwise the configured answerer (quoted sentences, or a chat model checked claim by claim),
   with each part of a multi-part question answered or named as not covered (`parts.py`).
@@ -17,6 +18,7 @@ from collections.abc import Generator
 from assistant.answers.closest import with_closest
 from assistant.answers.good_practice import GoodPracticeAnswerer
 from assistant.answers.parts import PartAnswerer
+from assistant.answers.rankings import MeasureAnswerer
 from assistant.answers.scores import ScoreAnswerer
 from assistant.answers.summaries import SummaryAnswerer
 from assistant.answers.writers import ExtractiveAnswerer, GenerativeAnswerer
@@ -35,6 +37,7 @@ class AnswerQuestion:
         self.store = store
         self.answerer = answerer
         self.scores = ScoreAnswerer(store)
+        self.measures = MeasureAnswerer(store)
         self.summaries = SummaryAnswerer(store.reports)
         self.good = GoodPracticeAnswerer(parts.selector)
         self.parts = parts
@@ -48,6 +51,8 @@ class AnswerQuestion:
             answer = Answer(question, "", True, [], [], kind="absent", backend="catalog")
         elif scope.plan.intent is Intent.SCORES:
             answer = self._catalog(gathered)
+        elif scope.plan.intent is Intent.MEASURES:
+            answer = self.measures.answer(scope)  # from the records, whatever the answerer: never a model's
         elif scope.plan.intent is Intent.SUMMARY:
             answer = self._summary(gathered)
         elif scope.plan.intent is Intent.GOOD_PRACTICE:

@@ -26,7 +26,8 @@ from assistant.llm import calling
 from assistant.llm.prompts import (
     NumberedFinding, context_findings, excerpts, load_prompt, number_findings, render_findings,
 )
-from assistant.models import NOT_IN_REPORTS, Answer, Citation, Removal, RetrievedFinding
+from assistant.models import NOT_IN_REPORTS, Answer, Citation, FigureRow, Removal, RetrievedFinding
+from cqc.measures.ranking import compare_records
 from cqc.records import ReportEntry
 from cqc.text.sentences import split_sentences
 from config import Settings
@@ -74,11 +75,12 @@ class ExtractiveAnswerer:
         lines: list[str] = []
         citations: list[Citation] = []
         on = evidence.figures
+        rows: list[FigureRow] = []
         if on is not None:
             lines.append(f"{on.measure.name}, from each report's own figure:")
         for group in evidence.groups:
             if on is not None:
-                lines.append(f"- **{group.authority}**: {on_measure(on, group, citations)}")
+                lines.append(f"- **{group.authority}**: {on_measure(on, group, citations, rows)}")
                 continue
             chosen = self.selector.choose(group.ranked, figure, max_sentences=1 if figure else 2)
             if not chosen:
@@ -89,19 +91,25 @@ class ExtractiveAnswerer:
             lines.append(f"- **{group.authority}**: {text}")
         # No council's figure (closest findings quoted as context at most): nothing asked for is given
         abstained = all(c.closest for c in citations)
+        if on is not None and (difference := two_figures_apart(on, rows)):
+            lines.append(difference)
         body = "\n".join(lines) if citations or on is not None else NOT_IN_REPORTS  # on a measure: whose report gives none
-        return Answer(evidence.question, body, abstained, citations, evidence.findings, kind="comparison")
+        return Answer(evidence.question, body, abstained, citations, evidence.findings, kind="comparison",
+                      measure=on.measure.key if on is not None else "", rows=rows)
 
 
-def on_measure(on: MeasureFigures, group: AuthorityEvidence, citations: list[Citation]) -> str:
-    """One council's line in a comparison on a measure: the sentence its figure was read from; or
-    that its report gives none, then its closest finding on the question, marked as context. The
-    citation is added to `citations`, numbered after them."""
+def on_measure(on: MeasureFigures, group: AuthorityEvidence, citations: list[Citation], rows: list[FigureRow]) -> str:
+    """One council's line in a comparison on a measure: the sentence its figure was read from (its
+    figure kept as a row of the answer, as a ranking's are); or that its report gives none, then its
+    closest finding on the question, marked as context. The citation is added to `citations`,
+    numbered after them."""
     found = on.figure(group.authority)
     marker = len(citations) + 1
     if found is not None:
         record, chunk = found
         citations.append(Citation.of(marker, chunk, quote=record.sentence))
+        rows.append(FigureRow(record.authority, record.value, record.unit, record.figure, record.period,
+                              record.qualifier, marker))
         return f"{record.sentence} [{marker}]"
     none = f"Its report gives no figure on {lowered(on.measure.name)}."
     near = nearest(group.ranked)
@@ -111,6 +119,22 @@ def on_measure(on: MeasureFigures, group: AuthorityEvidence, citations: list[Cit
     citations.append(replace(Citation.of(marker, near.finding.chunk, quote=quote), closest=True))
     return f"{none} {CLOSEST} {quote} [{marker}]"
 
+
+
+def two_figures_apart(on: MeasureFigures, rows: list[FigureRow]) -> str:
+    """For two councils' figures that are like for like, how far apart they are, judged by the
+    measure's better direction: "Ravensmoor City Council's figure is 11.5 percentage points lower
+    (better) than Mossbeck County Council's." Empty for more or fewer, or figures not comparable."""
+    if len(rows) != 2:
+        return ""
+    a, b = (on.figure(r.authority)[0] for r in rows)
+    compared = compare_records(a, b)
+    if isinstance(compared, str):
+        return ""
+    if compared.better is False:  # the better figure first, as a ranking puts it
+        a, b = b, a
+        compared = compare_records(a, b)
+    return f"{a.authority}'s figure is {compared.describe()} than {b.authority}'s."
 
 class GenerativeAnswerer:
     """A chat model writes the answer from numbered findings; every claim is then checked, and the

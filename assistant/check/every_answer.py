@@ -19,7 +19,7 @@ from cqc.text.sentences import split_answer
 
 _GROUPED = re.compile(r"^\s*(?:[-*]\s*)?\*\*[^*]+\*\*", re.MULTILINE)
 # Kinds whose text names the authority on every line already.
-SELF_NAMING = ("catalog", "comparison", "summary", "good_practice", "clarify", "absent")
+SELF_NAMING = ("catalog", "measures", "comparison", "summary", "good_practice", "clarify", "absent")
 
 
 class CheckAnswer:

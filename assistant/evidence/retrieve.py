@@ -45,7 +45,8 @@ class RetrieveEvidence:
 
     def run(self, scope: Scope) -> Gathered:
         plan = scope.plan
-        if scope.clarify or scope.nothing_left:  # nothing to search for
+        if scope.clarify or scope.nothing_left or plan.intent is Intent.MEASURES:
+            # nothing to search for; a measure's figures are read from its records, not searched
             return Gathered(scope, Evidence(scope.question, plan, []))
         vector = self.store.embeddings.embed_query(plan.subject or plan.content or scope.reading.standalone)
         where = scope.where

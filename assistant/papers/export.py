@@ -236,6 +236,8 @@ def written_by(answer: Answer) -> str:
     backend = answer.backend or answer.kind
     if backend == "catalog":
         return "Scores as the reports give them"
+    if backend == "measures":
+        return "Figures as the reports give them, lined up from the measure records"
     if model_unreachable(backend):
         return "Quoted from the reports (the language model could not be reached)"
     if backend.startswith("extractive") or backend == answer.kind:

@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
+from cqc.measures.ranking import Threshold
+
 
 class Intent(str, Enum):
     FINDINGS = "findings"  # quote what the reports found
@@ -13,6 +15,7 @@ class Intent(str, Enum):
     SUMMARY = "summary"  # the report's own summary sections
     GOOD_PRACTICE = "good_practice"  # what councils scoring 3-4 on a statement do
     ACTIONS = "actions"  # draft improvement actions from shortfalls
+    MEASURES = "measures"  # councils lined up on one measure, from the measure records
 
 
 class ScoreAsk(str, Enum):
@@ -32,6 +35,32 @@ class SummaryAsk(str, Enum):
     DEVELOPMENT = "development"
     NEXT_STEPS = "next_steps"
     VOICES = "voices"  # what people (or carers, partners, providers ...) said
+
+
+class MeasureAskKind(str, Enum):
+    RANK = "rank"  # councils ordered on the measure: "Which councils had the highest direct payment uptake?"
+    THRESHOLD = "threshold"  # those past a figure: "... more than 500 people waiting for a Care Act assessment?"
+    AVERAGE = "average"  # the average across councils: "the average share of the budget spent on adult social care"
+    COMPARATOR = "comparator"  # against the England (regional, neighbours') figure the reports give
+    SIDE_BY_SIDE = "side_by_side"  # named councils' figures, like for like: "Compare vacancy rates at A and B"
+
+
+@dataclass(frozen=True)
+class MeasureAsk:
+    """What a question asks of one measure of the vocabulary (`cqc/measures/vocabulary.toml`)."""
+
+    kind: MeasureAskKind
+    measure: str  # the vocabulary key; "" when the question names a kind of measure but not which (see candidates)
+    order: str = "highest"  # highest | lowest | best | worst (by the measure's better direction)
+    limit: int | None = None  # "the top 5": rows shown (every council is still counted)
+    qualifier: str | None = None  # "median" asked for; None: the qualifier most councils give
+    bound: Threshold | None = None  # "more than 500"
+    comparator: str = ""  # england | regional | neighbours
+    side: str = ""  # "above" | "below" the comparator, for councils across the library
+    across: bool = False  # every council in scope, not only those named
+    # "our median wait": a wait, but for what? The measures it may mean; the answer lists what the
+    # reports give of each and asks which, rather than guess
+    candidates: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -57,6 +86,7 @@ class QueryPlan:
     places: tuple[str, ...] = ()  # other names standing where a council would, to check against the library
     unscored_measure: bool = False  # ASCOF, provider ratings: measures the reports do not score
     subject: str = ""  # what a good-practice question is about, its asking words taken out ("carers' assessments")
+    measure_ask: MeasureAsk | None = None  # councils lined up on one measure (Intent.MEASURES)
 
     @property
     def wants_score(self) -> bool:

@@ -13,10 +13,15 @@ class ReadQuestion:
     def __init__(self, store: LibraryStore, model=None):
         self.store = store
         self.model = model  # a chat model rewrites follow-ups only when configured to
+        self._names: tuple[tuple[str, ...], AuthorityNames] | None = None
 
     def names(self) -> AuthorityNames:
-        """Every name of every authority in the library, read from the catalog (once per question)."""
-        return AuthorityNames.from_authorities(sorted({r.authority for r in self.store.reports() if r.authority}))
+        """Every name of every authority in the library, read from the catalog; worked out again only
+        when the library's authorities change (at 150 authorities it took most of a question's time)."""
+        authorities = tuple(sorted({r.authority for r in self.store.reports() if r.authority}))
+        if self._names is None or self._names[0] != authorities:
+            self._names = (authorities, AuthorityNames.from_authorities(list(authorities)))
+        return self._names[1]
 
     def run(self, asked: Asked) -> Reading:
         names = self.names()

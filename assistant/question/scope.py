@@ -120,6 +120,9 @@ class ResolveScope:
     @staticmethod
     def _asks_across(reading: Reading) -> bool:
         plan = reading.plan
+        if plan.measure_ask is not None:
+            # "the average share of the budget": every council, not ours; "our ... against the national average": ours
+            return plan.measure_ask.across
         if plan.all_authorities or plan.intent is Intent.GOOD_PRACTICE:
             return True
         return plan.intent is Intent.SCORES and plan.score_ask in ACROSS_SCORE_ASKS

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import re
 
+from assistant.question.measure_asks import measure_ask
 from assistant.question.names import AuthorityNames
-from assistant.question.query_plan import Intent, QueryPlan, ScoreAsk, SummaryAsk
+from assistant.question.query_plan import Intent, MeasureAskKind, QueryPlan, ScoreAsk, SummaryAsk
 from assistant.question.score_asks import (
     EXTREME_AREAS, HIGHEST, LOWEST, PROVIDER_RATING, RATING_NAMES, SCORE_WORDS, UNSCORED, score_ask_kind, score_range,
 )
@@ -293,13 +294,21 @@ def understand(question: str, names: AuthorityNames) -> QueryPlan:
         unnamed = unnamed.replace(name, " ")
 
     intent = Intent.FINDINGS
-    score_ask = summary_ask = None
+    score_ask = summary_ask = lined_up = None
     voices = ""
     topic_statements = tuple(s for s in _topics(content) if s not in statements)
+    if not parts_of(question):  # one thing asked: it may be councils lined up on a measure
+        lined_up = measure_ask(unnamed, named=len(authorities) + len(absent) + len(places), across=across,
+                               first_person=bool(_FIRST_PERSON.search(content)))
     if _ACTIONS.search(content):
         intent = Intent.ACTIONS
     elif _GOOD_PRACTICE.search(content) or (across and _DOES_WELL.search(content) and not SCORE_WORDS.search(content)):
         intent = Intent.GOOD_PRACTICE
+    elif lined_up is not None and lined_up.kind is not MeasureAskKind.SIDE_BY_SIDE:
+        # Named councils side by side go to the comparison on measures (assistant/compare,
+        # evidence/measure_figures): the same measure for each, and where a report gives no
+        # figure, its closest finding quoted as context (issue 25).
+        intent = Intent.MEASURES
     elif (SCORE_WORDS.search(content) or EXTREME_AREAS.search(content)) and not unscored:
         intent = Intent.SCORES
         score_ask = score_ask_kind(content, across, statements, extremes, wanted)
@@ -333,6 +342,7 @@ def understand(question: str, names: AuthorityNames) -> QueryPlan:
         places=tuple(places),
         unscored_measure=unscored,
         subject=_subject(content) if intent is Intent.GOOD_PRACTICE else "",
+        measure_ask=lined_up if intent is Intent.MEASURES else None,
     )
 
 

@@ -8,7 +8,8 @@ catalog and calls these.
   period it states; of one period an actual figure before an estimate, else the first the report gives.
 - `rank`: councils ordered on one measure, only records that can stand together: the same measure,
   qualifier (a median is never ranked with an average) and unit (weeks are counted in days, "1 in 4"
-  as 25%, and each such row says so). Records of another qualifier or unit are set aside, named;
+  as 25%, and each such row says so). The group ranked is the one most councils give (of groups as
+  large, the one with more exact and dated figures). Records of another qualifier or unit are set aside, named;
   councils with no figure are counted and named; figures for different periods are ranked together
   only with a note saying so.
 - `filter_rows` ("more than 500"), `summary` (average, median), `against_comparator` (a council's
@@ -161,7 +162,15 @@ def rank(records: Iterable[MeasureRecord], measure: str, order: str = "highest",
         groups = {k: g for k, g in groups.items() if g}
     if not groups:
         return Ranking(m, qualifier or "", "", direction, (), tuple(asked), (), tuple(n for n in (order_note,) if n))
-    main_key = max(groups, key=lambda k: (len(groups[k]), -_QUALIFIER_ORDER.index(k[0]) if k[0] in _QUALIFIER_ORDER else -99))
+
+    def weight(k: tuple[str, str]) -> tuple:
+        # the group most councils give; of groups as large, the one whose figures are stated exactly
+        # and dated (the council's own figure, not "people told us they waited more than 6 months")
+        rows = groups[k].values()
+        return (len(rows), sum(not r.record.approx for r in rows), sum(bool(r.record.period) for r in rows),
+                -_QUALIFIER_ORDER.index(k[0]) if k[0] in _QUALIFIER_ORDER else -99)
+
+    main_key = max(groups, key=weight)
     main = groups[main_key]
     ordered = sorted(main.values(), key=lambda row: (-row.value if direction == "highest" else row.value, row.authority))
     rows, position, previous = [], 0, None
