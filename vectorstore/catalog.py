@@ -263,7 +263,11 @@ class Catalog:
                 )
                 cur.execute("COMMIT")
             except BaseException:
-                cur.execute("ROLLBACK")
+                # SQLite rolls a transaction back itself on some errors (SQLITE_FULL among them);
+                # a second ROLLBACK would then raise "no transaction is active" and hide the error
+                # that matters ("database or disk is full").
+                if self._conn.in_transaction:
+                    cur.execute("ROLLBACK")
                 raise
 
     def sentence_vectors(self, ids: list[str]) -> dict[str, np.ndarray]:

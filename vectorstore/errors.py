@@ -11,8 +11,10 @@ import errno
 import functools
 import json
 import inspect
+import os
 import shutil
 import sqlite3
+import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -126,10 +128,23 @@ def _is_disk_full(folder: Path, exc: BaseException) -> bool:
     return False
 
 
+def _raised_in_chroma_handling_chroma(exc: BaseException) -> BaseException | None:
+    """Chroma's own clean-up can fail while it handles the error that matters: a client that could
+    not open on a full disk ("Could not connect to tenant default_tenant") then fails to release
+    itself (AttributeError: 'RustBindingsAPI' object has no attribute 'bindings'). That first
+    error is what happened; None when `exc` is not such a clean-up failure."""
+    context = exc.__context__
+    if context is None or type(exc).__module__.startswith("chromadb"):
+        return None  # a Chroma error type says what happened itself
+    return context if _is_chroma_error(exc) and _is_chroma_error(context) else None
+
+
 def translate(folder: Path, exc: BaseException) -> StoreError | None:
     """The StoreError a low-level failure means, or None when it is not one of the store's."""
     if isinstance(exc, StoreError):
         return exc
+    if (first := _raised_in_chroma_handling_chroma(exc)) is not None:
+        return translate(folder, first)
     if isinstance(exc, (sqlite3.Error, OSError)) or _is_chroma_error(exc):
         if _is_disk_full(folder, exc):
             return disk_full(folder, exc)
@@ -171,7 +186,13 @@ def store_errors(folder: Path) -> Iterator[None]:
 
 
 def _is_chroma_error(exc: BaseException) -> bool:
-    return type(exc).__module__.startswith("chromadb")
+    """One of Chroma's exception types, or a plain one Chroma's own code raised (its embedded
+    client raises ValueError("Could not connect to tenant default_tenant") when it cannot open)."""
+    if type(exc).__module__.startswith("chromadb"):
+        return True
+    if exc.__traceback__ is None:
+        return False
+    return f"{os.sep}chromadb{os.sep}" in traceback.extract_tb(exc.__traceback__)[-1].filename
 
 
 def is_stale_index_error(exc: BaseException) -> bool:
