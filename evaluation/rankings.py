@@ -91,7 +91,10 @@ def _cited(answer: Answer, marker: int, authority: str, figure: str) -> bool:
 
 
 def score(gold: RankingGold, answer: Answer, seconds: float = 0.0) -> Scored:
-    is_ranking = answer.kind == "measures"
+    # Named councils side by side are the comparison on measures (issue 25): scored by its rows, as a
+    # ranking's are.
+    is_ranking = answer.kind == "measures" or (gold.kind == "side_by_side" and answer.kind == "comparison"
+                                               and bool(answer.measure))
     s = Scored(gold, is_ranking, seconds=seconds)
     if gold.kind == "none":
         if is_ranking:
