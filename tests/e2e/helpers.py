@@ -144,7 +144,11 @@ def page_overflows(driver) -> int:
 
 def upload(driver, path, outcome: str, timeout: float = 180) -> None:
     """Upload `path` from the Library view's form and wait for `outcome` in the page."""
-    driver.find_element(By.CSS_SELECTOR, '[data-testid="stFileUploaderDropzoneInput"]').send_keys(str(path))
+    # The form is drawn after the mode switch's rerun: on a busy machine, later than the call.
+    dropzone = WebDriverWait(driver, 60).until(
+        lambda d: next(iter(d.find_elements(By.CSS_SELECTOR, '[data-testid="stFileUploaderDropzoneInput"]')), None),
+        message="no upload form in the Library view")
+    dropzone.send_keys(str(path))
     WebDriverWait(driver, 30).until(lambda d: path.name in page_text(d))
     driver.find_element(By.XPATH, "//button[contains(., 'Add to library')]").click()
     WebDriverWait(driver, timeout).until(lambda d: outcome in page_text(d), message=f"no {outcome!r} after the upload")
