@@ -16,7 +16,7 @@ from cqc.measures.record import MeasureRecord
 from cqc.measures.vocabulary import Measure, vocabulary
 from cqc.models import Chunk
 from cqc.records import newest_per_authority
-from cqc.text.dates import MONTHS
+from cqc.text.dates import period_words  # noqa: F401 (the answers' and the Measures view's name for it)
 from vectorstore.store import LibraryStore
 
 _IN_RANKED_UNIT = {("weeks", "days"): 7.0}  # cqc.measures.ranking counts weeks in days
@@ -63,24 +63,14 @@ class MeasureTable:
         return own or next((b for b in england if b.period and b.period == record.period), None)
 
 
-def period_words(period: str) -> str:
-    """ "2024-03-31" -> "31 March 2024", "2024-03" -> "March 2024"; "2023/24" and "2024" as they are."""
-    parts = period.split("-")
-    if len(parts) >= 2 and all(p.isdigit() for p in parts) and 1 <= int(parts[1]) <= 12:
-        month = MONTHS[int(parts[1]) - 1]
-        return f"{int(parts[2])} {month} {parts[0]}" if len(parts) == 3 else f"{month} {parts[0]}"
-    return period
-
-
 def describe_figure(row: Row, unit: str) -> str:
     """A council's figure as the report gives it, with what it is and when: "74 days (average, 31 March
     2024)", "21 weeks (average, 28 February 2025, counted as 147 days)". `unit`: the unit ranked in."""
     r = row.record
-    figure = f"{r.approx} {r.figure}" if r.approx else r.figure
     about = [w for w in (r.qualifier, period_words(r.period)) if w]
     if row.note:  # converted to the ranking's unit
         about.append(f"counted as {format_value(row.value, unit)}")
-    return figure + (f" ({', '.join(about)})" if about else "")
+    return r.as_written + (f" ({', '.join(about)})" if about else "")
 
 
 def line_up(store: LibraryStore, measure: str, order: str = "highest", authorities: tuple[str, ...] = (),
