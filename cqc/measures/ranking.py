@@ -137,6 +137,15 @@ def _order(measure: Measure, order: str) -> tuple[str, str]:
     return ("highest" if higher_first else "lowest"), ""
 
 
+
+def group_preference(rows: list[Row], qualifier: str) -> tuple:
+    """How much a group of figures of one qualifier is preferred to line councils up on: the group
+    most councils give; of groups as large, the one whose figures are stated exactly and dated (the
+    council's own figure, not "people told us they waited more than 6 months"); then the plainer
+    qualifier. Compare and rankings choose by it alike."""
+    plain = _QUALIFIER_ORDER.index(qualifier) if qualifier in _QUALIFIER_ORDER else len(_QUALIFIER_ORDER)
+    return (len(rows), sum(not r.record.approx for r in rows), sum(bool(r.record.period) for r in rows), -plain)
+
 def rank(records: Iterable[MeasureRecord], measure: str, order: str = "highest", authorities: Iterable[str] = (),
          qualifier: str | None = None, report_ids: dict[str, str] | None = None,
          vocab: Vocabulary | None = None) -> Ranking:
@@ -163,14 +172,7 @@ def rank(records: Iterable[MeasureRecord], measure: str, order: str = "highest",
     if not groups:
         return Ranking(m, qualifier or "", "", direction, (), tuple(asked), (), tuple(n for n in (order_note,) if n))
 
-    def weight(k: tuple[str, str]) -> tuple:
-        # the group most councils give; of groups as large, the one whose figures are stated exactly
-        # and dated (the council's own figure, not "people told us they waited more than 6 months")
-        rows = groups[k].values()
-        return (len(rows), sum(not r.record.approx for r in rows), sum(bool(r.record.period) for r in rows),
-                -_QUALIFIER_ORDER.index(k[0]) if k[0] in _QUALIFIER_ORDER else -99)
-
-    main_key = max(groups, key=weight)
+    main_key = max(groups, key=lambda k: group_preference(list(groups[k].values()), k[0]))
     main = groups[main_key]
     ordered = sorted(main.values(), key=lambda row: (-row.value if direction == "highest" else row.value, row.authority))
     rows, position, previous = [], 0, None

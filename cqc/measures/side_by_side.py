@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from cqc.measures.ranking import _QUALIFIER_ORDER, rank
+from cqc.measures.ranking import group_preference, rank
 from cqc.measures.record import MeasureRecord
 from cqc.measures.vocabulary import Measure
 
@@ -66,12 +66,7 @@ def _figures(records: list[MeasureRecord], measure: str, authorities: Sequence[s
     if not groups:
         return {}, ""
 
-    def weight(ranking) -> tuple:
-        rows = ranking.rows
-        plain = _QUALIFIER_ORDER.index(ranking.qualifier) if ranking.qualifier in _QUALIFIER_ORDER else len(_QUALIFIER_ORDER)
-        return (len(rows), sum(not r.record.approx for r in rows), sum(bool(r.record.period) for r in rows), -plain)
-
-    groups.sort(key=weight, reverse=True)
+    groups.sort(key=lambda ranking: group_preference(list(ranking.rows), ranking.qualifier), reverse=True)
     figures: dict[str, MeasureRecord] = {}
     for ranking in groups:
         for row in (*ranking.rows, *ranking.set_aside):
