@@ -190,7 +190,7 @@ def chat_view(folder: str, reports: list[ReportEntry], scope: Scope, mode: str, 
         names = sorted({r.authority for r in reports if r.authority})
         authorities = st.multiselect("Authorities to compare", names, default=names[:4], key="compare_authorities",
                                      help="Each authority is searched and answered on its own, one column each.")
-    chat.show_conversation(FeedbackSink(database, person))
+    chat.show_conversation(FeedbackSink(database, person), home)
     if mode == COMPARE and len(authorities) < 2:
         st.info("Choose at least two authorities to compare.")
     placeholder = ("Compare them on a topic or question, e.g. waiting times for assessments" if mode == COMPARE

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -121,6 +122,53 @@ def test_the_shared_councils_figures_are_the_reports_own(corpus_assistant, facts
     comparison = compare_topic(corpus_assistant, topic, sorted(given))
     for row in comparison.rows:
         assert row.value == pytest.approx(_stated(given[row.authority])), (row.authority, given[row.authority])
+
+
+def chart_draws_the_table(assistant, comparison, authorities: list[str], scope) -> None:
+    """The chart under a comparison (the Measures view's, `ui.compare_view.chart_table`) draws the
+    figures the table quotes, each read from the sentence the table quotes; a council the table
+    gives no figure is named as missing, never drawn; a bar's source is its row's marker."""
+    from ui.compare_view import chart_sources, chart_table
+
+    table = chart_table(assistant.store, comparison, authorities, scope)
+    assert table.measure.key == comparison.measure.key
+    quoted = {r.authority: r for r in comparison.rows if r.gives_figure}
+    drawn = {r.authority: r for r in table.rows}
+    aside = {r.authority: r for r in table.ranking.set_aside}
+    assert set(drawn) | set(aside) == set(quoted), (comparison.topic, sorted(drawn), sorted(aside), sorted(quoted))
+    assert set(table.missing) == set(authorities) - set(quoted)
+    for authority, row in {**drawn, **aside}.items():
+        assert (row.record.sentence, row.record.value) == (quoted[authority].sentence, quoted[authority].value)
+    assert chart_sources(table, comparison) == {a: f"[{r.citation.marker}]" for a, r in quoted.items()}
+
+
+@pytest.mark.parametrize("topic", TOPICS)
+def test_the_chart_under_a_comparison_draws_the_figures_its_table_quotes(demo_library, topic):
+    from assistant.compare.table import compare_topic
+    from cqc.records import SearchFilter
+
+    assistant = _assistant(demo_library)
+    authorities = sorted({r.authority for r in assistant.store.reports()})
+    comparison = compare_topic(assistant, topic, authorities)
+    chart_draws_the_table(assistant, comparison, authorities, SearchFilter())
+
+
+def test_the_chart_under_a_comparison_keeps_to_the_quality_statement_filter(demo_library):
+    """With a quality statement filter, a figure read from a finding outside it is in neither the
+    table nor its chart (the Measures view's line-up reads every finding)."""
+    from assistant.compare.table import compare_topic
+    from cqc.records import SearchFilter
+
+    assistant = _assistant(demo_library)
+    authorities = sorted({r.authority for r in assistant.store.reports()})
+    whole = compare_topic(assistant, "vacancy rate", authorities)
+    statements = Counter(r.citation.quality_statement for r in whole.rows if r.gives_figure)
+    scope = SearchFilter(quality_statements=(statements.most_common(1)[0][0],))
+    narrowed = compare_topic(assistant, "vacancy rate", authorities, scope)
+    chart_draws_the_table(assistant, narrowed, authorities, scope)
+    lost = {r.authority for r in whole.rows if r.gives_figure} - {r.authority for r in narrowed.rows if r.gives_figure}
+    if narrowed.measure == whole.measure:
+        assert lost, "the filter left every figure in: the test would not see a chart that ignores it"
 
 
 def test_a_broad_topic_takes_the_measure_most_councils_give_and_names_the_others(demo_library):

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from streamlit.testing.v1 import AppTest
-from tests.test_app import APP, choose_mode, mode_control, plain, run, shown
+from tests.test_app import APP, choose_mode, mode_control, plain, run, shown, unescape
 
 pytestmark = pytest.mark.usefixtures("fake_embedder")
 DEMO = Path(__file__).resolve().parents[1] / "demo_reports"
@@ -129,3 +129,110 @@ def test_the_csv_names_every_council_and_never_hands_a_spreadsheet_a_formula():
     assert rows[2][1] == "Quiet Council" and rows[2][8] == "yes"
     assert rows[3][:2] == ["no figure", "Silent Council"]
     assert all(not cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
+
+
+# -- Compare meets the Measures view (issue 25 item 1, issue 24 item 4) -----------------------------
+def test_a_comparison_on_a_measure_draws_the_views_chart_under_its_table_and_opens_the_view(monkeypatch, demo_folder):
+    import json
+
+    at = start(monkeypatch, demo_folder, home=LARKBRIDGE)
+    at.multiselect(key="authorities").set_value([FENMARSH, LARKBRIDGE])  # the user's filters: kept in Measures
+    run(at)
+    choose_mode(at, "Compare")
+    at.multiselect(key="compare_authorities").set_value([FENMARSH, LARKBRIDGE, OAKHURST])
+    run(at)
+    at.chat_input(key="question").set_value("direct payment uptake")  # Fenmarsh's report gives no figure on it
+    run(at)
+    reply = at.chat_message[1]
+    (chart,) = reply.get("vega_lite_chart")
+    spec = json.loads(chart.proto.spec)
+    assert spec["description"].startswith("Bar chart of Direct payments uptake for 2 councils, with 1 comparison line")
+    (table,) = [t for t in reply.table]  # the chart's data as a real table (escaped report text): one row per bar
+    drawn = table.value.map(unescape)
+    drawn.index = [unescape(c) for c in drawn.index]
+    drawn.columns = [unescape(c) for c in drawn.columns]
+    assert list(drawn.index) == [OAKHURST, LARKBRIDGE]  # highest first; no bar for Fenmarsh, never a zero
+    assert list(drawn["Figure"]) == ["34.7% (2023/24)", "29.4% (2023/24)"]
+    assert set(drawn["England average (its report)"]) == {"26.2% (2023/24)"}
+    # the bars: a council each, and each bar's source its marker in the Compare table above it
+    from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
+
+    frames = [convert_arrow_bytes_to_pandas_df(d.data.data) for d in chart.proto.datasets]
+    (bars,) = [f for f in frames if "Council" in f.columns]
+    assert list(bars["Council"]) == [OAKHURST, LARKBRIDGE] and list(bars["Yours"]) == [False, True]
+    rows = plain(next(m.value for m in reply.markdown if m.value.startswith("| Authority |"))).splitlines()[2:]
+    for council, source in zip(bars["Council"], bars["Source"]):
+        (row,) = [r for r in rows if r.startswith(f"| {council} |")]
+        assert source and source in row, (council, source, row)
+    text = shown(reply)
+    assert "Your council, Larkbridge Borough Council, is the blue bar" in text
+    assert "1 of 3 reports give no figure for this: Fenmarsh County Council." in text
+    (button,) = [b for b in reply.button if b.label.startswith("See every council's figures in Measures")]
+    assert button.label.endswith("Direct payments uptake")
+    button.click()
+    run(at)
+    assert mode_control(at).value == "Measures"
+    assert at.selectbox(key="measure_pick").value == "direct_payments_uptake"
+    assert at.multiselect(key="authorities").value == [FENMARSH, LARKBRIDGE]
+    assert list(at.dataframe[0].value["Council"]) == [LARKBRIDGE]  # within the filters: Oakhurst is outside them
+
+
+def test_a_comparison_on_findings_draws_no_chart(monkeypatch, demo_folder):
+    at = start(monkeypatch, demo_folder)
+    choose_mode(at, "Compare")
+    at.chat_input(key="question").set_value("safeguarding culture")  # names no measure of the vocabulary
+    run(at)
+    reply = at.chat_message[1]
+    assert not reply.get("vega_lite_chart")
+    assert not [b for b in reply.button if "in Measures" in b.label]
+
+
+def _record(authority: str, value: float, qualifier: str = "", period: str = "2023/24"):
+    from cqc.measures.record import MeasureRecord
+
+    return MeasureRecord(authority, f"r-{authority[:3]}", "2025-01-01", "care_act_assessment_wait", value, "days",
+                         f"{value:g} days", qualifier=qualifier, period=period, chunk_id=f"r-{authority[:3]}:1",
+                         sentence=f"The {qualifier or 'plain'} wait was {value:g} days.")
+
+
+def test_the_chart_notes_name_the_councils_it_does_not_draw():
+    from assistant.answers.measure_table import MeasureTable
+    from cqc.measures.ranking import rank
+    from cqc.measures.vocabulary import vocabulary
+    from ui.measures_view import measure_notes
+
+    records = [_record("Aston", 30, "average"), _record("Bexley", 20, "average", "2024/25"),
+               _record("Crane", 12, "median")]
+    councils = ("Aston", "Bexley", "Crane", "Dunmore", "Eston")
+    table = MeasureTable(vocabulary().measure("care_act_assessment_wait"),
+                         rank(records, "care_act_assessment_wait", authorities=councils), councils, ())
+    assert [r.authority for r in table.rows] == ["Aston", "Bexley"]
+    assert measure_notes(table) == [
+        "2 of 5 reports give no figure for this: Dunmore, Eston.",
+        "Not ranked with the others (another qualifier or unit): Crane, 12 days (median, 2023/24).",
+        "The figures are for different dates or periods, as each report gives them: 2023/24, 2024/25.",
+    ]
+
+
+def test_a_bar_takes_the_compare_tables_marker_only_where_it_quotes_the_same_figure():
+    from assistant.answers.measure_table import MeasureTable
+    from assistant.compare.table import Comparison, ComparisonRow
+    from assistant.models import Citation
+    from cqc.measures.ranking import rank
+    from cqc.measures.vocabulary import vocabulary
+    from ui.compare_view import chart_sources
+
+    records = [_record("Aston", 30, "average"), _record("Bexley", 20, "average"), _record("Crane", 12, "median")]
+    table = MeasureTable(vocabulary().measure("care_act_assessment_wait"),
+                         rank(records, "care_act_assessment_wait", authorities=("Aston", "Bexley", "Crane")),
+                         ("Aston", "Bexley", "Crane"), ())
+
+    def row(record, marker: int, sentence: str | None = None) -> ComparisonRow:
+        citation = Citation(marker, record.chunk_id, record.authority, record.published, "", None, "", record.sentence)
+        return ComparisonRow(record.authority, sentence or record.sentence, (record.figure,), record.qualifier,
+                             citation=citation, measure=record.measure, value=record.value)
+
+    comparison = Comparison("waits", [row(records[0], 1), row(records[1], 2, "Another sentence: 20 days."),
+                                      row(records[2], 3)], measure=table.measure)
+    # Bexley's table row quotes another sentence: its bar gets no marker rather than a wrong one
+    assert chart_sources(table, comparison) == {"Aston": "[1]", "Crane": "[3]"}

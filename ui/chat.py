@@ -17,7 +17,7 @@ from ui.turns import (  # noqa: F401 (the chat's API: app.py and the exports use
 
 
 # -- showing -----------------------------------------------------------------------------------
-def show_turn(turn: ChatTurn, feedback: FeedbackSink, last: bool = False) -> None:
+def show_turn(turn: ChatTurn, feedback: FeedbackSink, last: bool = False, home: str | None = None) -> None:
     from ui.compare_view import show_compare
     from ui.suggestions import show_suggestions
 
@@ -30,7 +30,7 @@ def show_turn(turn: ChatTurn, feedback: FeedbackSink, last: bool = False) -> Non
         if turn.mode == ASK:
             show_answer(turn.answers[""], turn.id, 0, turn.extra_chips)
         else:
-            show_compare(turn)
+            show_compare(turn, home)
         show_feedback(turn, feedback)
         if last:
             show_suggestions(turn)
@@ -46,10 +46,11 @@ def show_plan_turn(turn: ChatTurn) -> None:
     st.caption("Kept with this conversation as last edited: open Draft actions to edit it and export it.")
 
 
-def show_conversation(feedback: FeedbackSink) -> None:
+def show_conversation(feedback: FeedbackSink, home: str | None = None) -> None:
+    """Every turn; `home` (My council) is the blue bar of a comparison's chart."""
     shown = turns()
     for i, turn in enumerate(shown):
-        show_turn(turn, feedback, last=i == len(shown) - 1)
+        show_turn(turn, feedback, last=i == len(shown) - 1, home=home)
 
 
 # -- feedback ----------------------------------------------------------------------------------

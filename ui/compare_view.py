@@ -1,6 +1,11 @@
 """Compare: a table of each authority's figure on the topic (`assistant.compare.table`), notes where
 the figures are not like for like, then each authority's own answer in a column of its own.
 
+On a measure, the Measures view's chart of the compared councils' figures follows the table
+(`ui.measures_view.show_chart`: the England average where the reports give it, My council in blue,
+the chart named and its figures as a table, the councils with no figure named, never drawn), with
+a button that opens the Measures view on that measure, every council in the user's filters.
+
 Source cards sit in an expander under each column, so on a phone (where columns stack) an
 authority takes a screen, not a thousand pixels.
 """
@@ -11,14 +16,21 @@ from dataclasses import replace
 
 import streamlit as st
 
+from assistant.answers.measure_table import MeasureTable, line_up
 from assistant.compare.table import Comparison, compare_topic, table_rows
 from assistant.models import Answer
 from cqc.records import SearchFilter
 from ui.cards import card_anchor, preview, show_answer, show_card
+from ui.goto import open_measure
+from ui.measures_view import show_chart
 from ui.safe import escape, escape_keeping_markers
 from ui.turns import COMPARE, ChatTurn, answer_now
 
 TABLE_HEADERS = ["Authority", "Figures", "Measure", "As at", "What the report says"]
+# The chart's table of figures: fewer columns than the Measures view's, for it sits in a chat
+# message, 266 px wide on a phone, where a wider table would scroll (and a scrolling region no
+# keyboard can reach fails WCAG 2.1.1). The figure says its period; the Compare table above cites it.
+CHART_COLUMNS = ("Figure", "England average (its report)")
 
 
 def compare(assistant, question: str, authorities: list[str], scope: SearchFilter, extra_chips: list[str]):
@@ -31,11 +43,32 @@ def compare(assistant, question: str, authorities: list[str], scope: SearchFilte
     with st.chat_message("assistant"):
         with st.spinner("Finding each authority's figures on this…"):
             table = compare_topic(assistant, question, authorities, scope)
+            lined_up = chart_table(assistant.store, table, authorities, scope)
         for column, authority in zip(st.columns(len(authorities)), authorities):
             with column:
                 st.markdown(f"**{escape(authority)}**")
                 answers[authority] = answer_now(assistant, question, [], replace(scope, authorities=(authority,)), home="")
-    return ChatTurn(question, COMPARE, answers, extra_chips, comparison=table)
+    return ChatTurn(question, COMPARE, answers, extra_chips, comparison=table, lined_up=lined_up)
+
+
+def chart_table(store, comparison: Comparison, authorities: list[str], scope: SearchFilter) -> MeasureTable | None:
+    """On a measure, the compared councils lined up as the Measures view lines them up (the reports
+    and findings the table read, the group of figures most of them give): its chart's figures."""
+    if comparison.measure is None:
+        return None
+    return line_up(store, comparison.measure.key, "highest", tuple(authorities), scope.report_ids, findings=scope)
+
+
+def chart_sources(table: MeasureTable, comparison: Comparison) -> dict[str, str]:
+    """Each charted council's marker in the Compare table ("[2]"), where the chart's figure is read
+    from the sentence the table quotes; a council whose figures differ gets none, not another's."""
+    quoted = {r.authority: r for r in comparison.rows if r.gives_figure and r.citation is not None}
+    out = {}
+    for row in (*table.rows, *table.ranking.set_aside):
+        cited = quoted.get(row.authority)
+        if cited is not None and cited.sentence == row.record.sentence and cited.value == row.record.value:
+            out[row.authority] = f"[{cited.citation.marker}]"
+    return out
 
 
 def table_markdown(comparison: Comparison, turn_id: str, column: int) -> str:
@@ -66,7 +99,24 @@ def show_table_as_cards(comparison: Comparison, turn_id: str, column: int) -> No
                     + "  \n" + escape_keeping_markers(row["What the report says"], link, previews))
 
 
-def show_compare(turn) -> None:
+def show_measure_chart(turn, home: str | None) -> None:
+    """Under a table on a measure: the Measures view's chart of the compared councils, and the way there."""
+    comparison: Comparison = turn.comparison
+    measure = comparison.measure
+    table: MeasureTable | None = turn.lined_up
+    if table is not None and table.rows:
+        with st.container(key=f"cmp-chart-{turn.id}"):
+            show_chart(table, home, "highest", f"cmp-chart-{turn.id}-bars", sources=chart_sources(table, comparison),
+                       columns=CHART_COLUMNS)
+    elif table is not None:
+        st.caption(escape(f"No chart: none of the {len(table.councils)} reports compared gives a figure for "
+                          f"{measure.name}."))
+    st.button(f"See every council's figures in Measures: {measure.name}", key=f"cmp-measure-{turn.id}",
+              on_click=open_measure, args=(measure.key,), icon=":material/bar_chart:",
+              help="This measure for every council in your filters: a chart, a sortable table and a CSV")
+
+
+def show_compare(turn, home: str | None = None) -> None:
     comparison: Comparison | None = turn.comparison
     table_column = len(turn.answers)  # the table's cards get their own anchors, after the columns'
     if comparison is not None and comparison.rows:
@@ -77,6 +127,8 @@ def show_compare(turn) -> None:
             show_table_as_cards(comparison, turn.id, table_column)
         for note in comparison.notes:
             st.caption(":material/info: " + escape(note))
+        if comparison.measure is not None:
+            show_measure_chart(turn, home)
     columns = st.columns(len(turn.answers), border=True)
     for i, (column, (authority, answer)) in enumerate(zip(columns, turn.answers.items())):
         with column:

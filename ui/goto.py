@@ -1,6 +1,6 @@
 """Going to the Measures view from elsewhere in the app: a ranking answer's "See every council"
-button, or a figure in a source card. Kept apart from `ui.measures_view` so the cards can offer it
-without importing the view (which shows cards itself)."""
+button, a figure in a source card, or a Compare table on a measure. Kept apart from
+`ui.measures_view` so the cards can offer it without importing the view (which shows cards itself)."""
 
 from __future__ import annotations
 

@@ -1,7 +1,8 @@
 """The Measures view: one measure, every council in the library, like for like, each figure cited.
 
-Pick a measure (or arrive from a ranking answer, or from a figure in a source card): every
-council's figure in a sortable table and a bar chart, the England (regional, neighbours') figures
+Pick a measure (or arrive from a ranking answer, a figure in a source card or a Compare table on
+a measure, whose chart is this view's, `show_chart`): every council's figure in a sortable table
+and a bar chart, the England (regional, neighbours') figures
 the reports give drawn as lines, the user's own council ("My council") in another colour and
 marked "(your council)" in words, and each bar and row opening the source card of the sentence the
 figure was read from. What cannot stand together is said as the ranking answers say it: councils
@@ -48,6 +49,7 @@ ROW_PX = 34  # a bar and the gap to the next
 AXIS_PX = 60  # the value axis, its labels and title, under the bars
 BENCHMARK_PX = 18  # each comparison line's label, over the bars
 LABEL_PX = 130  # council names (short, "(your council)" after one): on a 390 px phone the bars keep 200 px
+TABLE_COLUMNS = ("Rank", "Figure", "Period", "England average (its report)", "Source")  # the chart's table
 ORDERS = {"Highest first": "highest", "Lowest first": "lowest", "Best first": "best", "Council, A to Z": "name"}
 UNIT_WORDS = {"percent": "Per cent", "count": "Number", "days": "Days", "GBP": "£ million", "per 100,000": "Per 100,000",
               "hours per week": "Hours a week", "hours": "Hours", "score": "Score", "rank": "Rank"}
@@ -198,6 +200,30 @@ def measure_csv(table: MeasureTable, home: str | None) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
+def show_chart(table: MeasureTable, home: str | None, order: str, key: str,
+               on_select: Callable[[], None] | str = "ignore", sources: dict[str, str] | None = None,
+               columns: tuple[str, ...] = TABLE_COLUMNS) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The chart of `table` in `order`, which council is the user's (in words), its figures as a
+    table (of `columns`), and what it does not draw: the Measures view's, and Compare's under its
+    table (where `sources` gives each council's marker in that table, in place of the view's own
+    numbering). Returns every council's frame and the ranked ones in the chart's order."""
+    frame = measure_frame(table, home)
+    if sources is not None:
+        frame = frame.assign(Source=[sources.get(c, "") for c in frame["Council"]])
+    shown = sorted_frame(frame, order)
+    benchmarks = benchmark_frame(table)
+    st.altair_chart(measure_chart(shown, benchmarks, table), key=key, on_select=on_select,
+                    selection_mode="council", width="stretch")
+    if home and home in set(shown["Council"]):
+        st.caption(escape(f"Your council, {home}, is the blue bar, marked \u201c(your council)\u201d."))
+    data_table(shown.set_index("Council")[list(columns)],
+               "The figures as a table",
+               alt=f"{table.measure.name} by council: one row per council, in the chart's order")
+    for note in measure_notes(table):
+        st.caption(escape(note))
+    return frame, shown
+
+
 # -- the view ---------------------------------------------------------------------------------------
 def _picked_bar() -> None:
     cells = (st.session_state.get("measure-chart") or {}).get("selection", {}).get("council", [])
@@ -243,16 +269,7 @@ def measures_view(store: LibraryStore, search: SearchFilter, home: str | None) -
     if not table.rows:
         st.info(escape(f"None of the {len(table.councils)} reports in scope gives a figure for {measure.name}."))
         return
-    frame = measure_frame(table, home)
-    shown = sorted_frame(frame, order)
-    benchmarks = benchmark_frame(table)
-    st.altair_chart(measure_chart(shown, benchmarks, table), key="measure-chart", on_select=_picked_bar,
-                    selection_mode="council", width="stretch")
-    if home and home in set(frame["Council"]):
-        st.caption(escape(f"Your council, {home}, is the blue bar, marked \u201c(your council)\u201d."))
-    data_table(shown.set_index("Council")[["Rank", "Figure", "Period", "England average (its report)", "Source"]],
-               "The figures as a table", alt=f"{measure.name} by council: one row per council, in the chart's order")
-    _notes(table)
+    frame, shown = show_chart(table, home, order, "measure-chart", on_select=_picked_bar)
     councils = list(shown["Council"]) + [c for c in frame["Council"] if c not in set(shown["Council"])]
     st.dataframe(shown.drop(columns=["Label", "Yours", "Ranked"]), key="measure-table", hide_index=True,
                  on_select=lambda: _picked_row(list(shown["Council"])), selection_mode="single-row", width="stretch",
@@ -262,7 +279,9 @@ def measures_view(store: LibraryStore, search: SearchFilter, home: str | None) -
     _sources(table, councils)
 
 
-def _notes(table: MeasureTable) -> None:
+def measure_notes(table: MeasureTable) -> list[str]:
+    """What the chart does not draw, or draws with a caveat: the councils whose reports give no
+    figure (never drawn as zero), figures of another qualifier or unit set aside, different periods."""
     ranking = table.ranking
     notes = []
     if ranking.missing:
@@ -275,8 +294,7 @@ def _notes(table: MeasureTable) -> None:
     if len(periods) > 1:
         notes.append("The figures are for different dates or periods, as each report gives them: "
                      + ", ".join(sorted(period_words(p) or "not stated" for p in periods)) + ".")
-    for note in notes:
-        st.caption(escape(note))
+    return notes
 
 
 def _sources(table: MeasureTable, councils: list[str]) -> None:

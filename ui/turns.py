@@ -11,6 +11,7 @@ from uuid import uuid4
 import streamlit as st
 
 from assistant.actions.improvement_plan import ActionPlan
+from assistant.answers.measure_table import MeasureTable
 from assistant.compare.table import Comparison
 from assistant.models import Answer
 from cqc.records import SearchFilter
@@ -27,6 +28,7 @@ class ChatTurn:
     extra_chips: list[str] = field(default_factory=list)  # score/date filters, which Answer.filters omits
     id: str = field(default_factory=lambda: uuid4().hex[:12])
     comparison: Comparison | None = None  # compare: each authority's figure on the topic, as a table
+    lined_up: MeasureTable | None = None  # compare on a measure: its chart's figures (not kept in the database)
     plan: ActionPlan | None = None  # actions: the plan drafted in Draft actions, as the user last left it
 
     @property

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from assistant.evidence.measure_figures import inside_findings
 from cqc.measures.ranking import Ranking, Row, format_value, rank
 from cqc.measures.record import MeasureRecord
 from cqc.measures.vocabulary import Measure, vocabulary
 from cqc.models import Chunk
-from cqc.records import newest_per_authority
+from cqc.records import SearchFilter, newest_per_authority
 from cqc.text.dates import period_words  # noqa: F401 (the answers' and the Measures view's name for it)
 from vectorstore.store import LibraryStore
 
@@ -74,9 +75,13 @@ def describe_figure(row: Row, unit: str) -> str:
 
 
 def line_up(store: LibraryStore, measure: str, order: str = "highest", authorities: tuple[str, ...] = (),
-            report_ids: tuple[str, ...] = (), qualifier: str | None = None) -> MeasureTable:
+            report_ids: tuple[str, ...] = (), qualifier: str | None = None,
+            findings: SearchFilter | None = None) -> MeasureTable:
     """Every council in scope on one measure. `authorities` empty: every council in the library
-    (within `report_ids`, the reports the user's filters and the question's dates leave in)."""
+    (within `report_ids`, the reports the user's filters and the question's dates leave in).
+    `findings`: only figures read from a finding inside its quality statement and theme filters,
+    as Compare's table reads them (`assistant.evidence.measure_figures`), so a chart under that
+    table draws the figures the table quotes."""
     m = vocabulary().measure(measure)
     if m is None:
         raise ValueError(f"unknown measure {measure!r}")
@@ -86,6 +91,9 @@ def line_up(store: LibraryStore, measure: str, order: str = "highest", authoriti
     councils = tuple(sorted(chosen))
     report_of = {a: e.report_id for a, e in chosen.items()}
     records = store.measures(list(councils), [measure], list(report_of.values())) if councils else []
+    if findings is not None and records:
+        held = {c.chunk_id: c for c in store.chunks(sorted({r.chunk_id for r in records}))}
+        records = inside_findings(records, held, findings)
     # Asked councils the library does not hold (or the filters leave out) are the scope's to name.
     ranking = rank(records, measure, order, authorities=councils, qualifier=qualifier, report_ids=report_of)
     benchmarks = _benchmarks(records, ranking)

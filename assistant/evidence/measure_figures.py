@@ -51,6 +51,14 @@ class MeasureFigures:
         return (record, self.chunks[record.chunk_id]) if record is not None else None
 
 
+def inside_findings(records: Sequence[MeasureRecord], chunks: dict[str, Chunk],
+                    where: SearchFilter) -> list[MeasureRecord]:
+    """The records whose finding is held (`chunks`, by id) and inside `where`'s quality statement and
+    theme filters. The councils and reports are chosen before; here only the findings are filtered."""
+    inside = SearchFilter(quality_statements=where.quality_statements, themes=where.themes)
+    return [r for r in records if r.chunk_id in chunks and inside.accepts(chunks[r.chunk_id])]
+
+
 def measure_figures(store: LibraryStore, topic: str, authorities: Sequence[str],
                     where: SearchFilter | None = None) -> MeasureFigures | None:
     """The councils `authorities` on the measure `topic` names; None when it names none (the
@@ -63,8 +71,7 @@ def measure_figures(store: LibraryStore, topic: str, authorities: Sequence[str],
     report_of = {a: chosen[a].report_id for a in authorities if a in chosen}
     records = store.measures(list(report_of), [m.key for m in candidates], list(report_of.values())) if report_of else []
     chunks = {c.chunk_id: c for c in store.chunks(sorted({r.chunk_id for r in records}))} if records else {}
-    inside = SearchFilter(quality_statements=where.quality_statements, themes=where.themes)
-    records = [r for r in records if r.chunk_id in chunks and inside.accepts(chunks[r.chunk_id])]
+    records = inside_findings(records, chunks, where)
     lined_up = side_by_side(candidates, records, list(authorities), report_of)
     if lined_up is None:
         return None

@@ -11,6 +11,7 @@ import urllib.parse
 from pathlib import Path
 
 import pytest
+from selenium.common.exceptions import ElementClickInterceptedException, ElementNotInteractableException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
@@ -93,3 +94,59 @@ def test_the_csv_download_and_a_ranking_answer_opening_the_view(driver, measures
     rows = list(csv.reader(saved.open(encoding="utf-8")))
     assert rows[0][:2] == ["Rank", "Council"] and len(rows) == 4
     assert {r[1] for r in rows[1:]} == {"Fenmarsh County Council", HOME, "Oakhurst City Council"}
+
+
+@pytest.mark.parametrize("width", [1400, 390])
+def test_a_comparison_on_a_measure_charts_it_under_the_table_and_opens_the_measures_view(driver, measures_app, width):
+    """Issue 25 item 1 and issue 24 item 4: the Measures view's chart of the compared councils under
+    the Compare table (a bar per council with a figure, the others named), and the way to the view."""
+    if width < 1000:
+        phone_width(driver, width)
+    open_app(driver, _with_home(measures_app.url))
+    choose_mode(driver, "Compare")
+    ask(driver, "direct payment uptake")  # Fenmarsh's report gives no figure on it
+    reply = driver.find_elements(By.CSS_SELECTOR, '[data-testid="stChatMessage"]')[-1]
+    under = reply.find_element(By.CSS_SELECTOR, '[class*="st-key-cmp-chart-"]')
+    chart = under.find_element(By.CSS_SELECTOR, '[data-testid="stVegaLiteChart"]')
+    bars = WebDriverWait(driver, 30).until(
+        lambda d: chart.find_elements(By.CSS_SELECTOR, 'path[aria-roledescription="bar"]'))
+    labels = [b.get_attribute("aria-label") or "" for b in bars]
+    assert len(bars) == 2, labels  # one per council with a figure
+    assert any("Oakhurst" in a for a in labels) and any("Larkbridge" in a for a in labels)
+    assert not any("Fenmarsh" in a for a in labels)  # no figure: never a bar of zero
+    # the chart's name for a screen reader, and its figures as a real table under it
+    name = chart.get_attribute("aria-label") or ""
+    assert name.startswith("Bar chart of Direct payments uptake for 2 councils, with 1 comparison line"), name
+    summary = under.find_element(By.XPATH, ".//details/summary[contains(., 'The figures as a table')]")
+    driver.execute_script("arguments[0].click()", summary)
+    table = WebDriverWait(driver, 10).until(lambda d: next(  # shown once the expander has opened
+        (t for t in under.find_elements(By.CSS_SELECTOR, "table") if t.is_displayed()), None))
+    rows = [[c.get_attribute("textContent").strip() for c in r.find_elements(By.CSS_SELECTOR, "th, td")]
+            for r in table.find_elements(By.CSS_SELECTOR, "tbody tr")]
+    # highest first, each council's figure and the England average the reports give beside it
+    assert rows == [["Oakhurst City Council", "34.7% (2023/24)", "26.2% (2023/24)"],
+                    [HOME, "29.4% (2023/24)", "26.2% (2023/24)"]], rows
+    text = under.text
+    assert "give no figure for this: Fenmarsh County Council" in text
+    assert f"Your council, {HOME}, is the blue bar" in text
+    scroll_to(driver, reply.find_element(By.CSS_SELECTOR, '[class*="st-key-cmp-table-"], [class*="st-key-cmp-cards-"]'))
+    scroll_to(driver, under)  # the table's end, then its chart (a chat page keeps pulling to its bottom)
+    screenshot(driver, f"compare-chart-{width}")
+    if width < 1000:
+        assert page_overflows(driver) <= 1
+    assert_accessible(driver, f"Compare on a measure with its chart, {width} px")
+
+    button = reply.find_element(
+        By.XPATH, ".//button[contains(., 'See every council') and contains(., 'Direct payments uptake')]")
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", button)  # clear of the chat box
+    try:
+        button.click()
+    except (ElementClickInterceptedException, ElementNotInteractableException):  # on a phone the chat box may cover it
+        driver.execute_script("arguments[0].click()", button)
+    wait_idle(driver)
+    WebDriverWait(driver, 30).until(lambda d: any(  # the box shows its choice in its input or beside it
+        "Direct payments uptake" in (e.get_attribute("textContent") or "") + (e.get_attribute("value") or "")
+        for e in d.find_elements(By.CSS_SELECTOR, ".st-key-measure_pick, .st-key-measure_pick input")),
+        message="the Measures view did not open on the compared measure")
+    assert len(_bars(driver)) == 2  # every council in the library that gives it
+    assert "give no figure for this: Fenmarsh County Council" in page_text(driver)
