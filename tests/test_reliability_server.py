@@ -23,7 +23,6 @@ import pytest
 
 from assistant.__main__ import main as assistant_main
 from assistant.chain import Assistant
-from cqc.records import SearchFilter
 from ingest.__main__ import main as ingest_main
 from library.ingesting import ingest_paths
 from tests.conftest import DEMO, ROOT
