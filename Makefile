@@ -144,6 +144,7 @@ eval-national: venv
 			--save $(NATIONAL_DIR)/small-$$lib.json $$gold || status=1; \
 		echo "== $$lib: the shared reports among $(NATIONAL_SYNTHETIC) synthetic ones"; \
 		cp -a $(NATIONAL_DIR)/synthetic-store $(NATIONAL_DIR)/national-$$lib; \
+		cp -a $(NATIONAL_DIR)/synthetic-store.sqlite3 $(NATIONAL_DIR)/national-$$lib.sqlite3; \
 		$(BIN)/python -m ingest --store $(NATIONAL_DIR)/national-$$lib $$files > $(NATIONAL_DIR)/national-$$lib.log 2>&1 || status=1; \
 		$(NATIONAL_EVAL) --store $(NATIONAL_DIR)/national-$$lib --library $$lib $$facts \
 			--same-as $(NATIONAL_DIR)/small-$$lib.json $$gold || status=1; \
@@ -156,7 +157,7 @@ eval-national: venv
 # is not met. The local 1.5B model takes about a minute a question on 2 cores. Not part of `make test`.
 EVAL_MODEL_DIR := build/eval-model
 eval-model: venv
-	rm -rf $(EVAL_MODEL_DIR)/store
+	rm -rf $(EVAL_MODEL_DIR)/store $(EVAL_MODEL_DIR)/store.sqlite3* $(EVAL_MODEL_DIR)/store.library.lock
 	$(BIN)/python -m ingest --store $(EVAL_MODEL_DIR)/store $(SHARED)/reports $(SHARED)/seed
 	$(BIN)/python -m evaluation.model_eval --store $(EVAL_MODEL_DIR)/store --out $(EVAL_MODEL_DIR) $(SHARED)/qa/*.jsonl
 

@@ -44,6 +44,7 @@ from ui.measures_view import figure_measures, measures_view
 from ui.safe import escape
 from ui.suggestions import picked_suggestion
 from cqc.records import ReportEntry
+from vectorstore.errors import CatalogDamaged, translate
 from vectorstore.store import LibraryStore, StoreError
 
 ASK, COMPARE, DRAFT, LIBRARY = "Ask", "Compare", "Draft actions", "Library"
@@ -274,6 +275,10 @@ def main() -> None:
         st.error(f"The report library cannot be used right now: {exc}")
         st.caption("The app is still running; reload the page once the library is back.")
     except DatabaseError as exc:  # the shared database is down or refused
+        damaged = translate(Path(run_settings().store.dir), exc)  # the embedded file damaged: the catalog's words
+        if isinstance(damaged, CatalogDamaged):
+            st.error(f"The report library cannot be used right now: {damaged}")
+            return
         st.error(f"The app's database cannot be used right now: {exc}")
         st.caption("The app is still running; reload the page once the database is back.")
     except (BackendConfigError, LocalModelError) as exc:

@@ -159,7 +159,9 @@ def main(argv: list[str] | None = None) -> int:
         more = build_set(templates, args.large, work / "reports", start=args.reports, councils=args.councils)
         more_files = write_lines(results_dir / "files-large.txt", [str(r.path) for r in more])
         large_store = work / "stores" / "ours-large"
-        shutil.copytree(ours_store, large_store)
+        from vectorstore.store import copy_library
+
+        copy_library(ours_store, large_store)  # its folder and the database beside it
         large = run_phase("ingest-ours", results_dir, "--store", str(large_store), "--files", str(more_files),
                           "--batch", "100", "--budget-s", str(args.large_minutes * 60))
         n_large = large["store_reports"]

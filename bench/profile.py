@@ -31,7 +31,7 @@ STAGES = (
     "question embedding",  # the model's forward pass for the question (and any sentence it must embed)
     "keyword search",      # BM25 and its filter (vectorstore/keyword_index.py)
     "dense search",        # Chroma's filtered HNSW query (vectorstore/vectors.py)
-    "catalog reads",       # every call into the SQLite catalog (vectorstore/catalog.py)
+    "catalog reads",       # every call into the catalog in the database (database/catalog.py)
     "retrieval glue",      # fusion, reranking, per-authority loops (evidence/search.py, retrieve.py)
     "sentence choice",     # sentences scored and chosen (evidence/sentences.py)
     "answer composition",  # the answerers, score lines, comparisons, the check (answers/, check/)
@@ -140,7 +140,7 @@ def install() -> StageClock:
     from assistant.evidence.sentences import SentenceSelector
     from assistant.question.read import ReadQuestion
     from assistant.question.scope import ResolveScope
-    from vectorstore.catalog import Catalog
+    from database.catalog import Catalog
     from vectorstore.embeddings import OnnxEmbeddings, SentenceTransformerEmbeddings
     from vectorstore.store import LibraryStore
 

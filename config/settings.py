@@ -38,6 +38,12 @@ class _Group(BaseModel):
     model_config = ConfigDict(extra="forbid")  # a mistyped key is an error, not a default
 
 
+def database_file(store_dir: Path | str) -> Path:
+    """The embedded database of a store folder: beside it, named after it (`data/store.sqlite3`)."""
+    folder = Path(store_dir).resolve()
+    return folder.with_name(folder.name + ".sqlite3")
+
+
 class StoreSettings(_Group):
     dir: Path = setting(
         Path("data/store"), env="CQC_STORE_DIR",
@@ -51,28 +57,20 @@ class StoreSettings(_Group):
     chroma_port: int = setting(8000, env="CQC_CHROMA_PORT", description="Chroma server port.")
     library: str = setting(
         "", env="CQC_LIBRARY", pattern=r"^([A-Za-z0-9][A-Za-z0-9._-]{0,60}[A-Za-z0-9])?$",
-        description="With a Chroma server: the name of a library shared by every machine and process that sets "
-        "the same name (the catalog and keyword index follow the server). Empty: the store folder's own library.",
-    )
-    sync_seconds: float = setting(
-        1.0, env="CQC_SYNC_SECONDS",
-        description="With a Chroma server: how often (at most) a reader asks it whether the library changed.",
-    )
-    lease_seconds: float = setting(
-        60.0, env="CQC_LEASE_SECONDS",
-        description="With a Chroma server: a writer's lease; one that stops renewing it (killed) loses it after this.",
+        description="With a Chroma server: the name of the library's collection, the same on every machine sharing "
+        "the database. Empty: named by the database's library id.",
     )
     database_url: str = setting(
         "", env="CQC_DATABASE_URL",
-        description="The database of people's conversations, feedback, the audit log and uploaded files, as a "
+        description="The database of the library's catalog and measure records, people's conversations, feedback, "
+        "the audit log and uploaded files, as a "
         "SQLAlchemy URL (postgresql+psycopg://user:password@host/db for a team); empty means SQLite in "
         "<store folder>.sqlite3 beside the store folder.",
     )
 
     def database_file(self) -> Path:
         """The embedded database's file: beside the store folder, named after it."""
-        folder = Path(self.dir).resolve()
-        return folder.with_name(folder.name + ".sqlite3")
+        return database_file(self.dir)
 
 
 class IngestSettings(_Group):

@@ -11,9 +11,14 @@ conversation deleted afterwards does not come back, and an interrupted import fi
 from __future__ import annotations
 
 import json
+import os
+import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlalchemy import func, select
+
+from database import schema
 from database.conversations import StoredConversation
 from database.feedback import FeedbackRecord
 from database.people import LOCAL
@@ -97,3 +102,48 @@ def import_local_files(db: Database, store_dir: Path, feedback_file: Path) -> Im
     import_feedback(db, feedback_file, out)
     import_uploads(db, store_dir / "uploads", out)
     return out
+
+
+# -- a library's catalog from before stage two -------------------------------------------------------
+OLD_CATALOG = "catalog.sqlite3"
+_OLD_TABLES = {"reports": schema.reports, "chunks": schema.chunks, "pages": schema.pages, "measures": schema.measures}
+
+
+def import_old_catalog(db: Database, folder: Path) -> int:
+    """A store folder written before the catalog moved into the database holds it as
+    `<store>/catalog.sqlite3`: its rows come into the database in one transaction, once (the file
+    is then renamed `catalog.sqlite3.imported`, kept). Returns the reports imported. Only into a
+    database whose catalog is empty: a library already there is never mixed with another."""
+    path = Path(folder) / OLD_CATALOG
+    if not path.is_file():
+        return 0
+    with db.reading() as conn:
+        if conn.execute(select(func.count()).select_from(schema.reports)).scalar_one():
+            return 0
+    old = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=60)
+    try:
+        names = {r[0] for r in old.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        rows: dict[str, list[dict]] = {}
+        for name, table in _OLD_TABLES.items():
+            if name not in names:
+                continue
+            columns = [r[1] for r in old.execute(f'PRAGMA table_info("{name}")')]
+            wanted = [c for c in columns if c in table.c]
+            cursor = old.execute(f"SELECT {', '.join(wanted)} FROM \"{name}\"")
+            rows[name] = [dict(zip(wanted, values)) for values in cursor]
+        meta = dict(old.execute("SELECT key, value FROM meta").fetchall()) if "meta" in names else {}
+    finally:
+        old.close()
+    meta.pop("generation", None)
+    with db.writing() as conn:
+        for name, table in _OLD_TABLES.items():
+            if rows.get(name):
+                conn.execute(table.insert(), rows[name])
+        conn.execute(schema.catalog_meta.delete())
+        if meta:
+            conn.execute(schema.catalog_meta.insert(), [{"key": k, "value": v} for k, v in meta.items()])
+        conn.execute(schema.catalog_meta.insert().values(key="generation", value="1"))
+    for side in ("-wal", "-shm", ""):  # kept whole, under a name no program opens
+        if path.with_name(OLD_CATALOG + side).exists():
+            os.replace(path.with_name(OLD_CATALOG + side), path.with_name(OLD_CATALOG + ".imported" + side))
+    return len(rows.get("reports", []))

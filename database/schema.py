@@ -8,9 +8,9 @@ which holds its SQL. Creating the schema is idempotent (`create_all` adds what i
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Column, Index, Integer, LargeBinary, MetaData, String, Table, Text
+from sqlalchemy import JSON, Column, Float, Index, Integer, LargeBinary, MetaData, PrimaryKeyConstraint, String, Table, Text
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: the library's catalog and measure records (issue 28, stage two)
 PERSON = 255  # an identity provider's subject, or "shell:<user>"
 
 metadata = MetaData()
@@ -77,3 +77,80 @@ uploaded_files = Table(
     Column("uploaded_by", String(PERSON), nullable=False),
     Column("uploaded_at", String(40), nullable=False),
 )
+
+
+# -- the library's catalog (`database.catalog`, `database.measures`) ----------------------------
+# Facts about the library: its own schema version, embedding model, collection name (store_id),
+# and `generation`, moved on by every change so every process knows its keyword index is stale.
+catalog_meta = Table(
+    "catalog_meta", metadata,
+    Column("key", String(255), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+reports = Table(
+    "reports", metadata,
+    Column("report_id", String(255), primary_key=True),
+    Column("authority", Text, nullable=False),
+    Column("title", Text, nullable=False),
+    Column("published", String(40), nullable=False),
+    Column("rating", Text, nullable=False),
+    Column("rating_is_indicative", Integer, nullable=False),
+    Column("overall_score", Integer),
+    Column("scores", Text, nullable=False),  # JSON
+    Column("source", Text, nullable=False),
+    Column("files", Text, nullable=False),  # JSON
+    Column("chunks", Integer, nullable=False),
+    Column("edition", Text, nullable=False, default=""),
+    Column("pages", Integer, nullable=False, default=0),
+)
+
+# Each finding: its fields as JSON (`database.catalog.chunk_to_json`) and its answer sentences' vectors.
+chunks = Table(
+    "chunks", metadata,
+    Column("chunk_id", String(255), primary_key=True),
+    Column("report_id", String(255), nullable=False),
+    Column("ord", Integer, nullable=False),
+    Column("data", Text, nullable=False),
+    Column("sentences", LargeBinary),  # float16 (`pack_vectors`); NULL when not computed
+    Index("chunks_by_report", "report_id", "ord"),
+)
+
+# Each report's pages as read, so a page added in a later run is assembled with them.
+pages = Table(
+    "pages", metadata,
+    Column("report_id", String(255), nullable=False),
+    Column("file", Text, nullable=False),
+    Column("sha", String(64), nullable=False),
+    Column("ord", Integer, nullable=False),
+    Column("data", Text, nullable=False),
+    PrimaryKeyConstraint("report_id", "file"),
+    Index("pages_by_sha", "sha"),
+    Index("pages_by_file", "file"),
+)
+
+# One row per figure of a report (`cqc.measures.record.MeasureRecord`), written with the report.
+measures = Table(
+    "measures", metadata,
+    Column("report_id", String(255), nullable=False),
+    Column("ord", Integer, nullable=False),
+    Column("chunk_id", String(255), nullable=False),
+    Column("authority", Text, nullable=False),
+    Column("published", String(40), nullable=False),
+    Column("measure", String(255), nullable=False),
+    Column("value", Float, nullable=False),
+    Column("unit", Text, nullable=False),
+    Column("figure", Text, nullable=False),
+    Column("qualifier", Text, nullable=False),
+    Column("period", Text, nullable=False),
+    Column("approx", Text, nullable=False),
+    Column("role", Text, nullable=False),
+    Column("part", Text, nullable=False),
+    Column("out_of", Float),
+    Column("comparator", Text),  # JSON
+    Column("sentence", Text, nullable=False),
+    PrimaryKeyConstraint("report_id", "ord"),
+    Index("measures_by_measure", "measure", "authority"),
+)
+
+CATALOG_TABLES = (reports, chunks, pages, measures)  # what a rebuild's switch replaces whole

@@ -62,6 +62,46 @@ def _sqlite_engine(url: str) -> Engine:
     return engine
 
 
+def lock_file(url: str, name: str) -> Path:
+    """SQLite: the file whose flock is the `name` writer lock, beside the database file."""
+    return Path(make_url(url).database or "memory").with_suffix(f".{name}.lock")
+
+
+@contextmanager
+def file_lock(path: Path, deadline: float) -> Iterator[None]:
+    """An flock on `path` for the with-block (the kernel frees it when the holder dies); raises
+    DatabaseError when it is still held by another at `deadline` (time.monotonic)."""
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise DatabaseError(f"another writer holds {path}") from None
+                time.sleep(0.2)
+        try:
+            yield
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+
+
+def copy_sqlite(source: Path, target: Path) -> None:
+    """A consistent copy of an SQLite database, what its write-ahead log holds included (SQLite's
+    backup API: a plain file copy would leave that out)."""
+    import sqlite3
+
+    src, dst = sqlite3.connect(str(source)), sqlite3.connect(str(target))
+    try:
+        src.backup(dst)
+    finally:
+        dst.close()
+        src.close()
+
+
 class Database:
     def __init__(self, url: str):
         self.url = url
@@ -81,6 +121,9 @@ class Database:
                 if found is None:
                     conn.execute(schema.schema_info.insert().values(key="schema_version",
                                                                     value=str(schema.SCHEMA_VERSION)))
+                elif int(found) < schema.SCHEMA_VERSION:  # create_all added the tables it lacked
+                    conn.execute(schema.schema_info.update().where(schema.schema_info.c.key == "schema_version")
+                                 .values(value=str(schema.SCHEMA_VERSION)))
                 elif int(found) > schema.SCHEMA_VERSION:
                     raise DatabaseError(f"the database {self.where} was made by a newer version of this program "
                                         f"(schema {found}, this one knows {schema.SCHEMA_VERSION}): upgrade this "
@@ -134,23 +177,8 @@ class Database:
 
     @contextmanager
     def _file_lock(self, name: str, deadline: float) -> Iterator[None]:
-        path = Path(make_url(self.url).database or "memory").with_suffix(f".{name}.lock")
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-        try:
-            while True:
-                try:
-                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
-                except BlockingIOError:
-                    if time.monotonic() > deadline:
-                        raise DatabaseError(f"another writer holds {path}") from None
-                    time.sleep(0.2)
-            try:
-                yield
-            finally:
-                fcntl.flock(fd, fcntl.LOCK_UN)
-        finally:
-            os.close(fd)
+        with file_lock(lock_file(self.url, name), deadline):
+            yield
 
     def info(self, key: str) -> str | None:
         with self.reading() as conn:

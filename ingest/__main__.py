@@ -137,13 +137,13 @@ def _rebuild(args: argparse.Namespace, settings: Settings) -> int:
             print("No report files to read: name them, e.g. python -m ingest --rebuild --store DIR PATH... "
                   "(the library is unchanged)")
             return 1
-        staged = LibraryStore(plan.staged_settings, vectors_beside=plan.folder, replicate=False)
+        staged = LibraryStore(plan.staged_settings, vectors_beside=plan.folder)
         try:
             with _progress_bar() as progress:
                 summary = ingest_paths(paths, staged, progress, rebuild_of=plan.folder)
         finally:
             staged.close()
-        plan.switch(publish=lambda: _publish(settings))
+        plan.switch()
     live = LibraryStore(settings)
     live.refresh_keyword_index()  # saved for the readers, who would otherwise each build it
     live.close()
@@ -153,28 +153,21 @@ def _rebuild(args: argparse.Namespace, settings: Settings) -> int:
 def _uploads_from_database(settings: Settings) -> None:
     """Before a rebuild: every uploaded report of the library into this machine's uploads folder,
     whichever app machine received it (the database holds them all)."""
-    from database import Database
+    from database import Database, DatabaseError
     from library.changes import copy_uploads_here
 
-    database = Database.for_settings(settings)
+    try:
+        database = Database.for_settings(settings)
+    except DatabaseError as exc:  # a damaged SQLite database: the rebuild moves it aside and recovers
+        print(f"  note: the uploaded files could not be read from the database ({exc}); the copies in "
+              f"{Path(settings.store.dir) / 'uploads'} are read")
+        return
     try:
         _, problems = copy_uploads_here(database, Path(settings.store.dir) / "uploads")
     finally:
         database.close()
     for problem in problems:
         print(f"  note: uploaded file {problem}")
-
-
-def _publish(settings: Settings) -> None:
-    """Server mode: the switched catalog published to the shared library's ledger (the rebuild
-    holds its lease, so the store's own write session, which would wait for it, is not used)."""
-    from vectorstore.store import LibraryStore
-
-    store = LibraryStore(settings)
-    try:
-        store.replica.publish()
-    finally:
-        store.close()
 
 
 @contextmanager

@@ -48,7 +48,19 @@ def _absolute(path: Path) -> Path | IngestError:
         return IngestError(str(path), f"cannot be read ({exc.strerror or exc})")
 
 
-def discover(paths: Iterable[str | Path], max_bytes: int) -> Discovered:
+def _library_own(path: Path, library: Path | None) -> bool:
+    """A file of the library being written (`library`: its store folder): the folder's own files
+    (vectors, keyword index, uploads), and beside it its embedded database (`<store>.sqlite3`,
+    SQLite's side files, the writer's lock file). They often sit in the folder of reports read
+    (`python -m ingest data/` with the store at data/store) and are not reports."""
+    if library is None:
+        return False
+    if path.is_relative_to(library):
+        return True
+    return path.parent == library.parent and path.name.startswith((f"{library.name}.sqlite3", f"{library.name}.library.lock"))
+
+
+def discover(paths: Iterable[str | Path], max_bytes: int, library: Path | None = None) -> Discovered:
     found = Discovered()
     taken: set[Path] = set()  # a file named twice, or also inside a folder named, is read once
 
@@ -89,7 +101,7 @@ def discover(paths: Iterable[str | Path], max_bytes: int) -> Discovered:
                     continue
                 if child.is_symlink() and isinstance(_absolute(child), IngestError):
                     found.skipped.append((str(child), "a symbolic link that loops back on itself: not read"))
-                elif not child.is_dir():
+                elif not child.is_dir() and not _library_own(child, library):
                     take(child, named=False)
         else:
             take(path, named=True)

@@ -92,7 +92,7 @@ def ingest_paths(
     leaves out the files a user removed from the library (`library.removals`); any other run that
     files one takes it off that list."""
     summary = IngestSummary()
-    found = discover(paths, int(store.settings.ingest.max_file_mb * 1e6))
+    found = discover(paths, int(store.settings.ingest.max_file_mb * 1e6), Path(rebuild_of or store.folder).resolve())
     summary.failed += found.failed
     summary.skipped += found.skipped
     files = found.files

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -23,6 +22,7 @@ from streamlit.testing.v1 import AppTest
 from assistant.models import NOT_IN_REPORTS
 from database import LOCAL
 from tests.fakes import Upload as FakeUpload
+from vectorstore.store import copy_library
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
@@ -112,6 +112,11 @@ def start_app(monkeypatch, folder: Path) -> Running:
     at.run()
     assert not at.exception, at.exception
     return Running(at, feedback)
+
+
+def forget_conversations(store_dir: Path) -> None:
+    with database_of(store_dir).writing() as conn:
+        conn.exec_driver_sql("DELETE FROM conversations")
 
 
 def database_of(store_dir: Path):
@@ -422,7 +427,7 @@ def test_heatmap_frame_holds_nine_scores_per_authority(demo_store):
 
 def test_remove_a_report(monkeypatch, demo_store, tmp_path):
     copy = tmp_path / "store"
-    shutil.copytree(demo_store, copy)
+    copy_library(demo_store, copy)
     at = start_app(monkeypatch, copy).at
     choose_mode(at, "Library")
     choice = at.selectbox(key="remove_choice")
@@ -571,7 +576,7 @@ def test_date_filter_follows_the_library_after_an_upload(monkeypatch, demo_store
     """Issue 15: the "Published between" range was the library's as it was; a report uploaded with
     a later date was then filtered out and questions about it answered "do not say"."""
     copy = tmp_path / "store"
-    shutil.copytree(demo_store, copy)
+    copy_library(demo_store, copy)
     at = start_app(monkeypatch, copy).at
     assert at.sidebar.date_input(key="date_range").value == (date(2024, 9, 4), date(2025, 3, 12))
     choose_mode(at, "Library")
@@ -641,7 +646,8 @@ def test_a_question_with_invisible_or_look_alike_letters_finds_the_council(monke
 @pytest.mark.real_model
 def test_conversation_is_kept_and_reopened_after_a_restart(monkeypatch, demo_store, tmp_path):
     copy = tmp_path / "store"
-    shutil.copytree(demo_store, copy)  # its database (beside it) is not copied: no other test's conversations
+    copy_library(demo_store, copy)
+    forget_conversations(copy)  # no other test's conversations
     at = start_app(monkeypatch, copy).at
     ask(at, QUESTION)
     conversation_id = at.session_state["conversation_id"]

@@ -19,6 +19,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from config import Settings
+from vectorstore.store import copy_library
 from tests.test_app import APP, ask, choose_mode, plain, run, shown, start_app
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -61,7 +62,7 @@ def councils_store(request, tmp_path) -> Path:
     real = request.node.get_closest_marker("real_model")
     source = request.getfixturevalue("real_councils_store" if real else "fake_councils_store")
     copy = tmp_path / "store"
-    shutil.copytree(source, copy, ignore=shutil.ignore_patterns("conversations"))
+    copy_library(source, copy, ignore=shutil.ignore_patterns("conversations"))
     return copy
 
 

@@ -75,3 +75,21 @@ def test_utf16_text_is_read(tmp_path, store, encoding):
     assert summary.ok, summary.lines()
     (entry,) = store.reports()
     assert (entry.authority, entry.rating, entry.pages) == (sp.AUTHORITY, sp.RATING, 11)
+
+
+def test_a_library_database_in_the_folder_of_reports_is_not_listed_as_a_report(tmp_path, capsys):
+    """`python -m ingest data/` with the store at data/store: its database (data/store.sqlite3,
+    SQLite's side files, the writer's lock file) and its folder (vectors, keyword index) sit in the
+    folder read, and are the library's, not unsupported report files."""
+    from ingest.__main__ import main as ingest_main
+
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "fenmarsh.md").write_text((DEMO / "fenmarsh.md").read_text(encoding="utf-8"), encoding="utf-8")
+    assert ingest_main(["--store", str(data / "store"), str(data / "fenmarsh.md")]) == 0
+    (data / "store.sqlite3-wal").touch()  # as a running app leaves it
+    assert {p.name for p in data.iterdir()} >= {"store.sqlite3", "store.library.lock", "store.sqlite3-wal"}
+    capsys.readouterr()
+    assert ingest_main(["--store", str(data / "store"), str(data)]) == 0
+    out = capsys.readouterr().out
+    assert "1 unchanged" in out and " 0 skipped" in out and "sqlite3" not in out and ".lock" not in out, out

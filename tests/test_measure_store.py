@@ -119,8 +119,8 @@ def test_records_written_by_another_reader_are_read_again_by_the_next_ingest_or_
     ingest_paths(pages, store)
     expected = store.measures()
     # A library written before this reader: no records, another version noted.
-    with store.catalog._lock:
-        store.catalog._conn.execute("DELETE FROM measures")
+    with store.db.writing() as conn:
+        conn.exec_driver_sql("DELETE FROM measures")
     store.catalog.set_meta({"measures_version": "r0-old"})
     assert not measures_current(store)
     assert assistant_main(["measures", "--store", str(folder)]) == 0

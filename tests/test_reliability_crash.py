@@ -32,7 +32,7 @@ CHILD = textwrap.dedent(
     """
     import os, signal, sys
     from config import Settings
-    import vectorstore.catalog as catalog
+    import database.catalog as catalog
     import vectorstore.keyword_index as keyword_index
     from library.ingesting import ingest_paths
     from vectorstore.store import LibraryStore
@@ -111,7 +111,7 @@ def run_child(tmp_path: Path, mode: str, store: Path, paths: list[Path], kill_af
 
 
 def _catalog_reports(store: Path) -> int:
-    path = store / "catalog.sqlite3"
+    path = store.with_name(store.name + ".sqlite3")  # the catalog is in the database beside the store
     if not path.exists():
         return 0
     try:

@@ -77,7 +77,8 @@ def bad_run(tmp_path_factory, fake_embedder_module):
     (folder / "wexley-windows-1252.md").write_bytes(cp1252.encode("cp1252"))
 
     store = LibraryStore(Settings(store_dir=folder / "store", max_file_mb=0.5))
-    named = sorted(p for p in folder.iterdir() if p.is_file())
+    # Every input named; not the store's own database beside its folder (store.sqlite3 and its side files).
+    named = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("store."))
     summary = ingest_paths([*named, folder / "does-not-exist.pdf"], store)
     yield folder, store, summary
     store.close()

@@ -54,6 +54,11 @@ def built(tmp_path):
     return folder, report
 
 
+def database_of(folder: Path) -> Path:
+    """The library's catalog is in the database beside the store folder (`<store>.sqlite3`)."""
+    return folder.with_name(folder.name + ".sqlite3")
+
+
 def damage(catalog: Path) -> None:
     """Garbage over every page after the first two: the header and meta still read, the rest is
     'database disk image is malformed' (a fixture we write; a torn disk write looks like this)."""
@@ -78,7 +83,7 @@ def app_page(monkeypatch, folder: Path, **env: str) -> AppTest:
 # -- a damaged catalog ---------------------------------------------------------------------------
 def test_a_damaged_catalog_is_named_with_the_rebuild_command_by_both_command_lines(built):
     folder, report = built
-    damage(folder / "catalog.sqlite3")
+    damage(database_of(folder))
     says(cli("assistant", "ask", "--store", str(folder), QUESTION), "is damaged", f"--rebuild --store {folder}")
     says(cli("assistant", "reports", "--store", str(folder)), "is damaged")
     says(cli("ingest", "--store", str(folder), str(report)), "is damaged", "--rebuild")
@@ -86,11 +91,11 @@ def test_a_damaged_catalog_is_named_with_the_rebuild_command_by_both_command_lin
 
 def test_rebuild_recovers_a_damaged_catalog_keeping_the_file_and_reading_uploads_again(built):
     folder, report = built
-    damage(folder / "catalog.sqlite3")
+    damage(database_of(folder))
     done = cli("ingest", "--rebuild", "--store", str(folder), str(report))
     assert done.returncode == 0, done.stdout + done.stderr
     assert "damaged catalog" in done.stdout
-    assert len(list(folder.glob("catalog.sqlite3.damaged-*[0-9]"))) == 1  # kept, not deleted
+    assert len(list(folder.parent.glob(f"{folder.name}.sqlite3.damaged-*[0-9]"))) == 1  # kept, not deleted
     listed = cli("assistant", "reports", "--store", str(folder), "--json")
     authorities = {json.loads(line)["authority"] for line in listed.stdout.splitlines()}
     assert authorities == {"Fenmarsh County Council", "Larkbridge Borough Council"}  # the upload too
@@ -113,8 +118,8 @@ def test_a_catalog_damaged_anywhere_is_named_with_a_rebuild_that_works(built, wh
     """Issue 27, item 6: damaged mid-file, the prescribed --rebuild failed with the same "damaged ...
     run --rebuild" message (it read the file names, then could not drop the damaged tables)."""
     folder, report = built
-    assert (folder / "catalog.sqlite3").stat().st_size > 40 * 4096
-    damage_at(folder / "catalog.sqlite3", where)
+    assert database_of(folder).stat().st_size > 40 * 4096
+    damage_at(database_of(folder), where)
     asked = cli("assistant", "ask", "--store", str(folder), QUESTION)
     if asked.returncode != 0:  # what the question read was damaged: the message names the rebuild
         says(asked, "is damaged", f"--rebuild --store {folder}")
@@ -147,7 +152,7 @@ def test_a_damaged_vector_index_is_named_with_a_repair_that_works(built, where):
 @pytest.mark.usefixtures("fake_embedder")  # app mechanics: the model is incidental
 def test_the_app_shows_a_damaged_catalog_as_a_message(monkeypatch, built):
     folder, _ = built
-    damage(folder / "catalog.sqlite3")
+    damage(database_of(folder))
     at = app_page(monkeypatch, folder)
     shown = " ".join(e.value for e in at.error)
     assert "is damaged" in shown and "--rebuild" in shown

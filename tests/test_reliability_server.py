@@ -1,9 +1,11 @@
 """Chroma server mode: with a host and port set, the store talks to a `chroma run` server (same
-code path otherwise; catalog and BM25 stay in the store folder). A server that is down gives a
-clear error naming host:port, and what does not need the server keeps working.
+code path otherwise; the catalog stays in the database, BM25 in the store folder). A server that
+is down gives a clear error naming host:port, and what does not need the server keeps working.
+A team's app machines share one PostgreSQL database and one Chroma server: real processes here.
 
-`make test-server` starts a server and runs this file and tests/test_store.py with
-CQC_CHROMA_HOST/CQC_CHROMA_PORT set; run on its own, this file starts a server of its own.
+`make test-server` starts a Chroma server and a PostgreSQL cluster and runs this file with
+CQC_CHROMA_HOST/CQC_CHROMA_PORT and CQC_TEST_DATABASE_URL set; run on its own, this file starts a
+Chroma server of its own (and a PostgreSQL cluster where Debian's package is installed).
 """
 
 from __future__ import annotations
@@ -21,10 +23,9 @@ import pytest
 
 from assistant.__main__ import main as assistant_main
 from assistant.chain import Assistant
-from cqc.records import SearchFilter
 from ingest.__main__ import main as ingest_main
 from library.ingesting import ingest_paths
-from tests.conftest import DEMO
+from tests.conftest import DEMO, ROOT
 from config import Settings
 from vectorstore.store import LibraryStore, StoreUnavailable
 
@@ -85,7 +86,7 @@ def test_server_mode_keeps_vectors_on_the_server_and_the_catalog_local(server, t
     # The client is an HTTP client, and no embedded Chroma folder was made.
     assert store.client.get_settings().chroma_api_impl.endswith("FastAPI")
     assert not (tmp_path / "store" / "chroma").exists()
-    assert (tmp_path / "store" / "catalog.sqlite3").exists() and (tmp_path / "store" / "bm25").exists()
+    assert (tmp_path / "store.sqlite3").exists() and (tmp_path / "store" / "bm25").exists()
     # The server itself holds this library's collection, with every catalogued finding.
     raw = chromadb.HttpClient(host=server[0], port=server[1], settings=chromadb.Settings(anonymized_telemetry=False))
     collection = raw.get_collection(store.collection_name)
@@ -130,7 +131,7 @@ def test_a_server_that_is_down_gives_a_clear_error_and_the_catalog_still_answers
     dead = free_port()
     where = f"127.0.0.1:{dead}"
     store = LibraryStore(Settings(store_dir=folder, chroma_host="127.0.0.1", chroma_port=dead))
-    # What lives in the store folder still works: the library list, keyword search.
+    # What lives in the database and the store folder still works: the library list, keyword search.
     assert [r.authority for r in store.reports()] == ["Fenmarsh County Council"]
     # What needs the server fails with one clear, catchable error naming it.
     with pytest.raises(StoreUnavailable, match=where) as caught:
@@ -147,67 +148,170 @@ def test_a_server_that_is_down_gives_a_clear_error_and_the_catalog_still_answers
     assert f"Cannot reach the Chroma server at {where}" in err and "Traceback" not in err
 
 
-# -- one library shared by several machines (issue 16, item 1) ------------------------------------
-# Each store folder stands for one machine: its own catalog and keyword index, the same server and
-# library name. The catalog of each follows the server's ledger; a write on one is answered on all.
+# -- one library shared by several app machines (issue 28, stage two) ------------------------------
+# Each store folder stands for one machine: a cache (its keyword index). The catalog and measure
+# records are in one PostgreSQL database, the vectors on one Chroma server: a change committed by
+# one machine is seen by every other at once, and one writer at a time is the database's lock.
 FENMARSH = "How many people were waiting for a Care Act assessment in Fenmarsh?"
 LARKBRIDGE = "How many people were waiting for a Care Act assessment in Larkbridge?"
 
 
-def machine(server, folder: Path, library: str, **extra) -> LibraryStore:
-    host, port = server
-    return LibraryStore(Settings(store_dir=folder, chroma_host=host, chroma_port=port, library=library,
-                                 sync_seconds=0, **extra))
-
-
 @pytest.fixture()
-def library() -> str:
-    import uuid
+def team_database(postgres_url) -> str:
+    """The team's PostgreSQL database, empty (every table dropped)."""
+    from sqlalchemy import create_engine
 
-    return f"team-{uuid.uuid4().hex[:8]}"
+    from database.schema import metadata
+
+    engine = create_engine(postgres_url)
+    metadata.drop_all(engine)
+    engine.dispose()
+    return postgres_url
 
 
-@pytest.mark.real_model  # runs `python -m ingest`, a process of its own
-def test_machines_naming_one_library_answer_from_the_same_library(server, tmp_path, library):
-    one = machine(server, tmp_path / "one", library)
-    two = machine(server, tmp_path / "two", library)  # open (an app) before anything is written
-    asks_two = Assistant(two)
-    assert not ingest_paths([DEMO / "fenmarsh.md"], one).failed
-    # The other machine's catalog and keyword index followed the server: a catalog answer, a figure.
-    assert [r.authority for r in two.reports()] == ["Fenmarsh County Council"]
-    assert "1,274" in asks_two.ask(FENMARSH).answer
-    assert two.keyword_search("1,274 people waiting", 5, SearchFilter())
+def machine(server, folder: Path, database_url: str) -> LibraryStore:
+    host, port = server
+    return LibraryStore(Settings(store_dir=folder, chroma_host=host, chroma_port=port, database_url=database_url))
 
-    # A third machine, new: its empty folder is filled from the server when it opens.
-    three = machine(server, tmp_path / "three", library)
+
+def team_env(server, folder: Path, database_url: str) -> dict[str, str]:
+    """A process of another app machine: its own store folder, the team's database and server."""
+    return dict(os.environ, CQC_STORE_DIR=str(folder), CQC_CHROMA_HOST=server[0], CQC_CHROMA_PORT=str(server[1]),
+                CQC_DATABASE_URL=database_url, PYTHONPATH=str(ROOT))
+
+
+# An app machine's process answering questions: it says when it first answers from the report.
+ASKER = """
+import sys, time
+from tests.fake_embedder import use_fake_in_child_process
+use_fake_in_child_process()
+from assistant.chain import Assistant
+from config import Settings
+from vectorstore.store import LibraryStore
+
+store = LibraryStore(Settings())
+assistant = Assistant(store)
+assistant.ask(sys.argv[1])  # nothing to answer from yet: the process is warm, as a running app is,
+store.vector_count()  # and has its client of the Chroma server open
+print("ready", flush=True)
+deadline = time.time() + 300
+while time.time() < deadline:
+    if store.reports():  # what the app's library list reads: the catalog, in the shared database
+        answer = assistant.ask(sys.argv[1])
+        if sys.argv[2] in answer.answer:
+            print("answered", repr(time.time()), flush=True)
+            break
+    time.sleep(0.01)
+"""
+
+# Another app machine's process uploading a report through the app's own path; it says when the
+# report's catalog transaction committed, or kills itself inside that transaction ("kill").
+UPLOADER = """
+import os, signal, sys, time
+from tests.fake_embedder import use_fake_in_child_process
+use_fake_in_child_process()
+import database.catalog as catalog
+from config import Settings
+from tests.fakes import Upload, upload_as_local
+from vectorstore.store import LibraryStore
+
+mode, path = sys.argv[1], sys.argv[2]
+put_report, to_json, writing = catalog.Catalog.put_report, catalog.chunk_to_json, [False]
+
+def put(self, *args, **kwargs):
+    writing[0] = True
+    put_report(self, *args, **kwargs)
+    print("committed", repr(time.time()), flush=True)
+
+def chunk_json(chunk):
+    if mode == "kill" and writing[0]:
+        print("dying", flush=True)
+        os.kill(os.getpid(), signal.SIGKILL)  # kill -9, inside the report's catalog transaction
+    return to_json(chunk)
+
+catalog.Catalog.put_report = put
+catalog.chunk_to_json = chunk_json
+store = LibraryStore(Settings())
+with open(path, "rb") as f:
+    upload_as_local([Upload(os.path.basename(path), f.read())], store)
+print("finished", flush=True)
+"""
+
+
+def child(tmp_path: Path, name: str, code: str, args: list[str], env: dict[str, str]) -> subprocess.Popen:
+    script = tmp_path / f"{name}.py"
+    script.write_text(code, encoding="utf-8")
+    return subprocess.Popen([sys.executable, str(script), *args], cwd=ROOT, env=env, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def said(proc: subprocess.Popen, word: str) -> str:
+    """The rest of the first line the process printed starting with `word` (its output up to there)."""
+    for line in proc.stdout:
+        if line.startswith(word):
+            return line[len(word):].strip()
+    proc.wait(60)
+    raise AssertionError(f"the process never said {word!r}: {proc.stderr.read()[-3000:]}")
+
+
+def test_a_report_uploaded_on_one_machine_is_answered_on_another_within_a_second(server, tmp_path, team_database):
+    """Two app processes on one PostgreSQL and Chroma server, each with its own (new, empty) store
+    folder: what one uploads, the other answers from as soon as it is committed."""
+    asker = child(tmp_path, "asker", ASKER, [FENMARSH, "1,274"], team_env(server, tmp_path / "one", team_database))
+    uploader = None
+    try:
+        assert said(asker, "ready") == ""
+        uploader = child(tmp_path, "uploader", UPLOADER, ["upload", str(DEMO / "fenmarsh.md")],
+                         team_env(server, tmp_path / "two", team_database))
+        committed = float(said(uploader, "committed"))
+        answered = float(said(asker, "answered"))
+        assert uploader.wait(300) == 0, uploader.stderr.read()[-3000:]
+    finally:
+        for proc in (asker, uploader):
+            if proc is not None and proc.poll() is None:
+                proc.kill()
+                proc.wait()
+    delay = answered - committed
+    print(f"\ncross-process delay, commit on one machine to an answer on another: {delay:.3f} s")
+    assert delay < 1.0
+    # The third machine, new, sees the same library: reports, figures as data, every vector.
+    three = machine(server, tmp_path / "three", team_database)
     assert [r.authority for r in three.reports()] == ["Fenmarsh County Council"]
-    assert three.catalog.all_chunk_ids() == one.catalog.all_chunk_ids()
-    assert three.measures() == two.measures() == one.measures() != []  # figures as data travel too
+    assert three.measures() and three.vector_ids() == three.catalog.all_chunk_ids()
+    assert not (tmp_path / "three" / "catalog.sqlite3").exists() and not (tmp_path / "three.sqlite3").exists()
+    three.close()
 
-    # A terminal on the second machine ingests; the first machine's app answers from it.
-    env = dict(os.environ, CQC_CHROMA_HOST=server[0], CQC_CHROMA_PORT=str(server[1]), CQC_LIBRARY=library)
-    done = subprocess.run([sys.executable, "-m", "ingest", "--store", str(tmp_path / "two"), str(DEMO / "larkbridge.html")],
-                          cwd=Path(__file__).resolve().parents[1], env=env, capture_output=True, text=True, timeout=600)
-    assert done.returncode == 0, done.stdout + done.stderr
+
+def test_a_writer_killed_mid_upload_leaves_the_library_as_it_was(server, tmp_path, team_database):
+    one = machine(server, tmp_path / "one", team_database)
+    assert not ingest_paths([DEMO / "fenmarsh.md"], one).failed
+    before = (one.reports(), one.catalog.all_chunk_ids(), one.measures(), one.catalog.generation())
+    held = one.vector_ids()
+    uploader = child(tmp_path, "uploader", UPLOADER, ["kill", str(DEMO / "larkbridge.html")],
+                     team_env(server, tmp_path / "two", team_database))
+    assert said(uploader, "dying") == ""
+    assert uploader.wait(60) == -9
+    # Its vectors reached the server (they go first); its catalog rows never committed.
+    assert one.vector_ids() > held
+    assert (one.reports(), one.catalog.all_chunk_ids(), one.measures(), one.catalog.generation()) == before
     answer = Assistant(one).ask(LARKBRIDGE)
-    assert "187 people" in answer.answer and {c.authority for c in answer.citations} == {"Larkbridge Borough Council"}
+    assert "Larkbridge Borough Council" not in {c.authority for c in answer.citations}  # orphans never shown
+    assert "1,274" in Assistant(one).ask(FENMARSH).answer
+    # The killed writer's lock went with its connection: the next writer goes on at once, and
+    # its run clears the orphan vectors.
+    with one.db.writer_lock("library", wait_s=5):
+        pass
+    assert not ingest_paths([DEMO / "larkbridge.html"], one).failed
+    assert one.vector_ids() == one.catalog.all_chunk_ids()
+    assert "187 people" in Assistant(one).ask(LARKBRIDGE).answer
+    one.close()
 
-    # A removal on one machine is a removal on all; the server holds exactly the library's vectors.
-    (fenmarsh,) = [r for r in three.reports() if r.authority == "Fenmarsh County Council"]
-    three.remove_report(fenmarsh.report_id)
-    assert [r.authority for r in two.reports()] == ["Larkbridge Borough Council"]
-    assert {r.authority for r in two.measures()} == {"Larkbridge Borough Council"}
-    assert "1,274" not in asks_two.ask(FENMARSH).answer
-    assert one.vector_ids() == two.catalog.all_chunk_ids() == three.catalog.all_chunk_ids()
-    for store in (one, two, three):
-        store.close()
 
-
-def test_writers_on_two_machines_take_turns(server, tmp_path, library):
+def test_writers_on_two_machines_take_turns(server, tmp_path, team_database):
     import threading
 
-    one = machine(server, tmp_path / "one", library)
-    two = machine(server, tmp_path / "two", library)
+    one = machine(server, tmp_path / "one", team_database)
+    two = machine(server, tmp_path / "two", team_database)
     order: list[str] = []
     holding = threading.Event()
     release = threading.Event()
@@ -229,7 +333,7 @@ def test_writers_on_two_machines_take_turns(server, tmp_path, library):
         t.start()
     holding.wait(60)
     time.sleep(2.0)
-    assert order == ["one starts"]  # the second machine waits for the first one's lease
+    assert order == ["one starts"]  # the second machine waits for the first one's advisory lock
     release.set()
     for t in threads:
         t.join(120)
@@ -239,64 +343,18 @@ def test_writers_on_two_machines_take_turns(server, tmp_path, library):
     two.close()
 
 
-def test_a_killed_writer_s_lease_lapses_and_the_next_writer_goes_on(server, tmp_path, library):
-    from vectorstore.ledger import Lease, open_ledger
-
-    store = machine(server, tmp_path / "one", library, lease_seconds=3)
-    dead = Lease(open_ledger(store.client, store.collection_name), seconds=3)
-    dead.acquire()
-    dead._stop.set()  # killed: it never renews, never releases
-    started = time.monotonic()
-    assert not ingest_paths([DEMO / "fenmarsh.md"], store).failed
-    assert time.monotonic() - started >= 2.0  # it waited for the lease to lapse
-    assert [r.authority for r in machine(server, tmp_path / "two", library).reports()] == ["Fenmarsh County Council"]
-    store.close()
-
-
-def test_catalog_rows_travel_whatever_tables_and_columns_the_catalog_has(server, tmp_path, library):
-    """A column or table the catalog gains later follows the server with no code in the replica."""
-    import sqlite3
-
-    for name in ("one", "two"):
-        machine(server, tmp_path / name, library).close()  # creates each machine's catalog
-        with sqlite3.connect(tmp_path / name / "catalog.sqlite3") as conn:
-            conn.execute("ALTER TABLE chunks ADD COLUMN reviewer TEXT")
-            conn.execute("CREATE TABLE report_notes (report_id TEXT NOT NULL, note TEXT NOT NULL)")
-            conn.execute("CREATE TABLE glossary (term TEXT PRIMARY KEY, meaning TEXT NOT NULL)")
-    one = machine(server, tmp_path / "one", library)
-    two = machine(server, tmp_path / "two", library)
-    with one.writing():
-        (entry,) = ingest_paths([DEMO / "fenmarsh.md"], one).reports
-        with one.catalog._lock:
-            one.catalog._conn.execute("UPDATE chunks SET reviewer = 'A. Reviewer'")
-            one.catalog._conn.execute("INSERT INTO report_notes VALUES (?, 'checked against the PDF')", (entry.report_id,))
-            one.catalog._conn.execute("INSERT INTO glossary VALUES ('ASC', 'adult social care')")
-    assert two.reports()  # pulls
-    with two.catalog._lock:
-        conn = two.catalog._conn
-        assert conn.execute("SELECT DISTINCT reviewer FROM chunks").fetchall() == [("A. Reviewer",)]
-        assert conn.execute("SELECT report_id, note FROM report_notes").fetchall() == [
-            (entry.report_id, "checked against the PDF")]
-        assert conn.execute("SELECT * FROM glossary").fetchall() == [("ASC", "adult social care")]
-    # Sentence vectors (bytes) arrive intact.
-    ids = sorted(one.catalog.all_chunk_ids())[:5]
-    mine, theirs = one.sentence_vectors(ids), two.sentence_vectors(ids)
-    assert mine.keys() == theirs.keys() and all((mine[i] == theirs[i]).all() for i in ids)
-    one.close()
-    two.close()
-
-
-def test_a_rebuild_on_one_machine_is_followed_by_the_others(server, tmp_path, library, monkeypatch):
-    one = machine(server, tmp_path / "one", library)
-    two = machine(server, tmp_path / "two", library)
+def test_a_rebuild_on_one_machine_is_followed_by_the_others(server, tmp_path, team_database, monkeypatch):
+    one = machine(server, tmp_path / "one", team_database)
+    two = machine(server, tmp_path / "two", team_database)
     asks_two = Assistant(two)
     ingest_paths([DEMO / "fenmarsh.md"], one)
     assert "1,274" in asks_two.ask(FENMARSH).answer
+    old_collection = two.collection_name
     one.close()
-    monkeypatch.setenv("CQC_CHROMA_HOST", server[0])
-    monkeypatch.setenv("CQC_CHROMA_PORT", str(server[1]))
-    monkeypatch.setenv("CQC_LIBRARY", library)
+    for key, value in team_env(server, tmp_path / "one", team_database).items():
+        monkeypatch.setenv(key, value)
     assert ingest_main(["--rebuild", "--store", str(tmp_path / "one")]) == 0
     answer = asks_two.ask(FENMARSH)
     assert "1,274" in answer.answer and [r.authority for r in two.reports()] == ["Fenmarsh County Council"]
+    assert two.collection_name != old_collection  # the switch named the new vectors, for every machine
     two.close()

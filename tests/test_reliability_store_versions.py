@@ -16,14 +16,18 @@ from config import Settings, packaged_model_path
 from vectorstore.store import LibraryStore, StoreVersionError, model_identity
 
 
+def _database(folder):
+    return folder.with_name(folder.name + ".sqlite3")  # the library's catalog is in the database beside it
+
+
 def _meta(folder) -> dict[str, str]:
-    with sqlite3.connect(folder / "catalog.sqlite3") as conn:
-        return dict(conn.execute("SELECT key, value FROM meta"))
+    with sqlite3.connect(_database(folder)) as conn:
+        return dict(conn.execute("SELECT key, value FROM catalog_meta"))
 
 
 def _set_meta(folder, **values: str) -> None:
-    with sqlite3.connect(folder / "catalog.sqlite3") as conn:
-        conn.executemany("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", list(values.items()))
+    with sqlite3.connect(_database(folder)) as conn:
+        conn.executemany("INSERT OR REPLACE INTO catalog_meta(key, value) VALUES (?, ?)", list(values.items()))
 
 
 @pytest.fixture()
@@ -99,3 +103,55 @@ def test_the_ingest_command_reports_a_version_mismatch_without_a_traceback(built
     assert ingest_main(["--store", str(folder), str(report)]) == 2
     err = capsys.readouterr().err
     assert "schema version 99" in err and "--rebuild" in err and "Traceback" not in err
+
+
+# The catalog as versions before stage two kept it, in `<store>/catalog.sqlite3` (their schema,
+# written here as a fixture of ours).
+OLD_CATALOG_SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE reports (report_id TEXT PRIMARY KEY, authority TEXT NOT NULL, title TEXT NOT NULL,
+    published TEXT NOT NULL, rating TEXT NOT NULL, rating_is_indicative INTEGER NOT NULL, overall_score INTEGER,
+    scores TEXT NOT NULL, source TEXT NOT NULL, files TEXT NOT NULL, chunks INTEGER NOT NULL,
+    edition TEXT NOT NULL DEFAULT '', pages INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE chunks (chunk_id TEXT PRIMARY KEY, report_id TEXT NOT NULL, ord INTEGER NOT NULL, data TEXT NOT NULL,
+    sentences BLOB);
+CREATE TABLE pages (report_id TEXT NOT NULL, file TEXT NOT NULL, sha TEXT NOT NULL, ord INTEGER NOT NULL,
+    data TEXT NOT NULL, PRIMARY KEY (report_id, file));
+CREATE TABLE measures (report_id TEXT NOT NULL, ord INTEGER NOT NULL, chunk_id TEXT NOT NULL, authority TEXT NOT NULL,
+    published TEXT NOT NULL, measure TEXT NOT NULL, value REAL NOT NULL, unit TEXT NOT NULL, figure TEXT NOT NULL,
+    qualifier TEXT NOT NULL, period TEXT NOT NULL, approx TEXT NOT NULL, role TEXT NOT NULL, part TEXT NOT NULL,
+    out_of REAL, comparator TEXT, sentence TEXT NOT NULL, PRIMARY KEY (report_id, ord));
+"""
+
+
+def test_a_store_folder_of_an_earlier_version_has_its_catalog_imported_once(built):
+    """A folder whose catalog is `catalog.sqlite3` (before the catalog moved into the database) opens
+    with its library whole: reports, findings with their sentence vectors, pages, figures, and the
+    collection its vectors are in; the file is kept, renamed, and not imported a second time."""
+    folder, _, chunks = built
+    database = _database(folder)
+    with sqlite3.connect(database) as new, sqlite3.connect(folder / "catalog.sqlite3") as old:
+        old.executescript(OLD_CATALOG_SCHEMA)
+        old.executemany("INSERT INTO meta VALUES (?, ?)", new.execute("SELECT key, value FROM catalog_meta"))
+        for table in ("reports", "chunks", "pages", "measures"):
+            rows = new.execute(f"SELECT * FROM {table}").fetchall()
+            old.executemany(f"INSERT INTO {table} VALUES ({', '.join('?' * len(rows[0]))})", rows)
+    store = LibraryStore(Settings(store_dir=folder))
+    expected = (store.reports(), store.catalog.all_chunks(), store.measures(), store.catalog.get_meta("store_id"),
+                store.sentence_vectors(sorted(store.catalog.all_chunk_ids())))
+    store.close()
+    for side in ("", "-wal", "-shm"):  # the library as a machine of the earlier version has it: no database
+        database.with_name(database.name + side).unlink(missing_ok=True)
+
+    store = LibraryStore(Settings(store_dir=folder))
+    reports, all_chunks, measures, store_id, vectors = expected
+    assert store.reports() == reports and store.catalog.all_chunks() == all_chunks and len(all_chunks) == chunks
+    assert store.measures() == measures != [] and store.catalog.get_meta("store_id") == store_id
+    imported = store.sentence_vectors(sorted(store.catalog.all_chunk_ids()))
+    assert imported.keys() == vectors.keys() and all((imported[k] == vectors[k]).all() for k in vectors)
+    assert store.vector_ids() == store.catalog.all_chunk_ids()  # the same collection: nothing to embed again
+    assert not (folder / "catalog.sqlite3").exists() and (folder / "catalog.sqlite3.imported").exists()
+    store.close()
+    store = LibraryStore(Settings(store_dir=folder))  # opened again: nothing imported twice
+    assert store.reports() == reports
+    store.close()

@@ -25,8 +25,6 @@ VARIABLES = [
     ("CQC_CHROMA_HOST", "10.0.0.5", "store.chroma_host", "10.0.0.5"),
     ("CQC_CHROMA_PORT", "8123", "store.chroma_port", 8123),
     ("CQC_LIBRARY", "north-east", "store.library", "north-east"),
-    ("CQC_SYNC_SECONDS", "2.5", "store.sync_seconds", 2.5),
-    ("CQC_LEASE_SECONDS", "90", "store.lease_seconds", 90.0),
     ("CQC_FEEDBACK_FILE", "/srv/cqc/feedback.jsonl", "app.feedback_file", Path("/srv/cqc/feedback.jsonl")),
     ("CQC_HOME_AUTHORITY", "Kingsmere", "app.home_authority", "Kingsmere"),
     ("CQC_ANSWERER", "openai", "llm.answerer", "openai"),

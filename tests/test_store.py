@@ -126,7 +126,7 @@ def test_ingest_stores_each_answer_sentence_vector_and_questions_use_them(empty_
     assert embedded == []
     # Removing the stored vectors (a library written before them) falls back to embedding at question time.
     empty_store.catalog.set_sentence_vectors({})
-    with empty_store.catalog._lock:
-        empty_store.catalog._conn.execute("UPDATE chunks SET sentences = NULL")
+    with empty_store.db.writing() as conn:
+        conn.exec_driver_sql("UPDATE chunks SET sentences = NULL")
     again = assistant.ask("How long did people wait for a Care Act assessment in Fenmarsh?")
     assert embedded and again.citations and not again.abstained

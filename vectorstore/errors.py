@@ -19,6 +19,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from sqlalchemy import exc as sa_exc
+
+from config.settings import database_file
+from database.errors import DatabaseError
+
 
 class StoreError(RuntimeError):
     """The library cannot be used as it is; the message says why and what to do."""
@@ -96,9 +101,9 @@ def disk_full(folder: Path, exc: BaseException) -> DiskFull:
 
 def catalog_damaged(folder: Path, exc: BaseException) -> CatalogDamaged:
     return CatalogDamaged(
-        f"The library's catalog ({folder / 'catalog.sqlite3'}) is damaged and cannot be read ({_brief(exc)}). "
-        f"Rebuild it from the report files: {rebuild_command(folder)} [PATH...] (the damaged file is kept "
-        "beside it, and uploaded reports in the store's uploads folder are read again)."
+        f"The library's catalog (in the database {database_file(folder)}) is damaged and cannot be read "
+        f"({_brief(exc)}). Rebuild it from the report files: {rebuild_command(folder)} [PATH...] (the damaged "
+        "file is kept beside it, and uploaded reports in the store's uploads folder are read again)."
     )
 
 
@@ -143,6 +148,11 @@ def translate(folder: Path, exc: BaseException) -> StoreError | None:
     """The StoreError a low-level failure means, or None when it is not one of the store's."""
     if isinstance(exc, StoreError):
         return exc
+    if isinstance(exc, DatabaseError):  # the database layer's words; what the driver said decides
+        mapped = translate(folder, exc.__cause__) if exc.__cause__ is not None else None
+        return mapped if mapped is not None else StoreError(f"The library's catalog cannot be used: {exc}")
+    if isinstance(exc, sa_exc.DBAPIError) and exc.orig is not None:
+        return translate(folder, exc.orig)
     if (first := _raised_in_chroma_handling_chroma(exc)) is not None:
         return translate(folder, first)
     if isinstance(exc, (sqlite3.Error, OSError)) or _is_chroma_error(exc):

@@ -2,31 +2,32 @@
 
 Readers never see a library half rebuilt, nor an empty one (blue/green):
 
-1. The rebuild holds the library's write lock throughout (and, with a Chroma server, its lease),
-   so no other writer changes the live library meanwhile; readers never wait for it.
+1. The rebuild holds the library's writer lock throughout (the database's: SQLite's lock file, or
+   PostgreSQL's advisory lock), so no other writer changes the live library meanwhile; readers
+   never wait for it.
 2. It reads what the live library was built from: the files its reports were read from, those of
-   an earlier rebuild that did not finish, the uploads. A damaged catalog is moved aside (never
-   deleted) and the file names still readable in it are salvaged.
-3. It builds the new library in `<store>/rebuild/`: a catalog of its own, its vectors in a
-   collection of their own beside the live one (`<collection>-r<8 hex>`), written by the ordinary
-   ingest. A marker there (`started.json`) says a rebuild is under way.
-4. The switch: in one SQLite transaction the live catalog's tables are replaced by the new ones
-   and its meta names the new collection (`vectors_suffix`), moving the generation on. Readers
-   (the app, another machine) follow the generation as they follow any write: their next
-   question reads the new catalog, the new collection, a new keyword index. Then the old
-   collection is dropped and `rebuild/` removed.
+   an earlier rebuild that did not finish, the uploads. A damaged SQLite database is moved aside
+   (never deleted) and the file names still readable in it are salvaged.
+3. It builds the new library in `<store>/rebuild/`: a staged catalog of its own (an SQLite file
+   there, whatever the live database is), its vectors in a collection of their own beside the live
+   one (`<collection>-r<8 hex>`), written by the ordinary ingest. A marker there (`started.json`)
+   says a rebuild is under way.
+4. The switch: in one transaction of the live database the catalog's rows are replaced by the
+   staged ones and its meta names the new collection (`vectors_suffix`), moving the generation on.
+   Readers (the app, another machine on the same database) see the old library or the new one,
+   whole: their next question reads the new catalog, the new collection, a new keyword index. Then
+   the old collection is dropped and `rebuild/` removed.
 
 Killed at any point before the switch, the live library is as it was and keeps answering; the
 marker left behind makes every command say a rebuild was interrupted and how to finish it. The
 next rebuild (or ingest) clears what the killed one left.
 
 Works without opening the live store as a LibraryStore: its schema or model may be unreadable to
-this program, its catalog may be damaged.
+this program, its database may be damaged.
 """
 
 from __future__ import annotations
 
-import fcntl
 import json
 import os
 import re
@@ -35,22 +36,32 @@ import socket
 import sqlite3
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import chromadb
+from sqlalchemy import select
+from sqlalchemy.engine import make_url
 
 from config import Settings
+from database import Database
+from database.catalog import read_meta, write_meta
+from database.schema import CATALOG_TABLES, catalog_meta, reports as report_table
+from database.store import database_url, file_lock, lock_file
 from vectorstore.errors import store_errors
 from vectorstore.vectors import collection_name, talking_to_server
 
 STAGING = "rebuild"
 MARKER = "started.json"
 VECTORS_SUFFIX = "vectors_suffix"
-# Meta that describes the store folder, not the library: the switch keeps the live folder's.
-FOLDER_META = ("generation", "store_id", "replica_head", "replica_manifest")
+# Meta that describes the live library's place, not what it holds: the switch keeps the live one's.
+FOLDER_META = ("generation", "store_id")
+COPY_BATCH = 1000  # rows copied at a time at the switch
+# A writer (an ingest, a rebuild) waits this long for another (a national-scale ingest takes a while)
+# before saying so.
+WRITER_WAIT_S = 6 * 3600
 _STAGED = re.compile(r"-r[0-9a-f]{8}$")
 
 
@@ -112,23 +123,22 @@ class Rebuild:
         return self.folder / STAGING
 
     @property
+    def staged_folder(self) -> Path:
+        """The staged library's folder: its catalog is `library.sqlite3` beside it, in `rebuild/`."""
+        return self.staging / "library"
+
+    @property
     def staged_settings(self) -> Settings:
-        return self.settings.replace(store_dir=str(self.staging))
+        return self.settings.replace(store_dir=str(self.staged_folder), database_url="")
 
     @property
     def library(self) -> str:
         return collection_name(self.settings, self.store_id)
 
-    def switch(self, publish: Callable[[], None] = lambda: None) -> None:
-        """Make the staged library the live one, in one transaction readers see whole. With a Chroma
-        server, `publish` then sends the switched catalog to the library's ledger (this run holds
-        its lease), before the old vectors go."""
-        _replace_catalog(self.folder / "catalog.sqlite3", self.staging / "catalog.sqlite3",
-                         server=bool(self.settings.store.chroma_host))
+    def switch(self) -> None:
+        """Make the staged library the live one, in one transaction readers see whole."""
+        _replace_catalog(database_url(self.settings), database_url(self.staged_settings))
         self.switched = True
-        if self.settings.store.chroma_host:
-            publish()
-            time.sleep(2 * self.settings.store.sync_seconds)  # other machines look every sync_seconds
         old = vectors_collection(self.library, self.old_suffix)
         with _client(self.settings, self.folder) as client:
             _drop(client, [old] if old and old != vectors_collection(self.library, self.suffix) else [])
@@ -143,32 +153,43 @@ class Rebuild:
 
 @contextmanager
 def rebuilding(settings: Settings) -> Iterator[Rebuild]:
-    """Hold the library's write lock (and lease) for a whole rebuild, and prepare it."""
+    """Hold the library's writer lock for a whole rebuild, and prepare it."""
     folder = Path(settings.store.dir)
     with store_errors(folder):
         folder.mkdir(parents=True, exist_ok=True)
-        lock = os.open(folder / "write.lock", os.O_RDWR | os.O_CREAT, 0o644)
+    with _writer_lock(settings), store_errors(folder):
+        rebuild = _prepare(settings, folder)
+        yield rebuild
+        if not rebuild.switched:  # given up on purpose (nothing to read): nothing left behind
+            rebuild.discard()
+
+
+@contextmanager
+def _writer_lock(settings: Settings) -> Iterator[None]:
+    """The lock `LibraryStore.writing` takes, taken without opening the live database when it is
+    SQLite's (a damaged file must not stop the rebuild that recovers it)."""
+    url = database_url(settings)
+    if make_url(url).get_backend_name() == "sqlite":
+        path = lock_file(url, "library")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with file_lock(path, time.monotonic() + WRITER_WAIT_S):
+            yield
+        return
+    database = Database(url)
     try:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        with store_errors(folder), _lease(settings, folder):
-            rebuild = _prepare(settings, folder)
-            yield rebuild
-            if not rebuild.switched:  # given up on purpose (nothing to read): nothing left behind
-                rebuild.discard()
+        with database.writer_lock("library", wait_s=WRITER_WAIT_S):
+            yield
     finally:
-        fcntl.flock(lock, fcntl.LOCK_UN)
-        os.close(lock)
+        database.close()
 
 
 def _prepare(settings: Settings, folder: Path) -> Rebuild:
     rebuild = Rebuild(settings, folder)
-    path = folder / "catalog.sqlite3"
-    try:
-        meta, rebuild.sources = _read_sources(path)
-    except sqlite3.DatabaseError as exc:
-        kept = _move_aside(path)
-        rebuild.notes.append(f"the damaged catalog ({exc}) was moved to {kept}")
-        meta, rebuild.sources = {}, _salvage_sources(kept)
+    meta, rebuild.sources = _live_sources(settings, rebuild)
+    # A folder written before the catalog moved into the database, not yet opened since.
+    old_meta, old_sources = _read_sources(folder / "catalog.sqlite3", "meta")
+    meta = old_meta | meta
+    rebuild.sources += old_sources
     try:  # an earlier rebuild that did not finish: what it was reading too
         rebuild.sources += json.loads((folder / STAGING / MARKER).read_text(encoding="utf-8")).get("sources", [])
     except (OSError, ValueError):
@@ -188,23 +209,45 @@ def _prepare(settings: Settings, folder: Path) -> Rebuild:
         names = [c.name if hasattr(c, "name") else str(c) for c in client.list_collections()]
         _drop(client, [n for n in names if n != live and n.startswith(rebuild.library + "-") and _STAGED.search(n)
                        and _STAGED.sub("", n) == rebuild.library])
-    rebuild.staging.mkdir(parents=True)
-    conn = sqlite3.connect(str(rebuild.staging / "catalog.sqlite3"), isolation_level=None)
+    rebuild.staged_folder.mkdir(parents=True)
+    staged = Database(database_url(rebuild.staged_settings))
     try:
-        conn.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
-        conn.executemany("INSERT INTO meta(key, value) VALUES (?, ?)",
-                         [("store_id", rebuild.store_id), (VECTORS_SUFFIX, rebuild.suffix)])
+        with staged.writing() as conn:
+            write_meta(conn, {"store_id": rebuild.store_id, VECTORS_SUFFIX: rebuild.suffix})
     finally:
-        conn.close()
+        staged.close()
     marker = {"pid": os.getpid(), "host": socket.gethostname(), "started": time.strftime("%Y-%m-%d %H:%M:%S"),
               "sources": rebuild.sources}
     (rebuild.staging / MARKER).write_text(json.dumps(marker), encoding="utf-8")
     return rebuild
 
 
-def _read_sources(path: Path) -> tuple[dict[str, str], list[str]]:
-    """The catalog's meta and the files its reports were read from. Raises sqlite3.DatabaseError
-    when the catalog is damaged anywhere (an integrity check reads every page)."""
+def _live_sources(settings: Settings, rebuild: Rebuild) -> tuple[dict[str, str], list[str]]:
+    """The live catalog's meta and the files its reports were read from. A damaged SQLite database
+    is moved aside (kept) and what can still be read of it salvaged."""
+    url = database_url(settings)
+    if make_url(url).get_backend_name() != "sqlite":
+        database = Database(url)
+        try:
+            with database.reading() as conn:
+                sources = [f for files in conn.execute(select(report_table.c.files)).scalars() for f in json.loads(files)]
+                meta = read_meta(conn)
+        finally:
+            database.close()
+        return meta, sources + json.loads(meta.get("rebuild_sources", "[]"))
+    path = settings.store.database_file()
+    try:
+        return _read_sources(path, catalog_meta.name)
+    except sqlite3.DatabaseError as exc:
+        kept = _move_aside(path)
+        rebuild.notes.append(f"the damaged catalog ({exc}) was moved to {kept} (with the conversations, feedback and "
+                             "audit log it held)")
+        return {}, _salvage_sources(kept)
+
+
+def _read_sources(path: Path, meta_table: str) -> tuple[dict[str, str], list[str]]:
+    """An SQLite catalog's meta and the files its reports were read from. Raises
+    sqlite3.DatabaseError when the file is damaged anywhere (an integrity check reads every page)."""
     if not path.exists():
         return {}, []
     conn = sqlite3.connect(str(path), timeout=60)
@@ -212,7 +255,7 @@ def _read_sources(path: Path) -> tuple[dict[str, str], list[str]]:
         problems = [r[0] for r in conn.execute("PRAGMA quick_check").fetchall()]
         if problems != ["ok"]:
             raise sqlite3.DatabaseError(f"database disk image is malformed ({problems[0][:120]})")
-        meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
+        meta = dict(conn.execute(f'SELECT key, value FROM "{meta_table}"').fetchall())
         sources: list[str] = json.loads(meta.get("rebuild_sources", "[]"))
         try:
             for (files,) in conn.execute("SELECT files FROM reports"):
@@ -262,47 +305,30 @@ def _salvage_sources(kept: Path) -> list[str]:
 
 
 # -- the switch ----------------------------------------------------------------------------------
-def _replace_catalog(live: Path, staged: Path, server: bool) -> None:
-    """The live catalog's tables replaced by the staged ones, and its meta by theirs (less what
-    describes the folder), in one transaction: readers see the old library or the new, whole."""
-    conn = sqlite3.connect(str(live), isolation_level=None, timeout=60)
+def _replace_catalog(live_url: str, staged_url: str) -> None:
+    """The live catalog's rows replaced by the staged ones, and its meta by theirs (less what
+    describes the live library's place), in one transaction of the live database: readers see the
+    old library or the new, whole (PostgreSQL's MVCC, SQLite's WAL)."""
+    live, staged = Database(live_url), Database(staged_url)
     try:
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("ATTACH DATABASE ? AS staged", (str(staged),))
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            conn.execute("CREATE TABLE IF NOT EXISTS main.meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
-            for (name,) in conn.execute("SELECT name FROM main.sqlite_master WHERE type = 'table' AND name != 'meta' "
-                                        "AND name NOT LIKE 'sqlite_%'").fetchall():
-                conn.execute(f'DROP TABLE main."{name}"')
-            tables = conn.execute("SELECT name, sql FROM staged.sqlite_master WHERE type = 'table' AND name != 'meta' "
-                                  "AND name NOT LIKE 'sqlite_%' ORDER BY rowid").fetchall()
-            for name, sql in tables:
-                conn.execute(sql)
-                conn.execute(f'INSERT INTO main."{name}" SELECT * FROM staged."{name}"')
-            for (sql,) in conn.execute("SELECT sql FROM staged.sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
-                                       ).fetchall():
-                conn.execute(sql)
-            live_meta = dict(conn.execute("SELECT key, value FROM main.meta").fetchall())
-            staged_meta = dict(conn.execute("SELECT key, value FROM staged.meta").fetchall())
+        with staged.reading() as source, live.writing() as conn:
+            for table in reversed(CATALOG_TABLES):
+                conn.execute(table.delete())
+            for table in CATALOG_TABLES:
+                rows = source.execute(select(table)).mappings()
+                while batch := rows.fetchmany(COPY_BATCH):
+                    conn.execute(table.insert(), [dict(r) for r in batch])
+            live_meta, staged_meta = read_meta(conn), read_meta(source)
             meta = {k: v for k, v in staged_meta.items() if k not in FOLDER_META}
             meta.update({k: live_meta[k] for k in FOLDER_META if k in live_meta})
             meta["store_id"] = live_meta.get("store_id") or staged_meta["store_id"]
             meta["generation"] = str(max(int(live_meta.get("generation") or 0),
                                          int(staged_meta.get("generation") or 0)) + 1)
-            conn.execute("DELETE FROM main.meta")
-            conn.executemany("INSERT INTO main.meta(key, value) VALUES (?, ?)", list(meta.items()))
-            if server:  # every report is new to the server's ledger: published at the switch
-                from vectorstore.replica import DIRTY
-
-                conn.execute(f"CREATE TABLE IF NOT EXISTS main.{DIRTY} (report_id TEXT PRIMARY KEY)")
-                conn.execute(f"INSERT OR IGNORE INTO main.{DIRTY} SELECT report_id FROM main.reports")
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
+            conn.execute(catalog_meta.delete())
+            write_meta(conn, meta)
     finally:
-        conn.close()
+        staged.close()
+        live.close()
 
 
 # -- Chroma ------------------------------------------------------------------------------------
@@ -326,33 +352,3 @@ def _drop(client: chromadb.ClientAPI, names: list[str]) -> None:
     for name in names:
         if name in held:
             client.delete_collection(name)
-
-
-@contextmanager
-def _lease(settings: Settings, folder: Path) -> Iterator[None]:
-    """With a Chroma server: the shared library's writer lease for the whole rebuild."""
-    if not settings.store.chroma_host:
-        yield
-        return
-    from vectorstore.ledger import Lease, open_ledger
-
-    try:
-        conn = sqlite3.connect(str(folder / "catalog.sqlite3"))
-        try:
-            store_id = (conn.execute("SELECT value FROM meta WHERE key = 'store_id'").fetchone() or [""])[0]
-        finally:
-            conn.close()
-    except sqlite3.Error:
-        store_id = ""
-    name = collection_name(settings, store_id)
-    if not name:
-        yield
-        return
-    with talking_to_server(settings, folder), _client(settings, folder) as client:
-        lease = Lease(open_ledger(client, name), settings.store.lease_seconds, lambda: f"rebuild of {folder}")
-        lease.acquire()  # no other machine writes the shared library meanwhile
-    try:
-        yield
-    finally:
-        with talking_to_server(settings, folder):
-            lease.release()

@@ -1,29 +1,30 @@
-"""The library: Chroma for meaning, BM25 for words, SQLite for the catalog and the findings.
+"""The library: Chroma for meaning, BM25 for words, the database for the catalog and the findings.
 
 Write order makes a crash harmless: vectors are added first, then the catalog transaction
 commits the report (the moment it becomes visible), then stale vectors are deleted and the
 keyword index rebuilt. Every read goes through the catalog, so an orphan vector is never shown,
 and `reconcile` (run at the start of every ingest) removes what a killed run left behind.
 
-One writer, many readers, in any process. Writers take a lock (a thread lock and a file lock in
-the store folder; with a Chroma server also a lease on the server), so an upload in the app and
-an ingest run in a terminal take turns; readers never wait for it. A long-lived reader (the app)
-catches up with what other processes wrote before it answers: it reopens embedded Chroma
-(`vectorstore.vectors`), pulls the catalog from a Chroma server (`vectorstore.replica`), and
-reloads the keyword index, all keyed on the catalog's generation.
+One writer, many readers, in any process and on any machine sharing the database. Writers take
+the database's own lock (`Database.writer_lock`: SQLite's lock file, freed by the kernel when the
+holder dies; PostgreSQL's advisory lock, freed by the server when the holder's connection drops),
+so an upload in the app and an ingest run in a terminal take turns; readers never wait for it.
+The catalog is in the database (`database.catalog`: SQLite beside the store folder, or a team's
+PostgreSQL), so every process sees a change the moment it commits; a long-lived reader reopens
+embedded Chroma (`vectorstore.vectors`) and reloads the keyword index, keyed on the catalog's
+generation.
 
-Every failure of SQLite, the disk or Chroma reaches callers as a `StoreError` whose message says
-what happened and what to do (`vectorstore.errors`).
+Every failure of the database, the disk or Chroma reaches callers as a `StoreError` whose message
+says what happened and what to do (`vectorstore.errors`).
 """
 
 from __future__ import annotations
 
-import fcntl
 import logging
-import os
+import shutil
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,6 +34,10 @@ import numpy as np
 from cqc.measures.record import MeasureRecord
 from cqc.models import Chunk, Page, Report
 from cqc.records import ReportEntry, SearchFilter
+from config.settings import database_file
+from database import Database
+from database.imports import import_old_catalog
+from database.store import copy_sqlite
 from vectorstore.catalog import SCHEMA_VERSION, Catalog  # noqa: F401 (SCHEMA_VERSION: re-exported)
 from vectorstore.embeddings import TextEmbedder, configured_backend, embedder_for
 from vectorstore.errors import (  # noqa: F401  (re-exported: callers import the errors from here)
@@ -42,7 +47,7 @@ from vectorstore.errors import (  # noqa: F401  (re-exported: callers import the
 from vectorstore.identity import check_backend_for_writing, check_loaded_model, check_versions
 from vectorstore.keyword_index import KeywordSearch
 from vectorstore.model_check import ModelIdentity, check_model_folder, model_identity  # noqa: F401
-from vectorstore.rebuild import VECTORS_SUFFIX, unfinished_rebuild, vectors_collection
+from vectorstore.rebuild import VECTORS_SUFFIX, WRITER_WAIT_S, unfinished_rebuild, vectors_collection
 from config import Settings, get_settings
 from vectorstore.vectors import (  # noqa: F401
     VectorIndex, add_chunks, chroma_metadata, chroma_where, collection_name, talking_to_server, unavailable,
@@ -71,34 +76,41 @@ class ReconcileResult:
 log = logging.getLogger(__name__)
 
 
+def copy_library(source: Path, target: Path, ignore=None) -> None:
+    """A copy of an embedded library: its store folder (`shutil.copytree`'s `ignore` applies) and the
+    database beside it (`<store>.sqlite3`), which holds its catalog."""
+    shutil.copytree(source, target, ignore=ignore)
+    if database_file(source).exists():
+        copy_sqlite(database_file(source), database_file(target))
+
+
 # -- the store -----------------------------------------------------------------------------------
 class LibraryStore:
-    def __init__(self, settings: Settings | None = None, *, vectors_beside: Path | None = None,
-                 replicate: bool = True):
-        """`vectors_beside` and `replicate` are for a rebuild's staged library (`vectorstore.rebuild`):
-        its vectors go into the live library's Chroma (a collection of their own until the switch),
-        and nothing of it is published to a server's ledger until then."""
+    def __init__(self, settings: Settings | None = None, *, vectors_beside: Path | None = None):
+        """`vectors_beside` is for a rebuild's staged library (`vectorstore.rebuild`): its vectors go
+        into the live library's Chroma (a collection of their own until the switch)."""
         self.settings = settings or get_settings()
         self.folder = Path(self.settings.store.dir)
         with store_errors(self.folder):
             self.folder.mkdir(parents=True, exist_ok=True)
-            self.catalog: Catalog = GuardedCatalog(Catalog(self.folder / "catalog.sqlite3"), self.folder)  # type: ignore[assignment]
-        # No reader ever waits for a whole ingest: `_write_lock` (with a file lock) lets one writer
-        # at a time change the store, `_lock` only guards closing; the keyword side has its own.
+            self.db = Database.for_settings(self.settings)
+            try:
+                import_old_catalog(self.db, self.folder)  # a folder written before the catalog moved
+                self.catalog: Catalog = GuardedCatalog(Catalog(self.db), self.folder)  # type: ignore[assignment]
+            except BaseException:
+                self.db.close()
+                raise
+        # No reader ever waits for a whole ingest: `_write_lock` (with the database's writer lock)
+        # lets one writer at a time change the store, `_lock` only guards closing; the keyword side
+        # has its own.
         self._lock = threading.RLock()
         self._write_lock = threading.RLock()
         self._write_depth = 0
-        self._lock_file: int | None = None
+        self._writer: ExitStack | None = None
         self._embeddings: TextEmbedder | None = None  # loaded at first use: listing reports never pays for it
         self._vectors = VectorIndex(self.settings, vectors_beside or self.folder, lambda: self.collection_name,
                                     self.catalog.generation)
         self._vectors_checked: tuple[int, int | None] | None = None
-        self.replica = None
-        if self.server and replicate:
-            from vectorstore.replica import Replica
-
-            self.replica = Replica(self)
-            self.replica.open()  # a new machine's empty folder is filled from the server
         check_model_folder(self.settings)
         # CQC_EMBEDDING_BACKEND is checked now, not at the first question: a typo is named at once.
         configured_backend(self.settings.embedding.backend, self.catalog.get_meta("embedding_backend"))
@@ -125,7 +137,7 @@ class LibraryStore:
 
     @property
     def library_name(self) -> str:
-        """The library's name: its embedded collection's, or on a server what its ledger is named after."""
+        """The library's name: its collection's on a Chroma server or in the embedded index."""
         return collection_name(self.settings, self.catalog.get_meta("store_id") or "")
 
     @property
@@ -161,13 +173,10 @@ class LibraryStore:
 
     # -- following other processes ---------------------------------------------------------
     def _follow(self) -> None:
-        """Catch up with what other processes wrote since this one last looked: pull the catalog
-        from the Chroma server (server mode), reopen embedded Chroma. The keyword index follows
-        the catalog's generation on its own (`_refresh_if_stale`)."""
-        writing_here = self._write_depth > 0
-        if self.replica is not None and not writing_here:
-            self.replica.follow()
-        self._vectors.follow(writing_here)
+        """Catch up with what other processes wrote since this one last looked: the catalog is the
+        database's (seen at once); embedded Chroma is reopened. The keyword index follows the
+        catalog's generation on its own (`_refresh_if_stale`)."""
+        self._vectors.follow(self._write_depth > 0)
 
     def _check_vectors(self) -> None:
         """A library whose catalog names more findings than its vector index holds (the chroma
@@ -257,9 +266,9 @@ class LibraryStore:
     # -- writes ----------------------------------------------------------------------------
     @contextmanager
     def writing(self) -> Iterator[None]:
-        """One writer at a time, across threads and processes (and machines, with a Chroma server).
-        The file lock dies with its process, so a killed ingest never leaves the store locked; a
-        server lease expires. A writer first catches up with what others wrote."""
+        """One writer at a time, across threads, processes and machines sharing the database. The
+        database's lock dies with its holder (a process killed mid-ingest never leaves the library
+        locked). A writer first catches up with what others wrote."""
         with self._write_lock:
             if self._write_depth == 0:
                 self._begin_writing()
@@ -274,33 +283,27 @@ class LibraryStore:
                         self._end_writing()  # still counted as writing: readers adopt its generation
                     finally:
                         self._write_depth -= 1
-                        self._release_file_lock()  # last: after it, another process may write
+                        self._release_writer_lock()  # last: after it, another process may write
 
     def _begin_writing(self) -> None:
-        with store_errors(self.folder):
-            fd = os.open(self.folder / "write.lock", os.O_RDWR | os.O_CREAT, 0o644)
+        writer = ExitStack()
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
-            self._lock_file = fd
-            if self.replica is not None:
-                self.replica.begin_writing()  # the server lease, then the catalog as the server has it
+            with store_errors(self.folder):
+                writer.enter_context(self.db.writer_lock("library", wait_s=WRITER_WAIT_S))
+            self._writer = writer
             self._vectors.follow(writing_here=False)
         except BaseException:
-            self._lock_file = None
-            fcntl.flock(fd, fcntl.LOCK_UN)
-            os.close(fd)
+            self._writer = None
+            writer.close()
             raise
 
     def _end_writing(self) -> None:
         self._vectors.mark_current()
-        if self.replica is not None:
-            self.replica.end_writing()  # publish what changed, then give the lease back
 
-    def _release_file_lock(self) -> None:
-        if self._lock_file is not None:
-            fcntl.flock(self._lock_file, fcntl.LOCK_UN)
-            os.close(self._lock_file)
-            self._lock_file = None
+    def _release_writer_lock(self) -> None:
+        if self._writer is not None:
+            writer, self._writer = self._writer, None
+            writer.close()
 
     def upsert_report(self, report: Report, chunks: list[Chunk], pages: list[Page] | None = None,
                       absorbs: list[str] = (), measures: list[MeasureRecord] = ()) -> UpsertResult:
@@ -401,8 +404,7 @@ class LibraryStore:
         self._keyword_search.refresh()
 
     def close(self) -> None:
-        if self.replica is not None:
-            self.replica.close()
         self._vectors.close()
         with self._lock:
             self.catalog.close()
+            self.db.close()

@@ -91,8 +91,8 @@ def talking_to_server(settings: Settings, folder: Path | None = None) -> Iterato
 
 def collection_name(settings: Settings, store_id: str) -> str:
     """The library's collection: the store folder's own in embedded Chroma; on a server, named by
-    CQC_LIBRARY when several machines share the library, else by the store folder's id (so two
-    libraries on one server never see, or clean up, each other's vectors)."""
+    CQC_LIBRARY when set, else by the library's id in its database (so two libraries on one server
+    never see, or clean up, each other's vectors, and machines sharing a database share one)."""
     if not settings.store.chroma_host:
         return settings.store.collection
     if settings.store.library:
