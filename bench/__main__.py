@@ -4,7 +4,9 @@ side by side with a plain LangChain pipeline. Prints a table, then one JSON line
 Phases, each in its own process (see bench/worker.py):
   1. a synthetic set of --reports reports (and up to --large) from the shared reports;
   2. our ingest (library.ingesting.ingest_paths) and the baseline's (evaluation/baseline.py's splitter
-     and the same embedding model, Chroma.from_documents), at --reports;
+     and the same embedding model, Chroma.from_documents), at --reports; and what reading figures as
+     measure records costs it: the same reports ingested with measure reading off and on, alternately,
+     --measure-rounds times each (bench/measure_cost.py; our ingest above is the first "on" run);
   3. --questions questions: our retrieval (hybrid search) and end-to-end (Assistant.ask, default
      extractive answerer) latencies, the baseline's similarity_search, at --reports; and the ranking
      questions across every council, timed and checked row by row against the generated figures;
@@ -24,6 +26,7 @@ import sys
 import time
 from pathlib import Path
 
+from bench.measure_cost import measure_cost
 from bench.questions import make_questions
 from bench.rankings import ranking_gold, write_gold
 from bench.stats import machine_load
@@ -81,6 +84,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--no-hnsw-sweep", action="store_true", help=argparse.SUPPRESS)  # the default now; kept for old scripts
     p.add_argument("--quick", action="store_true",
                    help="a quick run: 20 reports, a large size of 60, 60 questions, no levers (make bench-quick)")
+    p.add_argument("--measure-rounds", type=int, default=2,
+                   help="ingests of the main size with measure reading off and on, alternately, each (default 2: "
+                        "off, on, off, on; the first 'on' is the main ingest; 0 skips the comparison)")
     p.add_argument("--no-baseline", action="store_true")
     p.add_argument("--no-levers", action="store_true")
     p.add_argument("--no-cold-start", action="store_true")
@@ -89,6 +95,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     if args.quick:
         args.reports, args.large, args.questions, args.no_levers = 20, 60, 60, True
         args.large_minutes = min(args.large_minutes, 5.0)
+    if args.measure_rounds < 0:
+        p.error("--measure-rounds must be 0 (skip) or more")
     if args.reports < 1 or args.questions < 1:
         p.error("--reports and --questions must be at least 1")
     if args.large and args.large <= args.reports:
@@ -126,10 +134,28 @@ def main(argv: list[str] | None = None) -> int:
         log(f"no ranking questions: {args.corpus.parent / 'facts'} or {RANKING_GOLD} is missing")
     ours_store = work / "stores" / f"ours-{args.reports}"
 
+    off_runs, on_runs = [], []
+
+    def measures_off(round_no: int) -> None:
+        log(f"our ingest with measure reading off ({round_no} of {args.measure_rounds}): {args.reports} reports")
+        off_runs.append(run_phase("ingest-ours", results_dir, "--store", str(work / "stores" / f"measures-off-{round_no}"),
+                                  "--files", str(files), "--no-measures"))
+
+    if args.measure_rounds:
+        measures_off(1)
     log(f"our ingest: {args.reports} reports")
     ours = run_phase("ingest-ours", results_dir, "--store", str(ours_store), "--files", str(files))
     if ours["n_failed"]:
         raise SystemExit(f"bench: {ours['n_failed']} synthetic report(s) failed to ingest, e.g. {ours['failed'][:2]}")
+    on_runs.append(ours)
+    for round_no in range(2, args.measure_rounds + 1):
+        measures_off(round_no)
+        log(f"our ingest as shipped ({round_no} of {args.measure_rounds}): {args.reports} reports")
+        on_runs.append(run_phase("ingest-ours", results_dir, "--store", str(work / "stores" / f"measures-on-{round_no}"),
+                                 "--files", str(files)))
+    for extra in sorted((work / "stores").glob("measures-*")):
+        shutil.rmtree(extra)  # only their timings are wanted; a 150-report store is hundreds of MB
+    costs = measure_cost(off_runs, on_runs) if off_runs else None
     base = base_q = None
     if not args.no_baseline:
         log("baseline ingest (RecursiveCharacterTextSplitter + Chroma.from_documents)")
@@ -176,6 +202,9 @@ def main(argv: list[str] | None = None) -> int:
     load_after = machine_load()
     summary = combine(args, ours, base, ours_q, base_q, cold, levers, large, large_q, large_cold,
                       load_before, load_after, time.perf_counter() - bench_started)
+    summary["measure_cost"] = costs
+    summary["headline"]["measures_ingest_wall_ratio"] = costs and costs["wall_ratio"]
+    summary["headline"]["measures_ingest_cpu_ratio"] = costs and costs["cpu_ratio"]
     (results_dir / "summary.json").write_text(json.dumps(summary, indent=2), encoding="utf-8")
     last_run.write_text(json.dumps(summary, indent=2), encoding="utf-8")
     from bench.report import changes, table

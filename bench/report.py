@@ -50,6 +50,23 @@ def _rankings(row, q: dict) -> None:
         row("  wrong", wrong[:160])
 
 
+def measure_cost_lines(cost: dict | None) -> list[str]:
+    """Ingest with measure reading off and on, every run in the order it ran, and the ratios."""
+    if not cost:
+        return []
+    lines = [f"Measure reading's cost to ingest: the same {cost['reports']} reports ({cost['chunks']} chunks), "
+             f"off and on alternately, {cost['rounds']} round(s)"]
+    for name, key in (("off (no measure records)", "off"), (f"on, as shipped ({cost['on']['figures']} records)", "on")):
+        side = cost[key]
+        runs = ", ".join(f"{r['seconds']:.1f} s / {r['chunks_per_s']:.1f} chunks/s / {r['cpu_s']:.1f} CPU-s"
+                         for r in side["runs"])
+        lines.append(f"  {name}: median {side['seconds']:.1f} s wall, {side['chunks_per_s']:.1f} chunks/s, "
+                     f"{side['cpu_s']:.1f} CPU-s; runs {runs}")
+    lines.append(f"  on / off: wall time {cost['wall_ratio']:.3f}, CPU time {cost['cpu_ratio']:.3f} "
+                 f"(issue 24 asks at most 1.10)")
+    return lines
+
+
 def table(summary: dict) -> str:
     h = summary["headline"]
     ours, base = summary["ours_ingest"], summary["baseline_ingest"]
@@ -133,6 +150,7 @@ def table(summary: dict) -> str:
     lines = [f"{'':{width}}{'ours':{mid}}baseline (plain LangChain)"]
     for name, mine, theirs in rows:
         lines.append(f"{name:{width}}{mine:{mid}}{theirs}".rstrip() if (mine or theirs) else name)
+    lines += measure_cost_lines(summary.get("measure_cost"))
     _stages(lines, oq, f"Where a question's time goes at {oq['reports']} reports (profile pass, mean ms)")
     if lq:
         _stages(lines, lq, f"Where a question's time goes at {lq['reports']} reports (profile pass, mean ms)")
@@ -147,6 +165,8 @@ COMPARED = (
     ("baseline_ingest_s", "plain pipeline ingest wall time (s)", "lower"),
     ("ingest_chunks_per_s", "ingest chunks/s", "higher"),
     ("ingest_cpu_s", "ingest CPU time (s), main size", "lower"),
+    ("measures_ingest_wall_ratio", "ingest wall time, measures on / off", "lower"),
+    ("measures_ingest_cpu_ratio", "ingest CPU time, measures on / off", "lower"),
     ("baseline_ingest_cpu_s", "plain pipeline ingest CPU time (s)", "lower"),
     ("query_p50_ms", "end-to-end p50 (ms), main size", "lower"),
     ("query_p95_ms", "end-to-end p95 (ms), main size", "lower"),

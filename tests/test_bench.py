@@ -14,7 +14,9 @@ from pathlib import Path
 
 import pytest
 
+from bench.measure_cost import measure_cost
 from bench.questions import make_questions
+from bench.report import measure_cost_lines
 from bench.stats import percentile
 from bench.synthetic import authority_names, build_set, load_templates, vary_figures
 from tests.conftest import ROOT, corpus_or_skip
@@ -137,6 +139,36 @@ def test_tiny_benchmark_run_reports_every_headline_number(tmp_path):
     assert summary["ours_questions"]["questions"] == 3
     # the ranking questions across every council, timed and checked against the generated figures
     assert headline["ranking_p50_ms"] is not None and summary["ours_questions"]["rankings"]["rows"] > 0
+    # measure reading's cost: the same reports off, on, off, on, every run kept, the lever really off
+    cost = summary["measure_cost"]
+    assert cost["rounds"] == 2 and len(cost["off"]["runs"]) == 2 and len(cost["on"]["runs"]) == 2
+    assert cost["off"]["figures"] == 0 and cost["on"]["figures"] > 20
+    assert headline["measures_ingest_wall_ratio"] == cost["wall_ratio"] > 0
+    assert "Measure reading's cost to ingest" in done.stdout
+
+
+def _ingest_run(seconds: float, cpu_s: float, figures: int, chunks: int = 100) -> dict:
+    return {"reports": 2, "chunks": chunks, "seconds": seconds, "cpu_s": cpu_s,
+            "chunks_per_s": round(chunks / seconds, 1), "figures": figures}
+
+
+def test_measure_cost_is_the_ratio_of_medians_with_every_run_kept():
+    off = [_ingest_run(10.0, 8.0, 0), _ingest_run(14.0, 8.4, 0), _ingest_run(11.0, 8.2, 0)]
+    on = [_ingest_run(12.0, 8.6, 40), _ingest_run(10.5, 8.8, 40), _ingest_run(30.0, 8.7, 40)]
+    cost = measure_cost(off, on)
+    assert cost["off"]["seconds"] == 11.0 and cost["on"]["seconds"] == 12.0
+    assert cost["wall_ratio"] == round(12.0 / 11.0, 3) and cost["cpu_ratio"] == round(8.7 / 8.2, 3)
+    assert [r["seconds"] for r in cost["on"]["runs"]] == [12.0, 10.5, 30.0]  # the outlier is printed, not dropped
+    assert cost["on"]["figures"] == 40 and cost["rounds"] == 3
+    lines = "\n".join(measure_cost_lines(cost))
+    assert "30.0 s" in lines and "wall time 1.091" in lines
+
+
+def test_measure_cost_refuses_runs_of_different_reports():
+    with pytest.raises(ValueError, match="different chunk counts"):
+        measure_cost([_ingest_run(10.0, 8.0, 0)], [_ingest_run(10.0, 8.0, 5, chunks=120)])
+    with pytest.raises(ValueError, match="at least one"):
+        measure_cost([], [_ingest_run(10.0, 8.0, 5)])
 
 
 def test_onnx_backends_match_torch_embeddings(monkeypatch):

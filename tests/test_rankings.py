@@ -86,6 +86,45 @@ def test_a_question_that_is_not_only_a_measure_is_left_to_the_other_answers(ques
     assert understand(question, NAMES).intent is not Intent.MEASURES, question
 
 
+# How quickly something is done, asked without a word for the wait: the wait, the way the speed word
+# says (faster: the shortest wait first; slower: the longest), whatever the measure and the verb.
+@pytest.mark.parametrize("question, measure, order, across", [
+    ("Which council is fastest to start a carer's assessment?", "carers_assessment_wait", "lowest", True),
+    ("Which councils take longest to complete financial assessments?", "financial_assessment_wait", "highest", True),
+    ("Which council has the slowest occupational therapy assessments?", "ot_assessment_wait", "highest", True),
+    ("Where do people get home care in place soonest?", "home_care_wait", "lowest", True),
+    ("Which council is slowest to start safeguarding enquiries?", "safeguarding_wait", "highest", True),
+    ("Which councils are quickest to deal with DoLS applications?", "dols_wait", "lowest", True),
+    ("Which councils were quicker to begin Care Act assessments?", "care_act_assessment_wait", "lowest", True),
+    ("Was Mossbeck or Ravensmoor quicker to start Care Act assessments?", "care_act_assessment_wait", "lowest", False),
+    ("Did Mossbeck or Ravensmoor take longer to assess people under the Care Act?", "care_act_assessment_wait",
+     "highest", False),
+])
+def test_a_question_asking_how_quickly_is_read_as_the_wait_lower_first_when_it_asks_the_fastest(
+        question, measure, order, across):
+    plan = understand(question, NAMES)
+    assert plan.intent is Intent.MEASURES, question
+    ask = plan.measure_ask
+    assert (ask.kind, ask.measure, ask.order, ask.across) == (MeasureAskKind.RANK, measure, order, across), question
+
+
+@pytest.mark.parametrize("question", [
+    "Which councils take longest to review care plans?",  # no wait for reviews in the vocabulary: not guessed
+    "Which council responds fastest to complaints?",  # no measure of complaint response times
+    "Which councils are quickest at supporting carers?",  # how well, not a figure
+])
+def test_a_speed_word_about_no_wait_the_vocabulary_knows_is_not_a_ranking(question):
+    assert understand(question, NAMES).intent is not Intent.MEASURES, question
+
+
+def test_the_quickest_council_is_the_one_with_the_shortest_wait(ranker):
+    answer = ranker.ask("Which council was fastest to begin Care Act assessments?", home="")
+    assert answer.kind == "measures" and answer.measure == "care_act_assessment_wait"
+    values = [v for _, v in _rows(answer)]
+    assert values and values[0] == min(values), values
+    _every_row_cited(answer)
+
+
 # -- answering from the records ------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def ranking_store(tmp_path_factory, fake_embedder_module):

@@ -88,6 +88,9 @@ _FRAME_WORDS = frozenset(tokenize(
 
 
 def _order(text: str, comparatives: bool) -> str:
+    speed = vocabulary().speed(text)  # "quickest to start" asks for the shortest wait first
+    if speed:
+        return "lowest" if speed == "faster" else "highest"
     for order, pattern in _ORDERS + (_COMPARATIVES if comparatives else ()):
         if pattern.search(text):
             return order
@@ -104,7 +107,9 @@ def _limit(text: str) -> int | None:
 
 def _leftover(text: str, measure: Measure) -> list[str]:
     """The question's words that neither name the measure nor frame the asking."""
-    for pattern in (*measure.words, *measure.context):
+    vocab = vocabulary()
+    for pattern in (*measure.words, *measure.context, *((*vocab.faster, *vocab.slower, *vocab.doing)
+                                                         if measure.unit == "duration" else ())):
         text = re.sub(rf"(?:{pattern.pattern})\w*", " ", text, flags=re.IGNORECASE)  # the whole word: "assess" + "ment"
     return [t for t in tokenize(text) if t not in _FRAME_WORDS and not t[0].isdigit() and not _stem_of(t, measure)]
 
@@ -126,7 +131,7 @@ def _pick(found: list[Measure], text: str) -> Measure | None:
     by the Ombudsman" is the share upheld, not the count of investigations. None when no measure
     accounts for all its words."""
     wanted = ("percent", "rate") if _PERCENT_WORDS.search(text) else ("count",) if _ASKS_COUNT.search(text) else \
-        ("duration",) if _ASKS_DURATION.search(text) else ()
+        ("duration",) if _ASKS_DURATION.search(text) or vocabulary().speed(text) else ()
     found = [m for m in found if m.unit in wanted] + [m for m in found if m.unit not in wanted]  # stable: likeliest first
     return next((m for m in found if not _leftover(text, m)), None)
 

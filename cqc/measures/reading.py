@@ -409,14 +409,18 @@ _ASKS_COUNT = re.compile(r"\bhow many\b|\bnumber of\b|\bpeople\b|\bcarers\b(?! a
 def measures_asked(question: str, vocab: Vocabulary | None = None) -> list[Measure]:
     """The measures a question may be about, likeliest first ("Which councils had the highest direct
     payment uptake?" -> direct_payments_uptake): a measure's words and context (nothing in `unless`)
-    in the question; one with a context before one without; a duration when it asks how long, a
-    count when it asks how many. Empty when it names none: the question is then not about a
+    in the question (a speed word, "quickest to start", `[speed]` in the vocabulary, stands for a
+    duration measure's words); one with a context before one without; a duration when it asks how
+    long or how quickly, a count when it asks how many. Empty when it names none: the question is then not about a
     measure of the vocabulary, and the caller should say so rather than guess."""
     vocab = vocab or vocabulary()
-    duration, count = bool(_ASKS_DURATION.search(question)), bool(_ASKS_COUNT.search(question))
+    # "quickest to start", "take longest": how long it takes, a wait however it is worded
+    speed = [x for x in (p.search(question) for p in (*vocab.faster, *vocab.slower)) if x]
+    duration = bool(speed or _ASKS_DURATION.search(question))
+    count = bool(_ASKS_COUNT.search(question))
     found: list[tuple[int, int, Measure]] = []
     for n, m in enumerate(vocab.measures):
-        words = [x for x in (p.search(question) for p in m.words) if x]
+        words = [x for x in (p.search(question) for p in m.words) if x] or (speed if m.unit == "duration" else [])
         if not words or any(p.search(question) for p in m.unless):
             continue
         if m.context and not any(p.search(question) for p in m.context):
@@ -430,7 +434,7 @@ def measures_asked(question: str, vocab: Vocabulary | None = None) -> list[Measu
 def unit_asked(question: str) -> str:
     """The unit kind a question asks for: "duration" when it asks how long (a wait, days, weeks),
     "count" when it asks how many (people, the number of), else ""."""
-    if _ASKS_DURATION.search(question):
+    if _ASKS_DURATION.search(question) or vocabulary().speed(question):
         return "duration"
     return "count" if _ASKS_COUNT.search(question) else ""
 

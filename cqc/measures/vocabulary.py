@@ -81,6 +81,17 @@ class Vocabulary:
     comparators: tuple[tuple[str, tuple[re.Pattern, ...], tuple[re.Pattern, ...], tuple[re.Pattern, ...]], ...]
     version: str  # changes whenever the file does: records read under another version are read again
     incidental: re.Pattern  # matches right after a count of things no measure counts ("9 staff", "14 beds")
+    # A question's words for how quickly something is done ([speed] in the file): "quickest", "take longest"
+    faster: tuple[re.Pattern, ...] = ()
+    slower: tuple[re.Pattern, ...] = ()
+    doing: tuple[re.Pattern, ...] = ()  # the verb a speed word asks about: "to start", "to complete"
+
+    def speed(self, text: str) -> str:
+        """"faster" or "slower" when a question asks how quickly something is done, else "".
+        Slower first: "take longer to start" is slower, whatever else it says."""
+        if any(p.search(text) for p in self.slower):
+            return "slower"
+        return "faster" if any(p.search(text) for p in self.faster) else ""
 
     def measure(self, key: str) -> Measure | None:
         return next((m for m in self.measures if m.key == key), None)
@@ -171,6 +182,9 @@ def load_vocabulary(path: Path = VOCABULARY_FILE) -> Vocabulary:
     for kind, entry in comparators.items():
         if not isinstance(entry, dict) or set(entry) - {"before", "after", "header"}:
             raise VocabularyError(f"{path}: comparator {kind} must be a table of 'before', 'after' and 'header' lists")
+    speed = data.get("speed", {})
+    if not isinstance(speed, dict) or set(speed) - {"faster", "slower", "doing"}:
+        raise VocabularyError(f"{path}: [speed] must be a table of 'faster', 'slower' and 'doing' lists")
     nouns = data.get("incidental_nouns", [])
     if not isinstance(nouns, list) or not all(isinstance(n, str) and re.fullmatch(r"[\w' -]+", n) for n in nouns):
         raise VocabularyError(f"{path}: 'incidental_nouns' must be a list of words")
@@ -184,6 +198,7 @@ def load_vocabulary(path: Path = VOCABULARY_FILE) -> Vocabulary:
                            _patterns(f"{path}: comparator {k}", e.get("after"), "after"),
                            _patterns(f"{path}: comparator {k}", e.get("header"), "header")) for k, e in comparators.items()),
         version=f"{data.get('version', 0)}-{hashlib.sha256(raw).hexdigest()[:12]}",
+        **{kind: _one(_patterns(f"{path}: speed", speed.get(kind), kind)) for kind in ("faster", "slower", "doing")},
     )
 
 
