@@ -153,8 +153,9 @@ def main(argv: list[str] | None = None) -> int:
         log(f"our ingest as shipped ({round_no} of {args.measure_rounds}): {args.reports} reports")
         on_runs.append(run_phase("ingest-ours", results_dir, "--store", str(work / "stores" / f"measures-on-{round_no}"),
                                  "--files", str(files)))
-    for extra in sorted((work / "stores").glob("measures-*")):
-        shutil.rmtree(extra)  # only their timings are wanted; a 150-report store is hundreds of MB
+    from vectorstore.store import remove_library  # here, as copy_library below: the bench starts without the store's imports
+    for extra in sorted(p for p in (work / "stores").glob("measures-*") if p.is_dir()):
+        remove_library(extra)  # only their timings are wanted; a 150-report store is hundreds of MB
     costs = measure_cost(off_runs, on_runs) if off_runs else None
     base = base_q = None
     if not args.no_baseline:

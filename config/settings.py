@@ -44,6 +44,14 @@ def database_file(store_dir: Path | str) -> Path:
     return folder.with_name(folder.name + ".sqlite3")
 
 
+def beside_store(path: Path, store_dir: Path | str) -> bool:
+    """A file an embedded library keeps beside its store folder: its database (`<store>.sqlite3`
+    and SQLite's -wal/-shm side files) and the writer's lock file (`<store>.library.lock`)."""
+    folder = Path(store_dir).resolve()
+    return (Path(path).resolve().parent == folder.parent
+            and Path(path).name.startswith((f"{folder.name}.sqlite3", f"{folder.name}.library.lock")))
+
+
 class StoreSettings(_Group):
     dir: Path = setting(
         Path("data/store"), env="CQC_STORE_DIR",

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from config.settings import beside_store
 from ingest.errors import IngestError
 
 PDF_SUFFIXES = {".pdf"}
@@ -57,7 +58,7 @@ def _library_own(path: Path, library: Path | None) -> bool:
         return False
     if path.is_relative_to(library):
         return True
-    return path.parent == library.parent and path.name.startswith((f"{library.name}.sqlite3", f"{library.name}.library.lock"))
+    return beside_store(path, library)
 
 
 def discover(paths: Iterable[str | Path], max_bytes: int, library: Path | None = None) -> Discovered:

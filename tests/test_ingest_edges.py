@@ -93,3 +93,18 @@ def test_a_library_database_in_the_folder_of_reports_is_not_listed_as_a_report(t
     assert ingest_main(["--store", str(data / "store"), str(data)]) == 0
     out = capsys.readouterr().out
     assert "1 unchanged" in out and " 0 skipped" in out and "sqlite3" not in out and ".lock" not in out, out
+
+
+def test_removing_an_embedded_library_takes_the_files_beside_its_folder_and_nothing_else(tmp_path):
+    from vectorstore.store import remove_library
+
+    store = tmp_path / "store"
+    (store / "bm25").mkdir(parents=True)
+    beside = [tmp_path / n for n in ("store.sqlite3", "store.sqlite3-wal", "store.sqlite3-shm", "store.library.lock")]
+    others = [tmp_path / n for n in ("store2.sqlite3", "store.pdf", "report.txt")]
+    for f in beside + others:
+        f.write_text("x")
+    remove_library(store)
+    assert not store.exists()
+    assert [f.name for f in beside if f.exists()] == []
+    assert [f.name for f in others if f.exists()] == ["store2.sqlite3", "store.pdf", "report.txt"]

@@ -34,7 +34,7 @@ import numpy as np
 from cqc.measures.record import MeasureRecord
 from cqc.models import Chunk, Page, Report
 from cqc.records import ReportEntry, SearchFilter
-from config.settings import database_file
+from config.settings import beside_store, database_file
 from database import Database
 from database.imports import import_old_catalog
 from database.store import copy_sqlite
@@ -82,6 +82,14 @@ def copy_library(source: Path, target: Path, ignore=None) -> None:
     shutil.copytree(source, target, ignore=ignore)
     if database_file(source).exists():
         copy_sqlite(database_file(source), database_file(target))
+
+
+def remove_library(folder: Path) -> None:
+    """Delete an embedded library: its store folder and the files beside it (`beside_store`)."""
+    shutil.rmtree(folder, ignore_errors=True)
+    for side in folder.parent.glob(f"{folder.name}.*"):
+        if beside_store(side, folder):
+            side.unlink(missing_ok=True)
 
 
 # -- the store -----------------------------------------------------------------------------------
