@@ -15,12 +15,14 @@ PERSON = 255  # an identity provider's subject, or "shell:<user>"
 
 metadata = MetaData()
 
+
+def _facts(name: str) -> Table:
+    """A table of named facts, one text value each."""
+    return Table(name, metadata, Column("key", String(255), primary_key=True), Column("value", Text, nullable=False))
+
+
 # Facts about the database itself: schema version, one-off imports done.
-schema_info = Table(
-    "schema_info", metadata,
-    Column("key", String(255), primary_key=True),
-    Column("value", Text, nullable=False),
-)
+schema_info = _facts("schema_info")
 
 # One row per conversation; its turns as the app shows them (questions, answers, citations), as JSON.
 conversations = Table(
@@ -82,11 +84,7 @@ uploaded_files = Table(
 # -- the library's catalog (`database.catalog`, `database.measures`) ----------------------------
 # Facts about the library: its own schema version, embedding model, collection name (store_id),
 # and `generation`, moved on by every change so every process knows its keyword index is stale.
-catalog_meta = Table(
-    "catalog_meta", metadata,
-    Column("key", String(255), primary_key=True),
-    Column("value", Text, nullable=False),
-)
+catalog_meta = _facts("catalog_meta")
 
 reports = Table(
     "reports", metadata,

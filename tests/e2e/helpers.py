@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from selenium.common.exceptions import ElementClickInterceptedException, StaleElementReferenceException
+from selenium.common.exceptions import ElementClickInterceptedException, StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
@@ -92,6 +92,12 @@ def page_text(driver) -> str:
         try:
             return driver.find_element(By.TAG_NAME, "body").text.replace("\u2060", "")
         except StaleElementReferenceException:
+            time.sleep(0.3)
+        except WebDriverException as e:
+            # Read while the browser leaves the page (signing out goes to the provider and back):
+            # ChromeDriver names the old page's body this way, not as a stale element.
+            if "does not belong to the document" not in str(e):
+                raise
             time.sleep(0.3)
     raise AssertionError("the page kept changing")
 
