@@ -8,7 +8,8 @@ Frozen, so no stage can change what an earlier one decided; a test can build any
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from assistant.evidence.bundle import Evidence
 from assistant.question.names import AuthorityNames
@@ -73,3 +74,10 @@ class Gathered:
     evidence: Evidence
     vector: tuple[float, ...] = ()  # the question's embedding, reused by every search of this turn
     notes: tuple[str, ...] = ()  # said after the answer: which authorities it covers when none were named
+    # Evidence searched for only when an answer needs it: a score question is answered from the
+    # catalog, and a search across every council is wasted when its score lines say it all.
+    search_later: Callable[[], Evidence] | None = field(default=None, compare=False, repr=False)
+
+    def searched(self) -> Evidence:
+        """The evidence, searched for now if it was left for later."""
+        return self.search_later() if self.search_later is not None else self.evidence

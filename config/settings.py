@@ -99,9 +99,17 @@ class EmbeddingSettings(_Group):
         env="CQC_MODEL_CACHE", default_factory=lambda: _user_cache() / "cqc-report-assistant",
         description="Where the ONNX export of the embedding model is kept (made once per model folder).",
     )
+    ingest_passes: int = setting(
+        0, env="CQC_EMBEDDING_PASSES", ge=0,
+        description="Forward passes run side by side while ingesting, one core each (ONNX backends); 0 means one per core.",
+    )
 
     def model_path(self) -> str:
         return self.model or packaged_model_path()
+
+    def passes(self) -> int:
+        """How many single-threaded forward passes ingest runs at once: one per core unless set."""
+        return self.ingest_passes or os.cpu_count() or 1
 
 
 class RetrievalSettings(_Group):

@@ -105,21 +105,28 @@ def _words(text: str) -> list[_Word]:
             for m in _WORD.finditer(text)]
 
 
+# The names a typo may reach, by (number of words, first letter), then by length in characters:
+# one typo changes the length by at most one, so a window of words is compared with three short
+# lists rather than every name of its size (a report's body has thousands of windows).
+TypoIndex = dict[tuple[int, str], dict[int, list[tuple[str, Council]]]]
+
+
 @lru_cache(maxsize=1)
-def _index() -> tuple[dict[tuple[str, ...], Council], dict[int, list[tuple[str, Council]]], int]:
-    """Every name in words -> its council; the names a typo may reach, by number of words; the
-    longest name in words."""
+def _index() -> tuple[dict[tuple[str, ...], Council], TypoIndex, int]:
+    """Every name in words -> its council; the names a typo may reach (`TypoIndex`); the longest
+    name in words."""
     exact: dict[tuple[str, ...], Council] = {}
     for council in COUNCILS:
         for name in council.names:
             if name not in council.abbreviations:  # matched as written, by `_abbreviations`
                 exact.setdefault(tuple(normalise(name).split()), council)
-    fuzzy: dict[int, list[tuple[str, Council]]] = {}
+    fuzzy: TypoIndex = {}
     for words, council in exact.items():
-        if " ".join(words) in LOWER_CASE_WORDS or " ".join(words) in EVERYDAY_WORDS:
+        joined = " ".join(words)
+        if joined in LOWER_CASE_WORDS or joined in EVERYDAY_WORDS:
             continue
         if sum(len(w) for w in words) >= MIN_TYPO_LETTERS:
-            fuzzy.setdefault(len(words), []).append((" ".join(words), council))
+            fuzzy.setdefault((len(words), joined[0]), {}).setdefault(len(joined), []).append((joined, council))
     return exact, fuzzy, max(len(w) for w in exact)
 
 
@@ -130,9 +137,10 @@ def _abbreviations() -> tuple[re.Pattern, dict[str, Council]]:
     return re.compile(rf"(?<![\w&-])({alternatives})(?![\w&]|-\w)", re.IGNORECASE), table
 
 
-def _joined(text: str, words: list[_Word], first: int, last: int) -> bool:
-    """True when words[first:last] follow one another as the words of one name."""
-    return all(_JOINER.fullmatch(text[words[k].end:words[k + 1].start]) for k in range(first, last - 1))
+def _joins(text: str, words: list[_Word]) -> list[bool]:
+    """For each word, whether the next one follows it as the next word of one name (read once per
+    text: every window of words asks about the same gaps)."""
+    return [bool(_JOINER.fullmatch(text, words[k].end, words[k + 1].start)) for k in range(len(words) - 1)]
 
 
 def _stands_alone(text: str, start: int, end: int) -> bool:
@@ -167,12 +175,14 @@ def _extend(text: str, words: list[_Word], first: int, last: int) -> tuple[int, 
 
 def _name_candidates(text: str, words: list[_Word], typos: bool) -> list[_Candidate]:
     exact, fuzzy, longest = _index()
+    joins = _joins(text, words)
     out: list[_Candidate] = []
     for first in range(len(words)):
+        key: tuple[str, ...] = ()
         for last in range(first + 1, min(first + longest, len(words)) + 1):
-            if not _joined(text, words, first, last):
-                break
-            key = tuple(w.norm for w in words[first:last])
+            if last - first > 1 and not joins[last - 2]:
+                break  # the window's newest word does not follow on (the earlier gaps were checked)
+            key += (words[last - 1].norm,)
             council = exact.get(key)
             typo = False
             if council is None and typos and not (last - first == 1 and _opens_sentence(text, words[first])):
@@ -187,16 +197,23 @@ def _name_candidates(text: str, words: list[_Word], typos: bool) -> list[_Candid
 
 def _opens_sentence(text: str, word: _Word) -> bool:
     """A capital at the start of a sentence says nothing: "Hovering" there is not "Havering"."""
-    return text[:word.start].rstrip()[-1:] in ("", ".", "?", "!", ":", ";")
+    at = word.start - 1
+    while at >= 0 and text[at].isspace():  # back over the spaces only: never a copy of the text so far
+        at -= 1
+    return at < 0 or text[at] in ".?!:;"
 
 
-def _one_typo(key: tuple[str, ...], first_raw: str, fuzzy: dict[int, list[tuple[str, Council]]]) -> Council | None:
+def _one_typo(key: tuple[str, ...], first_raw: str, fuzzy: TypoIndex) -> Council | None:
     """The one council whose name is one typo away from these words, if there is exactly one."""
     query = " ".join(key)
     if len(key) == 1 and not first_raw[:1].isupper():
         return None  # a lower-case word one letter from a name is more often a word ("hovering")
-    choices = [(name, council) for name, council in fuzzy.get(len(key), ()) if name[0] == query[0]]
-    if not choices or len(query.replace(" ", "")) < MIN_TYPO_LETTERS - 1:
+    by_length = fuzzy.get((len(key), query[0]))
+    if not by_length or len(query.replace(" ", "")) < MIN_TYPO_LETTERS - 1:
+        return None
+    choices = [choice for size in range(len(query) - MAX_TYPOS, len(query) + MAX_TYPOS + 1)
+               for choice in by_length.get(size, ())]
+    if not choices:
         return None
     found = process.extract(query, [name for name, _ in choices], scorer=OSA.distance, score_cutoff=MAX_TYPOS,
                             limit=None)

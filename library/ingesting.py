@@ -11,10 +11,13 @@ what it left behind. One bad file never stops the others: each failure is named 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from cqc.models import Page
+from cqc.measures.record import MeasureRecord
+from cqc.models import Chunk, Page, Report
 from ingest.assembly import Assembly, Library, ReportKey, place_pages
 from ingest.chunking import chunk_report
 from ingest.discovery import discover
@@ -55,18 +58,41 @@ class StoreLibrary(Library):
         return self.catalog.report_of_file(file)
 
 
-def _write(store: LibraryStore, pages: list[Page], key: ReportKey, absorbs: list[str], summary: IngestSummary,
-           added: list[str], note_source: str) -> IngestedReport | None:
-    report = report_from_pages(pages, key)
-    chunks = chunk_report(report, store.settings.ingest.chunk_max_tokens)
-    if not chunks:
-        raise IngestError(note_source, "no paragraphs found to index")
+@dataclass
+class Prepared:
+    """A report read from its pages, cut into findings and its figures read: everything before the
+    store, which needs nothing from it (so the next report is prepared while this one is embedded)."""
+
+    report: Report | None = None
+    chunks: list[Chunk] = field(default_factory=list)
+    records: list[MeasureRecord] = field(default_factory=list)
+    warning: str = ""  # the figures could not be read
+    error: Exception | None = None  # raised when the report is written, in its turn
+
+
+def _prepare(pages: list[Page], key: ReportKey, chunk_max_tokens: int, note_source: str) -> Prepared:
     try:
-        records = measure_records(report, chunks)
+        report = report_from_pages(pages, key)
+        chunks = chunk_report(report, chunk_max_tokens)
+        if not chunks:
+            raise IngestError(note_source, "no paragraphs found to index")
+    except Exception as exc:  # noqa: BLE001  (kept for `_write` to raise, in the report's turn)
+        return Prepared(error=exc)
+    try:
+        return Prepared(report, chunks, measure_records(report, chunks))
     except Exception as exc:  # noqa: BLE001  (a reader bug on one odd sentence must not cost the report)
-        records = []
-        summary.warnings.append(f"{report.source}: its figures could not be read as data ({type(exc).__name__}: "
-                                f"{exc}); the report is in the library without them")
+        return Prepared(report, chunks, warning=f"{report.source}: its figures could not be read as data "
+                                                f"({type(exc).__name__}: {exc}); the report is in the library without them")
+
+
+def _write(store: LibraryStore, pages: list[Page], key: ReportKey, absorbs: list[str], summary: IngestSummary,
+           added: list[str], note_source: str, prepared: Prepared | None = None) -> IngestedReport | None:
+    ready = prepared or _prepare(pages, key, store.settings.ingest.chunk_max_tokens, note_source)
+    if ready.error is not None:
+        raise ready.error
+    report, chunks, records = ready.report, ready.chunks, ready.records
+    if ready.warning:
+        summary.warnings.append(ready.warning)
     result = store.upsert_report(report, chunks, pages, absorbs, records)
     summary.warnings += [w for p in pages if p.file in added for w in p.warnings]
     summary.warnings += [f"{report.source}: {c}" for c in report.conflicts]
@@ -77,6 +103,21 @@ def _write(store: LibraryStore, pages: list[Page], key: ReportKey, absorbs: list
         layout=report.edition, pages=len(pages), pages_added=len(added), files=[p.file for p in pages],
         figures=len(records),
     )
+
+
+def _prepared_ahead(store: LibraryStore, steps: list[Assembly]) -> Iterator[Prepared]:
+    """Each assembly prepared one step ahead, in a thread of its own: reading the next report (Python,
+    one core) overlaps embedding this one (onnxruntime, which lets go of the GIL), so ingest keeps
+    both cores busy. Results come in the assemblies' order; an error is kept for its own turn."""
+    limit = store.settings.ingest.chunk_max_tokens
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="prepare") as ahead:
+        pending = None
+        for step, assembly in enumerate(steps):
+            current = pending or ahead.submit(_prepare, assembly.pages, assembly.key, limit, assembly.added[0])
+            if step + 1 < len(steps):
+                nxt = steps[step + 1]
+                pending = ahead.submit(_prepare, nxt.pages, nxt.key, limit, nxt.added[0])
+            yield current.result()
 
 
 def ingest_paths(
@@ -125,10 +166,10 @@ def ingest_paths(
         summary.skipped += placement.skipped
         steps = placement.assemblies
         total = len(files) + len(steps) + len(placement.shrinks)
-        for step, assembly in enumerate(steps):
+        for step, (assembly, prepared) in enumerate(zip(steps, _prepared_ahead(store, steps))):
             if progress:
                 progress(len(files) + step, total, Path(assembly.added[0]).name)
-            _write_assembly(store, assembly, summary)
+            _write_assembly(store, assembly, summary, prepared)
         for step, (report_id, left) in enumerate(placement.shrinks.items()):
             if progress:
                 progress(len(files) + len(steps) + step, total, report_id)
@@ -141,10 +182,10 @@ def ingest_paths(
     return summary
 
 
-def _write_assembly(store: LibraryStore, assembly: Assembly, summary: IngestSummary) -> None:
+def _write_assembly(store: LibraryStore, assembly: Assembly, summary: IngestSummary, prepared: Prepared) -> None:
     source = assembly.added[0]
     try:
-        ingested = _write(store, assembly.pages, assembly.key, assembly.absorbs, summary, assembly.added, source)
+        ingested = _write(store, assembly.pages, assembly.key, assembly.absorbs, summary, assembly.added, source, prepared)
     except IngestError as exc:
         summary.failed.append(exc)
         return

@@ -114,9 +114,9 @@ class FakeEmbedder(TextEmbedder):
     def embed_query(self, text: str) -> list[float]:
         return self.vector(text).tolist()
 
-    def embed_with_sentences(self, texts: list[str], spans: list[list[tuple[int, int] | None]]
+    def embed_with_sentences(self, texts: list[str], spans: list[list[tuple[int, int] | None]], passes: int = 1
                              ) -> tuple[list[list[float]], list[np.ndarray]]:
-        """Each span's vector is its own text's (the real backends pool it in context); a span the
+        """(`passes` changes nothing here.) Each span's vector is its own text's (the real backends pool it in context); a span the
         model did not see (None) is a row of NaN, as theirs is."""
         per_text = []
         for text, text_spans in zip(texts, spans):

@@ -195,3 +195,29 @@ def test_onnx_backends_match_torch_embeddings(monkeypatch):
     monkeypatch.setenv("CQC_EMBEDDING_BACKEND", "gpu")
     with pytest.raises(ValueError, match="CQC_EMBEDDING_BACKEND"):
         configured_backend(Settings().embedding.backend)
+
+
+@pytest.mark.parametrize("backend", ["onnx-int8", "onnx"])
+def test_passes_side_by_side_give_the_vectors_one_pass_at_a_time_gives(backend):
+    """Ingest runs forward passes side by side, one core each (`EmbeddingSettings.passes`): every text's
+    vector and every sentence's vector must be the ones a single pass on every core gives, each in
+    its own row whatever order the threads finish in."""
+    import numpy as np
+
+    from config import packaged_model_path
+    from vectorstore.embeddings import load_embeddings
+
+    model = load_embeddings(packaged_model_path(), backend)
+    texts = [f"Kingsmere · Safeguarding · Enquiries\nIn {year}, {n} people waited {n % 9 + 2} weeks. "
+             f"Staff said caseloads were {'high' if n % 2 else 'manageable'}." for n, year in
+             zip(range(17, 400, 37), range(2014, 2030))]
+    spans = [[(text.index("In "), text.index(". ") + 1), (text.index("Staff"), len(text)), None] for text in texts]
+    one_vectors, one_rows = model.embed_with_sentences(texts, spans, passes=1)
+    side_vectors, side_rows = model.embed_with_sentences(texts, spans, passes=2)
+    assert np.allclose(one_vectors, side_vectors, atol=1e-5)
+    for one, side in zip(one_rows, side_rows):
+        assert one.shape == side.shape == (3, 384)
+        assert np.allclose(one[:2], side[:2], atol=1e-5) and np.isnan(side[2]).all()
+    # and each text's vector is its own: not a neighbour's
+    cosine = np.asarray(side_vectors) @ np.asarray(side_vectors).T
+    assert (cosine.argmax(axis=1) == np.arange(len(texts))).all()

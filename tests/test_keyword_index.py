@@ -15,7 +15,7 @@ from ingest.chunking import chunk_report
 from ingest.reading import read_reports
 from tests.conftest import DEMO, corpus_or_skip
 from vectorstore.bm25 import Counts, Weights, lucene_idf, share_idf
-from vectorstore.keyword_index import FILTERED, KeywordIndex
+from vectorstore.keyword_index import FILTERED, KEPT, KeywordIndex
 
 QUERIES = ("people waiting for an assessment", "direct payments", "safeguarding enquiries", "carers",
            "1,274 people", "the", "zzzz unknown words", "")
@@ -29,7 +29,7 @@ def chunks():
 
 def _index(folder, chunks) -> KeywordIndex:
     index = KeywordIndex(folder)
-    fields = {attribute: [getattr(c, attribute) or "" for c in chunks] for _, attribute in FILTERED}
+    fields = {attribute: [getattr(c, attribute) or "" for c in chunks] for attribute in KEPT}
     index.build([c.chunk_id for c in chunks], [c.embed_text for c in chunks], 7, fields)
     return index
 
@@ -125,7 +125,7 @@ def test_a_rebuild_from_kept_counts_equals_a_build_from_nothing(chunks, tmp_path
     keep = {c.chunk_id for c in second}
     new = [c for c in second if c.chunk_id not in set(loaded.ids)]
     assert new and keep != set(loaded.ids)
-    fields = {attribute: [getattr(c, attribute) or "" for c in new] for _, attribute in FILTERED}
+    fields = {attribute: [getattr(c, attribute) or "" for c in new] for attribute in KEPT}
     assert loaded.update(keep, [c.chunk_id for c in new], [c.embed_text for c in new], fields, 8)
     assert sorted(loaded.ids) == sorted(keep) and loaded.generation == 8
     fresh = _index(tmp_path / "fresh", [next(c for c in second if c.chunk_id == cid) for cid in loaded.ids])
@@ -133,6 +133,30 @@ def test_a_rebuild_from_kept_counts_equals_a_build_from_nothing(chunks, tmp_path
         for where in _filters(second):
             assert loaded.top(query, 40, where) == fresh.top(query, 40, where), (query, where)
     assert loaded.doc_freq == fresh.doc_freq
+
+
+def test_findings_of_a_kind_are_found_by_report_as_reading_every_finding_finds_them(chunks, tmp_path):
+    """`of_kind` (a score lookup's score and rating lines, found without reading every finding of the
+    reports it names): the same ids as filtering the findings one by one, after a reload and after
+    an update from kept counts too, where the kinds of the findings added come from their fields."""
+    index = _index(tmp_path / "bm25", chunks[: len(chunks) // 2])
+    reports = sorted({c.report_id for c in chunks})
+    kinds = ("score", "rating")
+
+    def expected(held):
+        ids = set(held)
+        return [c.chunk_id for c in chunks if c.chunk_id in ids and c.report_id in reports[:2] and c.kind in kinds]
+
+    found = index.of_kind(reports[:2], kinds)
+    assert found and found == expected(index.ids)
+    reloaded = KeywordIndex(tmp_path / "bm25")
+    assert reloaded.load(expect_generation=7) and reloaded.of_kind(reports[:2], kinds) == found
+    rest = chunks[len(chunks) // 2:]
+    fields = {attribute: [getattr(c, attribute) or "" for c in rest] for attribute in KEPT}
+    assert reloaded.update(set(index.ids) | {c.chunk_id for c in rest}, [c.chunk_id for c in rest],
+                           [c.embed_text for c in rest], fields, 8)
+    assert sorted(reloaded.of_kind(reports[:2], kinds)) == sorted(expected(reloaded.ids))
+    assert reloaded.of_kind([], kinds) == [] and index.of_kind(["no such report"], kinds) == []
 
 
 def test_exact_vector_search_within_a_filter_matches_numpy_over_the_findings_that_pass(chunks, tmp_path):

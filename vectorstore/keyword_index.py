@@ -38,7 +38,7 @@ from cqc.text.tokens import tokenize
 from vectorstore.bm25 import Counts, Weights, share_idf
 
 CURRENT = "current.json"  # names the saved version readers load
-FORMAT = 4  # term counts and weights of our own (vectorstore.bm25), filter codes, vectors, share-smoothed idf; 1 was bm25s's files
+FORMAT = 5  # 5: each finding's kind kept too; 4: term counts and weights of our own (vectorstore.bm25), filter codes, vectors, share-smoothed idf
 VECTORS = "vectors.npy"
 PAGE = 2000  # vectors read from Chroma (and rows copied) at a time, so a rebuild never holds them all
 # The findings one exact search may compare; a filter wider than this is left to Chroma's graph.
@@ -50,6 +50,9 @@ VectorSource = Callable[[list[str]], "np.ndarray | None"]
 # (`cqc.records.SearchFilter.accepts`, applied here to arrays).
 FILTERED = (("authorities", "authority"), ("quality_statements", "quality_statement"), ("themes", "theme"),
             ("report_ids", "report_id"))
+# Every attribute kept as codes: the filtered ones and each finding's kind, so a report's score and
+# rating lines are found among its findings without reading them all from the catalog (`of_kind`).
+KEPT = (*(attribute for _, attribute in FILTERED), "kind")
 
 
 class Codes:
@@ -91,7 +94,7 @@ class Codes:
 
 
 def _columns(chunks) -> dict[str, list[str]]:
-    return {attribute: [getattr(c, attribute) or "" for c in chunks] for _, attribute in FILTERED}
+    return {attribute: [getattr(c, attribute) or "" for c in chunks] for attribute in KEPT}
 
 
 class _State:
@@ -138,7 +141,7 @@ class KeywordIndex:
         """Index `texts` (one per id) from nothing; `fields` gives each finding's filtered
         attributes (FILTERED), in the same order; `vectors_of` their vectors (None: none kept)."""
         counts = Counts.empty().added([tokenize(t) for t in texts])
-        columns = {attribute: Codes.of(list((fields or {}).get(attribute) or [""] * len(ids))) for _, attribute in FILTERED}
+        columns = {attribute: Codes.of(list((fields or {}).get(attribute) or [""] * len(ids))) for attribute in KEPT}
         self._install(list(ids), counts, columns, generation, _VectorParts(None, None, list(ids), vectors_of))
 
     def update(self, keep: set[str], ids: list[str], texts: list[str], fields: dict[str, list[str]],
@@ -151,7 +154,8 @@ class KeywordIndex:
         state = self._state
         rows = np.asarray([i for i, cid in enumerate(state.ids) if cid in keep], dtype=np.int64)
         counts = counts.kept(rows).added([tokenize(t) for t in texts])
-        columns = {attribute: state.fields[attribute].kept(rows).added(fields[attribute]) for _, attribute in FILTERED}
+        columns = {attribute: state.fields[attribute].kept(rows).added(list(fields.get(attribute) or [""] * len(ids)))
+                   for attribute in KEPT}
         kept_ids = [state.ids[i] for i in rows.tolist()]
         if state.vectors is not None:
             parts = _VectorParts(state.vectors, rows, list(ids), vectors_of)
@@ -234,7 +238,7 @@ class KeywordIndex:
             data = json.loads((target / "ids.json").read_text())
             if data.get("format") != FORMAT:
                 return False  # saved by an earlier version: rebuilt from the catalog instead
-            fields = {attribute: Codes.from_json(data["fields"][attribute]) for _, attribute in FILTERED}
+            fields = {attribute: Codes.from_json(data["fields"][attribute]) for attribute in KEPT}
             weights = Weights.load(target / "weights.npz")
             if weights.n_rows != len(data["ids"]) or any(len(c.codes) != len(data["ids"]) for c in fields.values()):
                 return False
@@ -270,6 +274,15 @@ class KeywordIndex:
                 match = state.fields[attribute].matching(allowed)
                 passing = match if passing is None else passing & match
         return passing
+
+    def of_kind(self, report_ids: list[str], kinds: tuple[str, ...]) -> list[str]:
+        """The ids of these reports' findings of these kinds, in index order."""
+        with self._lock:
+            state = self._state
+        if state is None or not report_ids:
+            return []
+        rows = np.flatnonzero(state.fields["report_id"].matching(report_ids) & state.fields["kind"].matching(kinds))
+        return [state.ids[i] for i in rows.tolist()]
 
     def nearest(self, query_vector, k: int, where) -> list[tuple[str, float]] | None:
         """The k findings passing `where` whose vectors are nearest the query's (cosine similarity,
@@ -399,6 +412,11 @@ class KeywordSearch:
         """Exact nearest findings within the filter (`KeywordIndex.nearest`), or None for Chroma."""
         self._refresh_if_stale()
         return self.index.nearest(query_vector, k, where)
+
+    def of_kind(self, report_ids: list[str], kinds: tuple[str, ...]) -> list[str]:
+        """Ids of these reports' findings of these kinds (`KeywordIndex.of_kind`)."""
+        self._refresh_if_stale()
+        return self.index.of_kind(report_ids, kinds)
 
     def search(self, query: str, k: int, where) -> list[tuple[str, float]]:
         self._refresh_if_stale()

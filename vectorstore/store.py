@@ -212,6 +212,17 @@ class LibraryStore:
     def chunks(self, ids: list[str]) -> list[Chunk]:
         return self.catalog.chunks(ids)
 
+    def findings_of_kind(self, report_ids: list[str], kinds: tuple[str, ...]) -> dict[str, list[Chunk]]:
+        """These reports' findings of these kinds (score and rating lines), each report's in its
+        order: found in the keyword index's codes and read from the catalog by id, so a lookup
+        reads a few lines per report, not every finding of every report it names."""
+        found: dict[str, list[Chunk]] = {rid: [] for rid in report_ids}
+        for chunk in self.catalog.chunks(self._keyword_search.of_kind(list(report_ids), kinds)):
+            found.setdefault(chunk.report_id, []).append(chunk)
+        for chunks in found.values():
+            chunks.sort(key=lambda c: c.order)
+        return found
+
     def measures(self, authorities: list[str] = (), measures: list[str] = (), report_ids: list[str] = ()) -> list[MeasureRecord]:
         """The library's figures as data (`cqc.measures`); rankings and comparisons are computed from
         them by `cqc.measures.ranking`."""
@@ -344,7 +355,8 @@ class LibraryStore:
         return result
 
     def _add_chunks(self, chunks: list[Chunk]) -> tuple[int, dict[str, np.ndarray]]:
-        return add_chunks(self._vectors.collection, chunks, self.catalog, self.embeddings, self._check_backend_for_writing)
+        return add_chunks(self._vectors.collection, chunks, self.catalog, self.embeddings, self._check_backend_for_writing,
+                          self.settings.embedding.passes())
 
     def _check_backend_for_writing(self) -> None:
         check_backend_for_writing(self.catalog, self.folder, self.embeddings, self.settings.embedding.backend)

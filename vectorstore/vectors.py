@@ -315,12 +315,13 @@ class VectorIndex:
 
 # -- writing vectors, each text embedded once ------------------------------------------------------
 def add_chunks(collection, chunks: list[Chunk], catalog, embeddings,
-               before_embedding: Callable[[], None]) -> tuple[int, dict[str, np.ndarray]]:
+               before_embedding: Callable[[], None], passes: int = 1) -> tuple[int, dict[str, np.ndarray]]:
     """Write chunks with their vectors into Chroma's `collection`, and return how many texts were
     embedded and each chunk's sentence vectors (where the embedding backend gives them). A text
     whose vector the store already holds (same embed_hash) is not embedded again: its vector and
     sentence vectors are copied from the chunk that has them. `before_embedding` runs once, only
-    when something must be embedded (the backend check: nothing is embedded for nothing)."""
+    when something must be embedded (the backend check: nothing is embedded for nothing). `passes`:
+    forward passes side by side (`EmbeddingSettings.passes`)."""
     if not chunks:
         return 0, {}
     wanted = sorted({c.embed_hash for c in chunks})
@@ -345,7 +346,7 @@ def add_chunks(collection, chunks: list[Chunk], catalog, embeddings,
         texts = [c.embed_text for c in new.values()]
         if pools:
             embedded, per_text = embeddings.embed_with_sentences(
-                texts, [sentence_spans(c.text, c.embed_text) for c in new.values()])
+                texts, [sentence_spans(c.text, c.embed_text) for c in new.values()], passes)
             sentences.update(zip(new, per_text))
         else:  # this backend gives no token states: the answerer embeds sentences when asked
             embedded = embeddings.embed_documents(texts)

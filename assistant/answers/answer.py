@@ -90,7 +90,10 @@ class AnswerQuestion:
             return self._declined(gathered)
         text, citations, cited, gave_nothing = result
         ids = {c.chunk_id for c in citations}
-        retrieved = cited + [f for f in gathered.evidence.findings if f.chunk.chunk_id not in ids]
+        # The findings shown beside the score lines: searched for only when the lines are fewer than ten
+        # (a lookup across the library cites enough lines of its own and skips a search of every council).
+        found = gathered.searched().findings if len(cited) < 10 else []
+        retrieved = cited + [f for f in found if f.chunk.chunk_id not in ids]
         # "The report gives no overall score" is an answer that abstains: nothing asked for is given.
         return Answer(scope.question, text, gave_nothing, citations, retrieved[: max(10, len(cited))], kind="catalog",
                       backend="catalog")
@@ -130,7 +133,7 @@ class AnswerQuestion:
 
     @staticmethod
     def _declined(gathered: Gathered) -> Answer:
-        return Answer(gathered.scope.question, NOT_IN_REPORTS, True, [], gathered.evidence.findings, kind="abstained")
+        return Answer(gathered.scope.question, NOT_IN_REPORTS, True, [], gathered.searched().findings, kind="abstained")
 
 
 def _cited_first(citations, findings: list[RetrievedFinding]) -> list[RetrievedFinding]:

@@ -50,11 +50,16 @@ class Lines:
     answered: int = 0  # lines that give a value asked for
     not_given: int = 0  # lines saying the report gives no such value
 
+    def read(self, entries: list[ReportEntry]) -> None:
+        """Read these reports' score and rating lines in one go (a lookup across the library cites
+        one or two lines of each of hundreds of reports)."""
+        wanted = [e.report_id for e in entries if e.report_id not in self._score_lines]
+        if wanted:
+            self._score_lines.update(self.store.findings_of_kind(wanted, ("score", "rating")))
+
     def of(self, entry: ReportEntry) -> list[Chunk]:
         """A report's score and rating lines, read once."""
-        if entry.report_id not in self._score_lines:
-            chunks = self.store.catalog.report_chunks(entry.report_id)
-            self._score_lines[entry.report_id] = [c for c in chunks if c.kind in ("score", "rating")]
+        self.read([entry])
         return self._score_lines[entry.report_id]
 
     def scores(self, entry: ReportEntry, statements: list[str]) -> list[Chunk]:

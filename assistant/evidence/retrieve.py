@@ -48,6 +48,12 @@ class RetrieveEvidence:
         if scope.clarify or scope.nothing_left or plan.intent is Intent.MEASURES:
             # nothing to search for; a measure's figures are read from its records, not searched
             return Gathered(scope, Evidence(scope.question, plan, []))
+        if plan.intent is Intent.SCORES:  # answered from the catalog: searched only if the answer needs more
+            return Gathered(scope, Evidence(scope.question, plan, []), search_later=lambda: self._search(scope).evidence)
+        return self._search(scope)
+
+    def _search(self, scope: Scope) -> Gathered:
+        plan = scope.plan
         vector = self.store.embeddings.embed_query(plan.subject or plan.content or scope.reading.standalone)
         where = scope.where
         k = self.store.settings.retrieval.top_k
