@@ -115,6 +115,16 @@ def test_an_index_saved_without_its_filter_codes_is_not_loaded(chunks, tmp_path)
     assert not KeywordIndex(tmp_path / "bm25").load(expect_generation=7)
 
 
+def test_an_index_saved_for_another_library_is_not_loaded_at_the_same_generation(chunks, tmp_path):
+    """A store folder pointed at another database (a team's PostgreSQL, a restored copy) whose
+    generation has the same number: the index saved for the first library is not taken as this one's."""
+    index = KeywordIndex(tmp_path / "bm25", library="library-a")
+    index.build([c.chunk_id for c in chunks[:30]], [c.embed_text for c in chunks[:30]], 7)
+    assert KeywordIndex(tmp_path / "bm25", library="library-a").load(expect_generation=7)
+    assert not KeywordIndex(tmp_path / "bm25", library="library-b").load(expect_generation=7)
+    assert not KeywordIndex(tmp_path / "bm25").load(expect_generation=7)
+
+
 def test_a_rebuild_from_kept_counts_equals_a_build_from_nothing(chunks, tmp_path):
     """Findings removed and added since the last build: the index updated from its kept counts
     (read back from disk, as another process would) scores exactly as one built from every text."""

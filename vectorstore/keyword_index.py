@@ -111,10 +111,13 @@ class _State:
 
 
 class KeywordIndex:
-    """BM25 over the findings plus the chunk ids in index order, stamped with the catalog generation."""
+    """BM25 over the findings plus the chunk ids in index order, stamped with the catalog generation
+    and the library it was built from (`library`, the catalog's store_id: a store folder pointed at
+    another database whose generation has the same number must not load this one's index)."""
 
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, library: str = ""):
         self.folder = folder
+        self.library = library
         self._lock = threading.Lock()
         self._state: _State | None = None
 
@@ -209,7 +212,7 @@ class KeywordIndex:
             "fields": {name: codes.as_json() for name, codes in state.fields.items()},
         }))
         pointer = self.folder / f".current-{name}.tmp"
-        pointer.write_text(json.dumps({"folder": name, "generation": generation}))
+        pointer.write_text(json.dumps({"folder": name, "generation": generation, "library": self.library}))
         os.replace(pointer, self.folder / CURRENT)
         # Older versions go; a reader still loading one falls back to rebuilding from the catalog.
         for old in self.folder.iterdir():
@@ -234,6 +237,8 @@ class KeywordIndex:
             pointer = json.loads((self.folder / CURRENT).read_text())
             if expect_generation is not None and pointer["generation"] != expect_generation:
                 return False
+            if pointer.get("library", "") != self.library:
+                return False  # another library's index (its generation says nothing of this one's)
             target = self.folder / pointer["folder"]
             data = json.loads((target / "ids.json").read_text())
             if data.get("format") != FORMAT:
@@ -402,7 +407,7 @@ class KeywordSearch:
     lock, and `_refresh_lock` lets one thread rebuild or reload it."""
 
     def __init__(self, folder: Path, catalog, vectors_of: VectorSource | None = None):
-        self.index = KeywordIndex(folder)
+        self.index = KeywordIndex(folder, catalog.get_meta("store_id") or "")
         self._catalog = catalog
         self._vectors_of = vectors_of
         self._refresh_lock = threading.RLock()

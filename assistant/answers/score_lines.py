@@ -14,6 +14,7 @@ from vectorstore.store import LibraryStore
 
 # (text, citations, the findings cited, whether the report gives none of what was asked)
 ScoreResult = tuple[str, list[Citation], list[RetrievedFinding], bool]
+LINE_KINDS = ("score", "rating")  # the findings a score answer cites: score lines and rating lines
 _SCORE_IN_LINE = re.compile(r"\bscore\s*:?\s*([1-4])\b|^([1-4])\s*[-–—]\s*evidence shows", re.IGNORECASE | re.MULTILINE)
 
 
@@ -43,40 +44,49 @@ class Lines:
     """The answer's lines and the score lines they cite, numbered in order of first citation."""
 
     store: LibraryStore
+    # The reports the answer may cite: a line missing for one is read for all of them in one go (a
+    # lookup across the library cites a line of each of hundreds of reports), of that kind only.
+    batch: list[ReportEntry] = field(default_factory=list)
     lines: list[str] = field(default_factory=list)
     cited: list[Chunk] = field(default_factory=list)
-    _score_lines: dict[str, list[Chunk]] = field(default_factory=dict)
+    _lines: dict[tuple[str, str], list[Chunk]] = field(default_factory=dict)  # (report id, kind) -> its lines
+    _numbers: dict[str, int] = field(default_factory=dict)  # chunk id -> its citation number
     numbered: bool = False  # the lines are a numbered list of their own
     answered: int = 0  # lines that give a value asked for
     not_given: int = 0  # lines saying the report gives no such value
 
-    def read(self, entries: list[ReportEntry]) -> None:
-        """Read these reports' score and rating lines in one go (a lookup across the library cites
-        one or two lines of each of hundreds of reports)."""
-        wanted = [e.report_id for e in entries if e.report_id not in self._score_lines]
-        if wanted:
-            self._score_lines.update(self.store.findings_of_kind(wanted, ("score", "rating")))
+    def read(self, entries: list[ReportEntry], kinds: tuple[str, ...] = LINE_KINDS) -> None:
+        """Read these reports' lines of these kinds in one go, unless read already."""
+        missing = [(e.report_id, kind) for e in entries for kind in kinds if (e.report_id, kind) not in self._lines]
+        if not missing:
+            return
+        wanted_kinds = tuple(dict.fromkeys(kind for _, kind in missing))
+        found = self.store.findings_of_kind(list(dict.fromkeys(rid for rid, _ in missing)), wanted_kinds)
+        for rid, kind in missing:
+            self._lines[(rid, kind)] = [c for c in found.get(rid, []) if c.kind == kind]
 
-    def of(self, entry: ReportEntry) -> list[Chunk]:
-        """A report's score and rating lines, read once."""
-        self.read([entry])
-        return self._score_lines[entry.report_id]
+    def _of_kind(self, entry: ReportEntry, kind: str) -> list[Chunk]:
+        if (entry.report_id, kind) not in self._lines:
+            self.read([entry, *self.batch], (kind,))
+        return self._lines[(entry.report_id, kind)]
 
     def scores(self, entry: ReportEntry, statements: list[str]) -> list[Chunk]:
         """The summary list naming the statements' scores, then each statement's own score line."""
-        chunks = [c for c in self.of(entry) if c.kind == "score"]
+        chunks = self._of_kind(entry, "score")
         listed = [c for c in chunks if not c.quality_statement and all(s in c.text for s in statements)]
         return listed[:1] + [c for c in chunks if c.quality_statement in statements]
 
     def rating(self, entry: ReportEntry) -> list[Chunk]:
-        return [c for c in self.of(entry) if c.kind == "rating"]
+        return self._of_kind(entry, "rating")
 
     def cite(self, chunks: list[Chunk]) -> str:
         refs = []
         for chunk in chunks:
-            if chunk not in self.cited:
+            number = self._numbers.get(chunk.chunk_id)
+            if number is None:  # numbered by id: a lookup across the library cites hundreds of lines
                 self.cited.append(chunk)
-            refs.append(f" [{self.cited.index(chunk) + 1}]")
+                number = self._numbers[chunk.chunk_id] = len(self.cited)
+            refs.append(f" [{number}]")
         return "".join(dict.fromkeys(refs))
 
     def add(self, line: str) -> None:
@@ -92,8 +102,8 @@ class Lines:
         """The catalog's score, else the one the statement's own score line in the library states."""
         if statement in entry.scores:
             return entry.scores[statement]
-        for chunk in self.of(entry):
-            if chunk.kind == "score" and chunk.quality_statement == statement:
+        for chunk in self._of_kind(entry, "score"):
+            if chunk.quality_statement == statement:
                 m = _SCORE_IN_LINE.search(chunk.text)
                 if m:
                     return int(m.group(1) or m.group(2))

@@ -30,15 +30,13 @@ class ScoreAnswerer:
         """`authorities` empty means every authority in the library (within `report_ids`)."""
         reports = newest_per_authority(self.store.reports(), report_ids)
         targets = [reports[a] for a in authorities if a in reports] if authorities else list(reports.values())
-        out = Lines(self.store)
+        out = Lines(self.store, batch=targets)
         if plan.score_ask is ScoreAsk.CHANGE:
             _change(plan, authorities or sorted(reports), self.store.reports(), out)
             return out.result()
         if not targets:
             return None
         handler: Callable[[QueryPlan, list[ReportEntry], Lines], None] = _HANDLERS.get(plan.score_ask, _lookup)
-        if handler is not _authorities_at:
-            out.read(targets)  # each target's lines are cited: read in one go (that one reads only its hits')
         handler(plan, targets, out)
         return out.result()
 
@@ -86,7 +84,7 @@ def _authorities_at(plan: QueryPlan, targets: list[ReportEntry], out: Lines) -> 
     if plan.wants_overall and hi > 4 or (plan.wants_overall and not plan.quality_statements and plan.score_range
                                          and plan.score_range[1] > 4):
         hits = [e for e in targets if e.overall_score is not None and lo <= e.overall_score <= hi]
-        out.read(hits)
+        out.read(hits, ("rating",))  # the hits' lines only, not every target's
         for entry in sorted(hits, key=lambda e: -(e.overall_score or 0)):
             out.add(f"{entry.authority} scored {entry.overall_score} out of 100 overall ({entry.rating})."
                     + out.cite(out.rating(entry)))
@@ -94,13 +92,12 @@ def _authorities_at(plan: QueryPlan, targets: list[ReportEntry], out: Lines) -> 
             out.add(f"No authority among the {len(targets)} in the library scored {range_words(lo, hi, 100)} overall.")
         return
     if not plan.quality_statements:
-        out.read(targets)
         _statements_at(plan, targets, out)
         return
     for statement in plan.quality_statements:
         scored = [(e, e.scores[statement]) for e in targets if statement in e.scores]
         hits = [(e, n) for e, n in scored if lo <= n <= hi]
-        out.read([e for e, _ in hits])
+        out.read([e for e, _ in hits], ("score",))  # the hits' lines only, not every target's
         for entry, n in sorted(hits, key=lambda item: (item[1], item[0].authority)):
             out.add(f"{entry.authority} scored {n} for {statement} ({n} - {band(n)})."
                     + out.cite(out.scores(entry, [statement])))
