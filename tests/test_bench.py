@@ -145,6 +145,10 @@ def test_tiny_benchmark_run_reports_every_headline_number(tmp_path):
     assert cost["off"]["figures"] == 0 and cost["on"]["figures"] > 20
     assert headline["measures_ingest_wall_ratio"] == cost["wall_ratio"] > 0
     assert "Measure reading's cost to ingest" in done.stdout
+    # issue 30's targets, each with what this run measured and whether it is met: two reports are not a thousand
+    assert "Issue 30's targets" in done.stdout
+    assert "reports in the largest library: 2 (>= 1000: NOT met)" in done.stdout
+    assert "cold start, new process to first answer (s): not measured in this run" in done.stdout
 
 
 def _ingest_run(seconds: float, cpu_s: float, figures: int, chunks: int = 100) -> dict:

@@ -42,6 +42,7 @@ VARIABLES = [
     ("CQC_LLM_CACHE", "/srv/cqc/gguf", "llm.cache_dir", Path("/srv/cqc/gguf")),
     ("CQC_EMBEDDING_BACKEND", "onnx", "embedding.backend", "onnx"),
     ("CQC_MODEL_CACHE", "/srv/cqc/onnx", "embedding.cache_dir", Path("/srv/cqc/onnx")),
+    ("CQC_EMBEDDING_PASSES", "1", "embedding.ingest_passes", 1),
     ("CQC_DEBUG", "1", "app.debug", True),
     ("CQC_DATABASE_URL", "postgresql+psycopg://cqc@db.internal/cqc", "store.database_url",
      "postgresql+psycopg://cqc@db.internal/cqc"),
