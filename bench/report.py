@@ -78,10 +78,10 @@ def targets(summary: dict) -> list[tuple[str, float | None, float, bool]]:
     lq = summary["large_questions"] or summary["ours_questions"]
     national = [v for v in lq.get("national_ms", {}).values() if isinstance(v, (int, float))]
     stopped = any(isinstance(v, str) for v in lq.get("national_ms", {}).values())
-    lookup = lq.get("national_ms", {}).get(CATALOG_LOOKUP)
+    lookup = lq.get("national_ms", {}).get(CATALOG_LOOKUP)  # ms, or a note that it was stopped
     score_kind = lq.get("answer_by_kind", {}).get("score", {}).get("p95_ms")
-    catalog = max(v for v in (lookup if isinstance(lookup, (int, float)) else None, score_kind) if v is not None) \
-        if (isinstance(lookup, (int, float)) or score_kind is not None) else None
+    catalog_ms = [v for v in (lookup, score_kind) if isinstance(v, (int, float))]
+    catalog = max(catalog_ms) if catalog_ms else None
     base = summary["baseline_ingest"]
     cold = summary["large_cold_start"] or summary["cold_start"]
     return [
