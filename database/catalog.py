@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import numpy as np
-from sqlalchemy import Connection, Integer, Text, cast, delete, select
+from sqlalchemy import Connection, Integer, Text, cast, delete, func, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -180,6 +180,12 @@ class Catalog:
     def all_chunk_ids(self) -> set[str]:
         with self.db.reading() as conn:
             return set(conn.execute(select(chunk_table.c.chunk_id)).scalars())
+
+    def chunk_count(self) -> int:
+        """How many findings the catalog names: counted by the database, not read (146,375 ids at
+        1,500 reports took 0.2-0.36 s to read just to be counted)."""
+        with self.db.reading() as conn:
+            return conn.execute(select(func.count()).select_from(chunk_table)).scalar_one()
 
     def chunks(self, ids: list[str]) -> list[Chunk]:
         """Chunks in the order of the ids asked for; unknown ids are left out."""

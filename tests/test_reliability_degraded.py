@@ -24,6 +24,7 @@ from config import Settings, get_settings, packaged_model_path
 from streamlit.testing.v1 import AppTest
 
 from assistant.chain import Assistant
+from cqc.records import SearchFilter
 from library.ingesting import ingest_paths
 from tests.conftest import DEMO, ROOT
 from vectorstore.store import LibraryStore, StoreError
@@ -58,26 +59,52 @@ def lose_vectors(folder, how: str) -> int:
     return left
 
 
-@pytest.mark.parametrize("how", ["folder deleted", "half the collection lost"])
-def test_missing_vectors_are_said_with_the_repair_command_and_the_repair_works(built, how):
-    folder, chunks = built
-    left = lose_vectors(folder, how)
-    store = LibraryStore(Settings(store_dir=folder))
+def refused_with_the_repair_command(folder, left: int, chunks: int, ask) -> None:
     with pytest.raises(StoreError) as caught:
-        Assistant(store).ask(QUESTION)
+        ask()
     message = str(caught.value)
     assert f"holds {left} of the {chunks} findings" in message and "keyword" in message
     assert f"python -m ingest --repair --store {folder}" in message
-    store.close()
 
+
+def repair_then_answer(folder, missing: int) -> None:
     asked = cli("assistant", "ask", "--store", str(folder), QUESTION)
     assert asked.returncode == 2 and "Traceback" not in asked.stderr and "--repair" in asked.stderr, asked.stderr
-
     repaired = cli("ingest", "--repair", "--store", str(folder))
     assert repaired.returncode == 0, repaired.stdout + repaired.stderr
-    assert f"{chunks - left} missing vector(s) embedded again" in repaired.stdout
+    assert f"{missing} missing vector(s) embedded again" in repaired.stdout
     asked = cli("assistant", "ask", "--store", str(folder), QUESTION)
     assert asked.returncode == 0 and "1,274" in asked.stdout
+
+
+def test_a_deleted_vector_folder_is_said_with_the_repair_command_and_the_repair_works(built):
+    folder, chunks = built
+    lose_vectors(folder, "folder deleted")
+    store = LibraryStore(Settings(store_dir=folder))
+    refused_with_the_repair_command(folder, 0, chunks, lambda: Assistant(store).ask(QUESTION))
+    store.close()
+    repair_then_answer(folder, chunks)
+
+
+def test_a_collection_that_lost_vectors_is_said_by_every_search_that_would_use_them(built):
+    """Each search checks the vectors it uses. The exact search within a council holds its own copy
+    of every finding's vector (`vectorstore.keyword_index`): while that copy is whole its answers
+    are the library's, so they are given. Chroma's graph (a search over the whole library) holds
+    only half: it refuses. Once the copy is made again from the damaged collection it lacks the
+    same vectors, and the question about the council is refused too, until the repair."""
+    folder, chunks = built
+    left = lose_vectors(folder, "half the collection lost")
+    store = LibraryStore(Settings(store_dir=folder))
+    assert "1,274" in Assistant(store).ask(QUESTION).answer
+    vector = store.embeddings.embed_query(QUESTION)
+    refused_with_the_repair_command(folder, left, chunks, lambda: store.dense_search(vector, 10, SearchFilter()))
+    store.close()
+
+    shutil.rmtree(folder / "bm25")  # the copy is made again, from what the collection holds now
+    store = LibraryStore(Settings(store_dir=folder))
+    refused_with_the_repair_command(folder, left, chunks, lambda: Assistant(store).ask(QUESTION))
+    store.close()
+    repair_then_answer(folder, chunks - left)
 
 
 @pytest.mark.usefixtures("fake_embedder")  # app mechanics: the model is incidental

@@ -23,6 +23,7 @@ import pytest
 
 from assistant.__main__ import main as assistant_main
 from assistant.chain import Assistant
+from cqc.records import SearchFilter
 from ingest.__main__ import main as ingest_main
 from library.ingesting import ingest_paths
 from tests.conftest import DEMO, ROOT
@@ -131,11 +132,15 @@ def test_a_server_that_is_down_gives_a_clear_error_and_the_catalog_still_answers
     dead = free_port()
     where = f"127.0.0.1:{dead}"
     store = LibraryStore(Settings(store_dir=folder, chroma_host="127.0.0.1", chroma_port=dead))
-    # What lives in the database and the store folder still works: the library list, keyword search.
+    # What lives in the database and the store folder still works: the library list, and a question
+    # about one council (searched exactly over this machine's copy of its vectors, kept with the
+    # keyword index: the same answer as with the server up).
     assert [r.authority for r in store.reports()] == ["Fenmarsh County Council"]
-    # What needs the server fails with one clear, catchable error naming it.
+    assert "1,274" in Assistant(store).ask(QUESTION).answer
+    # What needs the server (its graph, over the whole library) fails with one clear, catchable error naming it.
+    vector = store.embeddings.embed_query(QUESTION)
     with pytest.raises(StoreUnavailable, match=where) as caught:
-        Assistant(store).ask(QUESTION)
+        store.dense_search(vector, 10, SearchFilter())
     assert isinstance(caught.value, ConnectionError) and "chroma run" in str(caught.value)
     with pytest.raises(StoreUnavailable, match=where):
         ingest_paths([DEMO / "larkbridge.html"], store)

@@ -292,7 +292,9 @@ class KeywordIndex:
     def nearest(self, query_vector, k: int, where) -> list[tuple[str, float]] | None:
         """The k findings passing `where` whose vectors are nearest the query's (cosine similarity,
         best first, equal ones in index order), compared exactly; None when this index cannot
-        answer (no vectors kept, no filter, or a filter too wide) and Chroma's graph must."""
+        answer (no vectors kept, no filter, a filter too wide, or a finding passing it whose vector
+        Chroma did not hold when the rows were written) and Chroma's graph must, after its check
+        that it holds every finding's vector (`LibraryStore._check_vectors`)."""
         with self._lock:
             state = self._state
         if state is None or state.vectors is None or k <= 0:
@@ -306,8 +308,8 @@ class KeywordIndex:
         if not len(rows):
             return []
         similarity = np.asarray(state.vectors[rows], dtype=np.float32) @ np.asarray(query_vector, dtype=np.float32)
-        found = ~np.isnan(similarity)  # a finding whose vector Chroma did not hold when the rows were written
-        rows, similarity = rows[found], similarity[found]
+        if np.isnan(similarity).any():  # never a search over part of the findings asked about
+            return None
         if len(rows) > k:
             kth = np.partition(similarity, len(rows) - k)[len(rows) - k]
             best = similarity >= kth

@@ -40,8 +40,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import chromadb
 from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
@@ -51,7 +51,10 @@ from database.catalog import read_meta, write_meta
 from database.schema import CATALOG_TABLES, catalog_meta, reports as report_table
 from database.store import database_url, file_lock, lock_file
 from vectorstore.errors import store_errors
-from vectorstore.vectors import collection_name, talking_to_server
+from vectorstore.vectors import collection_name, open_client, talking_to_server
+
+if TYPE_CHECKING:
+    import chromadb
 
 STAGING = "rebuild"
 MARKER = "started.json"
@@ -334,17 +337,13 @@ def _replace_catalog(live_url: str, staged_url: str) -> None:
 # -- Chroma ------------------------------------------------------------------------------------
 @contextmanager
 def _client(settings: Settings, folder: Path) -> Iterator[chromadb.ClientAPI]:
-    chroma_settings = chromadb.Settings(anonymized_telemetry=False)
-    with talking_to_server(settings, folder):
-        if settings.store.chroma_host:
-            yield chromadb.HttpClient(host=settings.store.chroma_host, port=settings.store.chroma_port,
-                                      settings=chroma_settings)
-            return
-        client = chromadb.PersistentClient(path=str(folder / "chroma"), settings=chroma_settings)
+    with talking_to_server(settings, folder):  # what the rebuild does with it is translated too
+        client = open_client(settings, folder)
         try:
             yield client
         finally:
-            client.close()
+            if not settings.store.chroma_host:  # an embedded client holds the folder's files open
+                client.close()
 
 
 def _drop(client: chromadb.ClientAPI, names: list[str]) -> None:

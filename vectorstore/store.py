@@ -27,8 +27,8 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import chromadb
 import numpy as np
 
 from cqc.measures.record import MeasureRecord
@@ -52,6 +52,9 @@ from config import Settings, get_settings
 from vectorstore.vectors import (  # noqa: F401
     VectorIndex, add_chunks, chroma_metadata, chroma_where, collection_name, talking_to_server, unavailable,
 )
+
+if TYPE_CHECKING:
+    import chromadb
 
 
 @dataclass
@@ -189,20 +192,31 @@ class LibraryStore:
     def _check_vectors(self) -> None:
         """A library whose catalog names more findings than its vector index holds (the chroma
         folder deleted or damaged, a collection dropped on the server) must not answer from
-        keywords alone as if nothing were wrong. Checked once per change of the library."""
+        keywords alone as if nothing were wrong. Checked once per change of the library, before
+        Chroma's graph is searched (the exact search checks its own copy: `KeywordIndex.nearest`)."""
         key = (id(self._vectors._client), self._vectors.seen)
         if self._vectors_checked == key:
             return
-        held, named = self.vector_count(), len(self.catalog.all_chunk_ids())
+        held, named = self.vector_count(), self.catalog.chunk_count()
         if held < named:
-            where = f"the Chroma server at {self.server}" if self.server else f"{self.folder / 'chroma'}"
-            raise VectorsMissing(
-                f"The library's search vectors are missing: {where} holds {held} of the {named} findings the "
-                "catalog names (its folder was deleted or damaged, or a rebuild is running). Answers would rest "
-                f"on keyword matches alone, so none is given. Repair it with: {repair_command(self.folder)} "
-                "(the findings are embedded again from the catalog; no report file is needed)."
-            )
+            raise self._vectors_missing(held, named)
         self._vectors_checked = key
+
+    def _check_vector_folder(self) -> None:
+        """Embedded Chroma's folder deleted: said before any search, the exact one included (its copy
+        of the vectors would still answer, but the library needs repair and nobody would know).
+        A look at the folder, not Chroma's count: a first answer must not wait for the graph."""
+        if not self.server and not (self.folder / "chroma").exists():
+            raise self._vectors_missing(0, self.catalog.chunk_count())
+
+    def _vectors_missing(self, held: int, named: int) -> VectorsMissing:
+        where = f"the Chroma server at {self.server}" if self.server else f"{self.folder / 'chroma'}"
+        return VectorsMissing(
+            f"The library's search vectors are missing: {where} holds {held} of the {named} findings the "
+            "catalog names (its folder was deleted or damaged, or a rebuild is running). Answers would rest "
+            f"on keyword matches alone, so none is given. Repair it with: {repair_command(self.folder)} "
+            "(the findings are embedded again from the catalog; no report file is needed)."
+        )
 
     # -- reads -----------------------------------------------------------------------------
     def reports(self) -> list[ReportEntry]:
@@ -240,13 +254,16 @@ class LibraryStore:
             return []
         for attempt in range(3):
             try:
-                with self._talking_to_chroma():
-                    self._check_vectors()
                 # Outside the hold: a stale index rebuilds itself, reading vectors from Chroma.
+                # Each search checks the vectors it uses: the exact one answers only when it holds
+                # every passing finding's vector, so a question about one council neither waits
+                # for Chroma's graph to load (0.4 s at 1,500 reports) nor searches part of it.
+                self._check_vector_folder()
                 exact = self._keyword_search.nearest(query_vector, k, where)
                 if exact is not None:
                     return exact
                 with self._talking_to_chroma():
+                    self._check_vectors()
                     nearest = self._vectors.nearest(query_vector, k, chroma_where(where))
                 break
             except DiskFull as exc:

@@ -17,8 +17,8 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import chromadb
 import numpy as np
 
 from cqc.models import Chunk
@@ -26,6 +26,9 @@ from cqc.records import SearchFilter
 from cqc.text.sentences import sentence_spans
 from vectorstore.errors import StoreUnavailable, store_errors
 from config import Settings
+
+if TYPE_CHECKING:
+    import chromadb
 
 # How wide HNSW searches its graph (Chroma's default is 100). Measured on the bench's 1,500-report
 # library (146,375 vectors, 200 questions, against exact search): recall@10 unfiltered 0.959 at 100,
@@ -107,6 +110,8 @@ def collection_name(settings: Settings, store_id: str) -> str:
 
 
 def open_client(settings: Settings, folder: Path) -> chromadb.ClientAPI:
+    import chromadb  # here, not at import: a question answered from the exact search never loads Chroma
+
     chroma_settings = chromadb.Settings(anonymized_telemetry=False)
     with talking_to_server(settings, folder):
         if settings.store.chroma_host:
