@@ -16,7 +16,9 @@ shown as text everywhere (`ui.safe`).
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from config import Settings, configure_offline, invalid_settings
 
@@ -32,20 +34,24 @@ from database import Action, Database, DatabaseError, NotAllowed, Person
 from database.imports import import_local_files
 from database.store import database_url
 from ingest.summary import IngestSummary
-from library.changes import LibraryChanges, original_here
-from ui import chat, conversations, drafting, heatmap, layout, library, signin
-from ui.briefing_view import briefing_view
-from ui.compare_view import compare
+from ui import chat, conversations, layout, library, signin
 from ui.exports import conversation_markdown
 from ui.feedback import FeedbackSink, feedback_export, feedback_path
 from ui.filters import Scope, choose_home, choose_scope, scope_banner
-from ui.goto import FIGURE_MEASURES, GOTO, MEASURES, SOURCE
-from ui.measures_view import figure_measures, measures_view
+from ui.goto import FIGURE_MEASURES, GOTO, MEASURES, SOURCE, figure_measures
 from ui.safe import escape
 from ui.suggestions import picked_suggestion
 from cqc.records import ReportEntry
 from vectorstore.errors import CatalogDamaged, translate
 from vectorstore.store import LibraryStore, StoreError
+
+if TYPE_CHECKING:
+    from library.changes import LibraryChanges
+
+# The other modes' views (Compare, Draft actions, Measures, the Library's heatmap and briefing) and
+# the library's writer are imported where they are shown: the Ask page, and so the first answer of
+# a new process, need not load pandas, Altair or the report readers (issue 30's cold start).
+# tests/test_cold_start.py holds this.
 
 ASK, COMPARE, DRAFT, LIBRARY = "Ask", "Compare", "Draft actions", "Library"
 MODES = [ASK, COMPARE, DRAFT, MEASURES, LIBRARY]
@@ -89,7 +95,18 @@ def get_database(url: str, folder: str, old_feedback_file: str) -> Database:
 
 
 def changes_for(folder: str, database: Database, person: Person) -> LibraryChanges:
+    from library.changes import LibraryChanges
+
     return LibraryChanges(get_store(folder), database, person)
+
+
+def original_fetcher(database: Database, folder: str) -> Callable[[str], Path | None]:
+    """A cited upload held by another app machine, fetched from the database to be shown here."""
+    def fetch(source: str) -> Path | None:
+        from library.changes import original_here
+
+        return original_here(database, Path(folder) / "uploads", source)
+    return fetch
 
 
 @st.cache_resource(show_spinner="Loading the embedding model…")
@@ -209,6 +226,8 @@ def chat_view(folder: str, reports: list[ReportEntry], scope: Scope, mode: str, 
     assistant = get_assistant(folder)
     extra = scope.report_chips()
     if mode == COMPARE:
+        from ui.compare_view import compare
+
         turn = compare(assistant, question, authorities, search, extra)
     else:
         turn = chat.ask(assistant, question, search, extra, home)
@@ -218,6 +237,9 @@ def chat_view(folder: str, reports: list[ReportEntry], scope: Scope, mode: str, 
 
 
 def library_view(folder: str, reports: list[ReportEntry], database: Database, person: Person) -> None:
+    from ui import heatmap
+    from ui.briefing_view import briefing_view
+
     st.subheader("Reports")
     library.show_reports(reports)
     st.subheader("Quality statement scores")
@@ -299,7 +321,7 @@ def page() -> None:
     folder = str(Path(settings.store.dir).resolve())
     database = get_database(database_url(settings), folder, str(feedback_path(settings)))
     # A cited upload held by another app machine is fetched from the database to be shown here.
-    st.session_state["_original_elsewhere"] = lambda source: original_here(database, Path(folder) / "uploads", source)
+    st.session_state["_original_elsewhere"] = original_fetcher(database, folder)
     reports = list_reports(folder)
     layout.page_styles()
     st.session_state["_library_authorities"] = sorted({r.authority for r in reports if r.authority})
@@ -335,9 +357,13 @@ def page() -> None:
         if search is None:
             st.warning("No report matches the overall score and date filters. Widen them in the sidebar, or Clear them.")
         else:
+            from ui.measures_view import measures_view
+
             measures_view(get_store(folder), search, home)
         return
     if mode == DRAFT:
+        from ui import drafting
+
         store = conversations.store_for(database, person)
         drafting.follow_conversation(conversations.current_id())
         drafting.draft_view(lambda: get_assistant(folder), reports, scope, home,

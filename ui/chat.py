@@ -18,7 +18,6 @@ from ui.turns import (  # noqa: F401 (the chat's API: app.py and the exports use
 
 # -- showing -----------------------------------------------------------------------------------
 def show_turn(turn: ChatTurn, feedback: FeedbackSink, last: bool = False, home: str | None = None) -> None:
-    from ui.compare_view import show_compare
     from ui.suggestions import show_suggestions
 
     with st.chat_message("user"):
@@ -30,6 +29,8 @@ def show_turn(turn: ChatTurn, feedback: FeedbackSink, last: bool = False, home: 
         if turn.mode == ASK:
             show_answer(turn.answers[""], turn.id, 0, turn.extra_chips)
         else:
+            from ui.compare_view import show_compare  # with its chart: Altair loads with the first comparison
+
             show_compare(turn, home)
         show_feedback(turn, feedback)
         if last:

@@ -4,7 +4,14 @@ button, a figure in a source card, or a Compare table on a measure. Kept apart f
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
 import streamlit as st
+
+if TYPE_CHECKING:
+    from assistant.models import Citation
+    from vectorstore.store import LibraryStore
 
 MEASURES = "Measures"  # the mode's name, as app.py lists it
 PICK = "measure_pick"  # the Measures view's measure box
@@ -18,3 +25,14 @@ def open_measure(key: str) -> None:
     st.session_state[PICK] = key
     st.session_state.pop(SOURCE, None)
     st.session_state[GOTO] = MEASURES
+
+
+def figure_measures(store: LibraryStore) -> Callable[[Citation], list[str]]:
+    """For a source card: the measures its cited sentence gives the council's own figure of."""
+    def measures_of(c: Citation) -> list[str]:
+        report_id = c.chunk_id.split(":")[0]
+        records = store.measures([c.authority], [], [report_id]) if c.authority else []
+        found = [r.measure for r in records if r.chunk_id == c.chunk_id and r.measure != "other" and r.role == "value"
+                 and not r.part and (not c.quote or r.sentence in c.quote or c.quote in r.sentence)]
+        return list(dict.fromkeys(found))
+    return measures_of

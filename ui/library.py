@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
 import streamlit as st
 
 from assistant.papers.export import inert_cell
@@ -19,8 +19,12 @@ from cqc.records import ReportEntry
 from database import Action, Database, NotAllowed, Person
 from database.audit import AuditEntry
 from ingest.summary import IngestSummary, quoted
-from library.changes import LibraryChanges
 from ui.safe import escape
+
+if TYPE_CHECKING:  # every page shows the sidebar from here: pandas and the readers load with the tables
+    import pandas as pd
+
+    from library.changes import LibraryChanges
 
 UPLOAD_TYPES = ["pdf", "html", "htm", "txt", "md"]
 AUDIT_SHOWN = 20  # the most recent changes listed in the Library view
@@ -46,6 +50,8 @@ def source_text(r: ReportEntry) -> str:
 
 
 def reports_frame(reports: list[ReportEntry]) -> pd.DataFrame:
+    import pandas as pd
+
     return pd.DataFrame(
         [
             # Report text: the grid's own CSV download must not hand a spreadsheet a formula.
@@ -198,6 +204,8 @@ def may_change(person: Person) -> bool:
 
 
 def audit_frame(entries: list[AuditEntry]) -> pd.DataFrame:
+    import pandas as pd
+
     return pd.DataFrame(
         # st.table renders Markdown in cells: names of people, files and reports are escaped to show as typed.
         [{"When (UTC)": e.time.replace("T", " ")[:16], "Who": escape(e.actor_label), "Did": e.action,

@@ -55,18 +55,6 @@ UNIT_WORDS = {"percent": "Per cent", "count": "Number", "days": "Days", "GBP": "
               "hours per week": "Hours a week", "hours": "Hours", "score": "Score", "rank": "Rank"}
 
 
-# -- arriving from elsewhere (ui.goto.open_measure) ----------------------------------------------
-def figure_measures(store: LibraryStore) -> Callable[[Citation], list[str]]:
-    """For a source card: the measures its cited sentence gives the council's own figure of."""
-    def measures_of(c: Citation) -> list[str]:
-        report_id = c.chunk_id.split(":")[0]
-        records = store.measures([c.authority], [], [report_id]) if c.authority else []
-        found = [r.measure for r in records if r.chunk_id == c.chunk_id and r.measure != "other" and r.role == "value"
-                 and not r.part and (not c.quote or r.sentence in c.quote or c.quote in r.sentence)]
-        return list(dict.fromkeys(found))
-    return measures_of
-
-
 # -- what the library holds -------------------------------------------------------------------------
 def measure_counts(store: LibraryStore, search: SearchFilter) -> dict[str, int]:
     """Each measure some council in scope gives its own whole-council figure of, with how many do."""
