@@ -216,11 +216,25 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+# The first question of a new process: one about a council (scoped, as the app's filter or "My
+# council" makes it) and one about every council (no scope: the app's first example question).
+COLD_QUESTIONS = (("How long did people wait for an assessment?", True),
+                  ("How long do people wait for a Care Act assessment?", False))
+
+
 def cold_start(results_dir: Path, store: Path, authority: str) -> dict:
-    result = run_phase("cold-start", results_dir, "--store", str(store),
-                       "--question", "How long did people wait for an assessment?", "--scope", authority)
-    result["process_total_s"] = result.pop("process_s")
-    return result
+    """Each cold question in a new process: from the moment it is started to its first answer
+    (what a person waits for), and to its exit. The slower to answer leads; both are kept."""
+    runs = []
+    for question, scoped in COLD_QUESTIONS:
+        spawned = time.time()
+        result = run_phase("cold-start", results_dir, "--store", str(store), "--question", question,
+                           *(["--scope", authority] if scoped else []))
+        result["process_total_s"] = result.pop("process_s")
+        result["to_first_answer_s"] = round(result.pop("answered_at") - spawned, 2)
+        result["question"], result["scope"] = question, authority if scoped else "every council"
+        runs.append(result)
+    return {**max(runs, key=lambda r: r["to_first_answer_s"]), "runs": runs}
 
 
 def combine(args, ours, base, ours_q, base_q, cold, levers, large, large_q, large_cold,
@@ -274,6 +288,8 @@ def combine(args, ours, base, ours_q, base_q, cold, levers, large, large_q, larg
         "recall_at_10_scoped": largest_q["recall"]["scoped"],
         "cold_start_s": cold["process_total_s"] if cold else None,
         "largest_cold_start_s": large_cold["process_total_s"] if large_cold else None,
+        "cold_start_to_answer_s": cold["to_first_answer_s"] if cold else None,
+        "largest_cold_start_to_answer_s": large_cold["to_first_answer_s"] if large_cold else None,
         "embedding_backend": ours.get("backend"),
         "machine": load_before,
         "machine_after": load_after,

@@ -140,6 +140,12 @@ def _on_target(answer, question: BenchQuestion) -> bool:
     return bool(answer.citations) and all(c.authority in question.authorities for c in answer.citations)
 
 
+def _off_target(answer, question: BenchQuestion) -> bool:
+    """An answer citing an authority the question is not about: the miss that matters (an
+    abstention is not one; it is counted apart)."""
+    return any(c.authority not in question.authorities for c in answer.citations)
+
+
 def queries_ours(args: argparse.Namespace) -> dict:
     from bench.profile import Profile, install, profiling
 
@@ -154,7 +160,7 @@ def queries_ours(args: argparse.Namespace) -> dict:
     for q in questions[:3]:  # first-question costs (model, index pages) belong to the cold start
         assistant.ask(q.text, scope=SearchFilter(authorities=q.scope))
     retrieval, answer_s, by_kind = [], [], {}
-    on_target = abstained = 0
+    on_target = off_target = abstained = 0
     sentences = _SentenceCounter(getattr(assistant, "selector", None))
     for i, q in enumerate(questions):
         scope = SearchFilter(authorities=q.scope)
@@ -166,6 +172,7 @@ def queries_ours(args: argparse.Namespace) -> dict:
         answer_s.append(a.seconds)
         by_kind.setdefault(q.kind, []).append(a.seconds)
         on_target += _on_target(answer, q)
+        off_target += _off_target(answer, q)
         abstained += answer.abstained
     # The same questions again, stage by stage (apart from the timings above, which carry no wrapper).
     profile = Profile()
@@ -186,6 +193,7 @@ def queries_ours(args: argparse.Namespace) -> dict:
         "national_ms": national, "stages_ms": profile.as_dict(), "on_target": round(on_target / len(questions), 3),
         "sentences_embedded_per_question": round(sentences.count / len(questions), 2),
         "abstained": round(abstained / len(questions), 3), "peak_rss_mb": serving_rss,
+        "citing_another_authority": off_target,
         "backend": store.embeddings.backend, "rankings": rankings,
     }
     result["recall"] = dense_recall(store, questions, sweep=SWEEP if args.hnsw_sweep else ())
@@ -299,6 +307,7 @@ def cold_start(args: argparse.Namespace) -> dict:
     answer = assistant.ask(args.question, scope=SearchFilter(authorities=tuple(args.scope or ())))
     done = time.perf_counter()
     return {
+        "answered_at": time.time(),  # the parent's clock too: spawn to answer, without the process's exit
         "path": path, "import_s": round(imported - started, 2), "load_s": round(loaded - imported, 2),
         "first_answer_s": round(done - loaded, 2), "in_process_s": round(done - started, 2),
         "answered": not answer.abstained, "peak_rss_mb": peak_rss_mb(),
