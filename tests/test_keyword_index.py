@@ -15,6 +15,7 @@ from ingest.chunking import chunk_report
 from ingest.reading import read_reports
 from tests.conftest import DEMO, corpus_or_skip
 from vectorstore.bm25 import Counts, Weights, lucene_idf, share_idf
+from vectorstore import keyword_index
 from vectorstore.keyword_index import FILTERED, KEPT, KeywordIndex
 
 QUERIES = ("people waiting for an assessment", "direct payments", "safeguarding enquiries", "carers",
@@ -169,12 +170,13 @@ def test_findings_of_a_kind_are_found_by_report_as_reading_every_finding_finds_t
     assert reloaded.of_kind([], kinds) == [] and index.of_kind(["no such report"], kinds) == []
 
 
-def test_exact_vector_search_within_a_filter_matches_numpy_over_the_findings_that_pass(chunks, tmp_path):
+def test_exact_vector_search_within_a_filter_matches_numpy_over_the_findings_that_pass(chunks, tmp_path, monkeypatch):
     """`nearest` compares the vectors kept beside the rows (copied from a vector source, page by
     page): the same top k as scoring every finding that passes the filter, also after a reload
-    and after an update that read only the new findings' vectors. A filter passing a finding with
-    no vector is left to Chroma (None: its graph answers after checking it holds every vector), as
-    is a search with no filter; the exact search never answers over part of what passes."""
+    and after an update that read only the new findings' vectors; with no filter, over every
+    finding. A filter passing a finding with no vector is left to Chroma (None: its graph answers
+    after checking it holds every vector), as is a search over more than EXACT_LIMIT findings; the
+    exact search never answers over part of what passes."""
     import numpy as np
 
     rng = np.random.default_rng(3)
@@ -218,7 +220,7 @@ def test_exact_vector_search_within_a_filter_matches_numpy_over_the_findings_tha
                 answered += expected is not None
                 left_to_chroma += expected is None
     assert answered and left_to_chroma  # both sides of the rule were tried
-    assert index.nearest(queries[0], 10, SearchFilter()) is None  # Chroma's graph answers unfiltered
+    assert index.nearest(queries[0], 10, SearchFilter()) is None  # every finding passes, one has no vector
 
     asked.clear()
     keep = {c.chunk_id for c in second}
@@ -229,6 +231,9 @@ def test_exact_vector_search_within_a_filter_matches_numpy_over_the_findings_tha
     assert sum(asked) == len(new)  # the kept findings' vectors came from the last index's file
     by_id = {c.chunk_id: c for c in second}
     held = [by_id[cid] for cid in reloaded.ids]
-    for where in _filters(second)[1:]:
+    assert not missing & set(reloaded.ids)
+    for where in _filters(second):  # no filter first: within EXACT_LIMIT the whole library is compared exactly
         for query in queries:
             assert found(reloaded, query, 10, where) == reference(held, query, 10, where), where
+    monkeypatch.setattr(keyword_index, "EXACT_LIMIT", len(held) - 1)  # as in a library larger than that
+    assert reloaded.nearest(queries[0], 10, SearchFilter()) is None  # Chroma's graph answers

@@ -27,6 +27,7 @@ from assistant.chain import Assistant
 from cqc.records import SearchFilter
 from library.ingesting import ingest_paths
 from tests.conftest import DEMO, ROOT
+from vectorstore import keyword_index
 from vectorstore.store import LibraryStore, StoreError
 
 QUESTION = "How many people were waiting for a Care Act assessment in Fenmarsh?"
@@ -86,18 +87,20 @@ def test_a_deleted_vector_folder_is_said_with_the_repair_command_and_the_repair_
     repair_then_answer(folder, chunks)
 
 
-def test_a_collection_that_lost_vectors_is_said_by_every_search_that_would_use_them(built):
-    """Each search checks the vectors it uses. The exact search within a council holds its own copy
-    of every finding's vector (`vectorstore.keyword_index`): while that copy is whole its answers
-    are the library's, so they are given. Chroma's graph (a search over the whole library) holds
-    only half: it refuses. Once the copy is made again from the damaged collection it lacks the
-    same vectors, and the question about the council is refused too, until the repair."""
+def test_a_collection_that_lost_vectors_is_said_by_every_search_that_would_use_them(built, monkeypatch):
+    """Each search checks the vectors it uses. The exact search holds its own copy of every
+    finding's vector (`vectorstore.keyword_index`): while that copy is whole its answers are the
+    library's, so they are given. Chroma's graph (a search over more findings than the exact one
+    takes) holds only half: it refuses. Once the copy is made again from the damaged collection it
+    lacks the same vectors, and the question is refused too, until the repair."""
     folder, chunks = built
     left = lose_vectors(folder, "half the collection lost")
     store = LibraryStore(Settings(store_dir=folder))
     assert "1,274" in Assistant(store).ask(QUESTION).answer
     vector = store.embeddings.embed_query(QUESTION)
-    refused_with_the_repair_command(folder, left, chunks, lambda: store.dense_search(vector, 10, SearchFilter()))
+    with monkeypatch.context() as larger:
+        larger.setattr(keyword_index, "EXACT_LIMIT", chunks - 1)  # as in a library too large to search exactly
+        refused_with_the_repair_command(folder, left, chunks, lambda: store.dense_search(vector, 10, SearchFilter()))
     store.close()
 
     shutil.rmtree(folder / "bm25")  # the copy is made again, from what the collection holds now

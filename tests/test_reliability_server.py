@@ -28,6 +28,7 @@ from ingest.__main__ import main as ingest_main
 from library.ingesting import ingest_paths
 from tests.conftest import DEMO, ROOT
 from config import Settings
+from vectorstore import keyword_index
 from vectorstore.store import LibraryStore, StoreUnavailable
 
 QUESTION = "How many people were waiting for a Care Act assessment in Fenmarsh?"
@@ -133,12 +134,14 @@ def test_a_server_that_is_down_gives_a_clear_error_and_the_catalog_still_answers
     where = f"127.0.0.1:{dead}"
     store = LibraryStore(Settings(store_dir=folder, chroma_host="127.0.0.1", chroma_port=dead))
     # What lives in the database and the store folder still works: the library list, and a question
-    # about one council (searched exactly over this machine's copy of its vectors, kept with the
-    # keyword index: the same answer as with the server up).
+    # (searched exactly over this machine's copy of the vectors, kept with the keyword index: the
+    # same answer as with the server up).
     assert [r.authority for r in store.reports()] == ["Fenmarsh County Council"]
     assert "1,274" in Assistant(store).ask(QUESTION).answer
-    # What needs the server (its graph, over the whole library) fails with one clear, catchable error naming it.
+    # What needs the server (its graph, in a library too large to search exactly) fails with one
+    # clear, catchable error naming it.
     vector = store.embeddings.embed_query(QUESTION)
+    monkeypatch.setattr(keyword_index, "EXACT_LIMIT", 0)
     with pytest.raises(StoreUnavailable, match=where) as caught:
         store.dense_search(vector, 10, SearchFilter())
     assert isinstance(caught.value, ConnectionError) and "chroma run" in str(caught.value)

@@ -41,7 +41,9 @@ CURRENT = "current.json"  # names the saved version readers load
 FORMAT = 5  # 5: each finding's kind kept too; 4: term counts and weights of our own (vectorstore.bm25), filter codes, vectors, share-smoothed idf
 VECTORS = "vectors.npy"
 PAGE = 2000  # vectors read from Chroma (and rows copied) at a time, so a rebuild never holds them all
-# The findings one exact search may compare; a filter wider than this is left to Chroma's graph.
+# The findings one exact search may compare: a search over more (a filter this wide, or none in a
+# larger library) is left to Chroma's graph. Below it exact search is faster than loading the graph
+# and misses nothing.
 EXACT_LIMIT = 60_000
 # Each finding's vector by chunk id (rows in the order asked, NaN where Chroma holds none), or
 # None when Chroma cannot be read: the index is then kept without vectors.
@@ -292,22 +294,23 @@ class KeywordIndex:
     def nearest(self, query_vector, k: int, where) -> list[tuple[str, float]] | None:
         """The k findings passing `where` whose vectors are nearest the query's (cosine similarity,
         best first, equal ones in index order), compared exactly; None when this index cannot
-        answer (no vectors kept, no filter, a filter too wide, or a finding passing it whose vector
-        Chroma did not hold when the rows were written) and Chroma's graph must, after its check
-        that it holds every finding's vector (`LibraryStore._check_vectors`)."""
+        answer (no vectors kept, more findings to compare than EXACT_LIMIT, or a finding passing
+        the filter whose vector Chroma did not hold when the rows were written) and Chroma's graph
+        must, after its check that it holds every finding's vector (`LibraryStore._check_vectors`).
+        With no filter every finding passes: a library of up to EXACT_LIMIT findings (about 600
+        reports) is searched exactly whatever the question."""
         with self._lock:
             state = self._state
         if state is None or state.vectors is None or k <= 0:
             return None
         passing = self._passing(state, where)
-        if passing is None:
-            return None
-        rows = np.flatnonzero(passing)
+        rows = np.arange(len(state.ids)) if passing is None else np.flatnonzero(passing)
         if len(rows) > EXACT_LIMIT:
             return None
         if not len(rows):
             return []
-        similarity = np.asarray(state.vectors[rows], dtype=np.float32) @ np.asarray(query_vector, dtype=np.float32)
+        matrix = state.vectors if passing is None else state.vectors[rows]  # every row: no copy
+        similarity = np.asarray(matrix, dtype=np.float32) @ np.asarray(query_vector, dtype=np.float32)
         if np.isnan(similarity).any():  # never a search over part of the findings asked about
             return None
         if len(rows) > k:
