@@ -72,7 +72,7 @@ def check_backend_for_writing(catalog, folder: Path, embeddings, asked: str) -> 
     actual = embeddings.backend
     if not recorded or actual == recorded:
         return
-    if not catalog.all_chunk_ids():
+    if not catalog.chunk_count():
         catalog.set_meta({"embedding_backend": actual})
         return
     asked = asked.strip().lower()

@@ -430,7 +430,7 @@ class LibraryStore:
         """A search and a read of every vector, as questions and ingests make them: damage that
         reconciling did not touch shows here (as VectorIndexDamaged)."""
         dimension = int(self.catalog.get_meta("embedding_dimension") or 0)
-        if not dimension or not self.catalog.all_chunk_ids():
+        if not dimension or not self.catalog.chunk_count():
             return
         with self._talking_to_chroma():
             self._vectors.nearest([1.0] * dimension, 5, None)
